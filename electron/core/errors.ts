@@ -1,0 +1,77 @@
+/**
+ * Errors are values with codes (as in the `ws` library): callers branch on `code`, people read `message`.
+ * Every message is written for the person using Jobwatch, and never contains a secret.
+ */
+
+export type JobwatchErrorCode =
+  // transport
+  | 'UNREACHABLE' // DNS failure, connection refused, host down
+  | 'CONNECTION_CLOSED' // the socket closed while a call was pending
+  | 'TIMEOUT' // a call or the handshake did not answer in time
+  | 'ENDPOINT_NOT_FOUND' // the URL answered but is not a TrueNAS API endpoint
+  | 'ACCESS_RESTRICTED' // closed with 1008: this address is not in the server's UI allowlist
+  | 'FRAME_TOO_LARGE'
+  // TLS
+  | 'CERT_UNTRUSTED' // not trusted by system CAs and no pinned fingerprint
+  | 'CERT_CHANGED' // pinned fingerprint no longer matches
+  | 'INSECURE_TRANSPORT' // would send an API key over ws:// to a non-loopback host
+  // authentication
+  | 'AUTH_FAILED' // AUTH_ERR: wrong key / password / user
+  | 'AUTH_EXPIRED' // EXPIRED: expired password or key, or key revoked (e.g. used over plain ws://)
+  | 'AUTH_DENIED' // DENIED: valid credential without API access
+  | 'AUTH_REDIRECT' // REDIRECT: HA standby controller
+  | 'OTP_REQUIRED' // a one-time code is needed and none could be obtained
+  | 'RATE_LIMITED' // EBUSY rate limit
+  | 'NOT_AUTHENTICATED' // ENOTAUTHENTICATED: session expired or never logged in
+  | 'MECHANISM_UNSUPPORTED'
+  // calls
+  | 'RPC_ERROR' // any other error reply from the server
+  | 'TOO_MANY_CALLS' // more than 20 calls in flight
+  | 'BAD_FRAME'; // a frame that failed to parse or validate
+
+export class JobwatchError extends Error {
+  override readonly name = 'JobwatchError';
+  constructor(
+    readonly code: JobwatchErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** An error reply from TrueNAS, with the JSON-RPC code and the TrueNAS errno/errname when present. */
+export class RpcError extends JobwatchError {
+  constructor(
+    message: string,
+    readonly rpcCode: number | null,
+    readonly errno: number | null,
+    readonly errname: string | null,
+    readonly reason: string | null,
+  ) {
+    super('RPC_ERROR', message, { rpcCode, errno, errname });
+  }
+}
+
+/** Errors after which retrying cannot help: the user must act (credentials, certificate, configuration). */
+export const FINAL_ERROR_CODES: ReadonlySet<JobwatchErrorCode> = new Set<JobwatchErrorCode>([
+  'CERT_UNTRUSTED',
+  'CERT_CHANGED',
+  'INSECURE_TRANSPORT',
+  'AUTH_FAILED',
+  'AUTH_EXPIRED',
+  'AUTH_DENIED',
+  'AUTH_REDIRECT',
+  'OTP_REQUIRED',
+  'ACCESS_RESTRICTED',
+  'ENDPOINT_NOT_FOUND',
+  'MECHANISM_UNSUPPORTED',
+]);
+
+export function isFinalError(err: unknown): boolean {
+  return err instanceof JobwatchError && FINAL_ERROR_CODES.has(err.code);
+}
+
+export function isJobwatchError(err: unknown, code?: JobwatchErrorCode): err is JobwatchError {
+  return err instanceof JobwatchError && (code === undefined || err.code === code);
+}

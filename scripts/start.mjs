@@ -1,0 +1,35 @@
+// `npm start`: builds the app and launches it in Electron. Where the Electron binary could not be downloaded
+// (as on machines without access to its release host), says so in one message and points to the headless CLI.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+function electronBinary() {
+  try {
+    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathFile = join(pkgDir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const binary = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+const binary = electronBinary();
+if (!binary) {
+  process.stderr.write(
+    'The Electron binary is not installed on this machine (its download failed or was skipped), so the desktop app cannot start.\n' +
+      'Everything else runs without it: try the headless CLI with its built-in demo server:\n' +
+      '  npx jobwatch sim            # a simulated TrueNAS server; prints its URL and demo credentials\n' +
+      '  npx jobwatch watch --url ws://127.0.0.1:6000 --username demo --api-key-env JOBWATCH_API_KEY\n' +
+      'or reinstall Electron where its download is reachable: `npm rebuild electron` / `npx install-electron`.\n',
+  );
+  process.exit(1);
+}
+const child = spawn(binary, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
+child.on('exit', (code) => process.exit(code ?? 0));

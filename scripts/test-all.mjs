@@ -1,0 +1,81 @@
+// The whole test suite, as CI runs it: build, type checks, Vitest (unit, integration, shell), Playwright (e2e).
+// Ends with one plain line `N passed, N failed, N skipped` summed from the runners' JSON reports; a step that
+// fails outside any test (build, type check) counts as one failed test so the line never hides it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const out = '.ci-out';
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, cmd, args, env = {}) {
+  process.stdout.write(`\n=== ${label}: ${cmd} ${args.join(' ')}\n`);
+  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0', ...env } });
+  return res.status === 0;
+}
+
+function step(label, cmd, args) {
+  if (!run(label, cmd, args)) {
+    totals.failed += 1;
+    failures.push(label);
+  }
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+step('build', 'npm', ['run', 'build', '--silent']);
+step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+if (existsSync('renderer/tsconfig.json')) {
+  step('svelte-check', 'npx', ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
+}
+
+const vitestOk = run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
+const vitest = readJson(`${out}/vitest.json`);
+if (vitest) {
+  totals.passed += vitest.numPassedTests ?? 0;
+  totals.failed += vitest.numFailedTests ?? 0;
+  totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+  // A suite that failed to load has no tests to count, but still fails the run.
+  const brokenSuites = (vitest.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
+  if (brokenSuites.length > 0) {
+    totals.failed += brokenSuites.length;
+    failures.push(...brokenSuites.map((s) => `suite ${s.name}`));
+  }
+  if (!vitestOk && (vitest.numFailedTests ?? 0) === 0 && brokenSuites.length === 0) {
+    totals.failed += 1;
+    failures.push('vitest exited non-zero');
+  }
+} else {
+  totals.failed += 1;
+  failures.push('vitest produced no report');
+}
+
+if (existsSync('playwright.config.ts')) {
+  const pwOk = run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/playwright.json` });
+  const pw = readJson(`${out}/playwright.json`);
+  if (pw?.stats) {
+    totals.passed += (pw.stats.expected ?? 0) + (pw.stats.flaky ?? 0);
+    totals.failed += pw.stats.unexpected ?? 0;
+    totals.skipped += pw.stats.skipped ?? 0;
+    if (!pwOk && (pw.stats.unexpected ?? 0) === 0) {
+      totals.failed += 1;
+      failures.push('playwright exited non-zero');
+    }
+  } else {
+    totals.failed += 1;
+    failures.push('playwright produced no report');
+  }
+}
+
+if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`);
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(totals.failed > 0 ? 1 : 0);
