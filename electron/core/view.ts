@@ -1,0 +1,112 @@
+/**
+ * What the outside world (the CLI, the Electron shell, the window) sees of the monitor: plain, serialisable
+ * views with zod schemas, so the IPC contract can validate them in both directions. Never holds a secret or a
+ * job's raw result.
+ */
+import { z } from 'zod';
+import { JOB_STATES, SESSION_STATES } from './model';
+
+export const ServerViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  state: z.enum(SESSION_STATES),
+  /** One line for people: "Live", "Retrying in 8 s: connection refused", "Certificate not trusted"… */
+  detail: z.string(),
+  /** When the next reconnect attempt happens (desktop time, ms), while backing off. */
+  retryAt: z.number().nullable(),
+  /** Set when the session stopped for something only the user can fix (credentials, certificate…). */
+  attention: z.object({ code: z.string(), message: z.string() }).nullable(),
+  flavor: z.enum(['jsonrpc', 'legacy']).nullable(),
+  /** The exact ws(s):// URL in use, once connected. */
+  endpoint: z.string().nullable(),
+  running: z.number().int().nonnegative(),
+  unacknowledged: z.number().int().nonnegative(),
+  mutedUntil: z.number().nullable(),
+  muted: z.boolean(),
+  /** Frames dropped because they failed to parse or validate. */
+  badFrames: z.number().int().nonnegative(),
+});
+export type ServerView = z.infer<typeof ServerViewSchema>;
+
+export const JobViewSchema = z.object({
+  key: z.string(),
+  server: z.string(),
+  id: z.number().int(),
+  method: z.string(),
+  description: z.string().nullable(),
+  state: z.enum(JOB_STATES),
+  percent: z.number().nullable(),
+  progressText: z.string().nullable(),
+  transient: z.boolean(),
+  abortable: z.boolean(),
+  hasLogs: z.boolean(),
+  /** Server time (ms). */
+  timeStarted: z.number().nullable(),
+  timeFinished: z.number().nullable(),
+  /** Desktop minus server clock (ms), so the window can show elapsed time correctly. */
+  clockOffsetMs: z.number(),
+  error: z.string().nullable(),
+  startedBy: z.string().nullable(),
+  /** Still on the server (false: kept in recent history after the server dropped it). */
+  onServer: z.boolean(),
+});
+export type JobView = z.infer<typeof JobViewSchema>;
+
+/** Everything about one job that the detail view shows; fetched on demand, not streamed. */
+export const JobDetailSchema = JobViewSchema.extend({
+  arguments: z.array(z.unknown()),
+  exception: z.string().nullable(),
+  excType: z.string().nullable(),
+  logsExcerpt: z.string().nullable(),
+  credentialsType: z.string().nullable(),
+  webUiUrl: z.string().nullable(),
+});
+export type JobDetail = z.infer<typeof JobDetailSchema>;
+
+export const FailureViewSchema = z.object({
+  key: z.string(),
+  server: z.string(),
+  jobId: z.number().int(),
+  method: z.string(),
+  description: z.string().nullable(),
+  error: z.string().nullable(),
+  timeFinished: z.number().nullable(),
+  reportedAt: z.number(),
+});
+export type FailureView = z.infer<typeof FailureViewSchema>;
+
+export const NotificationViewSchema = z.object({
+  id: z.string(),
+  server: z.string(),
+  title: z.string(),
+  body: z.string(),
+  urgency: z.enum(['critical', 'normal', 'low']),
+  jobs: z.array(z.string()),
+  catchUp: z.boolean(),
+  suppressed: z.string().nullable(),
+  createdAt: z.number(),
+});
+export type NotificationView = z.infer<typeof NotificationViewSchema>;
+
+/** The full state a window receives when it (re)subscribes. */
+export const MonitorSnapshotSchema = z.object({
+  servers: z.array(ServerViewSchema),
+  jobs: z.array(JobViewSchema),
+  failures: z.array(FailureViewSchema),
+  notifications: z.array(NotificationViewSchema),
+  pausedUntil: z.number().nullable(),
+});
+export type MonitorSnapshot = z.infer<typeof MonitorSnapshotSchema>;
+
+/** A coalesced change set: upserts and removals keyed by job identity, plus whatever else changed. */
+export const MonitorDeltaSchema = z.object({
+  servers: z.array(ServerViewSchema).optional(),
+  removedServers: z.array(z.string()).optional(),
+  upserts: z.array(JobViewSchema),
+  removals: z.array(z.string()),
+  failures: z.array(FailureViewSchema).optional(),
+  notifications: z.array(NotificationViewSchema).optional(),
+  pausedUntil: z.number().nullable().optional(),
+});
+export type MonitorDelta = z.infer<typeof MonitorDeltaSchema>;
