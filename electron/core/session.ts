@@ -1,0 +1,293 @@
+/**
+ * One server's connection state machine:
+ *   connecting → authenticating → subscribing → syncing → live
+ * with capped, fully jittered backoff on failure, and a final `needs-attention` state for errors only the user
+ * can fix (credentials, certificate, insecure transport). While live: `core.ping` every 20 s with a timeout (a
+ * missed pong means a half-open socket: replace it), and now and then an authenticated call, because an expired
+ * TrueNAS session stays connected, still answers pings and silently stops sending job events.
+ */
+import type { CollectionEvent, RpcConnection } from './protocol/connection';
+import type { SessionState, ServerId, Transition } from './model';
+import type { JobEntry } from './jobs';
+import { JobwatchError, isFinalError, isJobwatchError } from './errors';
+
+export const JOBS_COLLECTION = 'core.get_jobs';
+
+/** The slice of JobBook the session drives (kept narrow so tests can use the real book or a recorder). */
+export interface SessionBook {
+  applySnapshot(rawJobs: unknown[]): SessionBookUpdate;
+  applyEvent(event: CollectionEvent): SessionBookUpdate;
+  markDisconnected(): void;
+}
+export interface SessionBookUpdate {
+  upserts: JobEntry[];
+  removals: string[];
+  transitions: Transition[];
+}
+
+export interface SessionTimings {
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  /** How often to prove the TrueNAS session is still authenticated. */
+  authCheckIntervalMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Once live this long, the next failure starts the backoff from the beginning again. */
+  stableAfterMs: number;
+  snapshotTimeoutMs: number;
+}
+
+export const DEFAULT_TIMINGS: SessionTimings = {
+  pingIntervalMs: 20_000,
+  pingTimeoutMs: 10_000,
+  authCheckIntervalMs: 5 * 60_000,
+  backoffBaseMs: 1_000,
+  backoffCapMs: 60_000,
+  stableAfterMs: 60_000,
+  snapshotTimeoutMs: 60_000,
+};
+
+export interface SessionStatus {
+  state: SessionState;
+  detail: string;
+  retryAt: number | null;
+  attention: { code: string; message: string } | null;
+  flavor: RpcConnection['flavor'] | null;
+  endpoint: string | null;
+  badFrames: number;
+  /** Desktop clock minus server clock, estimated from job creation times (ms). */
+  clockOffsetMs: number;
+}
+
+export interface SessionOptions {
+  server: ServerId;
+  book: SessionBook;
+  /** Opens a connection (endpoint resolution, TLS policy) — `openConnection` in production. */
+  connect: () => Promise<RpcConnection>;
+  /** Logs in on a fresh connection — `authenticate` with this server's credentials in production. */
+  login: (connection: RpcConnection) => Promise<void>;
+  onUpdate: (update: SessionBookUpdate) => void;
+  onStatus?: (status: SessionStatus) => void;
+  timings?: Partial<SessionTimings>;
+  now?: () => number;
+  random?: () => number;
+}
+
+function describeError(err: unknown): { code: string; message: string } {
+  if (err instanceof JobwatchError) return { code: err.code, message: err.message };
+  if (err instanceof Error) return { code: 'ERROR', message: err.message };
+  return { code: 'ERROR', message: String(err) };
+}
+
+export class Session {
+  private readonly timings: SessionTimings;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private status: SessionStatus = {
+    state: 'idle',
+    detail: 'Not started',
+    retryAt: null,
+    attention: null,
+    flavor: null,
+    endpoint: null,
+    badFrames: 0,
+    clockOffsetMs: 0,
+  };
+  private connection: RpcConnection | null = null;
+  /** Bumped on every (re)connect so callbacks of an abandoned attempt are ignored. */
+  private generation = 0;
+  private attempt = 0;
+  private liveSince: number | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private lastAuthCheck = 0;
+  private badFramesBefore = 0;
+  private stopped = true;
+
+  constructor(private readonly options: SessionOptions) {
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  get server(): ServerId {
+    return this.options.server;
+  }
+
+  current(): SessionStatus {
+    return this.status;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.attempt = 0;
+    void this.connectOnce();
+  }
+
+  /** Reconnect at once (after sleep, unlock or a network change), also out of backoff or needs-attention. */
+  wake(): void {
+    if (this.stopped) return;
+    this.attempt = 0;
+    this.abandonConnection('reconnecting after wake');
+    void this.connectOnce();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abandonConnection('stopped');
+    this.setStatus({ state: 'stopped', detail: 'Stopped', retryAt: null });
+  }
+
+  /** A call on the live connection (abort a job, download a log…). */
+  async call(method: string, params: unknown[] = []): Promise<unknown> {
+    const connection = this.connection;
+    if (!connection || this.status.state !== 'live') {
+      throw new JobwatchError('CONNECTION_CLOSED', `${this.options.server} is not connected right now.`);
+    }
+    return connection.call(method, params);
+  }
+
+  private setStatus(patch: Partial<SessionStatus>): void {
+    this.status = { ...this.status, ...patch };
+    this.options.onStatus?.(this.status);
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.retryTimer = null;
+    this.pingTimer = null;
+  }
+
+  private abandonConnection(reason: string): void {
+    this.generation += 1;
+    this.clearTimers();
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) {
+      this.badFramesBefore += connection.stats.badFrames;
+      if (!connection.closed) connection.close(1000, reason);
+      this.options.book.markDisconnected();
+    }
+    this.liveSince = null;
+  }
+
+  private async connectOnce(): Promise<void> {
+    this.clearTimers();
+    const generation = ++this.generation;
+    const stale = () => generation !== this.generation || this.stopped;
+    let connection: RpcConnection | null = null;
+    try {
+      this.setStatus({ state: 'connecting', detail: 'Connecting…', retryAt: null, attention: null });
+      connection = await this.options.connect();
+      if (stale()) {
+        connection.close(1000, 'superseded');
+        return;
+      }
+      this.connection = connection;
+      this.setStatus({ flavor: connection.flavor, endpoint: connection.url });
+      connection.onClose((info) => {
+        if (generation !== this.generation || info.local) return;
+        this.onConnectionLost(
+          new JobwatchError('CONNECTION_CLOSED', `Connection closed (${info.code}${info.reason ? `: ${info.reason}` : ''}).`),
+        );
+      });
+      connection.onBadFrame(() => {
+        if (generation === this.generation) this.setStatus({ badFrames: this.badFramesBefore + connection!.stats.badFrames });
+      });
+
+      this.setStatus({ state: 'authenticating', detail: 'Signing in…' });
+      await this.options.login(connection);
+      if (stale()) return;
+
+      // Subscribe first, then snapshot, then replay what arrived meanwhile: the server sends no snapshot on
+      // subscribe, and anything that changes between the two must not be lost.
+      this.setStatus({ state: 'subscribing', detail: 'Subscribing to jobs…' });
+      let buffer: CollectionEvent[] | null = [];
+      connection.onEvent((event) => {
+        if (generation !== this.generation || event.collection !== JOBS_COLLECTION) return;
+        if (buffer) buffer.push(event);
+        else this.applyEvent(event);
+      });
+      await connection.subscribe(JOBS_COLLECTION);
+      if (stale()) return;
+
+      this.setStatus({ state: 'syncing', detail: 'Loading jobs…' });
+      const snapshot = await connection.call('core.get_jobs', [[], { order_by: ['id'] }], {
+        timeoutMs: this.timings.snapshotTimeoutMs,
+      });
+      if (stale()) return;
+      if (!Array.isArray(snapshot)) {
+        throw new JobwatchError('BAD_FRAME', 'The server answered core.get_jobs with something that is not a list.');
+      }
+      this.options.onUpdate(this.options.book.applySnapshot(snapshot));
+      const replay = buffer;
+      buffer = null;
+      for (const event of replay) this.applyEvent(event);
+
+      this.liveSince = this.now();
+      this.lastAuthCheck = this.now();
+      this.setStatus({ state: 'live', detail: 'Live', retryAt: null, attention: null });
+      this.pingTimer = setInterval(() => void this.keepAlive(generation), this.timings.pingIntervalMs);
+    } catch (err) {
+      if (stale()) return;
+      this.onConnectionLost(err);
+    }
+  }
+
+  private applyEvent(event: CollectionEvent): void {
+    if (event.msg === 'added' && event.fields) this.sampleClock(event.fields['time_started']);
+    this.options.onUpdate(this.options.book.applyEvent(event));
+  }
+
+  /** A job's creation time is "now" on the server when it is added: the gap to our clock is the offset. */
+  private sampleClock(timeStarted: unknown): void {
+    if (typeof timeStarted !== 'object' || timeStarted === null) return;
+    const ms = (timeStarted as { $date?: unknown }).$date;
+    if (typeof ms !== 'number') return;
+    // Server dates are whole seconds: keep the offset within that precision to avoid jitter.
+    const offset = Math.round((this.now() - ms) / 1000) * 1000;
+    if (offset !== this.status.clockOffsetMs) this.setStatus({ clockOffsetMs: offset });
+  }
+
+  private async keepAlive(generation: number): Promise<void> {
+    const connection = this.connection;
+    if (!connection || generation !== this.generation) return;
+    try {
+      await connection.ping(this.timings.pingTimeoutMs);
+      if (this.now() - this.lastAuthCheck >= this.timings.authCheckIntervalMs) {
+        this.lastAuthCheck = this.now();
+        // Cheap and authenticated: fails with ENOTAUTHENTICATED once the TrueNAS session has expired.
+        await connection.call('core.get_jobs', [[['id', '=', -1]]], { timeoutMs: this.timings.pingTimeoutMs });
+      }
+    } catch (err) {
+      if (generation !== this.generation) return;
+      const reason = isJobwatchError(err, 'TIMEOUT')
+        ? new JobwatchError('TIMEOUT', 'The server stopped answering (no reply to ping); reconnecting.')
+        : isJobwatchError(err, 'NOT_AUTHENTICATED')
+          ? new JobwatchError('NOT_AUTHENTICATED', 'The TrueNAS session expired; signing in again.')
+          : err;
+      this.onConnectionLost(reason);
+    }
+  }
+
+  private onConnectionLost(err: unknown): void {
+    if (this.stopped) return;
+    const wasStable = this.liveSince !== null && this.now() - this.liveSince >= this.timings.stableAfterMs;
+    this.abandonConnection('reconnecting');
+    const problem = describeError(err);
+    if (isFinalError(err)) {
+      this.setStatus({ state: 'needs-attention', detail: problem.message, retryAt: null, attention: problem });
+      return;
+    }
+    if (wasStable) this.attempt = 0;
+    // Full jitter: a random delay in [0, min(cap, base·2^attempt)], so many clients do not reconnect in step.
+    const ceiling = Math.min(this.timings.backoffCapMs, this.timings.backoffBaseMs * 2 ** this.attempt);
+    const delay = Math.floor(this.random() * ceiling);
+    this.attempt += 1;
+    const retryAt = this.now() + delay;
+    this.setStatus({ state: 'backoff', detail: problem.message, retryAt, attention: null });
+    this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
+  }
+}
