@@ -1,0 +1,371 @@
+/**
+ * The job book of one server: turns `core.get_jobs` snapshots and events into job state, and reports every
+ * terminal transition (→ SUCCESS, FAILED, ABORTED) exactly once per job identity.
+ *
+ * How "exactly once" holds:
+ * - Within one connection, the book itself: a job stored as terminal never transitions again (duplicate SUCCESS
+ *   events, replayed buffered events that repeat the snapshot, stale non-terminal events after the end).
+ * - Across reconnects, middleware restarts and app restarts: the TransitionLedger (settled identities, persisted
+ *   by the caller). A transition is emitted only for an identity the ledger does not hold, and settles it.
+ * - Identity is jobKey(server, id, timeStarted, method), established when the job is first seen; `id` only maps
+ *   to the current identity for merging events, and that map is rebuilt from every snapshot (ids restart at 1).
+ *
+ * Seeding and catch-up:
+ * - First snapshot for a server the ledger has never seeded: every terminal job in it is settled silently.
+ * - Any later snapshot (reconnect, or a new book after an app restart with a seeded ledger): a terminal job that is
+ *   not settled is reported with catchUp: true. For a job the book watched while it was not terminal, only an
+ *   explicit ledger entry suppresses it (the floor is ignored, so a NAS clock jump cannot hide it); for a job the
+ *   book never saw, the ledger's floor also counts as settled.
+ * - Events (live, or buffered during the snapshot and replayed) report with catchUp: false.
+ *
+ * Memory: at most `maxJobs` jobs that are on the server (when exceeded, the oldest finished job — lowest id — is
+ * moved to recent history, as the server evicts; if none has finished, the oldest job is dropped) plus at most
+ * `recentLimit` finished jobs the server no longer lists (after a middleware restart or eviction), so the window
+ * keeps some history; the oldest recent entry is removed first. A non-terminal job missing from a new snapshot is
+ * gone (middleware restart) and is removed without a transition. Finished transient jobs are removed right after
+ * their transition, as the server drops them.
+ */
+import type { CollectionEvent } from './protocol/connection';
+import type { Job, JobState, ServerId, Transition } from './model';
+import { isTerminal, jobKey } from './model';
+import { completeJob, parseJobFields } from './protocol/job-schema';
+import type { JobPatch } from './protocol/job-schema';
+import type { TransitionLedger } from './ledger';
+
+export const JOBS_COLLECTION_NAME = 'core.get_jobs';
+
+export interface JobEntry {
+  key: string;
+  server: ServerId;
+  job: Job;
+  /** False for recent history: a finished job the server no longer lists. */
+  onServer: boolean;
+}
+
+export interface BookUpdate {
+  upserts: JobEntry[];
+  /** Keys of entries that left the book. */
+  removals: string[];
+  transitions: Transition[];
+}
+
+export interface JobBookOptions {
+  server: ServerId;
+  ledger: TransitionLedger;
+  /** Jobs on the server kept at once (the middleware keeps 1000). */
+  maxJobs?: number;
+  /** Finished jobs kept after the server stopped listing them. */
+  recentLimit?: number;
+}
+
+export interface JobBookStats {
+  /** Jobs currently on the server. */
+  jobs: number;
+  /** Finished jobs kept as history after the server dropped them. */
+  recent: number;
+  /** Job objects that failed validation and were dropped. */
+  badJobs: number;
+}
+
+/** Collects one call's changes; an entry upserted then removed in the same call is reported as removed only. */
+class UpdateBuilder {
+  private readonly upserts = new Map<string, JobEntry>();
+  private readonly removals = new Set<string>();
+  readonly transitions: Transition[] = [];
+
+  upsert(entry: JobEntry): void {
+    this.removals.delete(entry.key);
+    this.upserts.set(entry.key, entry);
+  }
+
+  remove(key: string): void {
+    this.upserts.delete(key);
+    this.removals.add(key);
+  }
+
+  build(): BookUpdate {
+    return { upserts: [...this.upserts.values()], removals: [...this.removals], transitions: this.transitions };
+  }
+}
+
+function emptyUpdate(): BookUpdate {
+  return { upserts: [], removals: [], transitions: [] };
+}
+
+export class JobBook {
+  readonly server: ServerId;
+  private readonly ledger: TransitionLedger;
+  private readonly maxJobs: number;
+  private readonly recentLimit: number;
+  /** Every entry, current and recent, by identity. */
+  private readonly entries = new Map<string, JobEntry>();
+  /** Job id → identity, for jobs on the server; insertion order ≈ id order (used to evict the oldest). */
+  private readonly currentByJobId = new Map<number, string>();
+  /** Identities of recent history, oldest first. */
+  private readonly recentKeys = new Set<string>();
+  private badJobs = 0;
+  private connected = false;
+
+  constructor(options: JobBookOptions) {
+    this.server = options.server;
+    this.ledger = options.ledger;
+    this.maxJobs = options.maxJobs ?? 1000;
+    this.recentLimit = options.recentLimit ?? 200;
+  }
+
+  /** Replaces the server's job list with a fresh `core.get_jobs` result and reconciles what changed meanwhile. */
+  applySnapshot(rawJobs: unknown[]): BookUpdate {
+    const update = new UpdateBuilder();
+    const seeding = !this.ledger.isSeeded(this.server);
+    const previousCurrent = new Set(this.currentByJobId.values());
+    const finishedMeanwhile: { key: string; job: Job; fromState: JobState | null }[] = [];
+    this.currentByJobId.clear();
+
+    for (const raw of rawJobs) {
+      const parsed = parseJobFields(raw);
+      if (!parsed.ok) {
+        this.badJobs += 1;
+        continue;
+      }
+      const patch = parsed.patch;
+      const incoming = completeJob(patch);
+      const key = jobKey(this.server, incoming);
+      const known = this.entries.get(key);
+      previousCurrent.delete(key);
+      const job = known ? mergeJob(known.job, patch) : incoming;
+      if (job === null) {
+        // A stale non-terminal view of a job we already saw finish; keep what we know.
+        this.placeCurrent(known!, update);
+        continue;
+      }
+      const fromState = known ? known.job.state : null;
+      if (isTerminal(job.state) && (fromState === null || !isTerminal(fromState))) {
+        if (seeding) this.ledger.settle(this.server, key, job.timeFinished);
+        else if (!this.isSettled(key, job, fromState)) finishedMeanwhile.push({ key, job, fromState });
+      }
+      this.store(key, job, update);
+    }
+    // Decided against the ledger as it was before this snapshot, then settled: settling one job (which may evict and
+    // raise the floor) must not hide another that finished while we were away.
+    for (const { key, job, fromState } of finishedMeanwhile) {
+      if (this.ledger.isListed(this.server, key)) continue; // the same identity twice in one snapshot
+      this.report(key, job, fromState, true, update);
+    }
+
+    // Jobs we knew on the server that the snapshot no longer lists: a middleware restart (or eviction) took them.
+    for (const key of previousCurrent) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      if (isTerminal(entry.job.state)) this.moveToRecent(entry, update);
+      else this.drop(key, update);
+    }
+
+    if (seeding) this.ledger.markSeeded(this.server);
+    this.connected = true;
+    this.enforceBounds(update);
+    return update.build();
+  }
+
+  /** Applies one collection event (live, or buffered during the snapshot and replayed). */
+  applyEvent(event: CollectionEvent): BookUpdate {
+    if (event.collection !== JOBS_COLLECTION_NAME) return emptyUpdate();
+    if (event.msg === 'removed') return this.applyRemoved(event.id);
+    if (event.fields === undefined) return emptyUpdate();
+
+    let fields: unknown = event.fields;
+    if (event.fields['id'] === undefined && typeof event.id === 'number') fields = { ...event.fields, id: event.id };
+    const parsed = parseJobFields(fields);
+    if (!parsed.ok) {
+      this.badJobs += 1;
+      return emptyUpdate();
+    }
+    const patch = parsed.patch;
+    const update = new UpdateBuilder();
+
+    let key = this.currentByJobId.get(patch.id);
+    let known = key === undefined ? undefined : this.entries.get(key);
+    if (known && changesIdentity(known.job, patch)) {
+      // Same id, different job: ids were reused. The old one leaves the server's list.
+      if (isTerminal(known.job.state)) this.moveToRecent(known, update);
+      else this.drop(known.key, update);
+      known = undefined;
+    }
+    let job: Job | null;
+    if (known) {
+      job = mergeJob(known.job, patch);
+    } else {
+      const incoming = completeJob(patch);
+      key = jobKey(this.server, incoming);
+      known = this.entries.get(key);
+      job = known ? mergeJob(known.job, patch) : incoming;
+    }
+    if (job === null) return update.build(); // stale non-terminal event for a finished job
+    key = known ? known.key : jobKey(this.server, job);
+
+    const fromState = known ? known.job.state : null;
+    if (isTerminal(job.state) && (fromState === null || !isTerminal(fromState))) {
+      if (!this.isSettled(key, job, fromState)) this.report(key, job, fromState, false, update);
+    }
+    this.store(key, job, update);
+    this.enforceBounds(update);
+    return update.build();
+  }
+
+  /**
+   * The connection is gone: the book keeps showing what it knew, but the server's state is now unknown until the
+   * next snapshot, which reconciles (and reports what finished meanwhile as catch-up).
+   */
+  markDisconnected(): void {
+    this.connected = false;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Every entry: jobs on the server, then recent history. */
+  jobs(): readonly JobEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get(key: string): JobEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  stats(): JobBookStats {
+    return { jobs: this.currentByJobId.size, recent: this.recentKeys.size, badJobs: this.badJobs };
+  }
+
+  private applyRemoved(id: unknown): BookUpdate {
+    const update = new UpdateBuilder();
+    if (typeof id !== 'number') return update.build();
+    const key = this.currentByJobId.get(id);
+    const entry = key === undefined ? undefined : this.entries.get(key);
+    if (!entry) return update.build();
+    if (isTerminal(entry.job.state)) this.moveToRecent(entry, update);
+    else this.drop(entry.key, update);
+    this.enforceBounds(update);
+    return update.build();
+  }
+
+  /** A job we watched while it ran is suppressed only by an explicit entry; one we never saw also by the floor. */
+  private isSettled(key: string, job: Job, fromState: JobState | null): boolean {
+    return fromState !== null
+      ? this.ledger.isListed(this.server, key)
+      : this.ledger.isSettled(this.server, key, job.timeFinished);
+  }
+
+  private report(key: string, job: Job, fromState: JobState | null, catchUp: boolean, update: UpdateBuilder): void {
+    this.ledger.settle(this.server, key, job.timeFinished);
+    update.transitions.push({
+      server: this.server,
+      key,
+      jobId: job.id,
+      method: job.method,
+      description: job.description,
+      transient: job.transient,
+      from: fromState,
+      to: job.state as Transition['to'],
+      error: job.error,
+      timeStarted: job.timeStarted,
+      timeFinished: job.timeFinished,
+      catchUp,
+    });
+  }
+
+  /** Stores a job as on the server (or drops it, when it is a finished transient job). */
+  private store(key: string, job: Job, update: UpdateBuilder): void {
+    if (job.transient && isTerminal(job.state)) {
+      const previous = this.currentByJobId.get(job.id);
+      if (previous === key) this.currentByJobId.delete(job.id);
+      this.drop(key, update);
+      return;
+    }
+    const entry: JobEntry = { key, server: this.server, job, onServer: true };
+    this.entries.set(key, entry);
+    this.recentKeys.delete(key);
+    const previous = this.currentByJobId.get(job.id);
+    if (previous !== undefined && previous !== key) {
+      // Two identities with one id in one snapshot cannot both be current; the newer wins.
+      const old = this.entries.get(previous);
+      if (old) {
+        if (isTerminal(old.job.state)) this.moveToRecent(old, update);
+        else this.drop(previous, update);
+      }
+    }
+    this.currentByJobId.set(job.id, key);
+    update.upsert(entry);
+  }
+
+  /** Re-lists an entry as on the server without changing the job. */
+  private placeCurrent(entry: JobEntry, update: UpdateBuilder): void {
+    this.store(entry.key, entry.job, update);
+  }
+
+  private moveToRecent(entry: JobEntry, update: UpdateBuilder): void {
+    if (this.currentByJobId.get(entry.job.id) === entry.key) this.currentByJobId.delete(entry.job.id);
+    if (this.recentLimit <= 0) {
+      this.drop(entry.key, update);
+      return;
+    }
+    const recent: JobEntry = { ...entry, onServer: false };
+    this.entries.set(entry.key, recent);
+    this.recentKeys.delete(entry.key);
+    this.recentKeys.add(entry.key);
+    update.upsert(recent);
+  }
+
+  private drop(key: string, update: UpdateBuilder): void {
+    const entry = this.entries.get(key);
+    if (entry && this.currentByJobId.get(entry.job.id) === key) this.currentByJobId.delete(entry.job.id);
+    this.recentKeys.delete(key);
+    if (this.entries.delete(key)) update.remove(key);
+  }
+
+  private enforceBounds(update: UpdateBuilder): void {
+    while (this.currentByJobId.size > this.maxJobs) {
+      const victim = this.oldestFinishedCurrent() ?? this.currentByJobId.values().next().value;
+      const entry = victim === undefined ? undefined : this.entries.get(victim);
+      if (!entry) break;
+      if (isTerminal(entry.job.state)) this.moveToRecent(entry, update);
+      else this.drop(entry.key, update);
+    }
+    while (this.recentKeys.size > this.recentLimit) {
+      const oldest = this.recentKeys.values().next().value;
+      if (oldest === undefined) break;
+      this.drop(oldest, update);
+    }
+  }
+
+  private oldestFinishedCurrent(): string | undefined {
+    let best: { id: number; key: string } | undefined;
+    for (const [id, key] of this.currentByJobId) {
+      const entry = this.entries.get(key);
+      if (entry && isTerminal(entry.job.state) && (best === undefined || id < best.id)) best = { id, key };
+    }
+    return best?.key;
+  }
+}
+
+/** True when a patch describes another job than the stored one (a reused id after a middleware restart). */
+function changesIdentity(job: Job, patch: JobPatch): boolean {
+  if (patch.method !== undefined && patch.method !== job.method) return true;
+  return patch.timeStarted !== undefined && patch.timeStarted !== null && patch.timeStarted !== job.timeStarted;
+}
+
+/**
+ * Shallow-merges a patch into the stored job (protocol §4.2), keeping the identity fixed and terminal states final.
+ * Returns null when the patch is a stale non-terminal view of a job already stored as terminal.
+ */
+function mergeJob(job: Job, patch: JobPatch): Job | null {
+  if (isTerminal(job.state)) {
+    if (patch.state === undefined || !isTerminal(patch.state)) return null;
+    // Terminal states never change; the second SUCCESS event still brings logs_excerpt, so merge the rest.
+    return { ...job, ...patch, state: job.state, id: job.id, method: job.method, timeStarted: job.timeStarted };
+  }
+  if (patch.state === 'WAITING' && job.state === 'RUNNING') {
+    // Never move backwards (reordered events); the other fields are still the newest we have.
+    return { ...job, ...patch, state: job.state, id: job.id, method: job.method, timeStarted: job.timeStarted };
+  }
+  return { ...job, ...patch, id: job.id, method: job.method, timeStarted: job.timeStarted };
+}

@@ -1,0 +1,150 @@
+/**
+ * The TrueNAS job object at the edge: one zod schema that accepts every server generation from CORE 13 to 27
+ * (protocol reference §5.1 field history) and a normaliser that turns it into a *patch* of model.ts's Job.
+ *
+ * Why a patch: events carry full objects today, but clients must still shallow-merge (protocol §4.2), and older
+ * servers omit fields. Only the fields present on the wire appear in the patch; `completeJob` fills the rest for
+ * a job seen for the first time.
+ *
+ * Hot path (a cloud sync sends an event per second per job; snapshots hold 1000 jobs): the schema uses only
+ * built-in checks (no refinements, no transforms, no unions on per-field paths except dates), so zod 4's
+ * compiled object parser does the validation, and the renaming to camelCase is a plain function afterwards.
+ */
+import { z } from 'zod';
+import { JOB_STATES } from '../model';
+import type { Job, JobCredentials, JobExcInfo, JobProgress } from '../model';
+
+/** `{"$date": ms}` as sent by every version; a bare number is tolerated in case a decoder already unwrapped it. */
+const EjsonDateSchema = z.union([z.object({ $date: z.number() }), z.number()]).nullable();
+
+const ProgressSchema = z
+  .object({
+    // CORE 13 and SCALE ≤23.10 send floats; CORE 13 sends all-null progress.
+    percent: z.number().nullable().optional(),
+    description: z.string().nullable().optional(),
+  })
+  .nullable();
+
+const ExcInfoSchema = z
+  .object({
+    // `repr` since SCALE 22.12, `errno` since 24.10; CORE 13 has only type and extra.
+    type: z.string().nullable().optional(),
+    repr: z.string().nullable().optional(),
+    errno: z.number().nullable().optional(),
+  })
+  .nullable();
+
+const CredentialsSchema = z
+  .object({
+    type: z.string(),
+    // Only the username is kept; login ids, API key names and token parents are not needed by a monitor.
+    data: z.object({ username: z.string().nullable().optional() }).nullable().optional(),
+  })
+  .nullable();
+
+/**
+ * The wire job object. Every field but `id` is optional (older servers and partial events omit them); unknown
+ * fields (`message_ids`, `result`, `result_encoding_error`, future additions) are stripped, so `result` never
+ * gets past this point.
+ */
+export const WireJobSchema = z.object({
+  id: z.number().int(),
+  method: z.string().optional(),
+  arguments: z.array(z.unknown()).optional(),
+  transient: z.boolean().optional(),
+  description: z.string().nullable().optional(),
+  abortable: z.boolean().optional(),
+  logs_path: z.string().nullable().optional(),
+  logs_excerpt: z.string().nullable().optional(),
+  progress: ProgressSchema.optional(),
+  error: z.string().nullable().optional(),
+  exception: z.string().nullable().optional(),
+  exc_info: ExcInfoSchema.optional(),
+  state: z.enum(JOB_STATES).optional(),
+  time_started: EjsonDateSchema.optional(),
+  time_finished: EjsonDateSchema.optional(),
+  credentials: CredentialsSchema.optional(),
+});
+export type WireJob = z.infer<typeof WireJobSchema>;
+
+/** The fields of a Job present in one wire object, already normalised; `id` is always there. */
+export type JobPatch = Partial<Job> & { id: number };
+
+export type ParsedJobFields = { ok: true; patch: JobPatch } | { ok: false; reason: string };
+
+function dateToMs(value: { $date: number } | number | null): number | null {
+  if (value === null) return null;
+  return typeof value === 'number' ? value : value.$date;
+}
+
+function toProgress(value: NonNullable<WireJob['progress']> | null): JobProgress {
+  if (value === null) return { percent: null, description: null };
+  return { percent: value.percent ?? null, description: value.description ?? null };
+}
+
+function toExcInfo(value: NonNullable<WireJob['exc_info']> | null): JobExcInfo | null {
+  if (value === null) return null;
+  return { type: value.type ?? null, repr: value.repr ?? null, errno: value.errno ?? null };
+}
+
+function toCredentials(value: NonNullable<WireJob['credentials']> | null): JobCredentials | null {
+  if (value === null) return null;
+  return { type: value.type, username: value.data?.username ?? null };
+}
+
+/** Renames and normalises a validated wire job into a patch holding only the fields that were present. */
+export function toJobPatch(wire: WireJob): JobPatch {
+  const patch: JobPatch = { id: wire.id };
+  if (wire.method !== undefined) patch.method = wire.method;
+  if (wire.arguments !== undefined) patch.arguments = wire.arguments;
+  if (wire.transient !== undefined) patch.transient = wire.transient;
+  if (wire.description !== undefined) patch.description = wire.description;
+  if (wire.abortable !== undefined) patch.abortable = wire.abortable;
+  if (wire.logs_path !== undefined) patch.logsPath = wire.logs_path;
+  if (wire.logs_excerpt !== undefined) patch.logsExcerpt = wire.logs_excerpt;
+  if (wire.progress !== undefined) patch.progress = toProgress(wire.progress);
+  if (wire.error !== undefined) patch.error = wire.error;
+  if (wire.exception !== undefined) patch.exception = wire.exception;
+  if (wire.exc_info !== undefined) patch.excInfo = toExcInfo(wire.exc_info);
+  if (wire.state !== undefined) patch.state = wire.state;
+  if (wire.time_started !== undefined) patch.timeStarted = dateToMs(wire.time_started);
+  if (wire.time_finished !== undefined) patch.timeFinished = dateToMs(wire.time_finished);
+  if (wire.credentials !== undefined) patch.credentials = toCredentials(wire.credentials);
+  return patch;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid job object';
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(job)';
+  return `${path}: ${issue.message}`;
+}
+
+/** Validates one job object from a snapshot or an event's `fields`; never throws. */
+export function parseJobFields(fields: unknown): ParsedJobFields {
+  const result = WireJobSchema.safeParse(fields);
+  if (!result.success) return { ok: false, reason: describeIssue(result.error) };
+  return { ok: true, patch: toJobPatch(result.data) };
+}
+
+/** A whole Job from the patch of a job seen for the first time: absent fields get the oldest servers' defaults. */
+export function completeJob(patch: JobPatch): Job {
+  return {
+    method: '',
+    arguments: [],
+    transient: false,
+    description: null,
+    abortable: false,
+    logsPath: null,
+    logsExcerpt: null,
+    progress: { percent: null, description: null },
+    error: null,
+    exception: null,
+    excInfo: null,
+    state: 'WAITING',
+    timeStarted: null,
+    timeFinished: null,
+    credentials: null,
+    ...patch,
+  };
+}
