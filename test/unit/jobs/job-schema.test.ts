@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { completeJob, parseJobFields } from '../../../electron/core/protocol/job-schema';
+
+function parsed(fields: unknown) {
+  const result = parseJobFields(fields);
+  if (!result.ok) throw new Error(`expected valid job, got: ${result.reason}`);
+  return result.patch;
+}
+
+describe('parseJobFields', () => {
+  it('accepts a CORE 13.3 job: few fields, all-null progress, float percent, millisecond dates, exc_info without repr', () => {
+    const patch = parsed({
+      id: 7,
+      method: 'pool.scrub',
+      arguments: [1],
+      logs_path: null,
+      logs_excerpt: null,
+      progress: { percent: null, description: null, extra: null },
+      result: null,
+      error: '[EFAULT] nope',
+      exception: 'Traceback…',
+      exc_info: { type: 'CallError', extra: null },
+      state: 'FAILED',
+      time_started: { $date: 1_600_000_000_123 },
+      time_finished: { $date: 1_600_000_100_456 },
+    });
+    expect(patch).toEqual({
+      id: 7,
+      method: 'pool.scrub',
+      arguments: [1],
+      logsPath: null,
+      logsExcerpt: null,
+      progress: { percent: null, description: null },
+      error: '[EFAULT] nope',
+      exception: 'Traceback…',
+      excInfo: { type: 'CallError', repr: null, errno: null },
+      state: 'FAILED',
+      timeStarted: 1_600_000_000_123,
+      timeFinished: 1_600_000_100_456,
+    });
+    expect('transient' in patch).toBe(false);
+    expect('credentials' in patch).toBe(false);
+
+    const job = completeJob(patch);
+    expect(job.transient).toBe(false);
+    expect(job.abortable).toBe(false);
+    expect(job.description).toBeNull();
+    expect(job.credentials).toBeNull();
+    expect(job.state).toBe('FAILED');
+
+    expect(parsed({ id: 8, progress: { percent: 12.5, description: null, extra: null } }).progress).toEqual({
+      percent: 12.5,
+      description: null,
+    });
+  });
+
+  it('accepts a SCALE 24.10 job with credentials, exc_info.errno and result_encoding_error, and drops result', () => {
+    const patch = parsed({
+      id: 120,
+      method: 'replication.run',
+      arguments: [2, false],
+      transient: false,
+      description: null,
+      abortable: false,
+      logs_path: '/var/log/jobs/120.log',
+      logs_excerpt: 'line\n',
+      progress: { percent: 3, description: 'Sending 1 of 2', extra: null },
+      result: { secret: 'do not keep' },
+      result_encoding_error: null,
+      error: '[EFAULT] Failed to connect to remote host.',
+      exception: 'Traceback',
+      exc_info: { repr: "CallError('x', 14, None)", type: 'CallError', errno: 14, extra: null },
+      state: 'FAILED',
+      time_started: { $date: 1_750_417_200_000 },
+      time_finished: { $date: 1_750_417_205_000 },
+      credentials: { type: 'API_KEY', data: { username: 'monitor', api_key: { id: 1, name: 'jobwatch' } } },
+    });
+    expect(patch.credentials).toEqual({ type: 'API_KEY', username: 'monitor' });
+    expect(patch.excInfo).toEqual({ type: 'CallError', repr: "CallError('x', 14, None)", errno: 14 });
+    expect(patch.timeFinished).toBe(1_750_417_205_000);
+    expect(JSON.stringify(patch)).not.toContain('do not keep');
+    expect('result' in patch).toBe(false);
+  });
+
+  it('accepts a 25.10 job with message_ids and unknown future fields, and credentials without username', () => {
+    const patch = parsed({
+      id: 119,
+      message_ids: ['c7a3e0f2-1f0b-4c61-8d2e-2b8f3a9d4e10'],
+      method: 'cloudsync.sync',
+      arguments: [3],
+      transient: false,
+      description: null,
+      abortable: true,
+      logs_path: null,
+      logs_excerpt: null,
+      progress: { percent: 0, description: '', extra: null },
+      result: null,
+      result_encoding_error: null,
+      error: null,
+      exception: null,
+      exc_info: null,
+      state: 'WAITING',
+      time_started: { $date: 1_750_413_600_000 },
+      time_finished: null,
+      credentials: { type: 'TRUENAS_NODE', data: {} },
+      some_field_from_27: { x: 1 },
+    });
+    expect(patch.credentials).toEqual({ type: 'TRUENAS_NODE', username: null });
+    expect(patch.timeFinished).toBeNull();
+    expect(patch.progress).toEqual({ percent: 0, description: '' });
+    expect('message_ids' in patch).toBe(false);
+    expect('some_field_from_27' in patch).toBe(false);
+  });
+
+  it('returns only the fields present in a partial event', () => {
+    expect(parsed({ id: 3, progress: { percent: 40, description: 'x', extra: null } })).toEqual({
+      id: 3,
+      progress: { percent: 40, description: 'x' },
+    });
+    expect(parsed({ id: 3, credentials: null, progress: null })).toEqual({
+      id: 3,
+      credentials: null,
+      progress: { percent: null, description: null },
+    });
+  });
+
+  it('rejects junk with a reason naming the field', () => {
+    const cases: [unknown, string][] = [
+      [null, '(job)'],
+      ['job', '(job)'],
+      [[], '(job)'],
+      [{ method: 'x' }, 'id'],
+      [{ id: '5' }, 'id'],
+      [{ id: 1.5 }, 'id'],
+      [{ id: 1, state: 'DONE' }, 'state'],
+      [{ id: 1, time_started: '2025-01-01T00:00:00Z' }, 'time_started'],
+      [{ id: 1, time_finished: { $date: 'soon' } }, 'time_finished'],
+      [{ id: 1, progress: { percent: '50%' } }, 'progress.percent'],
+      [{ id: 1, arguments: 'a' }, 'arguments'],
+      [{ id: 1, credentials: { data: {} } }, 'credentials.type'],
+    ];
+    for (const [input, field] of cases) {
+      const result = parseJobFields(input);
+      expect(result.ok, JSON.stringify(input)).toBe(false);
+      if (!result.ok) expect(result.reason).toContain(field);
+    }
+  });
+});
