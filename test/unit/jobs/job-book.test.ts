@@ -156,6 +156,21 @@ describe('JobBook reconnects and restarts', () => {
     ).toEqual([]);
   });
 
+  it('judges every catch-up job against the ledger as it was before the snapshot (settling one must not hide another)', () => {
+    // A tiny ledger: settling the jobs of this snapshot one by one would evict and raise the floor past job 5.
+    const { book } = newBook(new TransitionLedger({ maxKeysPerServer: 2 }));
+    book.applySnapshot([]);
+    book.applyEvent(jobEvent('changed', wireJob({ id: 1, state: 'SUCCESS', finished: T0 + 1000 })));
+    book.markDisconnected();
+    const update = book.applySnapshot([
+      wireJob({ id: 2, state: 'SUCCESS', finished: T0 + 9000 }),
+      wireJob({ id: 3, state: 'SUCCESS', finished: T0 + 5000 }),
+      wireJob({ id: 4, state: 'SUCCESS', finished: T0 + 7000 }),
+      wireJob({ id: 5, state: 'FAILED', finished: T0 + 5000 }),
+    ]);
+    expect(update.transitions.map((t) => t.jobId)).toEqual([2, 3, 4, 5]);
+  });
+
   it('keeps the old job 5 and the new job 5 apart across a middleware restart', () => {
     const { book } = newBook();
     book.applySnapshot([]);
