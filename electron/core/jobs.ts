@@ -67,24 +67,38 @@ export interface JobBookStats {
   badJobs: number;
 }
 
-/** Collects one call's changes; an entry upserted then removed in the same call is reported as removed only. */
+/**
+ * Collects one call's changes; for each key the last operation wins (an entry upserted then removed in the same
+ * call is reported as removed only). Most calls touch one entry, so that case skips the de-duplication.
+ */
 class UpdateBuilder {
-  private readonly upserts = new Map<string, JobEntry>();
-  private readonly removals = new Set<string>();
+  private readonly operations: { key: string; entry: JobEntry | null }[] = [];
   readonly transitions: Transition[] = [];
 
   upsert(entry: JobEntry): void {
-    this.removals.delete(entry.key);
-    this.upserts.set(entry.key, entry);
+    this.operations.push({ key: entry.key, entry });
   }
 
   remove(key: string): void {
-    this.upserts.delete(key);
-    this.removals.add(key);
+    this.operations.push({ key, entry: null });
   }
 
   build(): BookUpdate {
-    return { upserts: [...this.upserts.values()], removals: [...this.removals], transitions: this.transitions };
+    const upserts: JobEntry[] = [];
+    const removals: string[] = [];
+    if (this.operations.length === 1) {
+      const only = this.operations[0]!;
+      if (only.entry) upserts.push(only.entry);
+      else removals.push(only.key);
+    } else if (this.operations.length > 1) {
+      const last = new Map<string, JobEntry | null>();
+      for (const { key, entry } of this.operations) last.set(key, entry);
+      for (const [key, entry] of last) {
+        if (entry) upserts.push(entry);
+        else removals.push(key);
+      }
+    }
+    return { upserts, removals, transitions: this.transitions };
   }
 }
 
@@ -337,13 +351,13 @@ export class JobBook {
     }
   }
 
+  /** The first finished job in insertion order (≈ id order), as the middleware evicts. */
   private oldestFinishedCurrent(): string | undefined {
-    let best: { id: number; key: string } | undefined;
-    for (const [id, key] of this.currentByJobId) {
+    for (const key of this.currentByJobId.values()) {
       const entry = this.entries.get(key);
-      if (entry && isTerminal(entry.job.state) && (best === undefined || id < best.id)) best = { id, key };
+      if (entry && isTerminal(entry.job.state)) return key;
     }
-    return best?.key;
+    return undefined;
   }
 }
 
