@@ -208,6 +208,11 @@ export class JobBook {
     if (known) {
       job = mergeJob(known.job, patch);
     } else {
+      // A job seen for the first time needs its identity; a partial event cannot give it (full objects always do).
+      if (patch.method === undefined || patch.timeStarted === undefined) {
+        this.badJobs += 1;
+        return update.build();
+      }
       const incoming = completeJob(patch);
       key = jobKey(this.server, incoming);
       known = this.entries.get(key);

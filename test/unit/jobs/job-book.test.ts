@@ -100,6 +100,14 @@ describe('JobBook live events', () => {
     expect(update.upserts[0]?.job.method).toBe('cloudsync.sync');
   });
 
+  it('drops a partial event for a job it does not know (no identity to file it under)', () => {
+    const { book } = newBook();
+    book.applySnapshot([]);
+    const update = book.applyEvent({ msg: 'changed', collection: 'core.get_jobs', id: 77, fields: { id: 77, state: 'FAILED' } });
+    expect(update).toEqual({ upserts: [], removals: [], transitions: [] });
+    expect(book.stats()).toEqual({ jobs: 0, recent: 0, badJobs: 1 });
+  });
+
   it('ignores other collections, counts invalid jobs and goes on', () => {
     const { book } = newBook();
     book.applySnapshot([wireJob({ id: 1 }), { id: 'x' }, null, wireJob({ id: 2 })]);
