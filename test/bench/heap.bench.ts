@@ -25,5 +25,6 @@ collectGarbage();
 const after = process.memoryUsage().heapUsed;
 const jobs = books.reduce((sum, book) => sum + book.stats().jobs, 0);
 const mib = (after - before) / 1024 / 1024;
-console.log(`heap: ${SERVERS} servers x 1000 jobs = ${mib.toFixed(1)} MiB (${jobs} jobs in books, ${SERVERS * 980} ledger keys; ${((after - before) / jobs / 1024).toFixed(2)} KiB per job)`);
+const ledgerKeys = books.reduce((sum, book) => sum + ledger.size(book.server), 0);
+console.log(`heap: ${SERVERS} servers x 1000 jobs = ${mib.toFixed(1)} MiB (${jobs} jobs in books, ${ledgerKeys} ledger keys; ${((after - before) / jobs / 1024).toFixed(2)} KiB per job)`);
 if (books.length !== SERVERS) throw new Error('unreachable');
