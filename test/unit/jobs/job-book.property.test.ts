@@ -247,7 +247,7 @@ describe('JobBook exactly-once property', () => {
   it('reports each terminal identity at most once, and every one observed after seeding exactly once', () => {
     fc.assert(
       fc.property(
-        fc.array(commandArb, { minLength: 1, maxLength: 120 }),
+        fc.array(commandArb, { minLength: 1, maxLength: 200 }),
         fc.integer({ min: 2, max: 8 }),
         fc.integer({ min: 3, max: 10 }),
         (commands, ledgerBound, bookBound) => {
@@ -261,7 +261,7 @@ describe('JobBook exactly-once property', () => {
           expect([...reportedKeys].sort()).toEqual(expected);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 });
