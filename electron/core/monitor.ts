@@ -1,0 +1,516 @@
+/**
+ * The monitor: every server's session and job book, the notification policy and the failure list, behind one
+ * MonitorApi. The CLI and the Electron shell are thin clients of this; so is the window's test bridge.
+ *
+ * The monitor owns no persistence format and no notification rule: it is given a `NotificationPolicy`, a
+ * `FailureList`, a `ServerDirectory` (profiles + secrets) and a ledger, which the composition root
+ * (`createMonitor` in monitor-setup.ts) builds from the stores.
+ */
+import type { ServerId, Transition } from './model';
+import type { JobEntry } from './jobs';
+import { JobBook } from './jobs';
+import type { TransitionLedger } from './ledger';
+import { Session, type SessionStatus, type SessionTimings } from './session';
+import type { RpcConnection } from './protocol/connection';
+import { JobwatchError } from './errors';
+import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
+import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
+
+/** What the monitor needs to know to follow one server. */
+export interface ServerTarget {
+  id: ServerId;
+  name: string;
+  url: string;
+  auth: ServerDraft['auth'];
+  fingerprint256: string | null;
+  muted: boolean;
+  mutedUntil: number | null;
+}
+
+/** How a server's connection is opened and authenticated; production uses the protocol layer. */
+export interface ServerConnector {
+  connect(target: ServerTarget): Promise<RpcConnection>;
+  login(connection: RpcConnection, target: ServerTarget, secret: string | null, otp?: string): Promise<void>;
+  probe(url: string): Promise<CertificateInfo>;
+  /** Fetches a URL path (e.g. a /_download/… link) from the server over HTTP(S) with the same TLS policy. */
+  download(target: ServerTarget, path: string): Promise<string>;
+}
+
+/** Saved servers and their secrets (profiles repository + secret store), or an in-memory list for the CLI. */
+export interface ServerDirectory {
+  list(): Promise<ServerTarget[]>;
+  secret(id: ServerId): Promise<string | null>;
+  save(target: ServerTarget, secret: string | null): Promise<void>;
+  remove(id: ServerId): Promise<void>;
+}
+
+/** The notification rules, as a planner driven by the monitor's clock. */
+export interface NotificationPolicy {
+  push(transition: Transition, now: number): void;
+  due(now: number): NotificationView[];
+  nextDueAt(): number | null;
+  watchJob(key: string): void;
+  watchServer(server: ServerId, runningKeys: string[]): void;
+  setPausedUntil(until: number | null): void;
+  pausedUntil(): number | null;
+  setServerMute(server: ServerId, muted: boolean, until: number | null): void;
+}
+
+/** Unacknowledged failures. */
+export interface FailureList {
+  add(transition: Transition, now: number): void;
+  acknowledge(key: string): void;
+  acknowledgeServer(server: ServerId): void;
+  acknowledgeAll(): void;
+  list(): FailureView[];
+  onChange(listener: () => void): () => void;
+}
+
+export interface MonitorOptions {
+  connector: ServerConnector;
+  directory: ServerDirectory;
+  ledger: TransitionLedger;
+  policy: NotificationPolicy;
+  failures: FailureList;
+  now?: () => number;
+  timings?: Partial<SessionTimings>;
+  /** How many notifications are kept for the window's list. */
+  notificationHistory?: number;
+  /** Called before stop() returns, to flush persisted state. */
+  flush?: () => Promise<void>;
+  /** Asked when a server wants a one-time password during login; null = none available. */
+  askOtp?: (server: ServerTarget) => Promise<string | null>;
+}
+
+interface ServerRuntime {
+  target: ServerTarget;
+  book: JobBook;
+  session: Session;
+  status: SessionStatus;
+}
+
+/** The TrueNAS web UI for a server URL as the user typed it (host, https://…, or ws(s)://…/api/current). */
+export function webUiUrl(url: string): string | null {
+  try {
+    const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`;
+    const parsed = new URL(withScheme);
+    const scheme = parsed.protocol === 'ws:' || parsed.protocol === 'http:' ? 'http:' : 'https:';
+    return `${scheme}//${parsed.host}`;
+  } catch {
+    return null;
+  }
+}
+
+function slugId(name: string, taken: (id: string) => boolean): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'server';
+  let id = base;
+  for (let n = 2; taken(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+export class Monitor implements MonitorApi {
+  private readonly now: () => number;
+  private readonly servers = new Map<ServerId, ServerRuntime>();
+  private readonly deltaListeners = new Set<(d: MonitorDelta) => void>();
+  private readonly transitionListeners = new Set<(t: Transition) => void>();
+  private readonly notificationListeners = new Set<(n: NotificationView) => void>();
+  private readonly serverListeners = new Set<(s: ServerView) => void>();
+  private readonly notifications: NotificationView[] = [];
+  private plannerTimer: ReturnType<typeof setTimeout> | null = null;
+  private started = false;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.now = options.now ?? Date.now;
+    options.failures.onChange(() => {
+      this.emitDelta({ upserts: [], removals: [], failures: this.options.failures.list() });
+      for (const runtime of this.servers.values()) this.emitServer(runtime);
+    });
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const target of await this.options.directory.list()) this.follow(target);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const runtime of this.servers.values()) runtime.session.stop();
+    if (this.plannerTimer) clearTimeout(this.plannerTimer);
+    this.plannerTimer = null;
+    // Whatever is still folding in a burst window is decided now, so it is not lost at shutdown.
+    this.deliver(this.options.policy.due(Number.POSITIVE_INFINITY));
+    await this.options.flush?.();
+  }
+
+  wake(): void {
+    for (const runtime of this.servers.values()) runtime.session.wake();
+  }
+
+  networkChanged(): void {
+    this.wake();
+  }
+
+  // ---- listeners ----------------------------------------------------------------------------------------------
+
+  onDelta(listener: (delta: MonitorDelta) => void): () => void {
+    this.deltaListeners.add(listener);
+    return () => this.deltaListeners.delete(listener);
+  }
+  onTransition(listener: (transition: Transition) => void): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
+  }
+  onNotification(listener: (notification: NotificationView) => void): () => void {
+    this.notificationListeners.add(listener);
+    return () => this.notificationListeners.delete(listener);
+  }
+  onServerChange(listener: (server: ServerView) => void): () => void {
+    this.serverListeners.add(listener);
+    return () => this.serverListeners.delete(listener);
+  }
+
+  // ---- views --------------------------------------------------------------------------------------------------
+
+  snapshot(): MonitorSnapshot {
+    const jobs: JobView[] = [];
+    for (const runtime of this.servers.values()) {
+      for (const entry of runtime.book.jobs()) jobs.push(this.jobView(runtime, entry));
+    }
+    return {
+      servers: [...this.servers.values()].map((r) => this.serverView(r)),
+      jobs,
+      failures: this.options.failures.list(),
+      notifications: [...this.notifications],
+      pausedUntil: this.options.policy.pausedUntil(),
+    };
+  }
+
+  failures(): FailureView[] {
+    return this.options.failures.list();
+  }
+
+  jobDetail(key: string): JobDetail | null {
+    const found = this.findJob(key);
+    if (!found) return null;
+    const { runtime, entry } = found;
+    const job = entry.job;
+    return {
+      ...this.jobView(runtime, entry),
+      arguments: job.arguments,
+      exception: job.exception,
+      excType: job.excInfo?.type ?? null,
+      logsExcerpt: job.logsExcerpt,
+      credentialsType: job.credentials?.type ?? null,
+      webUiUrl: webUiUrl(runtime.target.url),
+    };
+  }
+
+  private serverView(runtime: ServerRuntime): ServerView {
+    const { status, target } = runtime;
+    let running = 0;
+    for (const entry of runtime.book.jobs()) {
+      if (!entry.job.transient && (entry.job.state === 'RUNNING' || entry.job.state === 'WAITING')) running += 1;
+    }
+    const unacknowledged = this.options.failures.list().filter((f) => f.server === target.id).length;
+    return {
+      id: target.id,
+      name: target.name,
+      url: target.url,
+      state: status.state,
+      detail: status.detail,
+      retryAt: status.retryAt,
+      attention: status.attention,
+      flavor: status.flavor,
+      endpoint: status.endpoint,
+      running,
+      unacknowledged,
+      muted: target.muted && (target.mutedUntil === null || target.mutedUntil > this.now()),
+      mutedUntil: target.mutedUntil,
+      badFrames: status.badFrames,
+    };
+  }
+
+  private jobView(runtime: ServerRuntime, entry: JobEntry): JobView {
+    const job = entry.job;
+    return {
+      key: entry.key,
+      server: runtime.target.id,
+      id: job.id,
+      method: job.method,
+      description: job.description,
+      state: job.state,
+      percent: job.progress.percent,
+      progressText: job.progress.description,
+      transient: job.transient,
+      abortable: job.abortable,
+      hasLogs: job.logsPath !== null,
+      timeStarted: job.timeStarted,
+      timeFinished: job.timeFinished,
+      clockOffsetMs: runtime.status.clockOffsetMs,
+      error: job.error,
+      startedBy: job.credentials?.username ?? null,
+      onServer: entry.onServer,
+    };
+  }
+
+  private findJob(key: string): { runtime: ServerRuntime; entry: JobEntry } | null {
+    for (const runtime of this.servers.values()) {
+      const entry = runtime.book.get(key);
+      if (entry) return { runtime, entry };
+    }
+    return null;
+  }
+
+  // ---- servers ------------------------------------------------------------------------------------------------
+
+  private follow(target: ServerTarget): ServerRuntime {
+    const book = new JobBook({ server: target.id, ledger: this.options.ledger });
+    const runtime: ServerRuntime = {
+      target,
+      book,
+      session: undefined as unknown as Session,
+      status: {
+        state: 'idle',
+        detail: 'Not started',
+        retryAt: null,
+        attention: null,
+        flavor: null,
+        endpoint: null,
+        badFrames: 0,
+        clockOffsetMs: 0,
+      },
+    };
+    runtime.session = new Session({
+      server: target.id,
+      book,
+      connect: () => this.options.connector.connect(runtime.target),
+      login: async (connection) => {
+        const secret = await this.options.directory.secret(runtime.target.id);
+        await this.options.connector.login(connection, runtime.target, secret);
+      },
+      onUpdate: (update) => {
+        const upserts = update.upserts.map((e) => this.jobView(runtime, e));
+        if (upserts.length > 0 || update.removals.length > 0) {
+          this.emitDelta({ upserts, removals: update.removals });
+        }
+        for (const transition of update.transitions) this.handleTransition(transition);
+        if (upserts.length > 0 || update.removals.length > 0) this.emitServer(runtime);
+      },
+      onStatus: (status) => {
+        runtime.status = status;
+        this.emitServer(runtime);
+      },
+      ...(this.options.timings ? { timings: this.options.timings } : {}),
+      now: this.now,
+    });
+    this.options.policy.setServerMute(target.id, target.muted, target.mutedUntil);
+    this.servers.set(target.id, runtime);
+    this.emitServer(runtime);
+    runtime.session.start();
+    return runtime;
+  }
+
+  private unfollow(id: ServerId): void {
+    const runtime = this.servers.get(id);
+    if (!runtime) return;
+    runtime.session.stop();
+    this.servers.delete(id);
+    this.emitDelta({
+      upserts: [],
+      removals: runtime.book.jobs().map((e) => e.key),
+      removedServers: [id],
+    });
+  }
+
+  private targetFromDraft(id: ServerId, draft: ServerDraft, previous?: ServerTarget): ServerTarget {
+    return {
+      id,
+      name: draft.name.trim(),
+      url: draft.url.trim(),
+      auth: draft.auth,
+      fingerprint256: draft.fingerprint256,
+      muted: previous?.muted ?? false,
+      mutedUntil: previous?.mutedUntil ?? null,
+    };
+  }
+
+  async addServer(draft: ServerDraft, secret: string): Promise<ServerView> {
+    const name = draft.name.trim();
+    if ([...this.servers.values()].some((r) => r.target.name === name)) {
+      throw new JobwatchError('RPC_ERROR', `A server named "${name}" already exists.`);
+    }
+    const id = slugId(name, (candidate) => this.servers.has(candidate));
+    const target = this.targetFromDraft(id, draft);
+    await this.options.directory.save(target, secret);
+    return this.serverView(this.follow(target));
+  }
+
+  async updateServer(id: string, draft: ServerDraft, secret: string | null): Promise<ServerView> {
+    const runtime = this.servers.get(id);
+    if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${id}".`);
+    const target = this.targetFromDraft(id, draft, runtime.target);
+    await this.options.directory.save(target, secret);
+    this.unfollow(id);
+    return this.serverView(this.follow(target));
+  }
+
+  async removeServer(id: string): Promise<void> {
+    this.unfollow(id);
+    this.options.ledger.forget(id);
+    this.options.failures.acknowledgeServer(id);
+    await this.options.directory.remove(id);
+  }
+
+  async trustCertificate(serverId: string, fingerprint256: string): Promise<void> {
+    const runtime = this.servers.get(serverId);
+    if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${serverId}".`);
+    const target = { ...runtime.target, fingerprint256 };
+    await this.options.directory.save(target, null);
+    runtime.target = target;
+    runtime.session.wake();
+  }
+
+  async muteServer(serverId: string, until: number | null, muted: boolean): Promise<void> {
+    const runtime = this.servers.get(serverId);
+    if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${serverId}".`);
+    runtime.target = { ...runtime.target, muted, mutedUntil: muted ? until : null };
+    this.options.policy.setServerMute(serverId, muted, muted ? until : null);
+    await this.options.directory.save(runtime.target, null);
+    this.emitServer(runtime);
+  }
+
+  probeCertificate(url: string): Promise<CertificateInfo> {
+    return this.options.connector.probe(url);
+  }
+
+  async testConnection(draft: ServerDraft, secret: string, otp?: string): Promise<ConnectionTestResult> {
+    const target = this.targetFromDraft('connection-test', draft);
+    let connection: RpcConnection | null = null;
+    try {
+      connection = await this.options.connector.connect(target);
+      await this.options.connector.login(connection, target, secret, otp);
+      const jobs = await connection.call('core.get_jobs', [[], { count: true }]).catch(() => null);
+      return {
+        ok: true,
+        flavor: connection.flavor,
+        endpoint: connection.url,
+        jobs: typeof jobs === 'number' ? jobs : Array.isArray(jobs) ? jobs.length : 0,
+      };
+    } catch (err) {
+      if (!(err instanceof JobwatchError)) {
+        return { ok: false, code: 'ERROR', message: err instanceof Error ? err.message : String(err) };
+      }
+      const result: ConnectionTestResult = { ok: false, code: err.code, message: err.message };
+      if (err.code === 'CERT_UNTRUSTED' || err.code === 'CERT_CHANGED') {
+        const certificate = await this.options.connector.probe(draft.url).catch(() => null);
+        if (certificate) result.certificate = certificate;
+      }
+      if (err.code === 'OTP_REQUIRED') result.otpRequired = true;
+      return result;
+    } finally {
+      connection?.close(1000, 'connection test done');
+    }
+  }
+
+  // ---- job actions --------------------------------------------------------------------------------------------
+
+  async abortJob(key: string): Promise<void> {
+    const found = this.findJob(key);
+    if (!found) throw new JobwatchError('RPC_ERROR', 'That job is no longer known.');
+    if (found.entry.job.state !== 'RUNNING' && found.entry.job.state !== 'WAITING') {
+      throw new JobwatchError('RPC_ERROR', `The job has already ended (${found.entry.job.state}).`);
+    }
+    await found.runtime.session.call('core.job_abort', [found.entry.job.id]);
+  }
+
+  async downloadJobLog(key: string): Promise<LogDownload> {
+    const found = this.findJob(key);
+    if (!found) throw new JobwatchError('RPC_ERROR', 'That job is no longer known.');
+    const { job } = found.entry;
+    if (!job.logsPath) throw new JobwatchError('RPC_ERROR', 'This job has no log.');
+    const filename = `${job.id}.log`;
+    const path = await found.runtime.session.call('core.job_download_logs', [job.id, filename]);
+    if (typeof path !== 'string' || !path.startsWith('/')) {
+      throw new JobwatchError('BAD_FRAME', 'The server did not return a download link for the log.');
+    }
+    const content = await this.options.connector.download(found.runtime.target, path);
+    return { filename: `${found.runtime.target.name}-${filename}`, content };
+  }
+
+  // ---- notifications and failures ------------------------------------------------------------------------------
+
+  private handleTransition(transition: Transition): void {
+    for (const listener of this.transitionListeners) listener(transition);
+    if (transition.to === 'FAILED') this.options.failures.add(transition, this.now());
+    this.options.policy.push(transition, this.now());
+    this.schedulePlanner();
+  }
+
+  private schedulePlanner(): void {
+    if (this.plannerTimer) clearTimeout(this.plannerTimer);
+    this.plannerTimer = null;
+    const at = this.options.policy.nextDueAt();
+    if (at === null) return;
+    this.plannerTimer = setTimeout(() => {
+      this.plannerTimer = null;
+      this.deliver(this.options.policy.due(this.now()));
+      this.schedulePlanner();
+    }, Math.max(0, at - this.now()));
+  }
+
+  private deliver(planned: NotificationView[]): void {
+    if (planned.length === 0) return;
+    const limit = this.options.notificationHistory ?? 200;
+    for (const notification of planned) {
+      this.notifications.unshift(notification);
+      for (const listener of this.notificationListeners) listener(notification);
+    }
+    this.notifications.splice(limit);
+    this.emitDelta({ upserts: [], removals: [], notifications: planned });
+  }
+
+  acknowledge(key: string): void {
+    this.options.failures.acknowledge(key);
+  }
+  acknowledgeServer(serverId: string): void {
+    this.options.failures.acknowledgeServer(serverId);
+  }
+  acknowledgeAll(): void {
+    this.options.failures.acknowledgeAll();
+  }
+
+  watchJob(key: string): void {
+    this.options.policy.watchJob(key);
+  }
+
+  watchServer(serverId: string): void {
+    const runtime = this.servers.get(serverId);
+    if (!runtime) return;
+    const running = runtime.book
+      .jobs()
+      .filter((e) => !e.job.transient && (e.job.state === 'RUNNING' || e.job.state === 'WAITING'))
+      .map((e) => e.key);
+    this.options.policy.watchServer(serverId, running);
+  }
+
+  pauseNotifications(until: number | null): void {
+    this.options.policy.setPausedUntil(until);
+    this.emitDelta({ upserts: [], removals: [], pausedUntil: until });
+  }
+
+  // ---- emit ---------------------------------------------------------------------------------------------------
+
+  private emitDelta(delta: MonitorDelta): void {
+    for (const listener of this.deltaListeners) listener(delta);
+  }
+
+  private emitServer(runtime: ServerRuntime): void {
+    if (!this.servers.has(runtime.target.id)) return;
+    const view = this.serverView(runtime);
+    for (const listener of this.serverListeners) listener(view);
+    this.emitDelta({ upserts: [], removals: [], servers: [view] });
+  }
+}
