@@ -1,0 +1,291 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Monitor, webUiUrl, type FailureList, type NotificationPolicy, type ServerConnector, type ServerDirectory, type ServerTarget } from '../../../electron/core/monitor';
+import { TransitionLedger } from '../../../electron/core/ledger';
+import type { CloseInfo, CollectionEvent, RpcConnection } from '../../../electron/core/protocol/connection';
+import type { Transition } from '../../../electron/core/model';
+import type { FailureView, MonitorDelta, NotificationView } from '../../../electron/core/view';
+
+function wireJob(id: number, state: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    method: 'replication.run',
+    arguments: [1],
+    transient: false,
+    description: null,
+    abortable: true,
+    logs_path: `/var/log/jobs/${id}.log`,
+    logs_excerpt: null,
+    progress: { percent: 0, description: '', extra: null },
+    result: null,
+    error: state === 'FAILED' ? '[EFAULT] Failed to connect to remote host.' : null,
+    exception: null,
+    exc_info: null,
+    state,
+    time_started: { $date: 1_750_000_000_000 + id * 1000 },
+    time_finished: state === 'SUCCESS' || state === 'FAILED' ? { $date: 1_750_000_100_000 + id * 1000 } : null,
+    credentials: null,
+    ...extra,
+  };
+}
+
+class FakeConnection implements RpcConnection {
+  readonly flavor = 'jsonrpc' as const;
+  readonly url = 'wss://nas.test/api/current';
+  readonly secureTransport = true;
+  closed = false;
+  stats = { framesIn: 0, badFrames: 0 };
+  calls: Array<[string, unknown[]]> = [];
+  private events: Array<(e: CollectionEvent) => void> = [];
+  private closes: Array<(i: CloseInfo) => void> = [];
+  constructor(private readonly snapshot: unknown[]) {}
+  async call(method: string, params: unknown[] = []) {
+    this.calls.push([method, params]);
+    if (method === 'core.get_jobs') return this.snapshot;
+    if (method === 'core.job_download_logs') return '/_download/99?auth_token=x';
+    return null;
+  }
+  async subscribe() {}
+  async ping() {}
+  onEvent(l: (e: CollectionEvent) => void) {
+    this.events.push(l);
+    return () => {};
+  }
+  onClose(l: (i: CloseInfo) => void) {
+    this.closes.push(l);
+    return () => {};
+  }
+  onBadFrame() {
+    return () => {};
+  }
+  close() {
+    this.closed = true;
+  }
+  push(job: Record<string, unknown>) {
+    for (const l of this.events) l({ msg: 'changed', collection: 'core.get_jobs', id: job['id'], fields: job });
+  }
+}
+
+class RecordingPolicy implements NotificationPolicy {
+  pushed: Transition[] = [];
+  private pending: Transition[] = [];
+  private paused: number | null = null;
+  watched: string[] = [];
+  push(t: Transition) {
+    this.pushed.push(t);
+    this.pending.push(t);
+  }
+  due(now: number): NotificationView[] {
+    const out = this.pending.map((t) => ({
+      id: t.key,
+      server: t.server,
+      title: `${t.method} ${t.to}`,
+      body: '',
+      urgency: 'normal' as const,
+      jobs: [t.key],
+      catchUp: t.catchUp,
+      suppressed: null,
+      createdAt: Number.isFinite(now) ? now : 0,
+    }));
+    this.pending = [];
+    return out;
+  }
+  nextDueAt() {
+    return this.pending.length > 0 ? Date.now() + 3000 : null;
+  }
+  watchJob(key: string) {
+    this.watched.push(key);
+  }
+  watchServer(_s: string, keys: string[]) {
+    this.watched.push(...keys);
+  }
+  setPausedUntil(u: number | null) {
+    this.paused = u;
+  }
+  pausedUntil() {
+    return this.paused;
+  }
+  setServerMute() {}
+}
+
+class MemoryFailures implements FailureList {
+  items: FailureView[] = [];
+  private listeners: Array<() => void> = [];
+  add(t: Transition, now: number) {
+    this.items.unshift({ key: t.key, server: t.server, jobId: t.jobId, method: t.method, description: t.description, error: t.error, timeFinished: t.timeFinished, reportedAt: now });
+    this.changed();
+  }
+  acknowledge(key: string) {
+    this.items = this.items.filter((f) => f.key !== key);
+    this.changed();
+  }
+  acknowledgeServer(server: string) {
+    this.items = this.items.filter((f) => f.server !== server);
+    this.changed();
+  }
+  acknowledgeAll() {
+    this.items = [];
+    this.changed();
+  }
+  list() {
+    return [...this.items];
+  }
+  onChange(l: () => void) {
+    this.listeners.push(l);
+    return () => {};
+  }
+  private changed() {
+    for (const l of this.listeners) l();
+  }
+}
+
+const target: ServerTarget = {
+  id: 'nas1',
+  name: 'nas1',
+  url: 'nas1.example',
+  auth: { method: 'api-key', username: 'monitor' },
+  fingerprint256: null,
+  muted: false,
+  mutedUntil: null,
+};
+
+async function settle() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+describe('Monitor', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function setup(snapshot: unknown[]) {
+    const connection = new FakeConnection(snapshot);
+    const secrets: Array<string | null> = [];
+    const connector: ServerConnector = {
+      connect: async () => connection,
+      login: async (_c, _t, secret) => {
+        secrets.push(secret);
+      },
+      probe: async () => {
+        throw new Error('not used');
+      },
+      download: async (_t, path) => `log for ${path}`,
+    };
+    const saved: ServerTarget[] = [];
+    const directory: ServerDirectory = {
+      list: async () => [target],
+      secret: async () => 'the-secret',
+      save: async (t) => {
+        saved.push(t);
+      },
+      remove: async () => {},
+    };
+    const policy = new RecordingPolicy();
+    const failures = new MemoryFailures();
+    const monitor = new Monitor({ connector, directory, ledger: new TransitionLedger(), policy, failures });
+    const deltas: MonitorDelta[] = [];
+    monitor.onDelta((d) => deltas.push(d));
+    return { monitor, connection, policy, failures, deltas, secrets, saved };
+  }
+
+  it('follows saved servers, seeds silently and reports a later failure once', async () => {
+    const { monitor, connection, policy, failures, secrets } = setup([wireJob(1, 'SUCCESS'), wireJob(2, 'RUNNING')]);
+    const transitions: Transition[] = [];
+    monitor.onTransition((t) => transitions.push(t));
+    await monitor.start();
+    await settle();
+    expect(secrets).toEqual(['the-secret']);
+    const snap = monitor.snapshot();
+    expect(snap.servers[0]?.state).toBe('live');
+    expect(snap.servers[0]?.running).toBe(1);
+    expect(snap.jobs.map((j) => j.id).sort()).toEqual([1, 2]);
+    expect(transitions).toEqual([]);
+
+    connection.push(wireJob(2, 'FAILED'));
+    connection.push(wireJob(2, 'FAILED'));
+    expect(transitions).toHaveLength(1);
+    expect(transitions[0]).toMatchObject({ jobId: 2, to: 'FAILED', catchUp: false });
+    expect(policy.pushed).toHaveLength(1);
+    expect(failures.list()).toHaveLength(1);
+    expect(monitor.snapshot().servers[0]?.unacknowledged).toBe(1);
+    await monitor.stop();
+  });
+
+  it('delivers the planned notifications when the policy says they are due', async () => {
+    const { monitor, connection, deltas } = setup([wireJob(3, 'RUNNING')]);
+    const notes: NotificationView[] = [];
+    monitor.onNotification((n) => notes.push(n));
+    await monitor.start();
+    await settle();
+    connection.push(wireJob(3, 'FAILED'));
+    expect(notes).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(notes).toHaveLength(1);
+    expect(monitor.snapshot().notifications).toHaveLength(1);
+    expect(deltas.some((d) => d.notifications?.length === 1)).toBe(true);
+    await monitor.stop();
+  });
+
+  it('sends job views without results or secrets and acknowledges failures', async () => {
+    const { monitor, connection, deltas } = setup([wireJob(4, 'RUNNING', { result: 'SECRET-RESULT' })]);
+    await monitor.start();
+    await settle();
+    connection.push(wireJob(4, 'FAILED', { result: 'SECRET-RESULT' }));
+    expect(JSON.stringify(deltas)).not.toContain('SECRET-RESULT');
+    expect(JSON.stringify(deltas)).not.toContain('the-secret');
+    const key = monitor.failures()[0]!.key;
+    monitor.acknowledge(key);
+    expect(monitor.failures()).toEqual([]);
+    expect(deltas.at(-1)?.servers?.[0]?.unacknowledged).toBe(0);
+    await monitor.stop();
+  });
+
+  it('aborts a running job and refuses to abort a finished one', async () => {
+    const { monitor, connection } = setup([wireJob(5, 'RUNNING'), wireJob(6, 'SUCCESS')]);
+    await monitor.start();
+    await settle();
+    const jobs = monitor.snapshot().jobs;
+    await monitor.abortJob(jobs.find((j) => j.id === 5)!.key);
+    expect(connection.calls).toContainEqual(['core.job_abort', [5]]);
+    await expect(monitor.abortJob(jobs.find((j) => j.id === 6)!.key)).rejects.toThrow(/already ended/);
+    await monitor.stop();
+  });
+
+  it('downloads a job log through the link the server returns', async () => {
+    const { monitor } = setup([wireJob(7, 'FAILED')]);
+    await monitor.start();
+    await settle();
+    const key = monitor.snapshot().jobs[0]!.key;
+    const log = await monitor.downloadJobLog(key);
+    expect(log).toEqual({ filename: 'nas1-7.log', content: 'log for /_download/99?auth_token=x' });
+    await monitor.stop();
+  });
+
+  it('gives the job detail with the web UI address', async () => {
+    const { monitor } = setup([wireJob(8, 'FAILED', { exception: 'Traceback…' })]);
+    await monitor.start();
+    await settle();
+    const detail = monitor.jobDetail(monitor.snapshot().jobs[0]!.key);
+    expect(detail).toMatchObject({ id: 8, exception: 'Traceback…', webUiUrl: 'https://nas1.example' });
+    expect(monitor.jobDetail('nope')).toBeNull();
+    await monitor.stop();
+  });
+
+  it('watches the running jobs of a server', async () => {
+    const { monitor, policy } = setup([wireJob(9, 'RUNNING'), wireJob(10, 'SUCCESS')]);
+    await monitor.start();
+    await settle();
+    monitor.watchServer('nas1');
+    expect(policy.watched).toHaveLength(1);
+    expect(policy.watched[0]).toContain('\u00009\u0000');
+    await monitor.stop();
+  });
+});
+
+describe('webUiUrl', () => {
+  it('maps every way of writing a server address to its web UI', () => {
+    expect(webUiUrl('nas.local')).toBe('https://nas.local');
+    expect(webUiUrl('wss://nas.local:8443/api/current')).toBe('https://nas.local:8443');
+    expect(webUiUrl('ws://10.0.0.5/websocket')).toBe('http://10.0.0.5');
+    expect(webUiUrl('http://nas')).toBe('http://nas');
+    expect(webUiUrl('::::')).toBeNull();
+  });
+});
