@@ -48,8 +48,10 @@ export class RpcError extends JobwatchError {
     readonly errno: number | null,
     readonly errname: string | null,
     readonly reason: string | null,
+    /** A more specific code when the reply means something the caller branches on (NOT_AUTHENTICATED, …). */
+    code: JobwatchErrorCode = 'RPC_ERROR',
   ) {
-    super('RPC_ERROR', message, { rpcCode, errno, errname });
+    super(code, message, { rpcCode, errno, errname });
   }
 }
 

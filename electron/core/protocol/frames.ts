@@ -1,0 +1,237 @@
+/**
+ * Schemas for every frame a TrueNAS server sends, for both wire protocols (protocol reference §2.3, §2.4, §10),
+ * and the ejson helpers for the typed values TrueNAS encodes as objects (§5.2).
+ *
+ * Everything from the network is untrusted: `parseJsonRpcFrame` / `parseLegacyFrame` never throw; a frame that
+ * is not JSON or does not match a schema comes back as `{ ok: false, reason }` so the connection can count and
+ * drop it and carry on.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared pieces
+
+/**
+ * TrueNAS error details (`format_truenas_error`, and the legacy `result.error` object). Lenient on purpose:
+ * CORE 13 omits `errname`, `trace` changed shape across releases and clients must not depend on it.
+ */
+export const truenasErrorDataSchema = z.object({
+  error: z.number().nullish(),
+  errname: z.string().nullish(),
+  type: z.string().nullish(),
+  reason: z.string().nullish(),
+  trace: z.unknown().optional(),
+  extra: z.unknown().optional(),
+});
+export type TruenasErrorData = z.infer<typeof truenasErrorDataSchema>;
+
+const collectionEventMsgSchema = z.enum(['added', 'changed', 'removed']);
+const fieldsSchema = z.record(z.string(), z.unknown());
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON-RPC 2.0 (/api/current)
+
+/** The server echoes our id verbatim; `null` marks a connection-level error (bad JSON, batch). */
+const rpcIdSchema = z.union([z.string(), z.number(), z.null()]);
+
+export const jsonRpcErrorObjectSchema = z.object({
+  code: z.number().int(),
+  message: z.string(),
+  data: truenasErrorDataSchema.nullish(),
+});
+export type JsonRpcErrorObject = z.infer<typeof jsonRpcErrorObjectSchema>;
+
+export const jsonRpcErrorResponseSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: rpcIdSchema,
+  error: jsonRpcErrorObjectSchema,
+});
+
+export const jsonRpcResultResponseSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: rpcIdSchema,
+    result: z.unknown(),
+  })
+  // zod accepts a missing key for z.unknown(); a response must carry `result` (which may be null).
+  .refine((frame) => Object.hasOwn(frame, 'result'), { message: 'response has neither result nor error' });
+
+export const collectionUpdateSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  method: z.literal('collection_update'),
+  params: z.object({
+    msg: collectionEventMsgSchema,
+    collection: z.string(),
+    id: z.unknown().optional(),
+    fields: fieldsSchema.optional(),
+    extra: z.unknown().optional(),
+  }),
+});
+
+export const notifyUnsubscribedSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  method: z.literal('notify_unsubscribed'),
+  params: z.object({
+    collection: z.string(),
+    error: truenasErrorDataSchema.nullish(),
+  }),
+});
+
+export type JsonRpcFrame =
+  | { kind: 'result'; id: string | number | null; result: unknown }
+  | { kind: 'error'; id: string | number | null; error: JsonRpcErrorObject }
+  | {
+      kind: 'event';
+      msg: 'added' | 'changed' | 'removed';
+      collection: string;
+      id: unknown;
+      fields: Record<string, unknown> | undefined;
+    }
+  | { kind: 'unsubscribed'; collection: string; error: TruenasErrorData | null };
+
+export type ParsedFrame<T> = { ok: true; frame: T } | { ok: false; reason: string };
+
+/** Parses and validates one JSON-RPC text frame. Never throws. */
+export function parseJsonRpcFrame(text: string): ParsedFrame<JsonRpcFrame> {
+  const json = parseJson(text);
+  if (!json.ok) return json;
+  const value = json.value;
+  if (!isPlainObject(value)) return bad('frame is not a JSON object');
+
+  // Dispatch rule (§11): a frame with `method` is a notification, anything else a response matched by id.
+  if ('method' in value) {
+    if (value['method'] === 'collection_update') {
+      const parsed = collectionUpdateSchema.safeParse(value);
+      if (!parsed.success) return bad(`invalid collection_update: ${summarise(parsed.error)}`);
+      const { msg, collection, id, fields } = parsed.data.params;
+      return { ok: true, frame: { kind: 'event', msg, collection, id, fields } };
+    }
+    if (value['method'] === 'notify_unsubscribed') {
+      const parsed = notifyUnsubscribedSchema.safeParse(value);
+      if (!parsed.success) return bad(`invalid notify_unsubscribed: ${summarise(parsed.error)}`);
+      const { collection, error } = parsed.data.params;
+      return { ok: true, frame: { kind: 'unsubscribed', collection, error: error ?? null } };
+    }
+    return bad(`unknown notification method ${JSON.stringify(String(value['method'])).slice(0, 80)}`);
+  }
+  if ('error' in value) {
+    const parsed = jsonRpcErrorResponseSchema.safeParse(value);
+    if (!parsed.success) return bad(`invalid error response: ${summarise(parsed.error)}`);
+    return { ok: true, frame: { kind: 'error', id: parsed.data.id, error: parsed.data.error } };
+  }
+  const parsed = jsonRpcResultResponseSchema.safeParse(value);
+  if (!parsed.success) return bad(`invalid response: ${summarise(parsed.error)}`);
+  return { ok: true, frame: { kind: 'result', id: parsed.data.id, result: parsed.data.result } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Legacy DDP-like protocol (/websocket)
+
+const legacyIdSchema = z.union([z.string(), z.number()]);
+
+export const legacyConnectedSchema = z.object({ msg: z.literal('connected'), session: z.string().optional() });
+export const legacyFailedSchema = z.object({ msg: z.literal('failed'), version: z.unknown().optional() });
+export const legacyResultSchema = z.object({
+  msg: z.literal('result'),
+  id: legacyIdSchema,
+  result: z.unknown().optional(),
+  error: truenasErrorDataSchema.nullish(),
+});
+export const legacyReadySchema = z.object({ msg: z.literal('ready'), subs: z.array(legacyIdSchema) });
+export const legacyNosubSchema = z.object({
+  msg: z.literal('nosub'),
+  id: legacyIdSchema.optional(),
+  collection: z.string().optional(),
+  error: truenasErrorDataSchema.nullish(),
+});
+export const legacyCollectionEventSchema = z.object({
+  msg: collectionEventMsgSchema,
+  collection: z.string(),
+  id: z.unknown().optional(),
+  fields: fieldsSchema.optional(),
+  // CORE 13 may add `cleared` on changed events of other collections: accepted and ignored.
+  cleared: z.unknown().optional(),
+});
+export const legacyPongSchema = z.object({ msg: z.literal('pong'), id: legacyIdSchema.optional() });
+
+export const legacyFrameSchema = z.discriminatedUnion('msg', [
+  legacyConnectedSchema,
+  legacyFailedSchema,
+  legacyResultSchema,
+  legacyReadySchema,
+  legacyNosubSchema,
+  legacyCollectionEventSchema.extend({ msg: z.literal('added') }),
+  legacyCollectionEventSchema.extend({ msg: z.literal('changed') }),
+  legacyCollectionEventSchema.extend({ msg: z.literal('removed') }),
+  legacyPongSchema,
+]);
+export type LegacyFrame = z.infer<typeof legacyFrameSchema>;
+
+/** Parses and validates one legacy text frame. Never throws. */
+export function parseLegacyFrame(text: string): ParsedFrame<LegacyFrame> {
+  const json = parseJson(text);
+  if (!json.ok) return json;
+  if (!isPlainObject(json.value)) return bad('frame is not a JSON object');
+  const parsed = legacyFrameSchema.safeParse(json.value);
+  if (!parsed.success) return bad(`invalid legacy frame: ${summarise(parsed.error)}`);
+  return { ok: true, frame: parsed.data };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ejson: TrueNAS encodes dates as {"$date": ms} and sets as {"$set": [...]} (§5.2)
+
+/** Milliseconds since the epoch from `{"$date": ms}`, or null when the value is not an ejson date. */
+export function ejsonDate(value: unknown): number | null {
+  if (!isPlainObject(value) || Object.keys(value).length !== 1) return null;
+  const ms = value['$date'];
+  return typeof ms === 'number' && Number.isFinite(ms) ? ms : null;
+}
+
+/** The members of `{"$set": [...]}`, or null when the value is not an ejson set. */
+export function ejsonSet(value: unknown): unknown[] | null {
+  if (!isPlainObject(value) || Object.keys(value).length !== 1) return null;
+  const members = value['$set'];
+  return Array.isArray(members) ? members : null;
+}
+
+/**
+ * Decodes ejson recursively: `$date` → epoch milliseconds (a number, so the result stays structured-clonable and
+ * JSON-safe), `$set` → array. Other values are copied as they are.
+ */
+export function decodeEjson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeEjson);
+  if (!isPlainObject(value)) return value;
+  const date = ejsonDate(value);
+  if (date !== null) return date;
+  const set = ejsonSet(value);
+  if (set !== null) return set.map(decodeEjson);
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) out[key] = decodeEjson(member);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return bad(`not JSON: ${err instanceof Error ? err.message.slice(0, 120) : 'parse error'}`);
+  }
+}
+
+function bad(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short description of what failed validation (paths and messages, never the frame's values). */
+function summarise(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
