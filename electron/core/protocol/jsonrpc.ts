@@ -212,7 +212,10 @@ export abstract class SocketConnection implements RpcConnection {
       }, timeoutMs);
       this.pending.set(id, { method, resolve, reject, timer });
       this.socket.send(frame, (err) => {
-        if (err) this.settle(id, { error: new JobwatchError('CONNECTION_CLOSED', `Could not send ${method}: ${err.message}`, { method }) });
+        // While the socket is closing, its 'close' event settles the call with the real reason (e.g. 1008).
+        if (err && this.socket.readyState === this.socket.OPEN) {
+          this.settle(id, { error: new JobwatchError('CONNECTION_CLOSED', `Could not send ${method}: ${err.message}`, { method }) });
+        }
       });
     });
   }
