@@ -1,0 +1,117 @@
+/** Accounts, API keys and login outcomes (protocol reference §1.4, §3). */
+import type { SimCredentials, SimUser, SimVersion } from './types';
+
+/** Fake demo credentials (not secrets): the default FULL_ADMIN account of every simulator. */
+export const DEMO_USER = 'demo';
+export const DEMO_PASSWORD = 'demo-password';
+export const DEMO_API_KEY = '1-' + 'jobwatchDemoKeyNotASecret'.padEnd(64, '0');
+
+export const DEFAULT_USERS: SimUser[] = [{ username: DEMO_USER, password: DEMO_PASSWORD, apiKeys: [DEMO_API_KEY], fullAdmin: true }];
+
+export type LoginResult =
+  | { response_type: 'SUCCESS'; user: SimUser; credType: string; apiKey?: { id: number; name: string } }
+  | { response_type: 'AUTH_ERR' }
+  | { response_type: 'EXPIRED' }
+  | { response_type: 'DENIED' }
+  | { response_type: 'OTP_REQUIRED'; username: string }
+  | { response_type: 'REDIRECT'; urls: string[] };
+
+export class Accounts {
+  readonly users: SimUser[];
+  private readonly revoked = new Set<string>();
+
+  constructor(users: SimUser[] | undefined, private readonly version: SimVersion) {
+    this.users = (users ?? DEFAULT_USERS).map((u) => ({ ...u }));
+  }
+
+  credentials(): SimCredentials {
+    const demo = this.users.find((u) => u.fullAdmin && u.password && u.apiKeys?.length) ?? this.users[0];
+    return { username: demo?.username ?? '', password: demo?.password ?? '', apiKey: demo?.apiKeys?.[0] ?? '' };
+  }
+
+  find(username: string): SimUser | undefined {
+    return this.users.find((u) => u.username === username);
+  }
+
+  ownerOfKey(key: string): SimUser | undefined {
+    return this.users.find((u) => u.apiKeys?.includes(key));
+  }
+
+  isRevoked(key: string): boolean {
+    return this.revoked.has(key);
+  }
+
+  /** Revokes one key, or every key of a user. */
+  revoke(keyOrUser: string): void {
+    const user = this.find(keyOrUser);
+    if (user) for (const k of user.apiKeys ?? []) this.revoked.add(k);
+    else this.revoked.add(keyOrUser);
+  }
+
+  private finalize(user: SimUser, credType: string, apiKey?: { id: number; name: string }): LoginResult {
+    if (user.haStandby) return { response_type: 'REDIRECT', urls: user.redirectUrls ?? ['wss://192.0.2.10/api/current'] };
+    if (user.expired) return { response_type: 'EXPIRED' };
+    if (user.noApiAccess) return this.version === '26.0' ? { response_type: 'DENIED' } : { response_type: 'AUTH_ERR' };
+    return { response_type: 'SUCCESS', user, credType, ...(apiKey ? { apiKey } : {}) };
+  }
+
+  /** API_KEY_PLAIN. `secure` false on 25.04+ revokes a valid key and answers EXPIRED (§1.4). */
+  apiKey(username: string | null, key: string, secure: boolean): LoginResult {
+    const user = username === null ? this.ownerOfKey(key) : this.find(username);
+    if (!user || !user.apiKeys?.includes(key)) return { response_type: 'AUTH_ERR' };
+    if (this.revoked.has(key)) return { response_type: 'EXPIRED' };
+    const revokes = this.version === '25.04' || this.version === '25.10' || this.version === '26.0';
+    if (!secure && revokes) {
+      this.revoked.add(key);
+      return { response_type: 'EXPIRED' };
+    }
+    const id = Number.parseInt(key.split('-')[0] ?? '0', 10) || 0;
+    return this.finalize(user, 'API_KEY', { id, name: `${user.username}-key-${id}` });
+  }
+
+  password(username: string, password: string): LoginResult {
+    const user = this.find(username);
+    if (!user || user.password === undefined || user.password !== password) return { response_type: 'AUTH_ERR' };
+    if (user.otp !== undefined) return { response_type: 'OTP_REQUIRED', username };
+    return this.finalize(user, 'LOGIN_PASSWORD');
+  }
+
+  otp(username: string, code: string): LoginResult {
+    const user = this.find(username);
+    if (!user || user.otp === undefined || user.otp !== code) return { response_type: 'AUTH_ERR' };
+    return this.finalize(user, 'LOGIN_TWOFACTOR');
+  }
+
+  /** `auth.me` output (§3.1); roles are a Python set on the wire. */
+  me(user: SimUser, uid: number): Record<string, unknown> {
+    const roles = user.fullAdmin ? ['FULL_ADMIN', ...(user.roles ?? [])] : (user.roles ?? []);
+    return {
+      pw_name: user.username,
+      pw_gecos: user.username,
+      pw_dir: `/home/${user.username}`,
+      pw_shell: '/usr/bin/zsh',
+      pw_uid: uid,
+      pw_gid: uid,
+      grouplist: [uid],
+      sid: null,
+      source: 'LOCAL',
+      local: true,
+      attributes: {},
+      two_factor_config: { secret_configured: user.otp !== undefined },
+      privilege: { roles: { $set: roles }, allowlist: [], web_shell: user.fullAdmin ?? false, webui_access: true },
+      account_attributes: ['LOCAL'],
+    };
+  }
+}
+
+const READ_ROLES: Record<string, string> = { 'cloudsync.sync': 'CLOUD_SYNC_READ', 'replication.run': 'REPLICATION_TASK_READ' };
+
+/** Whether a session of `user` may see a job of `method` started by `ownerName` (§3.3). */
+export function canSee(user: SimUser, legacyAllSeeing: boolean, method: string, ownerName: string | null): boolean {
+  if (user.fullAdmin || legacyAllSeeing) return true;
+  if (ownerName !== null && ownerName === user.username) return true;
+  const need = READ_ROLES[method];
+  if (!need) return false;
+  const roles = user.roles ?? [];
+  return roles.includes(need) || roles.includes('READONLY_ADMIN');
+}
