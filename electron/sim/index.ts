@@ -19,3 +19,11 @@ export type {
   StartedBy,
   WireJob,
 } from './types';
+export { loadScenario, parseScenario, runScenario, ScenarioError, SCENARIO_NAMES, JobSpecSchema, ScriptScenarioSchema } from './scenario';
+export type { ProgramScenario, Scenario, ScenarioContext, ScenarioStep, ScriptScenario, Fault } from './scenario';
+export { demoScenario, seededRandom, cloudSyncProgress } from './demo';
+export { runSimCommand } from './cli';
+export type { SimCommand, SimCommandOptions } from './cli';
+import { runSimCommand } from './cli';
+/** The CLI helper, as the CLI engineer wires `jobwatch sim` to it. */
+export const SimulatorCli = { runSimCommand };

@@ -1,0 +1,279 @@
+/**
+ * Scenarios: timed steps that start jobs and inject faults into a running simulator. A JSON format validated with
+ * zod (loadable from a file), a few named scripted scenarios, and programmatic ones such as the endless demo.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { demoScenario } from './demo';
+import type { Simulator } from './server';
+import type { JobSpec } from './types';
+
+const ProgressStepSchema = z
+  .object({
+    percent: z.number().min(0).max(100).nullable().optional(),
+    description: z.string().optional(),
+    atMs: z.number().nonnegative().optional(),
+    log: z.string().optional(),
+  })
+  .strict();
+
+export const JobSpecSchema = z
+  .object({
+    method: z.string().min(1),
+    arguments: z.array(z.unknown()).optional(),
+    description: z.string().nullable().optional(),
+    transient: z.boolean().optional(),
+    abortable: z.boolean().optional(),
+    logs: z.boolean().optional(),
+    waitMs: z.number().nonnegative().optional(),
+    durationMs: z.number().nonnegative().optional(),
+    progress: z.array(ProgressStepSchema).optional(),
+    finalPercent: z.number().min(0).max(100).optional(),
+    outcome: z.enum(['SUCCESS', 'FAILED', 'ABORTED']).optional(),
+    error: z.string().optional(),
+    excType: z.string().optional(),
+    result: z.unknown().optional(),
+    startedBy: z
+      .object({ username: z.string().min(1), type: z.string().optional(), detach: z.enum(['queued', 'never']).optional() })
+      .strict()
+      .nullable()
+      .optional(),
+    manual: z.boolean().optional(),
+    ignoresAbort: z.boolean().optional(),
+    messageIds: z.array(z.union([z.string(), z.number()])).optional(),
+  })
+  .strict();
+
+export const FAULTS = ['restart', 'drop', 'stall', 'unstall', 'expireSessions', 'malformed', 'oversized', 'revokeApiKey'] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export type ScenarioStep =
+  | { type: 'wait'; ms: number }
+  | { type: 'job'; job: JobSpec; await?: boolean; count?: number }
+  | { type: 'fault'; fault: Fault; user?: string; downtimeMs?: number; code?: number }
+  | { type: 'repeat'; times: number; steps: ScenarioStep[] };
+
+export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('wait'), ms: z.number().nonnegative() }).strict(),
+    z
+      .object({ type: z.literal('job'), job: JobSpecSchema, await: z.boolean().optional(), count: z.number().int().min(1).max(10_000).optional() })
+      .strict(),
+    z
+      .object({
+        type: z.literal('fault'),
+        fault: z.enum(FAULTS),
+        user: z.string().optional(),
+        downtimeMs: z.number().nonnegative().optional(),
+        code: z.number().int().min(1000).max(4999).optional(),
+      })
+      .strict(),
+    z.object({ type: z.literal('repeat'), times: z.number().int().min(1), steps: z.array(ScenarioStepSchema).min(1) }).strict(),
+  ]),
+) as z.ZodType<ScenarioStep>;
+
+export const ScriptScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** Start over when the last step is done, until aborted. */
+    loop: z.boolean().optional(),
+    steps: z.array(ScenarioStepSchema),
+  })
+  .strict();
+
+export type ScriptScenario = z.infer<typeof ScriptScenarioSchema>;
+
+export interface ScenarioContext {
+  signal: AbortSignal;
+  seed: number;
+}
+
+/** A scenario written as code (the demo). */
+export interface ProgramScenario {
+  name: string;
+  description: string;
+  run(sim: Simulator, ctx: ScenarioContext): Promise<void>;
+}
+
+export type Scenario = ScriptScenario | ProgramScenario;
+
+export class ScenarioError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(issues.length ? `${message}:\n${issues.map((i) => `  - ${i}`).join('\n')}` : message);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Validates a parsed JSON value as a scenario; throws ScenarioError listing every issue with its path. */
+export function parseScenario(value: unknown, source = 'scenario'): ScriptScenario {
+  const r = ScriptScenarioSchema.safeParse(value);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new ScenarioError(`Invalid ${source}`, issues);
+  }
+  return r.data;
+}
+
+const s = (ms: number): ScenarioStep => ({ type: 'wait', ms });
+
+const NAMED: Record<string, () => Scenario> = {
+  demo: () => demoScenario(),
+  failures: () =>
+    parseScenario({
+      name: 'failures',
+      description: 'A few successes, then a burst of failures within a second, then a success.',
+      steps: [
+        { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 300 } },
+        { type: 'job', job: { method: 'cloudsync.sync', arguments: [3], abortable: true, logs: true, durationMs: 800, finalPercent: 100 }, await: true },
+        s(500),
+        {
+          type: 'job',
+          count: 5,
+          job: { method: 'replication.run', arguments: [2, false], logs: true, durationMs: 200, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' },
+        },
+        { type: 'job', job: { method: 'cloudsync.sync', arguments: [4], abortable: true, logs: true, durationMs: 300, outcome: 'FAILED', error: '[EFAULT] rclone failed with exit code 1' } },
+        s(1500),
+        { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 300 }, await: true },
+      ],
+    }),
+  restart: () =>
+    parseScenario({
+      name: 'restart',
+      description: 'Jobs running, an abrupt middleware restart (ids start again at 1), then new jobs.',
+      steps: [
+        { type: 'job', job: { method: 'pool.scrub.scrub', arguments: ['tank'], description: "Scrub of pool 'tank'", durationMs: 60_000, progress: [{ percent: 10, description: 'Scrubbing' }] } },
+        { type: 'job', job: { method: 'replication.run', arguments: [2, false], logs: true, durationMs: 300, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' } },
+        s(1000),
+        { type: 'fault', fault: 'restart', downtimeMs: 2000 },
+        s(500),
+        { type: 'job', job: { method: 'replication.run', arguments: [2, false], logs: true, durationMs: 500, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' }, await: true },
+        { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 300 }, await: true },
+      ],
+    }),
+  faults: () =>
+    parseScenario({
+      name: 'faults',
+      description: 'Malformed and oversized frames, a stall, a silent session expiry and dropped connections between failures.',
+      steps: [
+        { type: 'fault', fault: 'malformed' },
+        { type: 'job', job: { method: 'replication.run', arguments: [2, false], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] after malformed frames' }, await: true },
+        { type: 'fault', fault: 'oversized' },
+        s(1000),
+        { type: 'fault', fault: 'stall' },
+        { type: 'job', job: { method: 'cloudsync.sync', arguments: [3], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] while stalled' }, await: true },
+        s(3000),
+        { type: 'fault', fault: 'unstall' },
+        { type: 'fault', fault: 'expireSessions' },
+        { type: 'job', job: { method: 'replication.run', arguments: [2, false], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] while expired' }, await: true },
+        s(2000),
+        { type: 'fault', fault: 'drop' },
+        s(1000),
+        { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 200 }, await: true },
+      ],
+    }),
+};
+
+export const SCENARIO_NAMES = Object.keys(NAMED);
+
+/** A named scenario ("demo", "failures", "restart", "faults") or a JSON file path. */
+export async function loadScenario(nameOrPath: string): Promise<Scenario> {
+  const named = NAMED[nameOrPath];
+  if (named) return named();
+  let text: string;
+  try {
+    text = await readFile(nameOrPath, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(`Unknown scenario "${nameOrPath}" (named: ${SCENARIO_NAMES.join(', ')}; or a JSON file): ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`Scenario file ${nameOrPath} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseScenario(value, `scenario file ${nameOrPath}`);
+}
+
+/** Settles like `p`, or rejects when `signal` aborts first; never leaves a listener behind. */
+export function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
+async function runSteps(sim: Simulator, steps: ScenarioStep[], signal: AbortSignal): Promise<void> {
+  for (const step of steps) {
+    if (signal.aborted) return;
+    switch (step.type) {
+      case 'wait':
+        await sim.sleep(step.ms, signal);
+        break;
+      case 'job': {
+        const ids: number[] = [];
+        for (let i = 0; i < (step.count ?? 1); i++) ids.push(sim.startJob(step.job));
+        if (step.await) await unlessAborted(Promise.all(ids.map((id) => sim.waitForJob(id))), signal);
+        break;
+      }
+      case 'fault':
+        await applyFault(sim, step, signal);
+        break;
+      case 'repeat':
+        for (let i = 0; i < step.times && !signal.aborted; i++) await runSteps(sim, step.steps, signal);
+        break;
+    }
+  }
+}
+
+async function applyFault(sim: Simulator, step: Extract<ScenarioStep, { type: 'fault' }>, signal: AbortSignal): Promise<void> {
+  switch (step.fault) {
+    case 'restart':
+      await unlessAborted(sim.restartMiddleware(step.downtimeMs !== undefined ? { downtimeMs: step.downtimeMs } : {}), signal);
+      return;
+    case 'drop':
+      return sim.dropConnections(step.code !== undefined ? { code: step.code } : {});
+    case 'stall':
+      return sim.stall();
+    case 'unstall':
+      return sim.unstall();
+    case 'expireSessions':
+      return sim.expireSessions();
+    case 'malformed':
+      sim.sendMalformed();
+      return;
+    case 'oversized':
+      sim.sendOversized();
+      return;
+    case 'revokeApiKey':
+      return sim.revokeApiKey(step.user ?? sim.credentials.username);
+  }
+}
+
+/**
+ * Runs a scenario against a simulator. Resolves when the scenario ends, or quietly when `signal` aborts
+ * (a looping scenario or the demo only ends that way).
+ */
+export async function runScenario(sim: Simulator, scenario: Scenario, opts: { signal?: AbortSignal; seed?: number } = {}): Promise<void> {
+  const signal = opts.signal ?? new AbortController().signal;
+  try {
+    if ('run' in scenario) {
+      await scenario.run(sim, { signal, seed: opts.seed ?? 1 });
+      return;
+    }
+    do {
+      await runSteps(sim, scenario.steps, signal);
+    } while (scenario.loop && !signal.aborted);
+  } catch (e) {
+    if (signal.aborted) return;
+    throw e;
+  }
+}
