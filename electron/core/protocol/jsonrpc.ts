@@ -34,6 +34,8 @@ export interface SocketConnectionOptions {
   callTimeoutMs?: number;
   /** Mostly for tests; the server's limit is 20. */
   maxCallsInFlight?: number;
+  /** The socket's maxPayload, only to name it in the close reason. */
+  maxPayloadBytes?: number;
 }
 
 interface PendingCall {
@@ -110,6 +112,7 @@ export abstract class SocketConnection implements RpcConnection {
   private readonly counters = { framesIn: 0, badFrames: 0 };
   private closeInfo: CloseInfo | null = null;
   private oversizeFrame = false;
+  private readonly maxPayloadBytes: number;
 
   constructor(socket: WebSocket, info: SocketConnectionInfo, options: SocketConnectionOptions = {}) {
     this.socket = socket;
@@ -117,6 +120,7 @@ export abstract class SocketConnection implements RpcConnection {
     this.secureTransport = info.secureTransport;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.maxCallsInFlight = options.maxCallsInFlight ?? MAX_CALLS_IN_FLIGHT;
+    this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_INCOMING_FRAME_BYTES;
 
     socket.on('message', (data, isBinary) => {
       this.counters.framesIn += 1;
@@ -139,7 +143,7 @@ export abstract class SocketConnection implements RpcConnection {
       if (this.oversizeFrame) {
         this.finish({
           code: CLOSE_MESSAGE_TOO_BIG,
-          reason: `a message from the server was larger than the ${MAX_INCOMING_FRAME_BYTES / 1024 / 1024} MiB limit`,
+          reason: `a message from the server was larger than the ${formatBytes(this.maxPayloadBytes)} limit`,
           local: false,
         });
       } else {
@@ -348,4 +352,8 @@ function rawDataToString(data: WebSocket.RawData): string {
 
 export function formatMs(ms: number): string {
   return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
 }

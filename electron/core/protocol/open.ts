@@ -140,6 +140,7 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
 
   const info = { url: endpoint.url, secureTransport: secure || isLoopbackHost(target.host) };
   const connectionOptions = {
+    maxPayloadBytes: options.maxPayloadBytes ?? MAX_INCOMING_FRAME_BYTES,
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
     ...(options.pingProbeTimeoutMs === undefined ? {} : { pingProbeTimeoutMs: options.pingProbeTimeoutMs }),
   };
@@ -147,7 +148,7 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
   const ws = new WebSocket(endpoint.url, {
     // Our socket, already connected and (for wss) already checked against the certificate policy.
     createConnection: () => socket,
-    maxPayload: options.maxPayloadBytes ?? MAX_INCOMING_FRAME_BYTES,
+    maxPayload: connectionOptions.maxPayloadBytes,
     followRedirects: false,
   });
 

@@ -222,7 +222,7 @@ describe('JsonRpcConnection', () => {
     server.broadcast(JSON.stringify({ jsonrpc: '2.0', result: 'x'.repeat(4096), id: 999 }));
     const err = await pending;
     expect(err).toMatchObject({ code: 'CONNECTION_CLOSED' });
-    expect((err as Error).message).toContain('larger than');
+    expect((err as Error).message).toContain('larger than the 1024 bytes limit');
     expect(closes[0]).toMatchObject({ code: 1009, local: false });
   });
 });
