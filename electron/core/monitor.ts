@@ -32,8 +32,11 @@ export interface ServerConnector {
   connect(target: ServerTarget): Promise<RpcConnection>;
   login(connection: RpcConnection, target: ServerTarget, secret: string | null, otp?: string): Promise<void>;
   probe(url: string): Promise<CertificateInfo>;
-  /** Fetches a URL path (e.g. a /_download/… link) from the server over HTTP(S) with the same TLS policy. */
-  download(target: ServerTarget, path: string): Promise<string>;
+  /**
+   * Fetches a URL path (a /_download/… link) from the server that `endpoint` (the ws(s):// URL in use) belongs to,
+   * over HTTP(S) with the same certificate policy.
+   */
+  download(target: ServerTarget, endpoint: string, path: string): Promise<string>;
 }
 
 /** Saved servers and their secrets (profiles repository + secret store), or an in-memory list for the CLI. */
@@ -436,7 +439,9 @@ export class Monitor implements MonitorApi {
     if (typeof path !== 'string' || !path.startsWith('/')) {
       throw new JobwatchError('BAD_FRAME', 'The server did not return a download link for the log.');
     }
-    const content = await this.options.connector.download(found.runtime.target, path);
+    const endpoint = found.runtime.status.endpoint;
+    if (!endpoint) throw new JobwatchError('CONNECTION_CLOSED', `${found.runtime.target.name} is not connected right now.`);
+    const content = await this.options.connector.download(found.runtime.target, endpoint, path);
     return { filename: `${found.runtime.target.name}-${filename}`, content };
   }
 

@@ -167,7 +167,7 @@ describe('Monitor', () => {
       probe: async () => {
         throw new Error('not used');
       },
-      download: async (_t, path) => `log for ${path}`,
+      download: async (_t, _e, path) => `log for ${path}`,
     };
     const saved: ServerTarget[] = [];
     const directory: ServerDirectory = {
