@@ -824,6 +824,7 @@ class SimulatorImpl implements Simulator {
       conn.socket.resume();
       if (opts.code !== undefined) {
         conn.stalled = false;
+        this.forget(conn);
         conn.ws.close(opts.code, opts.reason ?? '');
       } else {
         conn.open = false;
