@@ -1,5 +1,4 @@
 /** Plain timing helpers for the benchmarks (run by scripts/bench.mjs under `node --expose-gc`). */
-import type { CollectionEvent } from '../../electron/core/protocol/connection';
 
 export function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -22,18 +21,6 @@ export function medianMs(run: () => void, options: { warmups?: number; runs?: nu
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
-}
-
-/** A `collection_update` frame's params as the protocol layer would hand them to the session. */
-export function toCollectionEvent(message: unknown): CollectionEvent | null {
-  if (typeof message !== 'object' || message === null) return null;
-  const { method, params } = message as { method?: unknown; params?: unknown };
-  if (method !== 'collection_update' || typeof params !== 'object' || params === null) return null;
-  const { msg, collection, id, fields } = params as Record<string, unknown>;
-  if (msg !== 'added' && msg !== 'changed' && msg !== 'removed') return null;
-  if (typeof collection !== 'string') return null;
-  const fieldsObject = typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : undefined;
-  return { msg, collection, id, fields: fieldsObject };
 }
 
 export function formatRate(perSecond: number): string {

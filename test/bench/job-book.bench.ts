@@ -1,12 +1,22 @@
 /**
- * Throughput of the job pipeline on a generated 25.10-style stream: JSON.parse → job schema validation → JobBook,
- * beside JSON.parse alone on the same frames. (No shared frame parser existed when this was written, so frames are
- * parsed with JSON.parse and dispatched by a minimal collection_update reader, as the protocol layer would.)
+ * Throughput of the job pipeline on a generated 25.10-style stream, as the client runs it: the protocol layer's
+ * frame parser (JSON.parse + frame schema) → job schema validation → JobBook, beside JSON.parse alone on the same
+ * frames.
  */
 import { JobBook } from '../../electron/core/jobs';
 import { TransitionLedger } from '../../electron/core/ledger';
 import { parseJobFields } from '../../electron/core/protocol/job-schema';
-import { collectGarbage, formatRate, medianMs, toCollectionEvent } from './bench-util';
+import { parseJsonRpcFrame } from '../../electron/core/protocol/frames';
+import type { CollectionEvent } from '../../electron/core/protocol/connection';
+import { collectGarbage, formatRate, medianMs } from './bench-util';
+
+/** The frame parser exactly as the JSON-RPC connection uses it, down to a CollectionEvent. */
+function toEvent(text: string): CollectionEvent | null {
+  const parsed = parseJsonRpcFrame(text);
+  if (!parsed.ok || parsed.frame.kind !== 'event') return null;
+  const { msg, collection, id, fields } = parsed.frame;
+  return { msg, collection, id, fields };
+}
 import { generateJobStream } from './job-stream';
 
 const stream = generateJobStream({ seed: 20260601, snapshotJobs: 1000, updates: 40_000 });
@@ -24,7 +34,7 @@ const parseOnlyMs = medianMs(() => {
 collectGarbage();
 const parseValidateMs = medianMs(() => {
   for (const frame of frames) {
-    const event = toCollectionEvent(JSON.parse(frame));
+    const event = toEvent(frame);
     if (event?.fields && parseJobFields(event.fields).ok) sink += 1;
   }
 });
@@ -35,7 +45,7 @@ collectGarbage();
 const pipelineMs = medianMs(
   () => {
     for (const frame of frames) {
-      const event = toCollectionEvent(JSON.parse(frame));
+      const event = toEvent(frame);
       if (event) transitions += book.applyEvent(event).transitions.length;
     }
   },
