@@ -398,8 +398,9 @@ export function describeFailure(text: string, excType?: string): { error: string
       excInfo: { repr: `ValidationErrors([ValidationError(${JSON.stringify(attr)}, ${JSON.stringify(msg)}, ${errno})])`, type: 'VALIDATION', errno: errno ?? ERRNO.EINVAL ?? 22, extra: [[attr, msg, errno ?? 22]] },
     };
   }
-  const type = excType ?? 'CallError';
-  const error = m ? text : `[${errname}] ${text}`;
+  // "[ERRNAME] msg" is how a CallError renders; any other text is a plain Python exception (str(e) == msg).
+  const type = excType ?? (m ? 'CallError' : 'Exception');
+  const error = m || type !== 'CallError' ? text : `[${errname}] ${text}`;
   const qualified = type === 'CallError' ? 'middlewared.service_exception.CallError' : type;
   return {
     error,

@@ -98,9 +98,9 @@ export interface JobSpec {
   /** Percent reported just before the outcome (a SUCCESS below 100 gives two SUCCESS events). */
   finalPercent?: number;
   outcome?: Outcome;
-  /** Error text for FAILED, e.g. "[EFAULT] Failed to connect to remote host." */
+  /** Error text for FAILED: "[EFAULT] Failed to connect to remote host." (a CallError) or plain text (an Exception). */
   error?: string;
-  /** exc_info.type for FAILED, default "CallError" ("VALIDATION" for "[EINVAL] attr: msg" errors). */
+  /** exc_info.type for FAILED; default "CallError" for "[ERRNAME] …" texts ("VALIDATION" for "[EINVAL] attr: msg"), else "Exception". */
   excType?: string;
   /** Job result on SUCCESS (events carry it raw; core.get_jobs redacts secret-looking keys). */
   result?: unknown;

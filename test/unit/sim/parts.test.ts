@@ -56,6 +56,7 @@ describe('job text', () => {
       errno: 14,
       extra: null,
     });
+    expect(describeFailure('disk on fire')).toMatchObject({ error: 'disk on fire', excInfo: { type: 'Exception', errno: null, repr: "Exception('disk on fire')" } });
     const v = describeFailure('[EINVAL] cloud_sync_update.path: Path does not exist');
     expect(v.error).toBe('[EINVAL] cloud_sync_update.path: Path does not exist\n');
     expect(v.excInfo).toMatchObject({ type: 'VALIDATION', errno: 22, extra: [['cloud_sync_update.path', 'Path does not exist', 22]] });
