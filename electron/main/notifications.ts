@@ -1,0 +1,84 @@
+/**
+ * Native notifications for what the rules decided: Electron's Notification, built from the core's
+ * NotificationView as is (the core writes the text, names the server and never puts a secret in it).
+ * A click opens the window on the job, or on the list for a folded (several-job) notification.
+ */
+import type { NotificationView } from '../core/view';
+
+export interface NotificationLike {
+  show(): void;
+  close(): void;
+  on(event: 'click' | 'close' | 'failed', listener: () => void): unknown;
+}
+
+export interface NotificationOptions {
+  title: string;
+  body: string;
+  urgency: 'critical' | 'normal' | 'low';
+  silent: boolean;
+  timeoutType: 'default' | 'never';
+  icon?: string;
+}
+
+export interface NotificationElectron {
+  Notification: { new (options: never): NotificationLike; isSupported(): boolean };
+}
+
+/** Where a click on a notification leads: one job's detail, or the list (null). */
+export type OpenTarget = { server: string; jobKey: string | null };
+
+export function notificationOptions(view: NotificationView, iconPath?: string): NotificationOptions {
+  return {
+    title: view.title,
+    body: view.body,
+    // Linux honours urgency; a critical one stays until dismissed there. Elsewhere failures simply stay in the
+    // notification centre.
+    urgency: view.urgency,
+    silent: view.urgency === 'low',
+    timeoutType: view.urgency === 'critical' ? 'never' : 'default',
+    ...(iconPath ? { icon: iconPath } : {}),
+  };
+}
+
+export function clickTarget(view: NotificationView): OpenTarget {
+  return { server: view.server, jobKey: view.jobs.length === 1 ? (view.jobs[0] ?? null) : null };
+}
+
+/** Electron drops a notification's click handler once the object is garbage-collected; keep the last few alive. */
+const KEEP_ALIVE = 32;
+
+export class DesktopNotifier {
+  private readonly live = new Set<NotificationLike>();
+
+  constructor(
+    private readonly electron: NotificationElectron,
+    private readonly open: (target: OpenTarget) => void,
+    private readonly iconPath?: string,
+  ) {}
+
+  /** Shows the notification unless the rules marked it suppressed (paused, muted…); returns whether it was shown. */
+  show(view: NotificationView): boolean {
+    if (view.suppressed !== null) return false;
+    if (!this.electron.Notification.isSupported()) return false;
+    const notification = new this.electron.Notification(notificationOptions(view, this.iconPath) as never);
+    const release = () => this.live.delete(notification);
+    notification.on('click', () => {
+      release();
+      this.open(clickTarget(view));
+    });
+    notification.on('close', release);
+    notification.on('failed', release);
+    this.live.add(notification);
+    if (this.live.size > KEEP_ALIVE) {
+      const oldest = this.live.values().next().value;
+      if (oldest) this.live.delete(oldest);
+    }
+    notification.show();
+    return true;
+  }
+
+  /** How many notifications are held for their click handlers (bounded). */
+  get held(): number {
+    return this.live.size;
+  }
+}

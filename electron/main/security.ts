@@ -1,0 +1,117 @@
+/**
+ * The renderer's security settings in one place, so each checklist item is a line here and a test there:
+ * webPreferences, the Content-Security-Policy, navigation / new-window / webview denial and permission denial.
+ */
+
+/** Where the packaged renderer is served from (see app-protocol.ts); nothing else is ever loaded. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'jobwatch';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * Scripts, styles, images and fonts only from the app itself; no network at all from the renderer (it talks to
+ * the main process over IPC only); no plugins, frames, forms or base-URI tricks. Inline styles are allowed
+ * because Svelte sets `style` attributes for progress bars; inline scripts are not.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "media-src 'none'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface SecureWebPreferences {
+  preload: string;
+  contextIsolation: true;
+  sandbox: true;
+  nodeIntegration: false;
+  nodeIntegrationInWorker: false;
+  nodeIntegrationInSubFrames: false;
+  webSecurity: true;
+  allowRunningInsecureContent: false;
+  experimentalFeatures: false;
+  webviewTag: false;
+  navigateOnDragDrop: false;
+  safeDialogs: true;
+  spellcheck: false;
+  devTools: boolean;
+}
+
+export function secureWebPreferences(preload: string, devTools: boolean): SecureWebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+    devTools,
+  };
+}
+
+/** True only for the app's own pages (same scheme and host), never for file://, http(s):// or another app:// host. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
+interface PreventableEvent {
+  preventDefault(): void;
+}
+
+/** The part of a WebContents the guards touch. */
+export interface GuardedWebContents {
+  on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+/**
+ * Denies every navigation away from the loaded page, every redirect, every new window and every <webview>.
+ * The window is a single-page app: it never needs to navigate, and links to a NAS go through the
+ * `openExternal` IPC channel, which checks them against the configured servers.
+ */
+export function guardWebContents(contents: GuardedWebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The part of a Session the guards touch. */
+export interface GuardedSession {
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+  setDevicePermissionHandler?(handler: () => boolean): void;
+}
+
+/** Every permission (camera, notifications from the page, geolocation, HID…) is refused: the window needs none. */
+export function denyAllPermissions(session: GuardedSession): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler?.(() => false);
+}

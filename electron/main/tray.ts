@@ -1,0 +1,229 @@
+/**
+ * The tray icon: one icon whose state summarises every server, a tooltip, and the context menu.
+ * The state, tooltip and menu are pure functions of the monitor's snapshot (tested without Electron); `StatusTray`
+ * only hands them to Electron's Tray, and only when something visible changed (rebuilding a Linux
+ * StatusNotifierItem menu on every progress tick makes it flicker).
+ */
+import { join } from 'node:path';
+import type { MonitorSnapshot, ServerView } from '../core/view';
+
+/** In priority order: the first that applies wins. */
+export const TRAY_STATES = ['failure', 'attention', 'paused', 'running', 'idle'] as const;
+export type TrayState = (typeof TRAY_STATES)[number];
+
+/** A session that is retrying or waiting for the user counts as offline; one still starting up does not. */
+function isOffline(server: ServerView): boolean {
+  return server.state === 'backoff' || server.state === 'needs-attention';
+}
+
+export function isPaused(snapshot: Pick<MonitorSnapshot, 'pausedUntil'>, now: number): boolean {
+  return snapshot.pausedUntil !== null && snapshot.pausedUntil > now;
+}
+
+/**
+ * Unacknowledged failures > a server offline or needing attention > notifications paused > jobs running > idle.
+ * Paused ranks below the alarms: pausing silences notifications, it must not hide that something is wrong.
+ */
+export function trayState(snapshot: MonitorSnapshot, now: number): TrayState {
+  if (snapshot.failures.length > 0) return 'failure';
+  if (snapshot.servers.some(isOffline)) return 'attention';
+  if (isPaused(snapshot, now)) return 'paused';
+  if (snapshot.servers.some((s) => s.running > 0)) return 'running';
+  return 'idle';
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function clock(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** "2 running · 1 failed · 3 servers", with offline servers and a pause appended when there are any. */
+export function trayTooltip(snapshot: MonitorSnapshot, now: number): string {
+  const running = snapshot.servers.reduce((sum, s) => sum + s.running, 0);
+  const parts = [
+    `${running} running`,
+    `${snapshot.failures.length} failed`,
+    plural(snapshot.servers.length, 'server', 'servers'),
+  ];
+  const offline = snapshot.servers.filter(isOffline).length;
+  if (offline > 0) parts.push(`${offline} offline`);
+  if (isPaused(snapshot, now)) parts.push(`paused until ${clock(snapshot.pausedUntil as number)}`);
+  return `Jobwatch: ${parts.join(' · ')}`;
+}
+
+/** Tomorrow at 08:00 local time: "until tomorrow" means quiet through the night, not a ping at midnight. */
+export function tomorrowMorning(now: number): number {
+  const d = new Date(now);
+  d.setDate(d.getDate() + 1);
+  d.setHours(8, 0, 0, 0);
+  return d.getTime();
+}
+
+export const HOUR_MS = 60 * 60 * 1000;
+
+/** What the menu items do; the composition root binds them to the monitor and the window. */
+export interface TrayActions {
+  openWindow(): void;
+  openServer(serverId: string): void;
+  pauseUntil(until: number | null): void;
+  acknowledgeAll(): void;
+  openSettings(): void;
+  quit(): void;
+}
+
+/** The subset of Electron's MenuItemConstructorOptions the tray uses (structurally compatible with it). */
+export interface TrayMenuItem {
+  label?: string;
+  type?: 'normal' | 'separator' | 'submenu';
+  enabled?: boolean;
+  click?: () => void;
+  submenu?: TrayMenuItem[];
+}
+
+function serverLabel(server: ServerView): string {
+  // The core's one-line detail ("Live", "Retrying in 8 s: …") is the status; failures are added because the
+  // tray is where people look for them.
+  const failures = server.unacknowledged > 0 ? ` · ${plural(server.unacknowledged, 'failure', 'failures')}` : '';
+  const running = server.running > 0 ? ` · ${server.running} running` : '';
+  const muted = server.muted ? ' · muted' : '';
+  return `${server.name}: ${server.detail}${running}${failures}${muted}`;
+}
+
+/** `clickTime` is read when an item is clicked: a menu built at 10:00 and used at 15:00 pauses from 15:00. */
+export function trayMenuTemplate(
+  snapshot: MonitorSnapshot,
+  now: number,
+  actions: TrayActions,
+  clickTime: () => number = () => now,
+): TrayMenuItem[] {
+  const paused = isPaused(snapshot, now);
+  const servers: TrayMenuItem[] =
+    snapshot.servers.length === 0
+      ? [{ label: 'No servers yet', enabled: false }]
+      : snapshot.servers.map((server) => ({ label: serverLabel(server), click: () => actions.openServer(server.id) }));
+  return [
+    { label: 'Open Jobwatch', click: () => actions.openWindow() },
+    { type: 'separator' },
+    ...servers,
+    { type: 'separator' },
+    {
+      label: paused ? `Notifications paused until ${clock(snapshot.pausedUntil as number)}` : 'Pause notifications',
+      submenu: [
+        { label: 'For 1 hour', click: () => actions.pauseUntil(clickTime() + HOUR_MS) },
+        { label: 'Until tomorrow (08:00)', click: () => actions.pauseUntil(tomorrowMorning(clickTime())) },
+        { label: 'Resume', enabled: paused, click: () => actions.pauseUntil(null) },
+      ],
+    },
+    {
+      label: snapshot.failures.length > 0 ? `Acknowledge all failures (${snapshot.failures.length})` : 'Acknowledge all failures',
+      enabled: snapshot.failures.length > 0,
+      click: () => actions.acknowledgeAll(),
+    },
+    { type: 'separator' },
+    { label: 'Settings…', click: () => actions.openSettings() },
+    { label: 'Quit Jobwatch', click: () => actions.quit() },
+  ];
+}
+
+/**
+ * The icon file for a state on a platform, inside `iconDir` (build/tray, shipped in app.asar):
+ * macOS template images (tinted by the system, @2x picked automatically), Windows .ico, Linux PNG.
+ */
+export function trayIconPath(state: TrayState, platform: NodeJS.Platform, iconDir: string): string {
+  if (platform === 'darwin') return join(iconDir, `tray-${state}Template.png`);
+  if (platform === 'win32') return join(iconDir, `tray-${state}.ico`);
+  return join(iconDir, `tray-${state}.png`);
+}
+
+// ---- the Electron side --------------------------------------------------------------------------------------
+
+export interface TrayLike {
+  setImage(image: unknown): void;
+  setToolTip(toolTip: string): void;
+  setContextMenu(menu: unknown): void;
+  popUpContextMenu(menu?: never): void;
+  on(event: 'click' | 'right-click', listener: () => void): unknown;
+  getBounds(): { x: number; y: number; width: number; height: number };
+  destroy(): void;
+}
+
+/** The part of the `electron` module the tray needs. */
+export interface TrayElectron {
+  Tray: new (image: never) => TrayLike;
+  Menu: { buildFromTemplate(template: never[]): unknown };
+  nativeImage: { createFromPath(path: string): { setTemplateImage(option: boolean): void } };
+}
+
+export interface StatusTrayOptions {
+  platform: NodeJS.Platform;
+  iconDir: string;
+  actions: TrayActions;
+  now?: () => number;
+}
+
+export class StatusTray {
+  private readonly tray: TrayLike;
+  private readonly now: () => number;
+  private shownState: TrayState | null = null;
+  private shownTooltip = '';
+  private shownMenu = '';
+  private menu: unknown = null;
+
+  constructor(
+    private readonly electron: TrayElectron,
+    private readonly options: StatusTrayOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.tray = new electron.Tray(this.image('idle') as never);
+    this.shownState = 'idle';
+    if (options.platform !== 'linux') {
+      // Windows and macOS: a left click toggles the window, a right click opens the menu. Linux's
+      // StatusNotifierItem delivers no reliable clicks, so there the menu is attached with setContextMenu.
+      this.tray.on('click', () => options.actions.openWindow());
+      this.tray.on('right-click', () => this.tray.popUpContextMenu(this.menu as never));
+    }
+  }
+
+  get state(): TrayState | null {
+    return this.shownState;
+  }
+
+  bounds(): { x: number; y: number; width: number; height: number } {
+    return this.tray.getBounds();
+  }
+
+  update(snapshot: MonitorSnapshot): void {
+    const now = this.now();
+    const state = trayState(snapshot, now);
+    if (state !== this.shownState) {
+      this.tray.setImage(this.image(state));
+      this.shownState = state;
+    }
+    const tooltip = trayTooltip(snapshot, now);
+    if (tooltip !== this.shownTooltip) {
+      this.tray.setToolTip(tooltip);
+      this.shownTooltip = tooltip;
+    }
+    const template = trayMenuTemplate(snapshot, now, this.options.actions, this.now);
+    const signature = JSON.stringify(template);
+    if (signature !== this.shownMenu) {
+      this.menu = this.electron.Menu.buildFromTemplate(template as never[]);
+      if (this.options.platform === 'linux') this.tray.setContextMenu(this.menu);
+      this.shownMenu = signature;
+    }
+  }
+
+  destroy(): void {
+    this.tray.destroy();
+  }
+
+  private image(state: TrayState): unknown {
+    const image = this.electron.nativeImage.createFromPath(trayIconPath(state, this.options.platform, this.options.iconDir));
+    if (this.options.platform === 'darwin') image.setTemplateImage(true);
+    return image;
+  }
+}

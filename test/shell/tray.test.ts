@@ -1,0 +1,174 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { HOUR_MS, StatusTray, TRAY_STATES, tomorrowMorning, trayIconPath, trayMenuTemplate, trayState, trayTooltip, type TrayActions } from '../../electron/main/tray';
+import { electronDouble, resetElectronDouble, type FakeMenu, FakeTray } from './electron-double';
+import { failure, server, snapshot } from './fixtures';
+
+const NOW = new Date(2026, 0, 15, 14, 30).getTime();
+
+function actions(): TrayActions & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    openWindow: () => calls.push('open'),
+    openServer: (id) => calls.push(`server:${id}`),
+    pauseUntil: (until) => calls.push(`pause:${until}`),
+    acknowledgeAll: () => calls.push('ack-all'),
+    openSettings: () => calls.push('settings'),
+    quit: () => calls.push('quit'),
+  };
+}
+
+const STATES = {
+  idle: snapshot({ servers: [server('nas')] }),
+  running: snapshot({ servers: [server('nas', { running: 2 })] }),
+  paused: snapshot({ servers: [server('nas', { running: 2 })], pausedUntil: NOW + HOUR_MS }),
+  attention: snapshot({ servers: [server('nas', { running: 2 }), server('backup', { state: 'backoff', detail: 'Retrying in 8 s: connection refused' })], pausedUntil: NOW + HOUR_MS }),
+  failure: snapshot({
+    servers: [server('nas', { running: 2, unacknowledged: 1 }), server('backup', { state: 'needs-attention', detail: 'Certificate not trusted' })],
+    failures: [failure('k1')],
+    pausedUntil: NOW + HOUR_MS,
+  }),
+} as const;
+
+describe('tray state', () => {
+  it('follows the priority failure > attention > paused > running > idle', () => {
+    for (const state of TRAY_STATES) expect(trayState(STATES[state], NOW)).toBe(state);
+  });
+
+  it('does not count a session that is still connecting as offline', () => {
+    expect(trayState(snapshot({ servers: [server('nas', { state: 'connecting', detail: 'Connecting' })] }), NOW)).toBe('idle');
+  });
+
+  it('treats an expired pause as not paused', () => {
+    expect(trayState(snapshot({ servers: [server('nas')], pausedUntil: NOW - 1 }), NOW)).toBe('idle');
+  });
+});
+
+describe('tray tooltip', () => {
+  it('summarises running, failed and servers', () => {
+    const s = snapshot({
+      servers: [server('a', { running: 1 }), server('b', { running: 1 }), server('c')],
+      failures: [failure('k1')],
+    });
+    expect(trayTooltip(s, NOW)).toBe('Jobwatch: 2 running · 1 failed · 3 servers');
+  });
+
+  it('adds offline servers and the pause', () => {
+    expect(trayTooltip(STATES.attention, NOW)).toBe('Jobwatch: 2 running · 0 failed · 2 servers · 1 offline · paused until 15:30');
+    expect(trayTooltip(snapshot({ servers: [server('a')] }), NOW)).toBe('Jobwatch: 0 running · 0 failed · 1 server');
+  });
+});
+
+describe('tray menu', () => {
+  it('lists open, each server with its status, pause, acknowledge, settings and quit', () => {
+    const a = actions();
+    const items = trayMenuTemplate(STATES.failure, NOW, a);
+    const labels = items.map((i) => (i.type === 'separator' ? '---' : i.label));
+    expect(labels).toEqual([
+      'Open Jobwatch',
+      '---',
+      'NAS: Live · 2 running · 1 failure',
+      'BACKUP: Certificate not trusted',
+      '---',
+      'Notifications paused until 15:30',
+      'Acknowledge all failures (1)',
+      '---',
+      'Settings…',
+      'Quit Jobwatch',
+    ]);
+    items[0]?.click?.();
+    items[2]?.click?.();
+    items[6]?.click?.();
+    items[8]?.click?.();
+    items[9]?.click?.();
+    expect(a.calls).toEqual(['open', 'server:nas', 'ack-all', 'settings', 'quit']);
+  });
+
+  it('pauses for an hour or until tomorrow 08:00 from the moment of the click, and resumes', () => {
+    const a = actions();
+    let clock = NOW;
+    const items = trayMenuTemplate(STATES.paused, NOW, a, () => clock);
+    const pause = items.find((i) => i.submenu)!;
+    clock = NOW + 5 * HOUR_MS; // the menu was built long before it was used
+    pause.submenu![0]!.click!();
+    pause.submenu![1]!.click!();
+    pause.submenu![2]!.click!();
+    expect(a.calls).toEqual([`pause:${clock + HOUR_MS}`, `pause:${new Date(2026, 0, 16, 8, 0).getTime()}`, 'pause:null']);
+    expect(pause.submenu![2]!.enabled).toBe(true);
+  });
+
+  it('disables resume when not paused and acknowledge when nothing failed, and says when there are no servers', () => {
+    const items = trayMenuTemplate(snapshot(), NOW, actions());
+    expect(items.find((i) => i.label === 'Pause notifications')!.submenu![2]!.enabled).toBe(false);
+    expect(items.find((i) => i.label === 'Acknowledge all failures')!.enabled).toBe(false);
+    expect(items.find((i) => i.label === 'No servers yet')!.enabled).toBe(false);
+  });
+
+  it('computes tomorrow morning across a month end', () => {
+    expect(tomorrowMorning(new Date(2026, 0, 31, 23, 59).getTime())).toBe(new Date(2026, 1, 1, 8, 0).getTime());
+  });
+});
+
+describe('tray icons', () => {
+  const iconDir = join(process.cwd(), 'build', 'tray');
+  it('exists for every state on every platform (macOS template @1x/@2x, Windows .ico, Linux png)', () => {
+    for (const state of TRAY_STATES) {
+      for (const platform of ['darwin', 'win32', 'linux'] as const) expect(existsSync(trayIconPath(state, platform, iconDir))).toBe(true);
+      expect(existsSync(join(iconDir, `tray-${state}Template@2x.png`))).toBe(true);
+    }
+    expect(trayIconPath('failure', 'darwin', iconDir)).toMatch(/tray-failureTemplate\.png$/);
+    expect(trayIconPath('failure', 'win32', iconDir)).toMatch(/tray-failure\.ico$/);
+  });
+});
+
+describe('StatusTray', () => {
+  beforeEach(() => resetElectronDouble());
+
+  function tray(platform: NodeJS.Platform, a = actions()) {
+    const status = new StatusTray(electronDouble, { platform, iconDir: '/icons', actions: a, now: () => NOW });
+    return { status, fake: FakeTray.instances.at(-1)!, a };
+  }
+
+  it('shows each state with its icon, tooltip and (on Linux) a context menu set with setContextMenu', () => {
+    const { status, fake } = tray('linux');
+    for (const state of TRAY_STATES) {
+      status.update(STATES[state]);
+      expect(status.state).toBe(state);
+      expect(fake.image.path).toBe(`/icons/tray-${state}.png`);
+      expect(fake.toolTip).toBe(trayTooltip(STATES[state], NOW));
+      expect((fake.contextMenu as FakeMenu).labels()[0]).toBe('Open Jobwatch');
+    }
+    status.update(STATES.failure);
+    expect((fake.contextMenu as FakeMenu).find('Acknowledge all failures (1)')?.enabled).toBe(true);
+  });
+
+  it('uses template images on macOS and pops the menu up on right click, opens the window on click', () => {
+    const { status, fake, a } = tray('darwin');
+    status.update(STATES.failure);
+    expect(fake.image.path).toBe('/icons/tray-failureTemplate.png');
+    expect(fake.image.template).toBe(true);
+    expect(fake.contextMenu).toBeNull();
+    fake.emit('right-click');
+    expect(fake.poppedUp[0]?.labels()[0]).toBe('Open Jobwatch');
+    fake.emit('click');
+    expect(a.calls).toEqual(['open']);
+  });
+
+  it('uses .ico on Windows', () => {
+    const { status, fake } = tray('win32');
+    status.update(STATES.running);
+    expect(fake.image.path).toBe('/icons/tray-running.ico');
+  });
+
+  it('does not rebuild the menu or the icon when nothing visible changed', () => {
+    const build = vi.spyOn(electronDouble.Menu, 'buildFromTemplate');
+    const { status, fake } = tray('linux');
+    status.update(STATES.running);
+    status.update(STATES.running);
+    status.update(snapshot({ servers: [server('nas', { running: 2 })] }));
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(fake.images.map((i) => i.path)).toEqual(['/icons/tray-idle.png', '/icons/tray-running.png']);
+  });
+});
