@@ -115,3 +115,26 @@ export function denyAllPermissions(session: GuardedSession): void {
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler?.(() => false);
 }
+
+/** The part of a Session's webRequest the CSP hook touches. */
+export interface HeaderSession {
+  webRequest: {
+    onHeadersReceived(
+      listener: (
+        details: { responseHeaders?: Record<string, string[]> },
+        callback: (response: { responseHeaders: Record<string, string[]> }) => void,
+      ) => void,
+    ): void;
+  };
+}
+
+/**
+ * Belt and braces: the app:// handler already sends the CSP, and this adds it to any other response the session
+ * sees (there should be none: the renderer loads nothing remote), replacing whatever CSP such a response had.
+ */
+export function enforceContentSecurityPolicy(session: HeaderSession): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy'));
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+}

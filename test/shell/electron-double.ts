@@ -230,6 +230,13 @@ export class FakeNotification extends EventEmitter {
 
 function fakeSession() {
   return {
+    headersListener: null as null | Listener,
+    webRequest: {
+      owner: null as unknown,
+      onHeadersReceived(listener: Listener) {
+        (this.owner as { headersListener: Listener | null }).headersListener = listener;
+      },
+    },
     permissionRequestHandler: null as null | Listener,
     permissionCheckHandler: null as null | Listener,
     deviceHandler: null as null | Listener,
@@ -414,6 +421,7 @@ export class FakeScreen {
 /** Everything the double holds, rebuilt by resetElectronDouble() so tests do not leak into each other. */
 function build() {
   const defaultSession = fakeSession();
+  defaultSession.webRequest.owner = defaultSession;
   return {
     app: new FakeApp(),
     ipcMain: new FakeIpcMain(),

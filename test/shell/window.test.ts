@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_WINDOW_SIZE, JobWindow, isWayland, positionNearTray, restoredSize, windowOptions, type WindowPreferences } from '../../electron/main/window';
-import { APP_URL, CONTENT_SECURITY_POLICY, denyAllPermissions, isAppUrl } from '../../electron/main/security';
+import { APP_URL, CONTENT_SECURITY_POLICY, denyAllPermissions, enforceContentSecurityPolicy, isAppUrl } from '../../electron/main/security';
 import { handleAppProtocol, registerAppScheme, resolveAppFile, serveAppRequest } from '../../electron/main/app-protocol';
 import { electronDouble, FakeBrowserWindow, FakeFrame, resetElectronDouble } from './electron-double';
 
@@ -200,6 +200,15 @@ describe('app:// protocol and CSP', () => {
     expect(directives['object-src']).toBe("'none'");
     expect(directives['frame-ancestors']).toBe("'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|https?:|\*/);
+  });
+
+  it('puts the CSP on any other response the session sees, replacing a weaker one', () => {
+    resetElectronDouble();
+    const session = electronDouble.session.defaultSession;
+    enforceContentSecurityPolicy(session);
+    let out: Record<string, string[]> = {};
+    session.headersListener?.({ responseHeaders: { 'content-security-policy': ["default-src *"], 'x-a': ['1'] } }, (r: { responseHeaders: Record<string, string[]> }) => (out = r.responseHeaders));
+    expect(out).toEqual({ 'x-a': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 
   it('serves renderer files with the CSP header and the right type', async () => {
