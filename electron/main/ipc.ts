@@ -1,0 +1,179 @@
+/**
+ * The main-process end of the IPC contract. Every request handler checks that the sender is our window's main
+ * frame showing our own page, validates the payload with the contract's request schema, and validates its reply
+ * with the reply schema before it leaves (so a bug cannot leak a field the contract does not allow, such as a
+ * secret). Events go out through a DeltaBatcher: at most ten messages a second, and a full snapshot on subscribe.
+ */
+import type { ZodType } from 'zod';
+import { JobwatchError } from '../core/errors';
+import type { MonitorApi } from '../core/monitor-api';
+import type { MonitorDelta, MonitorSnapshot } from '../core/view';
+import { DeltaBatcher, DEFAULT_BATCH_INTERVAL_MS } from './delta-batcher';
+
+/** How a refused or failed request is answered: a code the renderer branches on and a message people read. */
+export type IpcFailureCode = 'FORBIDDEN_SENDER' | 'INVALID_REQUEST' | 'INVALID_REPLY' | 'FAILED';
+
+export class IpcRequestError extends Error {
+  override readonly name = 'IpcRequestError';
+  constructor(
+    readonly code: IpcFailureCode | string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface IpcInvokeEvent {
+  senderFrame: { url?: string } | null;
+}
+
+export interface IpcElectron {
+  ipcMain: {
+    handle(channel: string, listener: (event: never, ...args: unknown[]) => unknown): void;
+    removeHandler(channel: string): void;
+  };
+}
+
+/** The window as IPC sees it: who may call, and where events go. */
+export interface IpcWindow {
+  isOwnMainFrame(frame: { url?: string } | null | undefined): boolean;
+  readonly webContents: { send(channel: string, ...args: unknown[]): void; isDestroyed(): boolean };
+}
+
+/**
+ * How a request's outcome is put on the wire. The contract decides (an envelope, or a thrown error); the
+ * default resolves with the value and rejects with `{code, message}` folded into the error message.
+ */
+export interface ReplyEncoding {
+  ok(value: unknown): unknown;
+  fail(code: string, message: string): unknown;
+}
+
+export const THROWING_REPLIES: ReplyEncoding = {
+  ok: (value) => value,
+  fail: (code, message) => {
+    throw new IpcRequestError(code, `${code}: ${message}`);
+  },
+};
+
+/** Messages safe to show: our own typed errors; anything else becomes a generic sentence (no stack, no internals). */
+export function describeError(err: unknown): { code: string; message: string } {
+  if (err instanceof JobwatchError) return { code: err.code, message: err.message };
+  if (err instanceof IpcRequestError) return { code: err.code, message: err.message };
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && /^[A-Z_]+$/.test(err.code)) {
+    return { code: err.code, message: err.message };
+  }
+  return { code: 'FAILED', message: 'Something went wrong in Jobwatch; see the log for details.' };
+}
+
+export class IpcHandlers {
+  private readonly channels: string[] = [];
+
+  constructor(
+    private readonly electron: IpcElectron,
+    private readonly window: () => IpcWindow | null,
+    private readonly encoding: ReplyEncoding = THROWING_REPLIES,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  /** Registers one request channel. `handler` receives only a payload that passed `request`. */
+  handle<Req, Res>(channel: string, request: ZodType<Req>, reply: ZodType<Res>, handler: (payload: Req) => Res | Promise<Res>): void {
+    this.electron.ipcMain.handle(channel, async (event: never, ...args: unknown[]) => {
+      const sender = (event as IpcInvokeEvent).senderFrame;
+      const window = this.window();
+      if (!window || !window.isOwnMainFrame(sender)) {
+        this.log(`IPC ${channel}: refused a call from a foreign frame (${sender?.url ?? 'unknown'})`);
+        return this.encoding.fail('FORBIDDEN_SENDER', 'This request did not come from the Jobwatch window.');
+      }
+      const parsed = request.safeParse(args.length <= 1 ? args[0] : args);
+      if (!parsed.success) {
+        this.log(`IPC ${channel}: invalid payload refused`);
+        return this.encoding.fail('INVALID_REQUEST', `Invalid request for ${channel}.`);
+      }
+      let result: Res;
+      try {
+        result = await handler(parsed.data);
+      } catch (err) {
+        const { code, message } = describeError(err);
+        return this.encoding.fail(code, message);
+      }
+      const checked = reply.safeParse(result);
+      if (!checked.success) {
+        // Never send what the contract does not allow; the details go to the log, not to the renderer.
+        this.log(`IPC ${channel}: reply did not match the contract: ${checked.error.message}`);
+        return this.encoding.fail('INVALID_REPLY', 'Jobwatch produced an unexpected answer.');
+      }
+      return this.encoding.ok(checked.data);
+    });
+    this.channels.push(channel);
+  }
+
+  dispose(): void {
+    for (const channel of this.channels.splice(0)) this.electron.ipcMain.removeHandler(channel);
+  }
+}
+
+export interface EventChannels {
+  snapshot: string;
+  delta: string;
+  focusJob: string;
+}
+
+/**
+ * Monitor → renderer events: a full snapshot when the window (re)subscribes, then batched deltas at a bounded
+ * rate; focus requests (from a notification click or the tray) go out at once.
+ */
+export class RendererEvents {
+  private readonly batcher: DeltaBatcher;
+  private subscribed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly monitor: Pick<MonitorApi, 'snapshot' | 'onDelta'>,
+    private readonly window: () => IpcWindow | null,
+    private readonly channels: EventChannels,
+    private readonly validate: { snapshot: ZodType<MonitorSnapshot>; delta: ZodType<MonitorDelta> },
+    options: { intervalMs?: number; now?: () => number } = {},
+  ) {
+    this.batcher = new DeltaBatcher({
+      intervalMs: options.intervalMs ?? DEFAULT_BATCH_INTERVAL_MS,
+      ...(options.now ? { now: options.now } : {}),
+      send: (delta) => this.send(this.channels.delta, this.validate.delta.parse(delta)),
+    });
+    this.unsubscribe = monitor.onDelta((delta) => {
+      if (this.subscribed) this.batcher.push(delta);
+    });
+  }
+
+  /** The window asked for the state: everything now, then deltas. Pending deltas are in the snapshot already. */
+  subscribe(): MonitorSnapshot {
+    this.batcher.discard();
+    this.subscribed = true;
+    return this.validate.snapshot.parse(this.monitor.snapshot());
+  }
+
+  /** Pushes a snapshot without being asked (e.g. after the window reloads). */
+  pushSnapshot(): void {
+    this.send(this.channels.snapshot, this.subscribe());
+  }
+
+  focusJob(target: unknown): void {
+    this.send(this.channels.focusJob, target);
+  }
+
+  /** Sends what is pending now (quit, tests). */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.batcher.dispose();
+  }
+
+  private send(channel: string, payload: unknown): void {
+    const window = this.window();
+    if (!window || window.webContents.isDestroyed()) return;
+    window.webContents.send(channel, payload);
+  }
+}
