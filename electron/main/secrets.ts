@@ -4,6 +4,7 @@
  * with a clear error: never a silent plaintext fallback. On Linux, the 'basic_text' backend (a hard-coded key,
  * used when no keyring is running) counts as unavailable.
  */
+import type { SecretStore } from '../core/ports';
 
 export interface SafeStorageElectron {
   safeStorage: {
@@ -40,12 +41,16 @@ export function secretStorageProblem(electron: SafeStorageElectron, platform: No
 
 const PREFIX = 'secrets.';
 
-export class SafeStorageSecrets {
+export class SafeStorageSecrets implements SecretStore {
   constructor(
     private readonly electron: SafeStorageElectron,
     private readonly store: KeyValueStore,
     private readonly platform: NodeJS.Platform,
   ) {}
+
+  available(): boolean {
+    return this.problem() === null;
+  }
 
   /** Null when secrets can be stored; otherwise the message the window shows. */
   problem(): string | null {
