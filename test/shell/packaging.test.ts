@@ -1,0 +1,122 @@
+/**
+ * Packaging, offline: electron-builder.yml loaded and validated the way electron-builder does it, its fuses read,
+ * and `--linux dir` packed with a stand-in electronDist (the real Electron zip cannot be downloaded here) to check
+ * what app.asar holds: the built main, preload and renderer, the tray icons, production dependencies only, and no
+ * sources or tests.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = process.cwd();
+const require = createRequire(import.meta.url);
+const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: unknown): Promise<Record<string, any>>;
+  validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled?: boolean) => unknown };
+const { listPackage } = require('@electron/asar') as { listPackage(path: string, options: { isPack: boolean }): string[] };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+describe('electron-builder configuration', () => {
+  it('is valid for electron-builder 26 (validated offline)', async () => {
+    const config = await getConfig(root, null, null);
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    // The check can fail: an unknown option is refused.
+    await expect(validateConfiguration({ ...config, notAnOption: true }, new DebugLogger(false))).rejects.toThrow(/notAnOption|additional/i);
+  });
+
+  it('sets the fuses: no RunAsNode, NODE_OPTIONS or inspect flags; asar integrity; app only from asar', async () => {
+    const config = await getConfig(root, null, null);
+    expect(config['asar']).toBe(true);
+    expect(config['electronFuses']).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('has the real targets, ids, icons and categories', async () => {
+    const config = await getConfig(root, null, null);
+    expect(config['appId']).toBe('org.jobwatch.truenas');
+    expect(config['productName']).toBe('Jobwatch for TrueNAS');
+    expect(config['mac'].target).toEqual([
+      { target: 'dmg', arch: 'universal' },
+      { target: 'zip', arch: 'universal' },
+    ]);
+    expect(config['mac'].extendInfo.LSUIElement).toBe(true);
+    expect(config['mac'].category).toBe('public.app-category.utilities');
+    expect(config['win'].target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
+    expect(config['linux'].target).toEqual(['AppImage', 'deb', 'rpm']);
+    expect(config['linux'].category).toBe('System');
+    for (const icon of [config['mac'].icon, config['win'].icon, join(config['linux'].icon, '512x512.png'), config['mac'].entitlements]) {
+      expect(existsSync(join(root, icon)), icon).toBe(true);
+    }
+  });
+});
+
+describe('packed app (--linux dir, stand-in Electron)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'jobwatch-pack-'));
+  let entries: string[] = [];
+  let packLog = '';
+
+  beforeAll(() => {
+    // Build when the bundles are missing (the CI runs the build before the tests; a lone run may not have).
+    const built = ['dist/main/main.js', 'dist/preload/preload.cjs'].every((f) => existsSync(join(root, f)));
+    const rendererBuilt = !existsSync(join(root, 'renderer/vite.config.ts')) || existsSync(join(root, 'dist/renderer/index.html'));
+    if (!built || !rendererBuilt) {
+      const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+    }
+    // The stand-in: an executable named `electron` and a version file, which is all `--linux dir` copies and renames.
+    const electronDist = join(work, 'electron-dist');
+    mkdirSync(join(electronDist, 'resources'), { recursive: true });
+    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary"\n');
+    chmodSync(join(electronDist, 'electron'), 0o755);
+    writeFileSync(join(electronDist, 'version'), pkg.devDependencies['electron'] ?? '45.5.0');
+    const pack = spawnSync(
+      'npx',
+      ['electron-builder', '--linux', 'dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${join(work, 'out')}`, '-c.npmRebuild=false'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' }, timeout: 170_000 },
+    );
+    packLog = `${pack.stdout}\n${pack.stderr}`;
+    const asar = join(work, 'out', 'linux-unpacked', 'resources', 'app.asar');
+    if (pack.status !== 0 || !existsSync(asar)) throw new Error(`electron-builder --linux dir failed:\n${packLog}`);
+    entries = listPackage(asar, { isPack: false }).map((e) => e.replaceAll('\\', '/'));
+  }, 180_000);
+
+  it('renames the stand-in binary to the executable name', () => {
+    expect(existsSync(join(work, 'out', 'linux-unpacked', 'jobwatch'))).toBe(true);
+  });
+
+  it('holds the built main process, preload, package.json and the tray icons', () => {
+    for (const file of ['/package.json', '/dist/main/main.js', '/dist/preload/preload.cjs', '/build/tray/tray-failure.png', '/build/tray/tray-idleTemplate@2x.png']) {
+      expect(entries, file).toContain(file);
+    }
+  });
+
+  it.skipIf(!existsSync(join(root, 'renderer/vite.config.ts')))('holds the built renderer', () => {
+    expect(entries).toContain('/dist/renderer/index.html');
+    expect(entries.some((e) => /^\/dist\/renderer\/assets\/.+\.js$/.test(e))).toBe(true);
+  });
+
+  it('holds the production dependencies and no devDependency', () => {
+    const packaged = new Set(entries.filter((e) => /^\/node_modules\/(@[^/]+\/)?[^/]+$/.test(e)).map((e) => e.slice('/node_modules/'.length)));
+    for (const dep of ['ws', 'zod', 'electron-store', 'conf']) expect(packaged.has(dep), dep).toBe(true);
+    for (const dev of Object.keys(pkg.devDependencies)) expect(packaged.has(dev), dev).toBe(false);
+    for (const tool of ['vitest', 'svelte', 'electron', 'typescript', 'esbuild', 'vite', '@playwright/test', 'electron-builder']) {
+      expect(packaged.has(tool), tool).toBe(false);
+    }
+  });
+
+  it('holds no sources, tests, sourcemaps or the CLI bundle', () => {
+    const bad = entries.filter((e) => /^\/(electron|renderer|test|scripts)\//.test(e) || (/\.ts$/.test(e) && !e.includes('/node_modules/')) || /^\/dist\/.*\.map$/.test(e) || e === '/dist/cli.js');
+    expect(bad).toEqual([]);
+  });
+});
