@@ -1,0 +1,170 @@
+/**
+ * The words of a notification. Plain text only, every field bounded and sanitised: built from the method, the
+ * job's description, the server's name, timings and the first line of the error; never from arguments or
+ * results (they may carry secrets or unredacted data, protocol reference §5.3).
+ */
+import type { TerminalState, Transition } from './model';
+
+export const TITLE_MAX = 100;
+export const BODY_MAX = 300;
+const LABEL_MAX = 60;
+const ERROR_MAX = 160;
+
+// C0/C1 controls, DEL, zero-width and bidirectional overrides (which can make a text read differently than it is).
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/** Removes credentials that error texts sometimes echo: `scheme://user:pass@host`, `auth_token=…`, `password=…`. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
+    .replace(/\b(auth_token|token|password|passwd|secret|api_?key|access_key|secret_key)=([^\s&]+)/gi, '$1=***');
+}
+
+/** Cuts to at most `max` characters (code points), ending with '…' when something was cut. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+}
+
+/** One line: controls removed, whitespace collapsed, secrets redacted, bounded. */
+export function cleanLine(text: string, max: number): string {
+  const line = redactSecrets(text.replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return truncate(line, max);
+}
+
+/** Several lines: each cleaned, empty lines dropped, the whole bounded. */
+export function cleanText(text: string, max: number): string {
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map((line) => cleanLine(line, max))
+    .filter((line) => line.length > 0);
+  return truncate(lines.join('\n'), max);
+}
+
+/** "45 s", "2 min 5 s", "1 h 3 min", "2 d 4 h". */
+export function humanDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
+  return `${s} s`;
+}
+
+/** Names people recognise for the jobs they schedule; anything else shows its description or method. */
+const FRIENDLY_METHODS: Readonly<Record<string, string>> = {
+  'replication.run': 'Replication',
+  'cloudsync.sync': 'Cloud sync',
+  'cloud_backup.sync': 'Cloud backup',
+  'rsynctask.run': 'Rsync task',
+  'pool.scrub.scrub': 'Scrub',
+  'zpool.scrub.run': 'Scrub',
+  'pool.snapshottask.run': 'Snapshot task',
+  'cronjob.run': 'Cron job',
+  'update.download': 'Update download',
+  'update.run': 'Update',
+  'update.manual': 'Update',
+  'config.save': 'Configuration backup',
+  'disk.wipe': 'Disk wipe',
+  'app.upgrade': 'App upgrade',
+};
+
+export type TextSource = Pick<Transition, 'method' | 'description' | 'to' | 'error' | 'timeStarted' | 'timeFinished'>;
+
+/** What the job is, for people: its description, else a friendly name, else the method. */
+export function jobLabel(t: Pick<Transition, 'method' | 'description'>): string {
+  const description = t.description ? cleanLine(t.description, LABEL_MAX) : '';
+  if (description) return description;
+  return FRIENDLY_METHODS[t.method] ?? (cleanLine(t.method, LABEL_MAX) || 'A job');
+}
+
+const VERB: Readonly<Record<TerminalState, string>> = { FAILED: 'failed', SUCCESS: 'finished', ABORTED: 'was aborted' };
+const COUNT_WORD: Readonly<Record<TerminalState, string>> = { FAILED: 'failed', SUCCESS: 'finished', ABORTED: 'aborted' };
+const PLURAL_VERB: Readonly<Record<TerminalState, string>> = { FAILED: 'failed', SUCCESS: 'finished', ABORTED: 'were aborted' };
+/** Failures first: they are what the reader must see if the text is cut. */
+const OUTCOME_ORDER: readonly TerminalState[] = ['FAILED', 'SUCCESS', 'ABORTED'];
+
+function durationOf(t: TextSource): number | null {
+  if (t.timeStarted === null || t.timeFinished === null) return null;
+  return t.timeFinished - t.timeStarted;
+}
+
+function firstErrorLine(error: string | null): string {
+  if (!error) return '';
+  const line = error.split(/\r\n|\r|\n/).find((l) => l.trim().length > 0) ?? '';
+  return cleanLine(line, ERROR_MAX);
+}
+
+export interface NotificationText {
+  title: string;
+  body: string;
+}
+
+function bounded(title: string, body: string): NotificationText {
+  return { title: cleanLine(title, TITLE_MAX), body: cleanText(body, BODY_MAX) };
+}
+
+/** "2 failed, 1 finished" (failed, finished, aborted; zero counts left out). */
+export function outcomeCounts(items: readonly Pick<Transition, 'to'>[]): string {
+  return OUTCOME_ORDER.map((state) => [state, items.filter((t) => t.to === state).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${COUNT_WORD[state]}`)
+    .join(', ');
+}
+
+/** "Replication, Cloud sync and 4 more", failures first, fitting in `max` characters. */
+export function labelList(items: readonly TextSource[], max = BODY_MAX): string {
+  const sorted = [...items].sort((a, b) => OUTCOME_ORDER.indexOf(a.to) - OUTCOME_ORDER.indexOf(b.to));
+  const labels = sorted.map((t) => (t.to === 'FAILED' ? `${jobLabel(t)} (failed)` : jobLabel(t)));
+  let text = '';
+  for (let i = 0; i < labels.length; i++) {
+    const candidate = text ? `${text}, ${labels[i]}` : (labels[i] ?? '');
+    const rest = labels.length - i - 1;
+    const suffix = rest > 0 ? ` and ${rest} more` : '';
+    if (Array.from(candidate + suffix).length > max) {
+      const remaining = labels.length - i;
+      return text ? `${text} and ${remaining} more` : truncate(candidate, max);
+    }
+    text = candidate;
+  }
+  return text;
+}
+
+/** One job: "Replication failed on nas1" / "replication.run on nas1 · ran 2 min 5 s" + the error's first line. */
+export function singleText(t: TextSource, server: string, catchUp = false): NotificationText {
+  const where = cleanLine(server, 40);
+  const title = `${catchUp ? 'While you were away: ' : ''}${jobLabel(t)} ${VERB[t.to]} on ${where}`;
+  const duration = durationOf(t);
+  const facts = [`${cleanLine(t.method, 80)} on ${where}`];
+  if (duration !== null) facts.push(`ran ${humanDuration(duration)}`);
+  const lines = [facts.join(' · ')];
+  if (t.to === 'FAILED') lines.push(firstErrorLine(t.error) || 'No error message was given.');
+  return bounded(title, lines.join('\n'));
+}
+
+/** Several jobs of one server: "3 jobs failed on nas1" or "2 failed, 1 finished on nas1". */
+export function burstText(items: readonly TextSource[], server: string, catchUp = false): NotificationText {
+  const first = items[0];
+  if (items.length === 1 && first) return singleText(first, server, catchUp);
+  const where = cleanLine(server, 40);
+  const outcomes = new Set(items.map((t) => t.to));
+  const what =
+    outcomes.size === 1 && first ? `${items.length} jobs ${PLURAL_VERB[first.to]}` : outcomeCounts(items);
+  const title = `${catchUp ? 'While you were away: ' : ''}${what} on ${where}`;
+  return bounded(title, labelList(items));
+}
+
+/** The end of a server watch: "All jobs on nas1 are done" with what became of them. */
+export function watchDoneText(outcomes: readonly TextSource[], server: string): NotificationText {
+  const where = cleanLine(server, 40);
+  const n = outcomes.length;
+  const body = n > 0 ? `${n} watched job${n === 1 ? '' : 's'}: ${outcomeCounts(outcomes)}\n${labelList(outcomes, 200)}` : '';
+  return bounded(`All jobs on ${where} are done`, body);
+}
