@@ -144,7 +144,7 @@ describe('the app end to end (electron double + simulator)', () => {
       trayIntervalMs: 50,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
-    expect(shell).not.toBeNull();
+    if (!shell) throw new Error('startShell found another instance running');
     const window = FakeBrowserWindow.instances[0]!;
     const tray = FakeTray.instances[0]!;
     expect(window.loadedUrl).toBe('app://jobwatch/index.html');
