@@ -29,7 +29,7 @@ export interface IpcInvokeEvent {
 
 export interface IpcElectron {
   ipcMain: {
-    handle(channel: string, listener: (event: never, ...args: unknown[]) => unknown): void;
+    handle(channel: string, listener: (event: IpcInvokeEvent, ...args: unknown[]) => unknown): void;
     removeHandler(channel: string): void;
   };
 }
@@ -78,8 +78,8 @@ export class IpcHandlers {
 
   /** Registers one request channel. `handler` receives only a payload that passed `request`. */
   handle<Req, Res>(channel: string, request: ZodType<Req>, reply: ZodType<Res>, handler: (payload: Req) => Res | Promise<Res>): void {
-    this.electron.ipcMain.handle(channel, async (event: never, ...args: unknown[]) => {
-      const sender = (event as IpcInvokeEvent).senderFrame;
+    this.electron.ipcMain.handle(channel, async (event: IpcInvokeEvent, ...args: unknown[]) => {
+      const sender = event.senderFrame;
       const window = this.window();
       if (!window || !window.isOwnMainFrame(sender)) {
         this.log(`IPC ${channel}: refused a call from a foreign frame (${sender?.url ?? 'unknown'})`);
