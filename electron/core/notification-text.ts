@@ -17,7 +17,7 @@ const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u20
 /** Removes credentials that error texts sometimes echo: `scheme://user:pass@host`, `auth_token=…`, `password=…`. */
 export function redactSecrets(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
+    .replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@]{1,512}@/gi, '$1***@')
     .replace(/\b(auth_token|token|password|passwd|secret|api_?key|access_key|secret_key)=([^\s&]+)/gi, '$1=***');
 }
 
@@ -30,7 +30,8 @@ export function truncate(text: string, max: number): string {
 
 /** One line: controls removed, whitespace collapsed, secrets redacted, bounded. */
 export function cleanLine(text: string, max: number): string {
-  const line = redactSecrets(text.replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, ''))
+  // Cut long input first so the regexes stay cheap; the margin keeps a credential at the cut whole for redaction.
+  const line = redactSecrets(text.slice(0, max + 600).replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, ''))
     .replace(/\s+/g, ' ')
     .trim();
   return truncate(line, max);
@@ -39,6 +40,7 @@ export function cleanLine(text: string, max: number): string {
 /** Several lines: each cleaned, empty lines dropped, the whole bounded. */
 export function cleanText(text: string, max: number): string {
   const lines = text
+    .slice(0, max * 4 + 600)
     .split(/\r\n|\r|\n/)
     .map((line) => cleanLine(line, max))
     .filter((line) => line.length > 0);
