@@ -8,59 +8,67 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const SCANNER = '@doyensec/electronegativity@1.10.3';
 export const EXIT_UNAVAILABLE = 3;
 // The Electron version the checks assume (the sources folder has no package.json to detect it from).
 const ELECTRON_VERSION = JSON.parse(readFileSync(new URL('../node_modules/electron/package.json', import.meta.url), 'utf8')).version;
 
-const targets = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['electron']).map((t) => resolve(t));
-const work = mkdtempSync(join(tmpdir(), 'jobwatch-electronegativity-'));
-let exitCode = 0;
+/** Scans each folder; returns the exit code described above. */
+export function scan(folders) {
+  const targets = folders.map((t) => resolve(t));
+  const work = mkdtempSync(join(tmpdir(), 'jobwatch-electronegativity-'));
+  let exitCode = 0;
 
-try {
-  const findings = [];
-  for (const [index, target] of targets.entries()) {
-    // electronegativity's SARIF carries no severity (only warning/note), so the same scan is also written as CSV,
-    // which does; findings come from the SARIF, their severities from the CSV.
-    const sarif = join(work, `report-${index}.sarif`);
-    const csv = join(work, `report-${index}.csv`);
-    let failed = false;
-    for (const output of [sarif, csv]) {
-      const run = spawnSync(
-        'npx',
-        ['-y', '--package', SCANNER, '--', 'electronegativity', '-i', target, '-o', output, '-e', ELECTRON_VERSION, '-v', 'false'],
-        // Its own folder, so npx resolves the scanner in its cache and never from (or into) this project.
-        { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 },
-      );
-      if (run.status !== 0 || !existsSync(output)) {
-        process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}\n`);
-        process.stderr.write(`security scan SKIPPED: ${SCANNER} could not be fetched or run (exit ${run.status}).\n`);
-        failed = true;
+  try {
+    const findings = [];
+    for (const [index, target] of targets.entries()) {
+      // electronegativity's SARIF carries no severity (only warning/note), so the same scan is also written as CSV,
+      // which does; findings come from the SARIF, their severities from the CSV.
+      const sarif = join(work, `report-${index}.sarif`);
+      const csv = join(work, `report-${index}.csv`);
+      let failed = false;
+      for (const output of [sarif, csv]) {
+        const run = spawnSync(
+          'npx',
+          ['-y', '--package', SCANNER, '--', 'electronegativity', '-i', target, '-o', output, '-e', ELECTRON_VERSION, '-v', 'false'],
+          // Its own folder, so npx resolves the scanner in its cache and never from (or into) this project.
+          { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 },
+        );
+        if (run.status !== 0 || !existsSync(output)) {
+          process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}\n`);
+          process.stderr.write(`security scan SKIPPED: ${SCANNER} could not be fetched or run (exit ${run.status}).\n`);
+          failed = true;
+          break;
+        }
+      }
+      if (failed) {
+        exitCode = EXIT_UNAVAILABLE;
         break;
       }
+      findings.push(...readFindings(readFileSync(sarif, 'utf8'), readSeverities(readFileSync(csv, 'utf8')), target));
     }
-    if (failed) {
-      exitCode = EXIT_UNAVAILABLE;
-      break;
+    if (exitCode === 0) {
+      const high = findings.filter((f) => f.severity === 'HIGH');
+      for (const f of findings) process.stdout.write(`${f.severity.padEnd(8)} ${f.rule}  ${f.location}\n    ${f.message}\n`);
+      process.stdout.write(`\nelectronegativity: ${findings.length} finding(s), ${high.length} HIGH\n`);
+      exitCode = high.length > 0 ? 1 : 0;
     }
-    if (process.env.JOBWATCH_SCAN_DEBUG) process.stderr.write(`${readFileSync(csv, "utf8")}\n${readFileSync(sarif, "utf8")}\n`);
-    findings.push(...readFindings(sarif, readSeverities(csv), target));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  if (exitCode === 0) {
-    const high = findings.filter((f) => f.severity === 'HIGH');
-    for (const f of findings) process.stdout.write(`${f.severity.padEnd(8)} ${f.rule}  ${f.location}\n    ${f.message}\n`);
-    process.stdout.write(`\nelectronegativity: ${findings.length} finding(s), ${high.length} HIGH\n`);
-    exitCode = high.length > 0 ? 1 : 0;
-  }
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  return exitCode;
 }
-process.exit(exitCode);
 
-/** Every result of a SARIF report with its severity (electronegativity puts it in the rule's properties). */
-function readFindings(path, severities, target) {
-  const report = JSON.parse(readFileSync(path, 'utf8'));
+// Run as a script (not when imported by the tests).
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exit(scan(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['electron']));
+}
+
+/** Every result of a SARIF report, graded with the severities read from the CSV report of the same scan. */
+export function readFindings(sarifText, severities, target) {
+  const report = JSON.parse(sarifText);
   const out = [];
   for (const run of report.runs ?? []) {
     const rules = new Map();
@@ -84,10 +92,10 @@ function readFindings(path, severities, target) {
 }
 
 /** rule|line → severity and rule → highest severity, from electronegativity's CSV report. */
-function readSeverities(path) {
+export function readSeverities(csvText) {
   const rank = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
   const map = new Map();
-  const rows = parseCsv(readFileSync(path, 'utf8')).slice(1);
+  const rows = parseCsv(csvText).slice(1);
   for (const [rule, severity, , , location] of rows) {
     if (!rule || !severity) continue;
     const line = Number(String(location).split(':')[0]);
@@ -100,7 +108,7 @@ function readSeverities(path) {
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
-function parseCsv(text) {
+export function parseCsv(text) {
   const rows = [];
   let row = [];
   let field = '';
