@@ -78,6 +78,8 @@ export interface ShellOptions {
   /** Registers the contract's request channels; returns the event channel names and schemas. */
   routes: ShellRoutes;
   runSimCommand?: RunSimCommand;
+  /** The demo server's published fake credentials: usable without a keyring, never written to disk. */
+  publicDemoSecrets?: readonly string[];
   logger?: Logger;
   /** Tray refresh at most this often (ms); the window's own updates are batched separately. */
   trayIntervalMs?: number;
@@ -151,7 +153,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   enforceContentSecurityPolicy(electron.session.defaultSession);
 
   const settings = new ShellSettingsStore(options.openStore('shell-preferences'));
-  const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform);
+  const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform, new Set(options.publicDemoSecrets ?? []));
   const monitor = options.createMonitor({ storage: new ElectronStoreStorage(options.openStore), secrets, logger: log });
   const now = options.now ?? Date.now;
 
