@@ -70,9 +70,11 @@ export class VersionedStore<T> {
     return this.enqueue(() => this.loadNow());
   }
 
-  /** Validates (throws a ZodError on an invalid value: a programming error), keeps the previous copy, writes. */
+  /** Validates (rejects with a ZodError on an invalid value: a programming error), keeps the previous copy, writes. */
   save(value: T): Promise<void> {
-    const data = this.options.schema.parse(value);
+    const parsed = this.options.schema.safeParse(value);
+    if (!parsed.success) return Promise.reject(parsed.error);
+    const data = parsed.data;
     return this.enqueue(() => this.saveNow(data));
   }
 

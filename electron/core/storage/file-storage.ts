@@ -28,7 +28,12 @@ export class FileStorage implements StoragePort {
   }
 
   write(name: string, text: string): Promise<void> {
-    const path = this.pathOf(name);
+    let path: string;
+    try {
+      path = this.pathOf(name);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const previous = this.writes.get(name) ?? Promise.resolve();
     const run = previous.then(
       () => this.writeNow(path, text),

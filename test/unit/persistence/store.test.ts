@@ -59,7 +59,7 @@ describe('VersionedStore', () => {
 
   it('refuses to save an invalid value', async () => {
     const { storage, store } = setup();
-    expect(() => store.save({ count: -1, label: 'x' })).toThrow();
+    await expect(store.save({ count: -1, label: 'x' })).rejects.toThrow();
     expect(storage.files.size).toBe(0);
   });
 
