@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Clock, Logger, SecretStore, StoragePort } from './ports';
+import type { ServerPrefs } from './rules';
 import { MethodRuleSchema } from './settings';
 import type { StoreProblem } from './store';
 import { VersionedStore } from './store';
@@ -80,6 +81,11 @@ export function createProfilesStore(
     defaults: () => ({ profiles: [] }),
     ...options,
   });
+}
+
+/** What the notification planner needs of a profile (`planner.setServer(profile.id, profileServerPrefs(profile))`). */
+export function profileServerPrefs(profile: Profile): ServerPrefs {
+  return { name: profile.name, muted: profile.muted, mutedUntil: profile.mutedUntil, methodRules: profile.methodRules };
 }
 
 export type ProfileErrorCode = 'INVALID_PROFILE' | 'DUPLICATE_NAME' | 'SECRETS_UNAVAILABLE';

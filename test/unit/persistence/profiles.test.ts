@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SecretStore } from '../../../electron/core/ports';
-import { ProfileError, ProfilesRepository, createProfilesStore } from '../../../electron/core/profiles';
+import { ProfileError, ProfilesRepository, createProfilesStore, profileServerPrefs } from '../../../electron/core/profiles';
 import type { ProfileInput } from '../../../electron/core/profiles';
 import { MemoryStorage } from './memory-storage';
 
@@ -158,5 +158,11 @@ describe('ProfilesRepository', () => {
     );
     const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
     expect((await repo.list()).map((p) => p.name)).toEqual(['one']);
+  });
+
+  it('gives the planner the server name, mute and rules', async () => {
+    const { repo } = setup();
+    const saved = await repo.save({ ...nas1, muted: true, mutedUntil: 5, methodRules: [{ glob: '*', action: 'never' }] });
+    expect(profileServerPrefs(saved)).toEqual({ name: 'nas1', muted: true, mutedUntil: 5, methodRules: [{ glob: '*', action: 'never' }] });
   });
 });
