@@ -35,7 +35,7 @@ const ServerLedgerJsonSchema = z.object({
   keys: z.array(z.tuple([z.string(), z.number().nullable()])),
 });
 
-const LedgerJsonSchema = z.object({
+export const LedgerJsonSchema = z.object({
   version: z.literal(1),
   maxKeysPerServer: z.number().int().positive(),
   servers: z.record(z.string(), ServerLedgerJsonSchema),

@@ -72,7 +72,10 @@ export interface FailureList {
 export interface MonitorOptions {
   connector: ServerConnector;
   directory: ServerDirectory;
-  ledger: TransitionLedger;
+  /** The ledger, or a getter for one that `prepare` loads. */
+  ledger: TransitionLedger | (() => TransitionLedger);
+  /** Loads persisted state before the first server is followed. */
+  prepare?: () => Promise<void>;
   policy: NotificationPolicy;
   failures: FailureList;
   now?: () => number;
@@ -130,11 +133,17 @@ export class Monitor implements MonitorApi {
     });
   }
 
+  private ledger(): TransitionLedger {
+    const { ledger } = this.options;
+    return typeof ledger === 'function' ? ledger() : ledger;
+  }
+
   // ---- lifecycle ----------------------------------------------------------------------------------------------
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.options.prepare?.();
     for (const target of await this.options.directory.list()) this.follow(target);
   }
 
@@ -270,7 +279,7 @@ export class Monitor implements MonitorApi {
   // ---- servers ------------------------------------------------------------------------------------------------
 
   private follow(target: ServerTarget): ServerRuntime {
-    const book = new JobBook({ server: target.id, ledger: this.options.ledger });
+    const book = new JobBook({ server: target.id, ledger: this.ledger() });
     const runtime: ServerRuntime = {
       target,
       book,
@@ -362,7 +371,7 @@ export class Monitor implements MonitorApi {
 
   async removeServer(id: string): Promise<void> {
     this.unfollow(id);
-    this.options.ledger.forget(id);
+    this.ledger().forget(id);
     this.options.failures.acknowledgeServer(id);
     await this.options.directory.remove(id);
   }
