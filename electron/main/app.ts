@@ -7,18 +7,20 @@
 import { join } from 'node:path';
 import type { MonitorApi } from '../core/monitor-api';
 import type { LogFields, Logger, SecretStore, StoragePort } from '../core/ports';
+import type { SettingsAccess } from '../core/monitor-setup';
+import type { Settings } from '../core/settings';
 import { webUiUrl } from '../core/monitor';
 import { handleAppProtocol, registerAppScheme, type ProtocolElectron } from './app-protocol';
 import { DeltaBatcher } from './delta-batcher';
-import { startDemoServer, type DemoServer, type RunSimCommand } from './demo';
+import { DEMO_SERVER_NAME, startDemoServer, type DemoServer, type RunSimCommand } from './demo';
 import { IpcHandlers, RendererEvents, type IpcElectron, type IpcWindow, type ReplyEncoding } from './ipc';
 import { NetworkWatcher, claimSingleInstance, quitCleanly, reconnectOnWake, setStartAtLogin, type LifecycleElectron } from './lifecycle';
 import { DesktopNotifier, type NotificationElectron, type OpenTarget } from './notifications';
 import { SafeStorageSecrets, type SafeStorageElectron } from './secrets';
 import { ElectronStoreStorage, type OpenStore } from './storage';
 import { denyAllPermissions, enforceContentSecurityPolicy, type GuardedSession, type HeaderSession } from './security';
-import { ShellSettingsStore, type ShellSettings } from './shell-settings';
-import { ToggleShortcut, type ShortcutElectron, type ShortcutResult } from './shortcut';
+import { UiPreferences } from './ui-preferences';
+import { ToggleShortcut, type ShortcutElectron } from './shortcut';
 import { StatusTray, type TrayElectron } from './tray';
 import { JobWindow, type WindowElectron } from './window';
 
@@ -44,6 +46,9 @@ export interface ShellElectron
   shell: { openExternal(url: string): Promise<void> };
 }
 
+/** The core monitor with its settings (createMonitor in core/monitor-setup.ts). */
+export type ShellMonitor = MonitorApi & { settings: SettingsAccess };
+
 /** What the shell hands to the monitor factory (the core's createMonitor, adapted in main.ts). */
 export interface MonitorPorts {
   storage: StoragePort;
@@ -53,13 +58,13 @@ export interface MonitorPorts {
 
 /** Everything IPC route registration needs; the routes themselves follow the contract (ipc-routes.ts). */
 export interface ShellContext {
-  monitor: MonitorApi;
+  monitor: ShellMonitor;
   window: JobWindow;
   events: RendererEvents;
-  settings: ShellSettingsStore;
   secrets: SafeStorageSecrets;
-  setShortcut(accelerator: string | null): ShortcutResult;
-  setStartAtLogin(enabled: boolean): { ok: boolean; message?: string };
+  settings(): Settings;
+  /** Applies the UI part (shortcut with rollback, start at login, pin), then saves; rejects with a code when the shell cannot. */
+  updateSettings(next: Settings): Promise<Settings>;
   startDemo(): Promise<DemoServer>;
   openExternal(url: string): Promise<void>;
   quit(): void;
@@ -74,7 +79,7 @@ export interface ShellOptions {
   appRoot: string;
   /** Opens a named key-value store: electron-store in the app, conf on a temp folder in tests. */
   openStore: OpenStore;
-  createMonitor(ports: MonitorPorts): MonitorApi;
+  createMonitor(ports: MonitorPorts): ShellMonitor;
   /** Registers the contract's request channels; returns the event channel names and schemas. */
   routes: ShellRoutes;
   runSimCommand?: RunSimCommand;
@@ -152,30 +157,18 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   denyAllPermissions(electron.session.defaultSession);
   enforceContentSecurityPolicy(electron.session.defaultSession);
 
-  const settings = new ShellSettingsStore(options.openStore('shell-preferences'));
   const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform, new Set(options.publicDemoSecrets ?? []));
   const monitor = options.createMonitor({ storage: new ElectronStoreStorage(options.openStore), secrets, logger: log });
   const now = options.now ?? Date.now;
 
-  let tray: StatusTray | null = null;
-  const jobWindow = new JobWindow(electron, {
-    platform,
-    env: options.env,
-    preloadPath: join(appRoot, 'dist', 'preload', 'preload.cjs'),
-    iconPath: join(appRoot, 'build', 'icons', '512x512.png'),
-    devTools: !electron.app.isPackaged,
-    preferences: settings.windowPreferences(),
-    trayBounds: () => tray?.bounds() ?? null,
-  });
-  window = jobWindow;
-  const ipcWindow = (): IpcWindow => jobWindow;
-
+  // Everything that listens to the monitor is wired before it starts, so nothing it reports is missed; the
+  // window is created after, because its size and pin come from the settings the monitor loads on start.
+  const ipcWindow = (): IpcWindow | null => window;
   const events = new RendererEvents(monitor, ipcWindow, options.routes.events, options.routes.schemas, { now });
   const openOn = (target: OpenTarget | null) => {
-    jobWindow.show();
+    window?.show();
     if (target) events.focusJob(target);
   };
-
   const notifier = new DesktopNotifier(electron, (target) => openOn(target), join(appRoot, 'build', 'icons', '256x256.png'));
   monitor.onNotification((notification) => {
     notifier.show(notification);
@@ -184,80 +177,36 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   let quitting = false;
   const quit = () => {
     quitting = true;
-    jobWindow.allowClose();
+    window?.allowClose();
     electron.app.quit();
   };
-
-  tray = new StatusTray(electron, {
+  const tray = new StatusTray(electron, {
     platform,
     iconDir: join(appRoot, 'build', 'tray'),
     now,
     actions: {
-      openWindow: () => jobWindow.toggle(),
+      openWindow: () => window?.toggle(),
       openServer: (serverId) => openOn({ server: serverId, jobKey: null }),
       pauseUntil: (until) => monitor.pauseNotifications(until),
       acknowledgeAll: () => monitor.acknowledgeAll(),
-      openSettings: () => openOn(null),
+      openSettings: () => openOn({ server: null, jobKey: null, view: 'settings' }),
       quit,
     },
   });
-  const statusTray = tray;
   // The tray follows the monitor at a calm rate; it only redraws when its icon, tooltip or menu would change.
-  const trayRefresh = new DeltaBatcher({ intervalMs: options.trayIntervalMs ?? 500, now, send: () => statusTray.update(monitor.snapshot()) });
+  const trayRefresh = new DeltaBatcher({ intervalMs: options.trayIntervalMs ?? 500, now, send: () => tray.update(monitor.snapshot()) });
   monitor.onDelta((delta) => trayRefresh.push(delta));
-
-  const shortcut = new ToggleShortcut(electron, () => jobWindow.toggle());
-  const initial = settings.read();
-  if (initial.shortcut) {
-    const result = shortcut.set(initial.shortcut);
-    if (!result.ok) log.warn(result.message);
-  }
-
-  let demo: DemoServer | null = null;
-  const startDemo = async (): Promise<DemoServer> => {
-    if (demo) return demo;
-    if (!options.runSimCommand) throw new Error('The demo server is not available in this build.');
-    demo = await startDemoServer(options.runSimCommand, monitor, (line) => log.info(`demo: ${line}`));
-    settings.update({ demo: true });
-    return demo;
-  };
-
-  const context: ShellContext = {
-    monitor,
-    window: jobWindow,
-    events,
-    settings,
-    secrets,
-    setShortcut: (accelerator) => {
-      const result = shortcut.set(accelerator);
-      if (result.ok) settings.update({ shortcut: accelerator });
-      return result;
-    },
-    setStartAtLogin: (enabled) => {
-      const result = setStartAtLogin(electron, platform, enabled);
-      if (result.ok) settings.update({ startAtLogin: enabled });
-      return result;
-    },
-    startDemo,
-    openExternal: async (url) => {
-      if (!isConfiguredWebUi(url, monitor, webUiUrl)) {
-        throw Object.assign(new Error('Only the web UI of a configured server can be opened.'), { code: 'URL_NOT_ALLOWED' });
-      }
-      await electron.shell.openExternal(url);
-    },
-    quit,
-  };
-  const ipc = new IpcHandlers(electron, ipcWindow, options.routes.encoding, (m) => log.warn(m));
-  options.routes.register(ipc, context);
-
   reconnectOnWake(electron, monitor);
   const network = new NetworkWatcher(() => monitor.networkChanged());
-  network.start();
+
+  let demo: DemoServer | null = null;
+  const shortcut = new ToggleShortcut(electron, () => window?.toggle());
+  const ipc = new IpcHandlers(electron, ipcWindow, options.routes.encoding, (m) => log.warn(m));
 
   const { done: stopped } = quitCleanly(electron, async () => {
     if (!quitting) {
       quitting = true;
-      jobWindow.allowClose();
+      window?.allowClose();
     }
     network.stop();
     shortcut.dispose();
@@ -268,24 +217,86 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     await demo?.close();
     events.dispose();
     ipc.dispose();
-    statusTray.destroy();
-    jobWindow.destroy();
+    tray.destroy();
+    window?.destroy();
   });
 
   await monitor.start();
-  if (initial.demo && options.runSimCommand) {
+  network.start();
+
+  const ui = new UiPreferences(monitor.settings, (m) => log.warn(m));
+  const jobWindow = new JobWindow(electron, {
+    platform,
+    env: options.env,
+    preloadPath: join(appRoot, 'dist', 'preload', 'preload.cjs'),
+    iconPath: join(appRoot, 'build', 'icons', '512x512.png'),
+    devTools: !electron.app.isPackaged,
+    preferences: ui.windowPreferences(),
+    trayBounds: () => tray.bounds(),
+  });
+  window = jobWindow;
+
+  const initialShortcut = ui.get().globalShortcut;
+  if (initialShortcut) {
+    const result = shortcut.set(initialShortcut);
+    if (!result.ok) log.warn(result.message);
+  }
+
+  const startDemo = async (): Promise<DemoServer> => {
+    if (demo) return demo;
+    if (!options.runSimCommand) throw new Error('The demo server is not available in this build.');
+    demo = await startDemoServer(options.runSimCommand, monitor, (line) => log.info(`demo: ${line}`));
+    return demo;
+  };
+
+  const context: ShellContext = {
+    monitor,
+    window: jobWindow,
+    events,
+    secrets,
+    settings: () => monitor.settings.get(),
+    updateSettings: async (next) => {
+      // The shell applies what it owns first, so a shortcut that cannot be registered is refused, not saved.
+      const previous = monitor.settings.get();
+      if (next.ui.globalShortcut !== previous.ui.globalShortcut) {
+        const result = shortcut.set(next.ui.globalShortcut || null);
+        if (!result.ok) throw Object.assign(new Error(result.message), { code: 'SHORTCUT_UNAVAILABLE' });
+      }
+      if (next.ui.startAtLogin !== previous.ui.startAtLogin) {
+        const result = setStartAtLogin(electron, platform, next.ui.startAtLogin);
+        if (!result.ok) throw Object.assign(new Error(result.message ?? 'Start at login is not available.'), { code: 'START_AT_LOGIN_UNAVAILABLE' });
+      }
+      if (next.ui.alwaysOnTop !== jobWindow.isAlwaysOnTop()) jobWindow.setAlwaysOnTop(next.ui.alwaysOnTop);
+      const saved = await monitor.settings.update(next);
+      // A pause set from the window goes to the live planner and the tray as well.
+      if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil) monitor.pauseNotifications(saved.notifications.pausedUntil);
+      return saved;
+    },
+    startDemo,
+    openExternal: async (url) => {
+      if (!isConfiguredWebUi(url, monitor, webUiUrl)) {
+        throw Object.assign(new Error('Only the web UI of a configured server can be opened.'), { code: 'URL_NOT_ALLOWED' });
+      }
+      await electron.shell.openExternal(url);
+    },
+    quit,
+  };
+  options.routes.register(ipc, context);
+
+  // The demo server was chosen on an earlier run: bring it back (on a new loopback port).
+  if (options.runSimCommand && monitor.snapshot().servers.some((s) => s.name === DEMO_SERVER_NAME)) {
     await startDemo().catch((err: unknown) => log.warn(`The demo server could not start: ${(err as Error).message}`));
   }
-  statusTray.update(monitor.snapshot());
+  tray.update(monitor.snapshot());
   await jobWindow.load().catch((err: unknown) => log.error(`The window could not load: ${(err as Error).message}`));
-  // First run: nothing configured yet, so open the window where the user can add a server or start the demo.
-  // Launched at login (--hidden): stay in the tray unless there is nothing to show yet.
+  // Launched at login (--hidden): stay in the tray unless there is nothing to show yet. First run (no server):
+  // the window opens, offering to add a server or start the demo server.
   const hidden = (options.argv ?? []).includes('--hidden');
   if (monitor.snapshot().servers.length === 0 || !hidden) jobWindow.show();
 
   return {
     ...context,
-    tray: statusTray,
+    tray,
     notifier,
     shortcut,
     demo: () => demo,
@@ -293,4 +304,3 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   };
 }
 
-export type { ShellSettings };

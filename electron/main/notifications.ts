@@ -24,8 +24,8 @@ export interface NotificationElectron {
   Notification: { new (options: never): NotificationLike; isSupported(): boolean };
 }
 
-/** Where a click on a notification leads: one job's detail, or the list (null). */
-export type OpenTarget = { server: string; jobKey: string | null };
+/** Where the window opens: one job's detail (jobKey), a server's list, everything (server null), or the settings. */
+export type OpenTarget = { server: string | null; jobKey: string | null; view?: 'settings' };
 
 export function notificationOptions(view: NotificationView, iconPath?: string): NotificationOptions {
   return {

@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { isConfiguredWebUi, startShell, type Shell, type ShellRoutes } from '../../electron/main/app';
+import { isConfiguredWebUi, startShell, type Shell, type ShellMonitor, type ShellRoutes } from '../../electron/main/app';
 import { webUiUrl } from '../../electron/core/monitor';
-import type { MonitorApi } from '../../electron/core/monitor-api';
+import { defaultSettings, type Settings } from '../../electron/core/settings';
 import { MonitorDeltaSchema, MonitorSnapshotSchema, type MonitorDelta, type MonitorSnapshot, type NotificationView } from '../../electron/core/view';
 import { electronDouble, FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
 import { notification, server, snapshot } from './fixtures';
@@ -16,7 +16,9 @@ function recordingMonitor(initial: MonitorSnapshot) {
   const deltaListeners = new Set<(d: MonitorDelta) => void>();
   const notificationListeners = new Set<(n: NotificationView) => void>();
   let state = initial;
+  let settings = defaultSettings();
   const monitor = {
+    settings: { get: () => settings, update: async (next: Settings) => (calls.push('settings'), (settings = next)) },
     snapshot: () => state,
     onDelta: (l: (d: MonitorDelta) => void) => (deltaListeners.add(l), () => void deltaListeners.delete(l)),
     onNotification: (l: (n: NotificationView) => void) => (notificationListeners.add(l), () => void notificationListeners.delete(l)),
@@ -28,7 +30,7 @@ function recordingMonitor(initial: MonitorSnapshot) {
     networkChanged: () => void calls.push('network'),
     start: async () => void calls.push('start'),
     stop: async () => void calls.push('stop'),
-  } as unknown as MonitorApi;
+  } as unknown as ShellMonitor;
   return {
     monitor,
     calls,

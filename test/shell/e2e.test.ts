@@ -1,104 +1,19 @@
 /**
  * End to end through the real composition root (startShell) with the electron double, a real monitor, real
  * sessions over real sockets, and the simulator: a job fails on the simulator → exactly one notification is
- * shown, the tray turns to its failure state, and the window's webContents receives the delta.
+ * shown, the tray turns to its failure state, and the window's webContents receives the delta. The monitor is
+ * the core's createMonitor over the shell's electron-store storage and safeStorage secrets.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { startShell, type MonitorPorts, type Shell, type ShellRoutes } from '../../electron/main/app';
-import { Monitor, type FailureList, type NotificationPolicy, type ServerDirectory, type ServerTarget } from '../../electron/core/monitor';
-import { createServerConnector } from '../../electron/core/connector';
-import { TransitionLedger } from '../../electron/core/ledger';
-import type { Transition } from '../../electron/core/model';
-import { MonitorDeltaSchema, MonitorSnapshotSchema, type FailureView, type MonitorDelta, type NotificationView } from '../../electron/core/view';
+import { startShell, type Shell, type ShellRoutes } from '../../electron/main/app';
+import { createMonitor } from '../../electron/core/monitor-setup';
+import { MonitorDeltaSchema, MonitorSnapshotSchema, type MonitorDelta } from '../../electron/core/view';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
 import { electronDouble, FakeBrowserWindow, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
-
-/** Notifies every FAILED transition at once: a stand-in for the rules engine, which is not the shell's concern. */
-class FailureNotifications implements NotificationPolicy {
-  private pending: Transition[] = [];
-  private paused: number | null = null;
-  push(t: Transition) {
-    if (t.to === 'FAILED') this.pending.push(t);
-  }
-  due(now: number): NotificationView[] {
-    const out = this.pending.map((t) => ({
-      id: t.key,
-      server: t.server,
-      title: `${t.server}: ${t.description ?? t.method} failed`,
-      body: t.error ?? '',
-      urgency: 'critical' as const,
-      jobs: [t.key],
-      catchUp: t.catchUp,
-      suppressed: null,
-      createdAt: Number.isFinite(now) ? now : 0,
-    }));
-    this.pending = [];
-    return out;
-  }
-  nextDueAt() {
-    return this.pending.length > 0 ? Date.now() : null;
-  }
-  watchJob() {}
-  watchServer() {}
-  setPausedUntil(u: number | null) {
-    this.paused = u;
-  }
-  pausedUntil() {
-    return this.paused;
-  }
-  setServerMute() {}
-}
-
-class MemoryFailures implements FailureList {
-  private items: FailureView[] = [];
-  private listeners: Array<() => void> = [];
-  add(t: Transition, now: number) {
-    this.items.unshift({ key: t.key, server: t.server, jobId: t.jobId, method: t.method, description: t.description, error: t.error, timeFinished: t.timeFinished, reportedAt: now });
-    this.changed();
-  }
-  acknowledge(key: string) {
-    this.items = this.items.filter((f) => f.key !== key);
-    this.changed();
-  }
-  acknowledgeServer(server: string) {
-    this.items = this.items.filter((f) => f.server !== server);
-    this.changed();
-  }
-  acknowledgeAll() {
-    this.items = [];
-    this.changed();
-  }
-  list() {
-    return [...this.items];
-  }
-  onChange(l: () => void) {
-    this.listeners.push(l);
-    return () => {};
-  }
-  private changed() {
-    for (const l of this.listeners) l();
-  }
-}
-
-/** The monitor as main.ts builds it, with the rules and failure list stood in; secrets go through the shell's SecretStore. */
-function monitorFactory(target: Omit<ServerTarget, 'muted' | 'mutedUntil'>) {
-  return (ports: MonitorPorts) => {
-    const targets: ServerTarget[] = [{ ...target, muted: false, mutedUntil: null }];
-    const directory: ServerDirectory = {
-      list: async () => targets,
-      secret: (id) => ports.secrets.get(id),
-      save: async (t, secret) => {
-        if (secret !== null) await ports.secrets.set(t.id, secret);
-      },
-      remove: (id) => ports.secrets.delete(id),
-    };
-    return new Monitor({ connector: createServerConnector(), directory, ledger: new TransitionLedger(), policy: new FailureNotifications(), failures: new MemoryFailures() });
-  };
-}
 
 const routes: ShellRoutes = {
   events: { snapshot: 'test:snapshot', delta: 'test:delta', focusJob: 'test:focus-job' },
@@ -126,10 +41,7 @@ describe('the app end to end (electron double + simulator)', () => {
 
   it('a job failing on the server gives exactly one notification, the failure tray icon and a delta to the window', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-'));
-    // The shell stores the server's key through safeStorage before the monitor starts (as "add server" would).
     const openStore = (name: string) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-e2e', accessPropertiesByDotNotation: false });
-    const { SafeStorageSecrets } = await import('../../electron/main/secrets');
-    await new SafeStorageSecrets(electronDouble, openStore('secrets-encrypted'), 'linux').set('sim', sim.credentials.apiKey);
 
     electronDouble.app.becomeReady();
     shell = await startShell({
@@ -139,12 +51,18 @@ describe('the app end to end (electron double + simulator)', () => {
       argv: ['--hidden'],
       appRoot: process.cwd(),
       openStore,
-      createMonitor: monitorFactory({ id: 'sim', name: 'Sim NAS', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: null }),
+      createMonitor: (ports) => createMonitor(ports),
       routes,
       trayIntervalMs: 50,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
     if (!shell) throw new Error('startShell found another instance running');
+    // What "add server" in the window does: the key goes to safeStorage, the profile to electron-store.
+    const added = await shell.monitor.addServer(
+      { name: 'Sim NAS', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: null },
+      sim.credentials.apiKey,
+    );
+    expect(JSON.stringify(readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')))).not.toContain(sim.credentials.apiKey);
     const window = FakeBrowserWindow.instances[0]!;
     const tray = FakeTray.instances[0]!;
     expect(window.loadedUrl).toBe('app://jobwatch/index.html');
@@ -171,8 +89,9 @@ describe('the app end to end (electron double + simulator)', () => {
     await vi.waitFor(() => expect(FakeNotification.shownOnes().length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
     const shown = FakeNotification.shownOnes();
     expect(shown).toHaveLength(1);
-    expect(shown[0]!.options['title']).toBe('sim: Cloud sync to B2 failed');
-    expect(shown[0]!.options['body']).toBe('[EFAULT] Failed to connect to remote host.');
+    expect(shown[0]!.options['title']).toContain('Sim NAS');
+    expect(`${shown[0]!.options['title']} ${shown[0]!.options['body']}`).toContain('Failed to connect to remote host');
+    expect(shown[0]!.options['urgency']).toBe('critical');
     expect(tray.toolTip).toBe('Jobwatch: 0 running · 1 failed · 1 server');
     // Nothing in what went to the window or the notification holds the API key.
     expect(JSON.stringify(window.webContents.sent)).not.toContain(sim.credentials.apiKey);
@@ -181,7 +100,7 @@ describe('the app end to end (electron double + simulator)', () => {
     // Clicking the notification opens the window on that job.
     shown[0]!.click();
     expect(window.visible).toBe(true);
-    expect(window.webContents.sentOn('test:focus-job').at(-1)?.[0]).toMatchObject({ server: 'sim' });
+    expect(window.webContents.sentOn('test:focus-job').at(-1)?.[0]).toMatchObject({ server: added.id });
 
     // Quitting stops the monitor (sockets closed) before the app goes.
     electronDouble.app.quit();

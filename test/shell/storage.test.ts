@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { ElectronStoreStorage, storeNameFor } from '../../electron/main/storage';
-import { ShellSettingsStore, DEFAULT_SHORTCUT } from '../../electron/main/shell-settings';
+import { UiPreferences } from '../../electron/main/ui-preferences';
+import { defaultSettings } from '../../electron/core/settings';
 
 /** electron-store is Conf with Electron's paths; tests use Conf itself on a temp folder. */
 function confOpener(cwd: string) {
@@ -33,16 +34,27 @@ describe('StoragePort over electron-store', () => {
   });
 });
 
-describe('shell settings', () => {
-  it('has defaults, persists updates and survives a corrupted value', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-shell-'));
-    const open = confOpener(dir);
-    const settings = new ShellSettingsStore(open('shell-preferences'));
-    expect(settings.read()).toEqual({ windowSize: null, alwaysOnTop: true, shortcut: DEFAULT_SHORTCUT, startAtLogin: false, demo: false });
-    settings.windowPreferences().saveSize({ width: 500, height: 700 });
-    settings.update({ shortcut: null });
-    expect(new ShellSettingsStore(open('shell-preferences')).read()).toMatchObject({ windowSize: { width: 500, height: 700 }, shortcut: null });
-    open('shell-preferences').set('shell', { alwaysOnTop: 'yes', windowSize: 'big' });
-    expect(new ShellSettingsStore(open('shell-preferences')).read()).toMatchObject({ alwaysOnTop: true, windowSize: null });
+describe('window preferences in the core settings', () => {
+  it('reads size and pin from settings.ui and saves changes there', async () => {
+    let settings = defaultSettings();
+    const updates: unknown[] = [];
+    const access = { get: () => settings, update: async (next: typeof settings) => (updates.push(next), (settings = next)) };
+    const prefs = new UiPreferences(access).windowPreferences();
+    expect(prefs.load()).toEqual({ size: { width: 420, height: 600 }, alwaysOnTop: false });
+    prefs.saveSize({ width: 500, height: 700 });
+    prefs.saveAlwaysOnTop(true);
+    prefs.saveAlwaysOnTop(true); // unchanged: no write
+    await Promise.resolve();
+    expect(settings.ui.windowBounds).toEqual({ width: 500, height: 700 });
+    expect(settings.ui.alwaysOnTop).toBe(true);
+    expect(updates).toHaveLength(2);
+  });
+
+  it('keeps working when saving fails', async () => {
+    const warnings: string[] = [];
+    const access = { get: () => defaultSettings(), update: async () => Promise.reject(new Error('disk full')) };
+    new UiPreferences(access, (m) => warnings.push(m)).windowPreferences().saveSize({ width: 500, height: 700 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(warnings).toEqual(['Could not save the window preferences: disk full']);
   });
 });
