@@ -1,0 +1,192 @@
+/**
+ * The command line, parsed with node:util and validated with zod into one typed command. Secrets never come from
+ * the command line (it is visible to every user in the process list and kept in shell history): only from an
+ * environment variable or a file.
+ */
+import { parseArgs } from 'node:util';
+import { readFile, stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { normaliseFingerprint } from '../core/tls';
+import type { CliCommand } from './main';
+import type { CliServer } from './watch';
+
+export const USAGE = `Usage:
+  jobwatch watch --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json]
+                 [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
+  jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json]
+  jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE]
+  jobwatch help | --version
+
+URL: a host (nas.local), host:port, https://…, or an explicit ws(s)://…/api/current or …/websocket.
+A bare host means wss://host/api/current, falling back to the legacy /websocket endpoint.
+
+auth (secrets are never accepted as arguments):
+  --username USER          the user the API key belongs to, or to log in with a password
+  --api-key-env VAR        read the API key from environment variable VAR
+  --api-key-file FILE      read the API key from FILE (must not be readable by others)
+  --password-env VAR       read the password from environment variable VAR
+  --otp-env VAR            a one-time password from VAR, when the account needs one
+
+watch:
+  --json                   one JSON object per line: connection, transition, notification
+  --state-dir DIR          remember reported transitions and unacknowledged failures in DIR
+  --rules FILE             notification rules (JSON: the app's settings, or their "notifications" part)
+  --notify                 also show desktop notifications (D-Bus, Linux)
+  --fingerprint SHA256     trust the server's self-signed certificate with this SHA-256 fingerprint
+
+sim: runs a simulated TrueNAS server (demo scenario by default) and prints how to connect.
+  --port N (default 6000), --host ADDR (default 127.0.0.1), --tls, --scenario demo|failures|restart|faults|FILE
+
+Exit codes: 0 done, 1 other error, 2 bad arguments, 3 authentication failed, 4 certificate not trusted.`;
+
+export type ParseResult = { ok: true; value: CliCommand } | { ok: false; message: string };
+
+const OPTIONS = {
+  url: { type: 'string', multiple: true },
+  username: { type: 'string' },
+  'api-key-env': { type: 'string' },
+  'api-key-file': { type: 'string' },
+  'password-env': { type: 'string' },
+  'otp-env': { type: 'string' },
+  fingerprint: { type: 'string' },
+  json: { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  rules: { type: 'string' },
+  notify: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  tls: { type: 'boolean' },
+  scenario: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** Flags people try for secrets, refused with the alternative. */
+const SECRET_FLAGS = new Set(['--api-key', '--password', '--key', '--secret', '--token', '--otp']);
+
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+const WatchFlags = z
+  .object({
+    url: z.array(z.string().trim().min(1, 'must not be empty').max(2048)).min(1, 'give at least one --url'),
+    username: z.string().trim().min(1).max(128).optional(),
+    'api-key-env': EnvName.optional(),
+    'api-key-file': z.string().min(1).optional(),
+    'password-env': EnvName.optional(),
+    'otp-env': EnvName.optional(),
+    fingerprint: z
+      .string()
+      .transform((value, ctx) => {
+        const normalised = normaliseFingerprint(value);
+        if (!normalised) ctx.addIssue({ code: 'custom', message: 'must be a SHA-256 fingerprint (64 hex digits, colons optional)' });
+        return normalised ?? value;
+      })
+      .optional(),
+    json: z.boolean().default(false),
+    'state-dir': z.string().min(1).optional(),
+    rules: z.string().min(1).optional(),
+    notify: z.boolean().default(false),
+  })
+  .superRefine((flags, ctx) => {
+    const sources = ['api-key-env', 'api-key-file', 'password-env'].filter((k) => flags[k as keyof typeof flags] !== undefined);
+    if (sources.length > 1) ctx.addIssue({ code: 'custom', message: `give only one of --${sources.join(', --')}` });
+    if (flags['password-env'] && !flags.username) ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
+  });
+
+const SimFlags = z.object({
+  port: z.coerce.number().int('must be a whole number').min(0).max(65535).default(6000),
+  host: z.string().min(1).default('127.0.0.1'),
+  tls: z.boolean().default(false),
+  scenario: z.string().min(1).optional(),
+});
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length > 0 ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/** Reads the secret from where the flags say; errors name the source, never the secret. */
+export async function readSecret(
+  flags: { 'api-key-env'?: string | undefined; 'api-key-file'?: string | undefined; 'password-env'?: string | undefined },
+  env: Record<string, string | undefined>,
+): Promise<{ ok: true; secret: string | null } | { ok: false; message: string }> {
+  const envName = flags['api-key-env'] ?? flags['password-env'];
+  if (envName) {
+    const value = env[envName]?.trim();
+    if (!value) return { ok: false, message: `environment variable ${envName} is not set or empty` };
+    return { ok: true, secret: value };
+  }
+  const file = flags['api-key-file'];
+  if (file) {
+    try {
+      const info = await stat(file);
+      // Like ssh with private keys: a key file others can read is refused, not just warned about.
+      if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
+        return { ok: false, message: `${file} can be read by other users; run: chmod 600 ${file}` };
+      }
+      const value = (await readFile(file, 'utf8')).trim();
+      if (!value) return { ok: false, message: `${file} is empty` };
+      return { ok: true, secret: value };
+    } catch (err) {
+      return { ok: false, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
+  }
+  return { ok: true, secret: null };
+}
+
+export async function parseCommandLine(argv: string[], env: Record<string, string | undefined>): Promise<ParseResult> {
+  const refused = argv.find((arg) => SECRET_FLAGS.has(arg.split('=')[0]!));
+  if (refused) {
+    const flag = refused.split('=')[0];
+    return {
+      ok: false,
+      message: `${flag} is not accepted: a secret on the command line is visible to other users and kept in shell history. Use --api-key-env VAR, --api-key-file FILE or --password-env VAR.`,
+    };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return { ok: true, value: { command: 'version' } };
+  const [command, ...extra] = positionals;
+  if (values.help || command === 'help' || command === undefined) return { ok: true, value: { command: 'help' } };
+  if (extra.length > 0) return { ok: false, message: `unexpected argument: ${extra[0]}` };
+
+  const given = (names: string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined);
+  if (command === 'sim') {
+    const misplaced = given(['url', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'fingerprint', 'json', 'state-dir', 'rules', 'notify']);
+    if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
+    const sim = SimFlags.safeParse(values);
+    if (!sim.success) return { ok: false, message: issues(sim.error) };
+    return { ok: true, value: { command: 'sim', ...sim.data } };
+  }
+  if (command !== 'watch' && command !== 'list') return { ok: false, message: `unknown command: ${command}` };
+  const misplaced = given(['port', 'host', 'tls', 'scenario', ...(command === 'list' ? ['state-dir', 'rules', 'notify'] : [])]);
+  if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
+  const flags = WatchFlags.safeParse(values);
+  if (!flags.success) return { ok: false, message: issues(flags.error) };
+  const secret = await readSecret(flags.data, env);
+  if (!secret.ok) return secret;
+  const authMethod = flags.data['password-env'] ? 'password' : 'api-key';
+  const servers: CliServer[] = flags.data.url.map((url) => ({
+    url,
+    username: flags.data.username ?? null,
+    authMethod,
+    secret: secret.secret,
+    fingerprint256: flags.data.fingerprint ?? null,
+  }));
+  return {
+    ok: true,
+    value: {
+      command,
+      servers,
+      json: flags.data.json,
+      stateDir: flags.data['state-dir'],
+      rulesFile: flags.data.rules,
+      notify: flags.data.notify,
+      otpEnv: flags.data['otp-env'],
+    },
+  };
+}

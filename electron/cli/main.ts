@@ -1,0 +1,166 @@
+/**
+ * The CLI's commands wired together: arguments (validated) → secrets → monitor or simulator → output lines.
+ * Returns the exit code instead of exiting, so tests can run it in-process.
+ */
+import { runSimCommand } from '../sim/index';
+import { TransitionLedger } from '../core/ledger';
+import type { ServerTarget } from '../core/monitor';
+import { startWatch, type CliRecord, type CliServer, EXIT_OK, EXIT_OTHER, exitCodeFor } from './watch';
+import { openCliState, type CliState } from './state';
+import { USAGE, parseCommandLine } from './arguments';
+import { formatRecord } from './lines';
+import packageJson from '../../package.json';
+
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  env: Record<string, string | undefined>;
+  /** Registers the handler for SIGINT/SIGTERM. */
+  onSignal: (handler: () => void) => void;
+}
+
+export const EXIT_USAGE = 2;
+
+/** The parsed, validated command line (see args.ts). */
+export type CliCommand =
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'sim'; port: number; host: string; tls: boolean; scenario?: string | undefined }
+  | {
+      command: 'watch' | 'list';
+      servers: CliServer[];
+      json: boolean;
+      stateDir?: string | undefined;
+      rulesFile?: string | undefined;
+      notify?: boolean | undefined;
+      otpEnv?: string | undefined;
+    };
+
+export interface CliDeps {
+  parse: (argv: string[], env: Record<string, string | undefined>) => Promise<{ ok: true; value: CliCommand } | { ok: false; message: string }>;
+  usage: string;
+  version: string;
+  format: (record: CliRecord, json: boolean) => string;
+  createNotifier?: () => Promise<{ notify(n: import('../core/view').NotificationView): Promise<unknown>; close(): Promise<void> | void }>;
+}
+
+export const DEFAULT_DEPS: CliDeps = {
+  parse: parseCommandLine,
+  usage: USAGE,
+  version: `jobwatch ${packageJson.version}`,
+  format: formatRecord,
+};
+
+/** Parses the command line and runs the command; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo, deps: CliDeps = DEFAULT_DEPS): Promise<number> {
+  const parsed = await deps.parse(argv, io.env);
+  if (!parsed.ok) {
+    io.stderr(`jobwatch: ${parsed.message}`);
+    io.stderr('');
+    // The synopsis only: the full text is one `jobwatch help` away.
+    io.stderr(deps.usage.split('\n\n')[0] ?? deps.usage);
+    io.stderr("Run 'jobwatch help' for every option.");
+    return EXIT_USAGE;
+  }
+  return runCommand(parsed.value, io, deps);
+}
+
+export async function runCommand(command: CliCommand, io: CliIo, deps: CliDeps): Promise<number> {
+  switch (command.command) {
+    case 'help':
+      io.stdout(deps.usage);
+      return EXIT_OK;
+    case 'version':
+      io.stdout(deps.version);
+      return EXIT_OK;
+    case 'sim':
+      return runSim(command, io);
+    case 'watch':
+    case 'list':
+      return runWatch(command, io, deps);
+  }
+}
+
+async function runSim(command: Extract<CliCommand, { command: 'sim' }>, io: CliIo): Promise<number> {
+  let sim;
+  try {
+    sim = await runSimCommand({ port: command.port, host: command.host, tls: command.tls, ...(command.scenario ? { scenario: command.scenario } : {}) }, io.stdout);
+  } catch (err) {
+    io.stderr(`jobwatch sim: ${(err as Error).message}`);
+    return EXIT_OTHER;
+  }
+  io.stdout('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => io.onSignal(resolve));
+  await sim.close();
+  return EXIT_OK;
+}
+
+async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list' }>, io: CliIo, deps: CliDeps): Promise<number> {
+  const emit = (record: CliRecord) => io.stdout(deps.format(record, command.json));
+  let state: CliState;
+  try {
+    state = await openCliState({
+      ...(command.stateDir ? { stateDir: command.stateDir } : {}),
+      ...(command.rulesFile ? { rulesFile: command.rulesFile } : {}),
+      notify: command.command === 'watch' && command.notify === true,
+      warn: (message) => io.stderr(`jobwatch: ${message}`),
+      ...(deps.createNotifier ? { createNotifier: deps.createNotifier } : {}),
+    });
+  } catch (err) {
+    io.stderr(`jobwatch: ${(err as Error).message}`);
+    return EXIT_USAGE;
+  }
+
+  const askOtp = command.otpEnv
+    ? async (_target: ServerTarget) => io.env[command.otpEnv!] ?? null
+    : undefined;
+
+  if (command.command === 'list') {
+    const watch = await startWatch({
+      servers: command.servers,
+      policy: state.silentPolicy,
+      failures: state.failures,
+      // list never reports transitions, and must not settle anything in the persisted ledger
+      ledger: new TransitionLedger(),
+      emit: (record) => {
+        if (record.type === 'connection' && record.state === 'needs-attention') emit(record);
+      },
+      ...(askOtp ? { askOtp } : {}),
+    });
+    const code = await Promise.race([
+      watch.finished,
+      new Promise<number>((resolve) => {
+        const check = setInterval(() => {
+          const servers = watch.monitor.snapshot().servers;
+          if (servers.every((s) => s.state === 'live' || s.state === 'needs-attention')) {
+            clearInterval(check);
+            resolve(servers.some((s) => s.state === 'needs-attention') ? exitCodeFor(servers.find((s) => s.attention)?.attention?.code) : EXIT_OK);
+          }
+        }, 25);
+      }),
+    ]);
+    const snapshot = watch.monitor.snapshot();
+    const names = new Map(snapshot.servers.map((s) => [s.id, s.name]));
+    const jobs = [...snapshot.jobs].sort((a, b) => (a.server === b.server ? a.id - b.id : a.server.localeCompare(b.server)));
+    for (const job of jobs) emit({ type: 'job', job, serverName: names.get(job.server) ?? job.server });
+    await watch.stop();
+    await state.close();
+    return code;
+  }
+
+  const watch = await startWatch({
+    servers: command.servers,
+    policy: state.policy,
+    failures: state.failures,
+    ledger: state.ledger,
+    emit: (record) => {
+      emit(record);
+      if (record.type === 'notification' && !record.notification.suppressed) void state.notify(record.notification);
+    },
+    ...(askOtp ? { askOtp } : {}),
+  });
+  const code = await Promise.race([watch.finished, new Promise<number>((resolve) => io.onSignal(() => resolve(EXIT_OK)))]);
+  await watch.stop();
+  await state.close();
+  return code;
+}
