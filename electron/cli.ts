@@ -13,5 +13,6 @@ const code = await runCli(process.argv.slice(2), {
     process.once('SIGTERM', handler);
   },
 });
-// Sockets and timers are closed by then; exit explicitly so a stray handle cannot keep the process alive.
-process.exit(code);
+// Sockets and timers are closed by then; exit explicitly so a stray handle cannot keep the process alive, once
+// everything written to stdout has been flushed (pipes may be asynchronous).
+process.stdout.write('', () => process.exit(code));

@@ -74,7 +74,15 @@ export interface SessionOptions {
 }
 
 function describeError(err: unknown): { code: string; message: string } {
-  if (err instanceof JobwatchError) return { code: err.code, message: err.message };
+  if (err instanceof JobwatchError) {
+    // The person needs the fingerprint to compare it with the server's and to trust it (--fingerprint, or the UI).
+    const certificate = err.details['certificate'] as { fingerprint256?: unknown } | undefined;
+    const fingerprint = err.details['fingerprint256'] ?? certificate?.fingerprint256;
+    if ((err.code === 'CERT_UNTRUSTED' || err.code === 'CERT_CHANGED') && typeof fingerprint === 'string') {
+      return { code: err.code, message: `${err.message} Certificate SHA-256 fingerprint: ${fingerprint}` };
+    }
+    return { code: err.code, message: err.message };
+  }
   if (err instanceof Error) return { code: 'ERROR', message: err.message };
   return { code: 'ERROR', message: String(err) };
 }

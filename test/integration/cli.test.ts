@@ -1,0 +1,151 @@
+/**
+ * The real `jobwatch` CLI as a separate process against the simulator: NDJSON output, a state directory kept
+ * across a stop and restart midway (no duplicate, no missing transition or notification), and the exit codes.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../electron/sim/index';
+
+const work = mkdtempSync(join(tmpdir(), 'jobwatch-cli-'));
+// Inside the project, so the bundle's packages resolve from its node_modules (ESM ignores NODE_PATH).
+const cli = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `cli-${process.pid}.mjs`);
+
+beforeAll(async () => {
+  await build({ entryPoints: ['electron/cli.ts'], outfile: cli, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+});
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(cli, { force: true });
+});
+
+let sim: Simulator | null = null;
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  await sim?.close();
+  sim = null;
+});
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  lines: Array<Record<string, unknown>>;
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
+  children.push(child);
+  const lines: Array<Record<string, unknown>> = [];
+  const stderr: string[] = [];
+  let buffer = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (!line.trim()) continue;
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ type: 'text', text: line });
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => stderr.push(chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, stderr, exit };
+}
+
+async function until(probe: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const byType = (run: Run, type: string) => run.lines.filter((l) => l['type'] === type);
+
+describe('jobwatch CLI against the simulator', () => {
+  it('keeps state across a restart midway: every failure reported and notified exactly once', async () => {
+    sim = await startSimulator({ port: 0 });
+    const stateDir = join(work, 'state');
+    const env = { JW_KEY: sim.credentials.apiKey };
+    const args = ['watch', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--state-dir', stateDir];
+
+    const first = run(args, env);
+    await until(() => byType(first, 'connection').some((l) => l['state'] === 'live'), 'live');
+    for (let i = 0; i < 3; i++) sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: `[EFAULT] run ${i}` });
+    sim.startJob({ method: 'cloudsync.sync', durationMs: 10, outcome: 'SUCCESS' });
+    await until(() => byType(first, 'transition').length === 4, 'four transitions');
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+
+    // While it is stopped: one more failure.
+    sim.startJob({ method: 'pool.scrub.scrub', durationMs: 10, outcome: 'FAILED', error: '[EFAULT] while stopped' });
+    await new Promise((r) => setTimeout(r, 200));
+
+    const second = run(args, env);
+    await until(() => byType(second, 'transition').length === 1, 'the catch-up');
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: '[EFAULT] after restart' });
+    await until(() => byType(second, 'transition').length === 2, 'the live failure after restart');
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+
+    const transitions = [...byType(first, 'transition'), ...byType(second, 'transition')];
+    const ids = transitions.map((t) => `${t['method']}#${t['jobId']}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(transitions.filter((t) => t['to'] === 'FAILED').map((t) => t['error']).sort()).toEqual([
+      '[EFAULT] after restart',
+      '[EFAULT] run 0',
+      '[EFAULT] run 1',
+      '[EFAULT] run 2',
+      '[EFAULT] while stopped',
+    ]);
+    expect(byType(second, 'transition')[0]).toMatchObject({ error: '[EFAULT] while stopped', catchUp: true });
+
+    // Notifications: every transition's job appears in exactly one notification across both runs.
+    const notifications = [...byType(first, 'notification'), ...byType(second, 'notification')];
+    const notifiedJobs = notifications.flatMap((n) => n['jobs'] as string[]);
+    expect(new Set(notifiedJobs).size).toBe(notifiedJobs.length);
+    expect(notifiedJobs).toHaveLength(transitions.length);
+    const failedShown = notifications.filter((n) => n['urgency'] === 'critical' && n['suppressed'] === null);
+    expect(failedShown.length).toBeGreaterThanOrEqual(3);
+    expect(notifications.find((n) => n['catchUp'] === true)).toMatchObject({ title: expect.stringContaining('While you were away') });
+  });
+
+  it('exits 3 on a rejected API key, with the reason on stderr and no secret anywhere', async () => {
+    sim = await startSimulator({ port: 0, failDelayMs: 10 });
+    const r = run(['watch', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY'], { JW_KEY: 'wrong-key-123' });
+    expect(await r.exit).toBe(3);
+    const out = r.lines.map((l) => JSON.stringify(l)).join('\n') + r.stderr.join('');
+    expect(out).not.toContain('wrong-key-123');
+  });
+
+  it('exits 4 on an untrusted certificate and follows the server once its fingerprint is pinned', async () => {
+    sim = await startSimulator({ port: 0, tls: true });
+    const env = { JW_KEY: sim.credentials.apiKey };
+    const untrusted = run(['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json'], env);
+    expect(await untrusted.exit).toBe(4);
+    expect(JSON.stringify(untrusted.lines)).toContain(sim.fingerprint256!);
+
+    sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS', description: 'Sync to the cloud' });
+    const pinned = run(['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--fingerprint', sim.fingerprint256!], env);
+    expect(await pinned.exit).toBe(0);
+    expect(byType(pinned, 'job')).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'cloudsync.sync', description: 'Sync to the cloud' })]));
+  });
+
+  it('exits 2 with usage on bad arguments', async () => {
+    const r = run(['watch', '--url', 'nas', '--api-key', 'abc']);
+    expect(await r.exit).toBe(2);
+    expect(r.stderr.join('')).toMatch(/--api-key-env/);
+  });
+});

@@ -1,0 +1,136 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../../electron/cli/arguments';
+import { humanLine, jsonLine } from '../../../electron/cli/lines';
+import type { Transition } from '../../../electron/core/model';
+
+const dir = mkdtempSync(join(tmpdir(), 'jobwatch-args-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const env = { KEY: 'k-123', PASS: 'hunter2', EMPTY: '' };
+const FP = 'ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89';
+
+async function parse(args: string) {
+  return parseCommandLine(args.split(' ').filter(Boolean), env);
+}
+
+describe('command line', () => {
+  it('parses watch with repeated --url, an env secret, a fingerprint and every flag', async () => {
+    const result = await parse(`watch --url nas1 --url wss://nas2:8443/api/current --username monitor --api-key-env KEY --fingerprint ${FP} --json --state-dir /tmp/s --rules r.json --notify`);
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        command: 'watch',
+        servers: [
+          { url: 'nas1', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase() },
+          { url: 'wss://nas2:8443/api/current', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase() },
+        ],
+        json: true,
+        stateDir: '/tmp/s',
+        rulesFile: 'r.json',
+        notify: true,
+        otpEnv: undefined,
+      },
+    });
+  });
+
+  it('refuses secrets given as arguments, and says what to use instead', async () => {
+    for (const flag of ['--api-key abc', '--password=abc', '--token t']) {
+      const result = await parse(`watch --url nas ${flag}`);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.message).toMatch(/--api-key-env/);
+        expect(result.message).not.toContain('abc');
+      }
+    }
+  });
+
+  it('reads a password from the environment and needs a username for it', async () => {
+    expect(await parse('watch --url nas --password-env PASS')).toMatchObject({ ok: false, message: expect.stringContaining('--username') });
+    const ok = await parse('watch --url nas --username admin --password-env PASS');
+    expect(ok).toMatchObject({ ok: true, value: { servers: [{ authMethod: 'password', secret: 'hunter2' }] } });
+  });
+
+  it('rejects bad input with a message that names the flag', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['watch', /--url/],
+      ['watch --url nas --fingerprint 12:34', /fingerprint/],
+      ['watch --url nas --api-key-env KEY --password-env PASS --username u', /only one/],
+      ['watch --url nas --api-key-env EMPTY', /EMPTY is not set or empty/],
+      ['watch --url nas --api-key-env NOT-A-NAME', /environment variable name/],
+      ['sim --port 70000', /port/],
+      ['sim --url nas', /does not apply to sim/],
+      ['list --url nas --notify', /does not apply to list/],
+      ['frobnicate', /unknown command/],
+      ['watch --url nas --bogus', /Unknown option/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await parse(args);
+      expect(result.ok, args).toBe(false);
+      if (!result.ok) expect(result.message, args).toMatch(message);
+    }
+  });
+
+  it('reads an API key file only when no one else can read it', async () => {
+    const file = join(dir, 'key');
+    writeFileSync(file, 'file-key\n');
+    chmodSync(file, 0o644);
+    const open = await parse(`watch --url nas --api-key-file ${file}`);
+    expect(open).toMatchObject({ ok: false, message: expect.stringContaining('chmod 600') });
+    chmodSync(file, 0o600);
+    expect(await parse(`watch --url nas --api-key-file ${file}`)).toMatchObject({ ok: true, value: { servers: [{ secret: 'file-key' }] } });
+    expect(await parse(`watch --url nas --api-key-file ${join(dir, 'missing')}`)).toMatchObject({ ok: false, message: expect.stringContaining('ENOENT') });
+  });
+
+  it('parses sim with defaults, help and version', async () => {
+    expect(await parse('sim')).toEqual({ ok: true, value: { command: 'sim', port: 6000, host: '127.0.0.1', tls: false } });
+    expect(await parse('sim --port 0 --tls --scenario failures')).toMatchObject({ ok: true, value: { port: 0, tls: true, scenario: 'failures' } });
+    expect(await parse('')).toEqual({ ok: true, value: { command: 'help' } });
+    expect(await parse('--version')).toEqual({ ok: true, value: { command: 'version' } });
+  });
+});
+
+describe('output lines', () => {
+  const transition: Transition = {
+    server: 'nas1',
+    key: 'k',
+    jobId: 120,
+    method: 'replication.run',
+    description: null,
+    transient: false,
+    from: 'RUNNING',
+    to: 'FAILED',
+    error: '[EFAULT] Failed to connect to remote host.\nTraceback…',
+    timeStarted: Date.UTC(2025, 5, 20, 11, 0, 0),
+    timeFinished: Date.UTC(2025, 5, 20, 11, 0, 5),
+    catchUp: true,
+  };
+
+  it('prints a transition as one JSON object with the documented fields', () => {
+    expect(JSON.parse(jsonLine({ type: 'transition', transition, serverName: 'nas1' }))).toEqual({
+      type: 'transition',
+      server: 'nas1',
+      jobId: 120,
+      method: 'replication.run',
+      description: null,
+      from: 'RUNNING',
+      to: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.\nTraceback…',
+      timeStarted: '2025-06-20T11:00:00.000Z',
+      timeFinished: '2025-06-20T11:00:05.000Z',
+      catchUp: true,
+    });
+  });
+
+  it('prints a concise human line with the first line of the error only', () => {
+    const line = humanLine({ type: 'transition', transition, serverName: 'nas1' }, new Date(2025, 5, 20, 13, 0, 5));
+    expect(line).toBe('13:00:05 nas1 FAILED replication.run #120 [while away] — [EFAULT] Failed to connect to remote host.');
+  });
+
+  it('never lets control characters from the network break a human line', () => {
+    const line = humanLine({ type: 'connection', server: 'nas1', state: 'backoff', detail: 'bad\u001b[31m\nthing' }, new Date(2025, 0, 1, 1, 2, 3));
+    expect(line).toBe('01:02:03 nas1 backoff — bad [31m thing');
+  });
+});
