@@ -9,14 +9,17 @@ import { z } from 'zod';
 import { normaliseFingerprint } from '../core/tls';
 import type { CliCommand } from './main';
 import type { CliServer } from './watch';
+import { appDataDir, findProfile, loadAppProfiles } from './app-profiles';
 
 export const USAGE = `Usage:
-  jobwatch watch --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json]
+  jobwatch watch --url URL [--url URL …] | --profile NAME [auth] [--fingerprint SHA256] [--json]
                  [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
   jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json]
   jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE]
   jobwatch help | --version
 
+--profile NAME (repeatable): a server saved by the desktop app (its address, user and trusted certificate);
+the secret still comes from the flags below. JOBWATCH_APP_DATA overrides where the app's data is looked for.
 URL: a host (nas.local), host:port, https://…, or an explicit ws(s)://…/api/current or …/websocket.
 A bare host means wss://host/api/current, falling back to the legacy /websocket endpoint.
 
@@ -43,6 +46,7 @@ export type ParseResult = { ok: true; value: CliCommand } | { ok: false; message
 
 const OPTIONS = {
   url: { type: 'string', multiple: true },
+  profile: { type: 'string', multiple: true },
   username: { type: 'string' },
   'api-key-env': { type: 'string' },
   'api-key-file': { type: 'string' },
@@ -68,7 +72,8 @@ const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environ
 
 const WatchFlags = z
   .object({
-    url: z.array(z.string().trim().min(1, 'must not be empty').max(2048)).min(1, 'give at least one --url'),
+    url: z.array(z.string().trim().min(1, 'must not be empty').max(2048)).default(() => []),
+    profile: z.array(z.string().trim().min(1, 'must not be empty').max(64)).default(() => []),
     username: z.string().trim().min(1).max(128).optional(),
     'api-key-env': EnvName.optional(),
     'api-key-file': z.string().min(1).optional(),
@@ -90,7 +95,10 @@ const WatchFlags = z
   .superRefine((flags, ctx) => {
     const sources = ['api-key-env', 'api-key-file', 'password-env'].filter((k) => flags[k as keyof typeof flags] !== undefined);
     if (sources.length > 1) ctx.addIssue({ code: 'custom', message: `give only one of --${sources.join(', --')}` });
-    if (flags['password-env'] && !flags.username) ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
+    if (flags.url.length + flags.profile.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one --url or --profile' });
+    if (flags['password-env'] && !flags.username && flags.profile.length === 0) {
+      ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
+    }
   });
 
 const SimFlags = z.object({
@@ -156,7 +164,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
 
   const given = (names: string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined);
   if (command === 'sim') {
-    const misplaced = given(['url', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'fingerprint', 'json', 'state-dir', 'rules', 'notify']);
+    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'fingerprint', 'json', 'state-dir', 'rules', 'notify']);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
     if (!sim.success) return { ok: false, message: issues(sim.error) };
@@ -170,6 +178,27 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
   const secret = await readSecret(flags.data, env);
   if (!secret.ok) return secret;
   const authMethod = flags.data['password-env'] ? 'password' : 'api-key';
+  const fromProfiles: CliServer[] = [];
+  if (flags.data.profile.length > 0) {
+    const dir = appDataDir(env);
+    const { profiles, problem } = await loadAppProfiles(dir);
+    if (problem) return { ok: false, message: `the app's saved servers in ${dir} could not be read: ${problem}` };
+    for (const name of flags.data.profile) {
+      const profile = findProfile(profiles, name);
+      if (!profile) {
+        const known = profiles.map((p) => p.name).join(', ');
+        return { ok: false, message: `no saved server named "${name}" in ${dir}${known ? ` (saved: ${known})` : ' (none saved)'}` };
+      }
+      fromProfiles.push({
+        url: profile.url,
+        name: profile.name,
+        username: flags.data.username ?? profile.auth.username,
+        authMethod: flags.data['password-env'] ? 'password' : profile.auth.method,
+        secret: secret.secret,
+        fingerprint256: flags.data.fingerprint ?? profile.fingerprint256,
+      });
+    }
+  }
   const servers: CliServer[] = flags.data.url.map((url) => ({
     url,
     username: flags.data.username ?? null,
@@ -181,7 +210,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
     ok: true,
     value: {
       command,
-      servers,
+      servers: [...fromProfiles, ...servers],
       json: flags.data.json,
       stateDir: flags.data['state-dir'],
       rulesFile: flags.data.rules,

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ describe('command line', () => {
 
   it('rejects bad input with a message that names the flag', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['watch', /--url/],
+      ['watch', /--url or --profile/],
       ['watch --url nas --fingerprint 12:34', /fingerprint/],
       ['watch --url nas --api-key-env KEY --password-env PASS --username u', /only one/],
       ['watch --url nas --api-key-env EMPTY', /EMPTY is not set or empty/],
@@ -89,6 +89,40 @@ describe('command line', () => {
     expect(await parse('sim --port 0 --tls --scenario failures')).toMatchObject({ ok: true, value: { port: 0, tls: true, scenario: 'failures' } });
     expect(await parse('')).toEqual({ ok: true, value: { command: 'help' } });
     expect(await parse('--version')).toEqual({ ok: true, value: { command: 'version' } });
+  });
+});
+
+describe('--profile', () => {
+  const appData = join(dir, 'app');
+  const envWithApp = { ...env, JOBWATCH_APP_DATA: appData };
+  const profile = {
+    id: 'nas1',
+    name: 'NAS One',
+    url: 'https://nas1.lan',
+    auth: { method: 'api-key', username: 'monitor' },
+    fingerprint256: FP.toUpperCase(),
+    muted: false,
+    mutedUntil: null,
+    methodRules: [],
+  };
+
+  it('uses a server saved by the app (address, user, pinned certificate) with the secret from the flags', async () => {
+    mkdirSync(appData, { recursive: true });
+    // The app's electron-store layout: core-profiles.json holding the versioned document under "blob".
+    writeFileSync(join(appData, 'core-profiles.json'), JSON.stringify({ blob: { data: { version: 1, data: { profiles: [profile] } } } }));
+    const result = await parseCommandLine(['watch', '--profile', 'nas one', '--api-key-env', 'KEY'], envWithApp);
+    expect(result).toMatchObject({
+      ok: true,
+      value: { servers: [{ url: 'https://nas1.lan', name: 'NAS One', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase() }] },
+    });
+  });
+
+  it('names the saved servers when the profile is unknown, and reports a damaged file', async () => {
+    const unknown = await parseCommandLine(['watch', '--profile', 'nas9', '--api-key-env', 'KEY'], envWithApp);
+    expect(unknown).toMatchObject({ ok: false, message: expect.stringContaining('saved: NAS One') });
+    writeFileSync(join(appData, 'core-profiles.json'), '{ broken');
+    const damaged = await parseCommandLine(['watch', '--profile', 'nas1', '--api-key-env', 'KEY'], envWithApp);
+    expect(damaged).toMatchObject({ ok: false, message: expect.stringContaining('could not be read') });
   });
 });
 
