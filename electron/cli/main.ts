@@ -10,6 +10,7 @@ import { openCliState, type CliState } from './state';
 import { USAGE, parseCommandLine } from './arguments';
 import { formatRecord } from './lines';
 import packageJson from '../../package.json';
+import { createDesktopNotifier } from './desktop-notifier';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -104,7 +105,8 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
       ...(command.rulesFile ? { rulesFile: command.rulesFile } : {}),
       notify: command.command === 'watch' && command.notify === true,
       warn: (message) => io.stderr(`jobwatch: ${message}`),
-      ...(deps.createNotifier ? { createNotifier: deps.createNotifier } : {}),
+      createNotifier:
+        deps.createNotifier ?? (async () => createDesktopNotifier({ warn: (message) => io.stderr(`jobwatch: ${message}`) })),
     });
   } catch (err) {
     io.stderr(`jobwatch: ${(err as Error).message}`);
