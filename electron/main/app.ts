@@ -10,10 +10,13 @@ import type { LogFields, Logger, SecretStore, StoragePort } from '../core/ports'
 import type { SettingsAccess } from '../core/monitor-setup';
 import type { Settings } from '../core/settings';
 import { webUiUrl } from '../core/monitor';
+import { createProfilesStore } from '../core/profiles';
+import { EVENTS, REPLY_ENCODING, type ProfileView } from '../ipc/contract';
 import { handleAppProtocol, registerAppScheme, type ProtocolElectron } from './app-protocol';
 import { DeltaBatcher } from './delta-batcher';
 import { DEMO_SERVER_NAME, startDemoServer, type DemoServer, type RunSimCommand } from './demo';
-import { IpcHandlers, RendererEvents, type IpcElectron, type IpcWindow, type ReplyEncoding } from './ipc';
+import { IpcHandlers, RendererEvents, type IpcElectron, type IpcWindow } from './ipc';
+import { registerContractRoutes, type RouteContext } from './ipc-routes';
 import { NetworkWatcher, claimSingleInstance, quitCleanly, reconnectOnWake, setStartAtLogin, type LifecycleElectron } from './lifecycle';
 import { DesktopNotifier, type NotificationElectron, type OpenTarget } from './notifications';
 import { SafeStorageSecrets, type SafeStorageElectron } from './secrets';
@@ -44,6 +47,7 @@ export interface ShellElectron
   powerMonitor: LifecycleElectron['powerMonitor'];
   session: { defaultSession: GuardedSession & HeaderSession };
   shell: { openExternal(url: string): Promise<void> };
+  dialog: { showSaveDialog(options: { defaultPath?: string; title?: string }): Promise<{ canceled: boolean; filePath?: string | undefined }> };
 }
 
 /** The core monitor with its settings (createMonitor in core/monitor-setup.ts). */
@@ -56,17 +60,12 @@ export interface MonitorPorts {
   logger: Logger;
 }
 
-/** Everything IPC route registration needs; the routes themselves follow the contract (ipc-routes.ts). */
-export interface ShellContext {
+/** What the IPC routes and the tests can reach of the running app. */
+export interface ShellContext extends RouteContext {
   monitor: ShellMonitor;
   window: JobWindow;
   events: RendererEvents;
   secrets: SafeStorageSecrets;
-  settings(): Settings;
-  /** Applies the UI part (shortcut with rollback, start at login, pin), then saves; rejects with a code when the shell cannot. */
-  updateSettings(next: Settings): Promise<Settings>;
-  startDemo(): Promise<DemoServer>;
-  openExternal(url: string): Promise<void>;
   quit(): void;
 }
 
@@ -80,8 +79,6 @@ export interface ShellOptions {
   /** Opens a named key-value store: electron-store in the app, conf on a temp folder in tests. */
   openStore: OpenStore;
   createMonitor(ports: MonitorPorts): ShellMonitor;
-  /** Registers the contract's request channels; returns the event channel names and schemas. */
-  routes: ShellRoutes;
   runSimCommand?: RunSimCommand;
   /** The demo server's published fake credentials: usable without a keyring, never written to disk. */
   publicDemoSecrets?: readonly string[];
@@ -91,14 +88,8 @@ export interface ShellOptions {
   now?: () => number;
 }
 
-export interface ShellRoutes {
-  encoding?: ReplyEncoding;
-  events: ConstructorParameters<typeof RendererEvents>[2];
-  schemas: ConstructorParameters<typeof RendererEvents>[3];
-  register(ipc: IpcHandlers, context: ShellContext): void;
-}
-
-export interface Shell extends ShellContext {
+export interface Shell extends Omit<ShellContext, 'startDemo'> {
+  startDemo(): Promise<DemoServer>;
   tray: StatusTray;
   notifier: DesktopNotifier;
   shortcut: ToggleShortcut;
@@ -158,13 +149,14 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   enforceContentSecurityPolicy(electron.session.defaultSession);
 
   const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform, new Set(options.publicDemoSecrets ?? []));
-  const monitor = options.createMonitor({ storage: new ElectronStoreStorage(options.openStore), secrets, logger: log });
+  const storage = new ElectronStoreStorage(options.openStore);
+  const monitor = options.createMonitor({ storage, secrets, logger: log });
   const now = options.now ?? Date.now;
 
   // Everything that listens to the monitor is wired before it starts, so nothing it reports is missed; the
   // window is created after, because its size and pin come from the settings the monitor loads on start.
   const ipcWindow = (): IpcWindow | null => window;
-  const events = new RendererEvents(monitor, ipcWindow, options.routes.events, options.routes.schemas, { now });
+  const events = new RendererEvents(monitor, ipcWindow, EVENTS, { now });
   const openOn = (target: OpenTarget | null) => {
     window?.show();
     if (target) events.focusJob(target);
@@ -173,6 +165,16 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   monitor.onNotification((notification) => {
     notifier.show(notification);
   });
+
+  /** A pause (tray or window) goes to the live planner and is saved, so it survives a restart. */
+  const pause = (until: number | null) => {
+    monitor.pauseNotifications(until);
+    const current = monitor.settings.get();
+    if (current.notifications.pausedUntil === until) return;
+    monitor.settings
+      .update({ ...current, notifications: { ...current.notifications, pausedUntil: until } })
+      .catch((err: unknown) => log.warn(`Could not save the pause: ${(err as Error).message}`));
+  };
 
   let quitting = false;
   const quit = () => {
@@ -187,9 +189,12 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     actions: {
       openWindow: () => window?.toggle(),
       openServer: (serverId) => openOn({ server: serverId, jobKey: null }),
-      pauseUntil: (until) => monitor.pauseNotifications(until),
+      pauseUntil: (until) => pause(until),
       acknowledgeAll: () => monitor.acknowledgeAll(),
-      openSettings: () => openOn({ server: null, jobKey: null, view: 'settings' }),
+      openSettings: () => {
+        window?.show();
+        events.openView({ view: 'settings' });
+      },
       quit,
     },
   });
@@ -201,7 +206,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   let demo: DemoServer | null = null;
   const shortcut = new ToggleShortcut(electron, () => window?.toggle());
-  const ipc = new IpcHandlers(electron, ipcWindow, options.routes.encoding, (m) => log.warn(m));
+  const ipc = new IpcHandlers(electron, ipcWindow, REPLY_ENCODING, (m) => log.warn(m));
 
   const { done: stopped } = quitCleanly(electron, async () => {
     if (!quitting) {
@@ -254,6 +259,17 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     window: jobWindow,
     events,
     secrets,
+    subscribe: () => events.subscribe(),
+    listProfiles: async (): Promise<ProfileView[]> => {
+      // Read from the saved file each time: the monitor's repository saves before addServer/updateServer resolve.
+      const { value } = await createProfilesStore(storage).load();
+      return value.profiles.map((p) => ({ id: p.id, name: p.name, url: p.url, auth: p.auth, fingerprint256: p.fingerprint256, muted: p.muted, mutedUntil: p.mutedUntil }));
+    },
+    pause,
+    askSavePath: async (defaultName) => {
+      const result = await electron.dialog.showSaveDialog({ defaultPath: defaultName, title: 'Save job log' });
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
     settings: () => monitor.settings.get(),
     updateSettings: async (next) => {
       // The shell applies what it owns first, so a shortcut that cannot be registered is refused, not saved.
@@ -272,7 +288,10 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil) monitor.pauseNotifications(saved.notifications.pausedUntil);
       return saved;
     },
-    startDemo,
+    startDemo: async () => {
+      const started = await startDemo();
+      return { serverId: started.serverId, url: started.url };
+    },
     openExternal: async (url) => {
       if (!isConfiguredWebUi(url, monitor, webUiUrl)) {
         throw Object.assign(new Error('Only the web UI of a configured server can be opened.'), { code: 'URL_NOT_ALLOWED' });
@@ -281,7 +300,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     },
     quit,
   };
-  options.routes.register(ipc, context);
+  registerContractRoutes(ipc, context);
 
   // The demo server was chosen on an earlier run: bring it back (on a new loopback port).
   if (options.runSimCommand && monitor.snapshot().servers.some((s) => s.name === DEMO_SERVER_NAME)) {
@@ -296,6 +315,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   return {
     ...context,
+    startDemo,
     tray,
     notifier,
     shortcut,

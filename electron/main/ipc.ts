@@ -113,15 +113,18 @@ export class IpcHandlers {
   }
 }
 
-export interface EventChannels {
-  snapshot: string;
-  delta: string;
-  focusJob: string;
+/** The contract's event definitions the window receives (EVENTS in electron/ipc/contract.ts). */
+export interface EventDefinitions {
+  snapshot: { channel: string; payload: ZodType<MonitorSnapshot> };
+  delta: { channel: string; payload: ZodType<MonitorDelta> };
+  focusJob: { channel: string; payload: ZodType };
+  openView: { channel: string; payload: ZodType };
 }
 
 /**
  * Monitor → renderer events: a full snapshot when the window (re)subscribes, then batched deltas at a bounded
- * rate; focus requests (from a notification click or the tray) go out at once.
+ * rate; focus and open-view requests (from a notification click or the tray) go out at once. Every payload is
+ * validated against the contract before it is sent.
  */
 export class RendererEvents {
   private readonly batcher: DeltaBatcher;
@@ -131,14 +134,13 @@ export class RendererEvents {
   constructor(
     private readonly monitor: Pick<MonitorApi, 'snapshot' | 'onDelta'>,
     private readonly window: () => IpcWindow | null,
-    private readonly channels: EventChannels,
-    private readonly validate: { snapshot: ZodType<MonitorSnapshot>; delta: ZodType<MonitorDelta> },
+    private readonly events: EventDefinitions,
     options: { intervalMs?: number; now?: () => number } = {},
   ) {
     this.batcher = new DeltaBatcher({
       intervalMs: options.intervalMs ?? DEFAULT_BATCH_INTERVAL_MS,
       ...(options.now ? { now: options.now } : {}),
-      send: (delta) => this.send(this.channels.delta, this.validate.delta.parse(delta)),
+      send: (delta) => this.send(this.events.delta, delta),
     });
     this.unsubscribe = monitor.onDelta((delta) => {
       if (this.subscribed) this.batcher.push(delta);
@@ -149,16 +151,20 @@ export class RendererEvents {
   subscribe(): MonitorSnapshot {
     this.batcher.discard();
     this.subscribed = true;
-    return this.validate.snapshot.parse(this.monitor.snapshot());
+    return this.events.snapshot.payload.parse(this.monitor.snapshot());
   }
 
   /** Pushes a snapshot without being asked (e.g. after the window reloads). */
   pushSnapshot(): void {
-    this.send(this.channels.snapshot, this.subscribe());
+    this.send(this.events.snapshot, this.subscribe());
   }
 
   focusJob(target: unknown): void {
-    this.send(this.channels.focusJob, target);
+    this.send(this.events.focusJob, target);
+  }
+
+  openView(view: unknown): void {
+    this.send(this.events.openView, view);
   }
 
   /** Sends what is pending now (quit, tests). */
@@ -171,9 +177,9 @@ export class RendererEvents {
     this.batcher.dispose();
   }
 
-  private send(channel: string, payload: unknown): void {
+  private send(event: { channel: string; payload: ZodType }, payload: unknown): void {
     const window = this.window();
     if (!window || window.webContents.isDestroyed()) return;
-    window.webContents.send(channel, payload);
+    window.webContents.send(event.channel, event.payload.parse(payload));
   }
 }

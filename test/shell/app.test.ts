@@ -4,10 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { isConfiguredWebUi, startShell, type Shell, type ShellMonitor, type ShellRoutes } from '../../electron/main/app';
+import { isConfiguredWebUi, startShell, type Shell, type ShellMonitor } from '../../electron/main/app';
 import { webUiUrl } from '../../electron/core/monitor';
 import { defaultSettings, type Settings } from '../../electron/core/settings';
-import { MonitorDeltaSchema, MonitorSnapshotSchema, type MonitorDelta, type MonitorSnapshot, type NotificationView } from '../../electron/core/view';
+import type { MonitorDelta, MonitorSnapshot, NotificationView } from '../../electron/core/view';
+import { EVENTS, REQUEST_CHANNELS } from '../../electron/ipc/contract';
 import { electronDouble, FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
 import { notification, server, snapshot } from './fixtures';
 
@@ -44,11 +45,6 @@ function recordingMonitor(initial: MonitorSnapshot) {
   };
 }
 
-const routes: ShellRoutes = {
-  events: { snapshot: 't:snapshot', delta: 't:delta', focusJob: 't:focus' },
-  schemas: { snapshot: MonitorSnapshotSchema, delta: MonitorDeltaSchema },
-  register: vi.fn(),
-};
 
 async function start(opts: { platform?: NodeJS.Platform; state?: MonitorSnapshot; argv?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jobwatch-app-'));
@@ -61,7 +57,6 @@ async function start(opts: { platform?: NodeJS.Platform; state?: MonitorSnapshot
     appRoot: process.cwd(),
     openStore: (name) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-app-test', accessPropertiesByDotNotation: false }),
     createMonitor: () => rec.monitor,
-    routes,
     trayIntervalMs: 10,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
@@ -83,7 +78,7 @@ describe('composition root', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     expect(FakeTray.instances).toHaveLength(1);
     expect(rec.calls).toContain('start');
-    expect(routes.register).toHaveBeenCalled();
+    expect([...electronDouble.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
   });
 
   it('a second instance quits and builds nothing; the first shows its window on a second launch', async () => {
@@ -156,7 +151,7 @@ describe('composition root', () => {
     FakeNotification.shownOnes()[0]!.click();
     const window = FakeBrowserWindow.instances[0]!;
     expect(window.visible).toBe(true);
-    expect(window.webContents.sentOn('t:focus')).toEqual([[{ server: 'nas', jobKey: notification().jobs[0] }]]);
+    expect(window.webContents.sentOn(EVENTS.focusJob.channel)).toEqual([[{ server: 'nas', jobKey: notification().jobs[0] }]]);
   });
 
   it('reconnects on resume and quits only after the monitor stopped', async () => {

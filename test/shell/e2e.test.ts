@@ -9,17 +9,13 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { startShell, type Shell, type ShellRoutes } from '../../electron/main/app';
+import { startShell, type Shell } from '../../electron/main/app';
 import { createMonitor } from '../../electron/core/monitor-setup';
-import { MonitorDeltaSchema, MonitorSnapshotSchema, type MonitorDelta } from '../../electron/core/view';
+import type { MonitorDelta } from '../../electron/core/view';
+import { EVENTS } from '../../electron/ipc/contract';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
 import { electronDouble, FakeBrowserWindow, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
 
-const routes: ShellRoutes = {
-  events: { snapshot: 'test:snapshot', delta: 'test:delta', focusJob: 'test:focus-job' },
-  schemas: { snapshot: MonitorSnapshotSchema, delta: MonitorDeltaSchema },
-  register: () => undefined,
-};
 
 describe('the app end to end (electron double + simulator)', () => {
   let sim: Simulator;
@@ -52,7 +48,6 @@ describe('the app end to end (electron double + simulator)', () => {
       appRoot: process.cwd(),
       openStore,
       createMonitor: (ports) => createMonitor(ports),
-      routes,
       trayIntervalMs: 50,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
@@ -80,7 +75,7 @@ describe('the app end to end (electron double + simulator)', () => {
     await vi.waitFor(() => expect(tray.image.path).toMatch(/tray-failure\.png$/), { timeout: 10_000, interval: 20 });
     await vi.waitFor(
       () => {
-        const deltas = window.webContents.sentOn('test:delta').map((args) => args[0] as MonitorDelta);
+        const deltas = window.webContents.sentOn(EVENTS.delta.channel).map((args) => args[0] as MonitorDelta);
         expect(deltas.some((d) => d.upserts.some((j) => j.id === id && j.state === 'FAILED'))).toBe(true);
         expect(deltas.some((d) => d.failures?.some((f) => f.jobId === id))).toBe(true);
       },
@@ -100,7 +95,7 @@ describe('the app end to end (electron double + simulator)', () => {
     // Clicking the notification opens the window on that job.
     shown[0]!.click();
     expect(window.visible).toBe(true);
-    expect(window.webContents.sentOn('test:focus-job').at(-1)?.[0]).toMatchObject({ server: added.id });
+    expect(window.webContents.sentOn(EVENTS.focusJob.channel).at(-1)?.[0]).toMatchObject({ server: added.id });
 
     // Quitting stops the monitor (sockets closed) before the app goes.
     electronDouble.app.quit();

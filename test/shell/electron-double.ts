@@ -440,8 +440,14 @@ function build() {
     Notification: FakeNotification,
     dialog: {
       shown: [] as unknown[],
+      /** What the next save dialog answers: a path, or null for Cancel. */
+      savePath: null as string | null,
       showErrorBox(title: string, content: string) {
         this.shown.push({ title, content });
+      },
+      async showSaveDialog(options: { defaultPath?: string }): Promise<{ canceled: boolean; filePath?: string }> {
+        this.shown.push({ save: options.defaultPath });
+        return this.savePath === null ? { canceled: true } : { canceled: false, filePath: this.savePath };
       },
     },
   };

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { IpcHandlers, RendererEvents, describeError, type IpcWindow } from '../../electron/main/ipc';
 import { JobwatchError } from '../../electron/core/errors';
-import { MonitorDeltaSchema, MonitorSnapshotSchema, type MonitorDelta } from '../../electron/core/view';
+import type { MonitorDelta } from '../../electron/core/view';
+import { EVENTS } from '../../electron/ipc/contract';
 import { APP_URL } from '../../electron/main/security';
 import { electronDouble, FakeFrame, FakeWebContents, resetElectronDouble } from './electron-double';
 import { job, server, snapshot } from './fixtures';
@@ -121,7 +122,7 @@ describe('renderer events', () => {
   it('gives a full snapshot on subscribe, then at most 10 delta messages a second', () => {
     const monitor = fakeMonitor();
     const { window, webContents } = ourWindow();
-    const events = new RendererEvents(monitor, () => window, { snapshot: 'snap', delta: 'delta', focusJob: 'focus' }, { snapshot: MonitorSnapshotSchema, delta: MonitorDeltaSchema }, { now: () => Date.now() });
+    const events = new RendererEvents(monitor, () => window, EVENTS, { now: () => Date.now() });
     monitor.emit({ upserts: [job('k1', { percent: 1 })], removals: [] }); // before subscribing: not sent
     vi.advanceTimersByTime(500);
     expect(webContents.sent).toHaveLength(0);
@@ -131,7 +132,7 @@ describe('renderer events', () => {
       vi.advanceTimersByTime(10); // 100 events a second for 3 s
     }
     vi.advanceTimersByTime(1000);
-    const deltas = webContents.sentOn('delta');
+    const deltas = webContents.sentOn(EVENTS.delta.channel);
     expect(deltas.length).toBeGreaterThanOrEqual(3);
     expect(deltas.length).toBeLessThanOrEqual(31);
     expect((deltas.at(-1)![0] as MonitorDelta).upserts[0]!.percent).toBeCloseTo(99.667, 2);
@@ -140,11 +141,12 @@ describe('renderer events', () => {
   it('sends focus requests at once and nothing to a destroyed window', () => {
     const monitor = fakeMonitor();
     const { window, webContents } = ourWindow();
-    const events = new RendererEvents(monitor, () => window, { snapshot: 'snap', delta: 'delta', focusJob: 'focus' }, { snapshot: MonitorSnapshotSchema, delta: MonitorDeltaSchema });
-    events.focusJob({ key: 'k1' });
-    expect(webContents.sentOn('focus')).toEqual([[{ key: 'k1' }]]);
+    const events = new RendererEvents(monitor, () => window, EVENTS);
+    events.focusJob({ server: 'nas', jobKey: 'k1' });
+    expect(webContents.sentOn(EVENTS.focusJob.channel)).toEqual([[{ server: 'nas', jobKey: 'k1' }]]);
+    expect(() => events.focusJob({ jobKey: 42 })).toThrow(); // nothing off-contract leaves main
     webContents.destroyed = true;
     events.pushSnapshot();
-    expect(webContents.sentOn('snap')).toHaveLength(0);
+    expect(webContents.sentOn(EVENTS.snapshot.channel)).toHaveLength(0);
   });
 });

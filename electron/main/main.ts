@@ -1,0 +1,28 @@
+/**
+ * Electron main-process entry (bundled to dist/main/main.js, ESM). Everything is in startShell (app.ts); this
+ * file only supplies the real `electron` module, electron-store, the core's monitor factory and the simulator
+ * for the demo server.
+ */
+import * as electron from 'electron';
+import ElectronStore from 'electron-store';
+import { createMonitor } from '../core/monitor-setup';
+import { DEMO_API_KEY, DEMO_PASSWORD, runSimCommand } from '../sim/index';
+import { startShell } from './app';
+
+// Synchronously up to its first await, startShell registers the app:// scheme: that must happen before `ready`.
+startShell({
+  electron,
+  platform: process.platform,
+  env: process.env,
+  argv: process.argv,
+  appRoot: electron.app.getAppPath(),
+  // One file per store in the user-data folder; keys are taken literally (server ids may contain dots).
+  openStore: (name) => new ElectronStore<Record<string, unknown>>({ name, accessPropertiesByDotNotation: false }),
+  createMonitor: (ports) => createMonitor(ports),
+  runSimCommand,
+  publicDemoSecrets: [DEMO_API_KEY, DEMO_PASSWORD],
+}).catch((err: unknown) => {
+  console.error('[jobwatch] could not start:', err);
+  electron.dialog.showErrorBox('Jobwatch could not start', err instanceof Error ? err.message : String(err));
+  electron.app.exit(1);
+});
