@@ -80,8 +80,6 @@ export interface ShellOptions {
   openStore: OpenStore;
   createMonitor(ports: MonitorPorts): ShellMonitor;
   runSimCommand?: RunSimCommand;
-  /** The demo server's published fake credentials: usable without a keyring, never written to disk. */
-  publicDemoSecrets?: readonly string[];
   logger?: Logger;
   /** Tray refresh at most this often (ms); the window's own updates are batched separately. */
   trayIntervalMs?: number;
@@ -148,7 +146,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   denyAllPermissions(electron.session.defaultSession);
   enforceContentSecurityPolicy(electron.session.defaultSession);
 
-  const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform, new Set(options.publicDemoSecrets ?? []));
+  const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform);
   const storage = new ElectronStoreStorage(options.openStore);
   const monitor = options.createMonitor({ storage, secrets, logger: log });
   const now = options.now ?? Date.now;

@@ -6,7 +6,7 @@
 import * as electron from 'electron';
 import ElectronStore from 'electron-store';
 import { createMonitor } from '../core/monitor-setup';
-import { DEMO_API_KEY, DEMO_PASSWORD, runSimCommand } from '../sim/index';
+import { runSimCommand } from '../sim/index';
 import { startShell } from './app';
 
 // Synchronously up to its first await, startShell registers the app:// scheme: that must happen before `ready`.
@@ -20,7 +20,6 @@ startShell({
   openStore: (name) => new ElectronStore<Record<string, unknown>>({ name, accessPropertiesByDotNotation: false }),
   createMonitor: (ports) => createMonitor(ports),
   runSimCommand,
-  publicDemoSecrets: [DEMO_API_KEY, DEMO_PASSWORD],
 }).catch((err: unknown) => {
   console.error('[jobwatch] could not start:', err);
   electron.dialog.showErrorBox('Jobwatch could not start', err instanceof Error ? err.message : String(err));

@@ -42,18 +42,10 @@ export function secretStorageProblem(electron: SafeStorageElectron, platform: No
 const PREFIX = 'secrets.';
 
 export class SafeStorageSecrets implements SecretStore {
-  /** Public demo credentials held for this run only, where the keyring is unavailable (see `set`). */
-  private readonly inMemory = new Map<string, string>();
-
   constructor(
     private readonly electron: SafeStorageElectron,
     private readonly store: KeyValueStore,
     private readonly platform: NodeJS.Platform,
-    /**
-     * Values that are not secrets at all (the built-in demo server's published fake key). Without a keyring they
-     * are kept in memory for this run, never written, so the demo works on a machine without a keyring.
-     */
-    private readonly publicValues: ReadonlySet<string> = new Set(),
   ) {}
 
   available(): boolean {
@@ -66,8 +58,6 @@ export class SafeStorageSecrets implements SecretStore {
   }
 
   async get(id: string): Promise<string | null> {
-    const held = this.inMemory.get(id);
-    if (held !== undefined) return held;
     const stored = this.store.get(PREFIX + id);
     if (typeof stored !== 'string') return null;
     this.assertAvailable();
@@ -80,17 +70,11 @@ export class SafeStorageSecrets implements SecretStore {
   }
 
   async set(id: string, secret: string): Promise<void> {
-    if (this.publicValues.has(secret) && !this.available()) {
-      this.inMemory.set(id, secret);
-      return;
-    }
-    this.inMemory.delete(id);
     this.assertAvailable();
     this.store.set(PREFIX + id, this.electron.safeStorage.encryptString(secret).toString('base64'));
   }
 
   async delete(id: string): Promise<void> {
-    this.inMemory.delete(id);
     this.store.delete(PREFIX + id);
   }
 

@@ -393,6 +393,32 @@ export class FakeGlobalShortcut {
   }
 }
 
+/** The renderer side, for the preload: what it exposed and what it invoked. */
+export class FakeContextBridge {
+  readonly exposed = new Map<string, unknown>();
+  exposeInMainWorld(key: string, api: unknown): void {
+    if (this.exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object: ${key}`);
+    this.exposed.set(key, api);
+  }
+}
+
+export class FakeIpcRenderer extends EventEmitter {
+  readonly invoked: Array<{ channel: string; args: unknown[] }> = [];
+  /** Answers invoke; tests replace it to route into FakeIpcMain. */
+  answer: (channel: string, ...args: unknown[]) => Promise<unknown> = async () => ({ ok: true, value: null });
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invoked.push({ channel, args });
+    return this.answer(channel, ...args);
+  }
+  send(): void {
+    throw new Error('the preload must not use ipcRenderer.send');
+  }
+  /** Test control: main sends an event to the window. */
+  deliver(channel: string, payload: unknown): void {
+    this.emit(channel, { sender: 'ipc-event-object' }, payload);
+  }
+}
+
 class FakeProtocol {
   privileged: Array<{ scheme: string; privileges: Record<string, boolean> }> = [];
   readonly handlers = new Map<string, (request: Request) => Promise<Response>>();
@@ -434,6 +460,8 @@ function build() {
     session: { defaultSession },
     nativeImage: { createFromPath: (path: string) => new FakeNativeImage(path) },
     net: { online: true, isOnline: () => true },
+    contextBridge: new FakeContextBridge(),
+    ipcRenderer: new FakeIpcRenderer(),
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
     Menu: FakeMenu,

@@ -40,17 +40,6 @@ describe('safeStorage secrets', () => {
     expect(new SafeStorageSecrets(electronDouble, store, 'darwin').problem()).toBeNull();
   });
 
-  it('keeps the public demo key in memory only when there is no keyring, and real secrets still fail', async () => {
-    const store = mapStore();
-    electronDouble.safeStorage.available = false;
-    const secrets = new SafeStorageSecrets(electronDouble, store, 'linux', new Set(['1-demoKeyNotASecret']));
-    await secrets.set('demo-server', '1-demoKeyNotASecret');
-    expect(await secrets.get('demo-server')).toBe('1-demoKeyNotASecret');
-    expect(store.data.size).toBe(0);
-    await expect(secrets.set('nas', 'real-key')).rejects.toThrow(SecretStorageUnavailableError);
-    expect(store.data.size).toBe(0);
-  });
-
   it('answers null for a secret the keyring can no longer decrypt', async () => {
     const store = mapStore();
     store.set('secrets.nas', Buffer.from('garbage').toString('base64'));
