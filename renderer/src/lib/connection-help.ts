@@ -1,0 +1,102 @@
+/**
+ * What went wrong when testing a connection, in words, and what the user can do next. The core's message is
+ * shown too (it names the host and the detail); this adds the explanation and picks the next step.
+ */
+
+export type NextStep = 'trust-certificate' | 'enter-otp' | 'use-wss' | 'fix-and-retry' | 'none';
+
+export interface ConnectionHelp {
+  title: string;
+  explanation: string;
+  next: NextStep;
+}
+
+export function explainConnectionFailure(code: string, url: string): ConnectionHelp {
+  switch (code) {
+    case 'UNREACHABLE':
+      return {
+        title: 'The server cannot be reached',
+        explanation: 'Nothing answered at this address. Check the host name or IP address, that the server is on, and that this computer is on the same network (or VPN).',
+        next: 'fix-and-retry',
+      };
+    case 'TIMEOUT':
+      return {
+        title: 'The server did not answer in time',
+        explanation: 'The connection was opened but the server stayed silent. It may be busy or starting up; try again in a minute.',
+        next: 'fix-and-retry',
+      };
+    case 'ENDPOINT_NOT_FOUND':
+      return {
+        title: 'This is not a TrueNAS API address',
+        explanation: 'Something answered, but not the TrueNAS middleware. Use the address you open the TrueNAS web interface with.',
+        next: 'fix-and-retry',
+      };
+    case 'ACCESS_RESTRICTED':
+      return {
+        title: 'The server refused this computer',
+        explanation: 'TrueNAS only allows the web UI and API from some addresses. Add this computer under System › General › UI allowlist.',
+        next: 'none',
+      };
+    case 'CERT_UNTRUSTED':
+      return {
+        title: 'The certificate is not trusted',
+        explanation: 'The server uses a certificate no authority on this computer vouches for (TrueNAS ships a self-signed one). Compare the fingerprint below with the one shown in TrueNAS under Credentials › Certificates. Trust it only if they match.',
+        next: 'trust-certificate',
+      };
+    case 'CERT_CHANGED':
+      return {
+        title: 'The certificate has changed',
+        explanation: 'The server now presents a different certificate from the one you trusted. This happens when the certificate was renewed, but it is also what an attacker on the network would do, so Jobwatch refuses to connect. If you renewed it yourself, remove the server and add it again.',
+        next: 'none',
+      };
+    case 'INSECURE_TRANSPORT':
+      return {
+        title: 'An API key cannot be sent over ws://',
+        explanation: `TrueNAS revokes an API key that arrives over an unencrypted connection, so Jobwatch will not send it. Use wss:// (or just the host name) instead of ${url.startsWith('ws://') ? 'ws://' : 'an unencrypted address'}.`,
+        next: 'use-wss',
+      };
+    case 'AUTH_FAILED':
+      return {
+        title: 'Wrong credentials',
+        explanation: 'The server did not accept this user name and API key or password. Check both; an API key is shown only once when it is created in TrueNAS.',
+        next: 'fix-and-retry',
+      };
+    case 'AUTH_EXPIRED':
+      return {
+        title: 'The key or password has expired or was revoked',
+        explanation: 'TrueNAS says this credential is no longer valid. An API key is revoked automatically if it was ever sent over plain ws://. Create a new key in TrueNAS and enter it here.',
+        next: 'fix-and-retry',
+      };
+    case 'AUTH_DENIED':
+      return {
+        title: 'This account may not use the API',
+        explanation: 'The login worked but the account has no API access. Use an account with at least read-only administrator rights.',
+        next: 'fix-and-retry',
+      };
+    case 'OTP_REQUIRED':
+      return {
+        title: 'A one-time code is needed',
+        explanation: 'This account uses two-factor authentication. Enter the current code from your authenticator app.',
+        next: 'enter-otp',
+      };
+    case 'RATE_LIMITED':
+      return {
+        title: 'Too many attempts',
+        explanation: 'The server is limiting login attempts. Wait a minute before trying again.',
+        next: 'fix-and-retry',
+      };
+    case 'AUTH_REDIRECT':
+      return {
+        title: 'This is the standby controller',
+        explanation: 'Connect to the active controller of this high-availability system instead.',
+        next: 'fix-and-retry',
+      };
+    default:
+      return { title: 'The connection failed', explanation: 'See the details below.', next: 'fix-and-retry' };
+  }
+}
+
+/** The same address with wss:// instead of ws://. */
+export function secureUrl(url: string): string {
+  return url.replace(/^ws:\/\//i, 'wss://').replace(/^http:\/\//i, 'https://');
+}

@@ -1,0 +1,89 @@
+/** What the window shows right now: the view, the open job, the list filter, the clock, the settings and theme. */
+import type { JobwatchApi, SettingsView, ViewName } from '../../../electron/ipc/contract';
+import { DEFAULT_SETTINGS } from '../../../electron/ipc/contract';
+import type { JobFilter } from './job-filter';
+
+export class Clock {
+  now = $state(Date.now());
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  /** Elapsed times and retry countdowns move once a second; nothing needs more. */
+  start(intervalMs = 1000): void {
+    this.stop();
+    this.timer = setInterval(() => (this.now = Date.now()), intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+export class UiState {
+  view = $state<ViewName>('jobs');
+  /** The job whose detail is open (on the jobs view), by job key. */
+  openJobKey = $state<string | null>(null);
+  filter = $state<JobFilter>({ tab: 'active', server: null, search: '', showTransient: false });
+  settings = $state.raw<SettingsView>(DEFAULT_SETTINGS);
+  settingsLoaded = $state(false);
+  /** Where focus goes after the view changes (set by the view switcher, read by views once). */
+  announcement = $state('');
+
+  constructor(private readonly api: JobwatchApi) {}
+
+  async loadSettings(): Promise<void> {
+    try {
+      this.applySettings(await this.api.getSettings());
+    } catch {
+      // The defaults stay; the settings view reports the failure when it is opened.
+    }
+  }
+
+  applySettings(settings: SettingsView): void {
+    this.settings = settings;
+    this.settingsLoaded = true;
+    this.filter.showTransient = settings.ui.showTransient;
+    applyTheme(settings.ui.theme);
+  }
+
+  async saveSettings(next: SettingsView): Promise<SettingsView> {
+    const saved = await this.api.setSettings(next);
+    this.applySettings(saved);
+    return saved;
+  }
+
+  show(view: ViewName): void {
+    this.view = view;
+    if (view !== 'jobs') this.openJobKey = null;
+  }
+
+  openJob(key: string): void {
+    this.view = 'jobs';
+    this.openJobKey = key;
+  }
+
+  closeJob(): void {
+    this.openJobKey = null;
+  }
+
+  /** A notification click or the tray: show a job, or one server's jobs, or a view. */
+  focus(target: { server: string | null; jobKey: string | null; view?: ViewName | undefined }): void {
+    if (target.view) {
+      this.show(target.view);
+      return;
+    }
+    if (target.jobKey) {
+      this.openJob(target.jobKey);
+      return;
+    }
+    this.show('jobs');
+    this.openJobKey = null;
+    if (target.server) this.filter.server = target.server;
+  }
+}
+
+/** 'system' follows prefers-color-scheme in CSS; light and dark override it. */
+export function applyTheme(theme: SettingsView['ui']['theme']): void {
+  if (typeof document === 'undefined') return;
+  document.documentElement.dataset['theme'] = theme;
+}
