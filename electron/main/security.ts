@@ -11,13 +11,13 @@ export const APP_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * Scripts, styles, images and fonts only from the app itself; no network at all from the renderer (it talks to
- * the main process over IPC only); no plugins, frames, forms or base-URI tricks. Inline styles are allowed
- * because Svelte sets `style` attributes for progress bars; inline scripts are not.
+ * the main process over IPC only); no inline scripts or styles, no plugins, frames, forms or base-URI tricks.
+ * The renderer's own meta CSP applies as well (the stricter of the two wins).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'none'",

@@ -19,6 +19,11 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled?: boolean) => unknown };
 const { listPackage } = require('@electron/asar') as { listPackage(path: string, options: { isPack: boolean }): string[] };
+const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses') as {
+  getCurrentFuseWire(path: string): Promise<Record<number, number>>;
+  FuseV1Options: Record<string, number>;
+};
+const { SENTINEL: FUSE_SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: Record<string, number> };
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
 describe('electron-builder configuration', () => {
@@ -75,9 +80,12 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
       if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
     }
     // The stand-in: an executable named `electron` and a version file, which is all `--linux dir` copies and renames.
+    // It carries a fuse wire as Electron's binary does (sentinel, wire version 1, length, one byte per fuse, in
+    // Electron's defaults), so electron-builder's fuse flipping runs for real and the result can be read back.
     const electronDist = join(work, 'electron-dist');
     mkdirSync(join(electronDist, 'resources'), { recursive: true });
-    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary"\n');
+    const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL, 'ascii'), Buffer.from([1, 8]), Buffer.from('10110001', 'ascii')]);
+    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '), wire, Buffer.from('\n')]));
     chmodSync(join(electronDist, 'electron'), 0o755);
     writeFileSync(join(electronDist, 'version'), pkg.devDependencies['electron'] ?? '45.5.0');
     const pack = spawnSync(
@@ -93,6 +101,18 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
 
   it('renames the stand-in binary to the executable name', () => {
     expect(existsSync(join(work, 'out', 'linux-unpacked', 'jobwatch'))).toBe(true);
+  });
+
+  it('flips the fuses in the packaged binary', async () => {
+    const wire = await getCurrentFuseWire(join(work, 'out', 'linux-unpacked', 'jobwatch'));
+    const state = (name: string) => wire[FuseV1Options[name]!];
+    expect(state('RunAsNode')).toBe(FuseState['DISABLE']);
+    expect(state('EnableNodeOptionsEnvironmentVariable')).toBe(FuseState['DISABLE']);
+    expect(state('EnableNodeCliInspectArguments')).toBe(FuseState['DISABLE']);
+    expect(state('EnableEmbeddedAsarIntegrityValidation')).toBe(FuseState['ENABLE']);
+    expect(state('OnlyLoadAppFromAsar')).toBe(FuseState['ENABLE']);
+    expect(state('GrantFileProtocolExtraPrivileges')).toBe(FuseState['DISABLE']);
+    expect(state('EnableCookieEncryption')).toBe(FuseState['ENABLE']);
   });
 
   it('holds the built main process, preload, package.json and the tray icons', () => {

@@ -197,9 +197,10 @@ describe('app:// protocol and CSP', () => {
     expect(directives['default-src']).toBe("'none'");
     expect(directives['script-src']).toBe("'self'");
     expect(directives['connect-src']).toBe("'none'");
+    expect(directives['style-src']).toBe("'self'");
     expect(directives['object-src']).toBe("'none'");
     expect(directives['frame-ancestors']).toBe("'none'");
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|https?:|\*/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|https?:|\*/);
   });
 
   it('puts the CSP on any other response the session sees, replacing a weaker one', () => {
