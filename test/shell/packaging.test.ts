@@ -37,6 +37,7 @@ describe('electron-builder configuration', () => {
   it('sets the fuses: no RunAsNode, NODE_OPTIONS or inspect flags; asar integrity; app only from asar', async () => {
     const config = await getConfig(root, null, null);
     expect(config['asar']).toBe(true);
+    expect(config['npmRebuild']).toBe(false);
     expect(config['electronFuses']).toMatchObject({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
@@ -133,6 +134,11 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     for (const tool of ['vitest', 'svelte', 'electron', 'typescript', 'esbuild', 'vite', '@playwright/test', 'electron-builder']) {
       expect(packaged.has(tool), tool).toBe(false);
     }
+  });
+
+  it('holds no native module and not the CLI-only D-Bus client', () => {
+    expect(entries.filter((e) => e.endsWith('.node'))).toEqual([]);
+    for (const name of ['dbus-next', 'usocket', 'node-gyp']) expect(entries.some((e) => e.startsWith(`/node_modules/${name}/`)), name).toBe(false);
   });
 
   it('holds no sources, tests, sourcemaps or the CLI bundle', () => {
