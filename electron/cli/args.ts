@@ -109,6 +109,7 @@ const ServerUrlSchema = z
   .min(1, 'must not be empty')
   .max(2048, 'is too long')
   .superRefine((value, ctx) => {
+    if (value === '' || value.length > 2048) return; // already reported by min/max
     if (/\s/.test(value)) {
       ctx.addIssue({ code: 'custom', message: 'must not contain spaces' });
       return;
