@@ -277,7 +277,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
         if (!result.ok) throw Object.assign(new Error(result.message), { code: 'SHORTCUT_UNAVAILABLE' });
       }
       if (next.ui.startAtLogin !== previous.ui.startAtLogin) {
-        const result = setStartAtLogin(electron, platform, next.ui.startAtLogin);
+        const result = setStartAtLogin(electron, platform, next.ui.startAtLogin, { env: options.env, execPath: process.execPath });
         if (!result.ok) throw Object.assign(new Error(result.message ?? 'Start at login is not available.'), { code: 'START_AT_LOGIN_UNAVAILABLE' });
       }
       if (next.ui.alwaysOnTop !== jobWindow.isAlwaysOnTop()) jobWindow.setAlwaysOnTop(next.ui.alwaysOnTop);

@@ -2,7 +2,9 @@
  * App lifecycle adapters: single instance, start at login, wake/unlock/network → reconnect at once, and a clean
  * shutdown that stops the monitor (sockets closed, ledger and stores flushed) before the process exits.
  */
-import { networkInterfaces } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import type { MonitorApi } from '../core/monitor-api';
 
 interface PreventableEvent {
@@ -38,16 +40,45 @@ export function claimSingleInstance(electron: LifecycleElectron, onSecondLaunch:
   return true;
 }
 
+/** Where Linux desktops (GNOME, KDE, XFCE…) look for programs to start at login (XDG autostart). */
+export function linuxAutostartFile(env: NodeJS.ProcessEnv): string {
+  const configHome = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
+  return join(configHome, 'autostart', 'jobwatch.desktop');
+}
+
+/** The autostart entry: the AppImage when run from one (its mount path changes every launch), else this binary. */
+export function linuxAutostartEntry(env: NodeJS.ProcessEnv, execPath: string): string {
+  const exec = env['APPIMAGE'] || execPath;
+  const quoted = `"${exec.replace(/(["`$\\])/g, '\\$1')}"`;
+  return ['[Desktop Entry]', 'Type=Application', 'Name=Jobwatch for TrueNAS', `Exec=${quoted} --hidden`, 'X-GNOME-Autostart-enabled=true', 'NoDisplay=true', ''].join('\n');
+}
+
 /**
- * Start at login. Linux has no OS API for it in Electron (autostart .desktop files are the packager's business),
- * so there the setting is reported as unsupported instead of silently doing nothing.
+ * Start at login: the OS login item on macOS and Windows (started hidden, in the tray); an XDG autostart entry
+ * on Linux, where Electron has no API for it.
  */
-export function setStartAtLogin(electron: LifecycleElectron, platform: NodeJS.Platform, enabled: boolean): { ok: boolean; message?: string } {
-  if (platform !== 'darwin' && platform !== 'win32') {
-    return { ok: false, message: 'Start at login is set by your desktop environment’s autostart settings on Linux.' };
+export function setStartAtLogin(
+  electron: LifecycleElectron,
+  platform: NodeJS.Platform,
+  enabled: boolean,
+  linux: { env: NodeJS.ProcessEnv; execPath: string } = { env: process.env, execPath: process.execPath },
+): { ok: boolean; message?: string } {
+  if (platform === 'darwin' || platform === 'win32') {
+    electron.app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] });
+    return { ok: true };
   }
-  electron.app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] });
-  return { ok: true };
+  const file = linuxAutostartFile(linux.env);
+  try {
+    if (enabled) {
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, linuxAutostartEntry(linux.env, linux.execPath), { mode: 0o644 });
+    } else {
+      rmSync(file, { force: true });
+    }
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, message: `Could not ${enabled ? 'create' : 'remove'} ${file}: ${(err as Error).message}` };
+  }
 }
 
 /** After sleep or a screen unlock the sockets are likely dead: reconnect every server now, not at the next ping. */

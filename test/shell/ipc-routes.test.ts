@@ -3,7 +3,7 @@
  * into the real composition root and the core's createMonitor over electron-store (conf) and safeStorage.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -25,7 +25,7 @@ async function boot(options: { demo?: boolean } = {}) {
   shell = await startShell({
     electron: electronDouble,
     platform: 'linux',
-    env: {},
+    env: { XDG_CONFIG_HOME: dir },
     appRoot: process.cwd(),
     openStore: (name) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-routes', accessPropertiesByDotNotation: false }),
     createMonitor: (ports) => createMonitor(ports),
@@ -62,7 +62,7 @@ describe('contract routes', () => {
     const replies = [added, profiles, await call(frame, 'subscribe'), await call(frame, 'getSettings')];
     expect(JSON.stringify(replies)).not.toContain(SECRET);
     expect(JSON.stringify(FakeBrowserWindow.instances[0]!.webContents.sent)).not.toContain(SECRET);
-    for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file), 'utf8'), file).not.toContain(SECRET);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) expect(readFileSync(join(dir, file), 'utf8'), file).not.toContain(SECRET);
     // …but it is there, encrypted, for the core to log in with.
     expect(await shell!.secrets.get('office-nas')).toBe(SECRET);
   });
@@ -115,8 +115,8 @@ describe('contract routes', () => {
 
     const login = structuredClone(next);
     login.ui.startAtLogin = true;
-    // Linux: said plainly rather than pretended.
-    expect(await call(frame, 'setSettings', login)).toMatchObject({ ok: false, error: { code: 'START_AT_LOGIN_UNAVAILABLE' } });
+    expect(await call(frame, 'setSettings', login)).toEqual({ ok: true, value: login });
+    expect(existsSync(join(dir, 'autostart', 'jobwatch.desktop'))).toBe(true);
   });
 
   it('pauses notifications from the window and keeps the pause in the settings', async () => {
@@ -135,7 +135,7 @@ describe('contract routes', () => {
     const url = (reply as { value: { url: string } }).value.url;
     expect(new URL(url).hostname).toBe('127.0.0.1');
     expect(shell!.monitor.snapshot().servers.map((s) => s.name)).toEqual(['Demo server']);
-    for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file), 'utf8')).not.toContain(DEMO_API_KEY);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) expect(readFileSync(join(dir, file), 'utf8')).not.toContain(DEMO_API_KEY);
     await expect.poll(() => shell!.monitor.snapshot().servers[0]?.state, { timeout: 10_000 }).toBe('live');
     // A new demo is not started twice.
     expect(await call(frame, 'startDemoServer')).toEqual(reply);

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NetworkWatcher, addressSignature, claimSingleInstance, quitCleanly, reconnectOnWake, setStartAtLogin } from '../../electron/main/lifecycle';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NetworkWatcher, addressSignature, claimSingleInstance, linuxAutostartEntry, linuxAutostartFile, quitCleanly, reconnectOnWake, setStartAtLogin } from '../../electron/main/lifecycle';
 import { electronDouble, resetElectronDouble } from './electron-double';
 
 describe('single instance', () => {
@@ -32,11 +35,27 @@ describe('start at login', () => {
     expect(electronDouble.app.loginItem.openAtLogin).toBe(false);
   });
 
-  it('says so on Linux instead of pretending', () => {
-    const result = setStartAtLogin(electronDouble, 'linux', true);
-    expect(result.ok).toBe(false);
-    expect(result.message).toMatch(/autostart/);
+  it('writes and removes an XDG autostart entry on Linux, starting the AppImage hidden', () => {
+    const config = mkdtempSync(join(tmpdir(), 'jobwatch-autostart-'));
+    const env = { XDG_CONFIG_HOME: config, APPIMAGE: '/home/me/Apps/Jobwatch "for" TrueNAS.AppImage' };
+    expect(setStartAtLogin(electronDouble, 'linux', true, { env, execPath: '/tmp/.mount_x/jobwatch' })).toEqual({ ok: true });
+    const file = join(config, 'autostart', 'jobwatch.desktop');
+    expect(linuxAutostartFile(env)).toBe(file);
+    const entry = readFileSync(file, 'utf8');
+    expect(entry).toContain('[Desktop Entry]');
+    expect(entry).toContain('Exec="/home/me/Apps/Jobwatch \\"for\\" TrueNAS.AppImage" --hidden');
+    expect(linuxAutostartEntry({}, '/opt/Jobwatch/jobwatch')).toContain('Exec="/opt/Jobwatch/jobwatch" --hidden');
+    expect(setStartAtLogin(electronDouble, 'linux', false, { env, execPath: '/x' })).toEqual({ ok: true });
+    expect(existsSync(file)).toBe(false);
     expect(electronDouble.app.loginItem.openAtLogin).toBe(false);
+  });
+
+  it('reports a Linux autostart folder it cannot write', () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'jobwatch-autostart-')), 'file');
+    writeFileSync(blocker, '');
+    const result = setStartAtLogin(electronDouble, 'linux', true, { env: { XDG_CONFIG_HOME: blocker }, execPath: '/x' });
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/Could not create/);
   });
 });
 

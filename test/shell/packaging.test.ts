@@ -116,8 +116,8 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     expect(state('EnableCookieEncryption')).toBe(FuseState['ENABLE']);
   });
 
-  it('holds the built main process, preload, package.json and the tray icons', () => {
-    for (const file of ['/package.json', '/dist/main/main.js', '/dist/preload/preload.cjs', '/build/tray/tray-failure.png', '/build/tray/tray-idleTemplate@2x.png']) {
+  it('holds the built main process, preload, package.json, the tray icons and the icons the window and notifications use', () => {
+    for (const file of ['/package.json', '/dist/main/main.js', '/dist/preload/preload.cjs', '/build/tray/tray-failure.png', '/build/tray/tray-idleTemplate@2x.png', '/build/icons/256x256.png', '/build/icons/512x512.png']) {
       expect(entries, file).toContain(file);
     }
   });
