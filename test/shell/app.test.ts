@@ -134,6 +134,10 @@ describe('composition root', () => {
     expect(rec.calls).toContain('ack-all');
 
     const window = FakeBrowserWindow.instances[0]!;
+    (tray.contextMenu as FakeMenu).find('Settings…')!.click!();
+    expect(window.visible).toBe(true);
+    expect(window.webContents.sentOn(EVENTS.openView.channel)).toEqual([[{ view: 'settings' }]]);
+    window.hide();
     expect(electronDouble.globalShortcut.isRegistered('CommandOrControl+Shift+J')).toBe(true);
     electronDouble.globalShortcut.press('CommandOrControl+Shift+J');
     expect(window.visible).toBe(true);
