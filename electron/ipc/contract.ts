@@ -10,11 +10,11 @@
  * bundle can include this file.
  */
 import { z } from 'zod';
-import { JOB_STATES } from '../core/model';
+import { DEFAULT_SETTINGS, METHOD_RULE_ACTIONS, THEMES, VIEWS } from './constants';
 import type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
 import { JobDetailSchema, MonitorDeltaSchema, MonitorSnapshotSchema, ServerViewSchema } from '../core/view';
 
-export { JOB_STATES };
+export * from './constants';
 export type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from '../core/view';
 export type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
 export type { JobState, SessionState } from '../core/model';
@@ -80,8 +80,6 @@ export type ProfileView = z.infer<typeof ProfileViewSchema>;
 
 // ---- settings (mirrors core/settings.ts; test/unit/ipc keeps the two in step) --------------------------------
 
-export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never'] as const;
-export const THEMES = ['system', 'light', 'dark'] as const;
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)');
 
 export const SettingsViewSchema = z.object({
@@ -104,36 +102,9 @@ export const SettingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** The core's defaults, so the settings view can show them ("default: 60 s"). Kept equal by a unit test. */
-export const DEFAULT_SETTINGS: SettingsView = {
-  notifications: {
-    failureUrgency: 'critical',
-    successThresholdSec: 60,
-    burstWindowMs: 3000,
-    methodRules: [],
-    quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
-    pausedUntil: null,
-  },
-  ui: {
-    theme: 'system',
-    alwaysOnTop: false,
-    startAtLogin: false,
-    globalShortcut: 'CommandOrControl+Shift+J',
-    windowBounds: { width: 420, height: 600 },
-    showTransient: false,
-  },
-};
-
-/** Methods the core never notifies unless a rule names them (core/settings.ts BUILT_IN_QUIET_METHODS). */
-export const BUILT_IN_QUIET_METHODS: readonly string[] = [
-  'filesystem.get',
-  'core.job_wait',
-  'core.bulk',
-  'certificate.renew_certs',
-  'pool.dataset.sync_db_keys',
-  'directoryservices.cache_refresh',
-  'service.control',
-];
+// A compile-time check that the plain defaults in constants.ts fit the schema.
+const _defaultsFit: SettingsView = DEFAULT_SETTINGS;
+void _defaultsFit;
 
 // ---- replies that are not core views ---------------------------------------------------------------------------
 
@@ -149,8 +120,6 @@ export type DemoServerView = z.infer<typeof DemoServerViewSchema>;
 
 // ---- events --------------------------------------------------------------------------------------------------
 
-export const VIEWS = ['jobs', 'failures', 'servers', 'settings'] as const;
-export type ViewName = (typeof VIEWS)[number];
 
 /** "Show this job" (a notification click) or "show this server's jobs" (tray); `view` opens a view instead. */
 export const FocusJobSchema = z.object({

@@ -1,6 +1,6 @@
 /** What the window shows right now: the view, the open job, the list filter, the clock, the settings and theme. */
 import type { JobwatchApi, SettingsView, ViewName } from '../../../electron/ipc/contract';
-import { DEFAULT_SETTINGS } from '../../../electron/ipc/contract';
+import { DEFAULT_SETTINGS } from '../../../electron/ipc/constants';
 import type { JobFilter } from './job-filter';
 
 export class Clock {

@@ -3,7 +3,8 @@
  * Runs in the page (bundled by esbuild into an init script): builds `window.jobwatch` with the contract's own
  * createJobwatchApi, exactly as the preload does, over a binding that Playwright exposes instead of ipcRenderer.
  */
-import { z } from 'zod';
+// First: zod must know it may not compile parsers before the contract's schemas are built.
+import '../../../electron/ipc/zod-jitless';
 import { createJobwatchApi } from '../../../electron/ipc/contract';
 
 declare global {
@@ -13,9 +14,6 @@ declare global {
     __jobwatchInvalidEvents: string[];
   }
 }
-
-// The page's CSP has no 'unsafe-eval'; zod must not even try its eval fast path.
-z.config({ jitless: true });
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 window.__jobwatchInvalidEvents = [];

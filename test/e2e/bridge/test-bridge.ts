@@ -166,9 +166,11 @@ export class TestBridge {
     },
     openJobInWebUi: ({ key }: { key: string }) => {
       const detail = this.monitor.jobDetail(key);
-      const url = detail?.webUiUrl ?? (detail ? webUiUrl(detail.server) : null);
-      if (!url) throw Object.assign(new Error('This job has no web UI address.'), { code: 'URL_NOT_ALLOWED' });
-      this.openedUrls.push(url);
+      const url = detail?.webUiUrl ?? null;
+      // As main: only the web UI of a configured server may be opened.
+      const allowed = this.monitor.snapshot().servers.some((s) => url !== null && webUiUrl(s.url) !== null && url.startsWith(webUiUrl(s.url) as string));
+      if (!allowed) throw Object.assign(new Error('Only the web UI of a configured server can be opened.'), { code: 'URL_NOT_ALLOWED' });
+      this.openedUrls.push(url as string);
     },
     watchJob: ({ key }: { key: string }) => this.monitor.watchJob(key),
     watchServer: ({ serverId }: { serverId: string }) => this.monitor.watchServer(serverId),
