@@ -3,6 +3,8 @@
  * Exposes exactly the contract's API as `window.jobwatch`, built by the contract's own helper over
  * ipcRenderer.invoke/on, and nothing else: no ipcRenderer, no generic send, no Node.
  */
+// First: zod must not compile parsers with `new Function` under the window's CSP (no 'unsafe-eval').
+import '../ipc/zod-jitless';
 import { contextBridge, ipcRenderer } from 'electron';
 import { EVENT_CHANNELS, REQUEST_CHANNELS, createJobwatchApi } from '../ipc/contract';
 
