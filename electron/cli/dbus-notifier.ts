@@ -67,14 +67,16 @@ export function boundText(text: string, max: number, keepNewlines: boolean): str
 }
 
 /**
- * dbus-next reaches `unix:abstract=` addresses only through a native addon that is not built here; Node's own
- * net module connects to Linux abstract sockets given a leading NUL, which dbus-next's `unix:socket=` passes through.
+ * The address entries dbus-next can reach, or null when none. `unix:abstract=` sockets need a native addon of
+ * dbus-next's that is not built here, and Node's net module pads abstract names, so it cannot reach them either
+ * (tried: ECONNREFUSED). Desktop sessions normally use `unix:path=/run/user/UID/bus`, which works.
  */
-export function reachableAddress(address: string): string {
-  return address
+export function usableAddress(address: string): string | null {
+  const entries = address
     .split(';')
-    .map((entry) => entry.replace(/^unix:(.*)\babstract=([^,]*)/, (_all, before: string, name: string) => `unix:${before}socket=\u0000${name}`))
-    .join(';');
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '' && !/^unix:(?:[^,]*,)*abstract=/.test(entry));
+  return entries.length === 0 ? null : entries.join(';');
 }
 
 function describe(err: unknown): string {
@@ -116,6 +118,8 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
   /** Learnt once per connection; unknown until GetCapabilities answers. */
   let bodyMarkup: boolean | null = null;
   const serverIds = new Map<string, number>();
+  /** Rejects when the connected bus fails, so calls in flight end at once rather than at their timeout. */
+  let busLost: Promise<never> = new Promise<never>(() => undefined);
 
   function warnOnce(reason: string): void {
     if (warned) return;
@@ -129,17 +133,28 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
       warnOnce('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)');
       return Promise.resolve(null);
     }
+    const usable = usableAddress(address);
+    if (usable === null) {
+      warnOnce('the session bus is on an abstract socket (unix:abstract=…), which jobwatch cannot reach');
+      return Promise.resolve(null);
+    }
     let candidate: MessageBus;
     try {
-      candidate = sessionBus({ busAddress: reachableAddress(address) });
+      candidate = sessionBus({ busAddress: usable });
     } catch (err) {
       // dbus-next throws synchronously for addresses it cannot parse.
       warnOnce(`cannot use D-Bus address ${JSON.stringify(address)} (${describe(err)})`);
       return Promise.resolve(null);
     }
     // Attached at once and never removed: an EventEmitter 'error' without a listener would crash the CLI.
+    let reportLost: (err: unknown) => void = () => undefined;
+    const lost = new Promise<never>((_resolve, reject) => (reportLost = reject));
+    lost.catch(() => undefined); // observed through busLost; never an unhandled rejection
     candidate.on('error', (err: unknown) => {
-      if (bus === candidate) bus = null;
+      // Errors before the connection is up are reported by the connect step below.
+      if (bus !== candidate) return;
+      bus = null;
+      reportLost(err);
       if (!closed) warnOnce(`lost the D-Bus session bus (${describe(err)})`);
     });
     const connected = new Promise<MessageBus>((resolve, reject) => {
@@ -153,6 +168,7 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
           return null;
         }
         bus = ready;
+        busLost = lost;
         return ready;
       },
       (err: unknown) => {
@@ -176,7 +192,7 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
       signature,
       body,
     });
-    const reply = await withTimeout(target.call(message), timeoutMs, member);
+    const reply = await withTimeout(Promise.race([target.call(message), busLost]), timeoutMs, member);
     if (reply === null) throw new Error(`${member}: no reply`);
     return reply;
   }
