@@ -9,6 +9,7 @@ import { JobwatchError } from '../core/errors';
 import type { MonitorApi } from '../core/monitor-api';
 import type { MonitorDelta, MonitorSnapshot } from '../core/view';
 import { DeltaBatcher, DEFAULT_BATCH_INTERVAL_MS } from './delta-batcher';
+import type { FrameIdentity } from './window';
 
 /** How a refused or failed request is answered: a code the renderer branches on and a message people read. */
 export type IpcFailureCode = 'FORBIDDEN_SENDER' | 'INVALID_REQUEST' | 'INVALID_REPLY' | 'FAILED';
@@ -24,7 +25,7 @@ export class IpcRequestError extends Error {
 }
 
 export interface IpcInvokeEvent {
-  senderFrame: { url?: string } | null;
+  senderFrame: FrameIdentity | null;
 }
 
 export interface IpcElectron {
@@ -36,7 +37,7 @@ export interface IpcElectron {
 
 /** The window as IPC sees it: who may call, and where events go. */
 export interface IpcWindow {
-  isOwnMainFrame(frame: { url?: string } | null | undefined): boolean;
+  isOwnMainFrame(frame: FrameIdentity | null | undefined): boolean;
   readonly webContents: { send(channel: string, ...args: unknown[]): void; isDestroyed(): boolean };
 }
 

@@ -99,6 +99,13 @@ export function windowOptions(opts: {
 
 // ---- the Electron side --------------------------------------------------------------------------------------
 
+/** What identifies a frame (Electron's WebFrameMain has all of these). */
+export interface FrameIdentity {
+  url?: string;
+  processId?: number;
+  routingId?: number;
+}
+
 export interface WindowWebContents extends GuardedWebContents {
   send(channel: string, ...args: unknown[]): void;
   readonly mainFrame: unknown;
@@ -187,9 +194,15 @@ export class JobWindow {
   }
 
   /** True when `frame` is this window's main frame showing our own page: the IPC sender check. */
-  isOwnMainFrame(frame: { url?: string } | null | undefined): boolean {
+  isOwnMainFrame(frame: FrameIdentity | null | undefined): boolean {
     if (this.window.isDestroyed() || !frame) return false;
-    return frame === this.window.webContents.mainFrame && typeof frame.url === 'string' && isAppUrl(frame.url);
+    const main = this.window.webContents.mainFrame as FrameIdentity;
+    // Electron hands out one WebFrameMain per frame, so identity is the check; process and routing ids back it
+    // up should a wrapper ever be recreated. Either way the frame must show our own app:// page.
+    const sameFrame =
+      frame === main ||
+      (typeof frame.processId === 'number' && frame.processId === main.processId && frame.routingId === main.routingId);
+    return sameFrame && typeof frame.url === 'string' && isAppUrl(frame.url);
   }
 
   load(): Promise<void> {

@@ -18,7 +18,10 @@ export interface Rect {
   height: number;
 }
 
+let nextRoutingId = 1;
 export class FakeFrame {
+  readonly processId = 4242;
+  readonly routingId = nextRoutingId++;
   constructor(public url: string) {}
 }
 

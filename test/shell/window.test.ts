@@ -150,6 +150,10 @@ describe('window behaviour', () => {
     await window.load();
     expect(window.isOwnMainFrame(fake.webContents.mainFrame)).toBe(true);
     expect(window.isOwnMainFrame(new FakeFrame(APP_URL))).toBe(false); // a subframe or another window
+    // The same frame through another wrapper object still counts.
+    const main = fake.webContents.mainFrame;
+    expect(window.isOwnMainFrame({ url: APP_URL, processId: main.processId, routingId: main.routingId })).toBe(true);
+    expect(window.isOwnMainFrame({ url: APP_URL, processId: main.processId, routingId: main.routingId + 1000 })).toBe(false);
     fake.webContents.mainFrame.url = 'https://evil.example/';
     expect(window.isOwnMainFrame(fake.webContents.mainFrame)).toBe(false);
     expect(window.isOwnMainFrame(null)).toBe(false);
