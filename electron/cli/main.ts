@@ -10,7 +10,7 @@ import { openCliState, type CliState } from './state';
 import { USAGE, parseCommandLine } from './arguments';
 import { formatRecord } from './lines';
 import packageJson from '../../package.json';
-import { createDesktopNotifier } from './desktop-notifier';
+import { createDbusNotifier } from './dbus-notifier';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -106,7 +106,7 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
       notify: command.command === 'watch' && command.notify === true,
       warn: (message) => io.stderr(`jobwatch: ${message}`),
       createNotifier:
-        deps.createNotifier ?? (async () => createDesktopNotifier({ warn: (message) => io.stderr(`jobwatch: ${message}`) })),
+        deps.createNotifier ?? (async () => createDbusNotifier({ warn: (message) => io.stderr(`jobwatch: ${message}`), env: io.env })),
     });
   } catch (err) {
     io.stderr(`jobwatch: ${(err as Error).message}`);

@@ -10,7 +10,6 @@ import dbus from 'dbus-next';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
-import { createDesktopNotifier, escapeMarkup } from '../../electron/cli/desktop-notifier';
 
 const daemonAvailable = spawnSync('which', ['dbus-daemon']).status === 0;
 const cli = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `cli-dbus-${process.pid}.mjs`);
@@ -66,38 +65,6 @@ afterAll(() => {
 });
 
 describe.skipIf(!daemonAvailable)('desktop notifications over D-Bus', () => {
-  it('sends title, escaped body and urgency to the notification service', async () => {
-    recorded.length = 0;
-    const warnings: string[] = [];
-    const notifier = createDesktopNotifier({ busAddress: address, warn: (m) => warnings.push(m) });
-    const id = await notifier.notify({
-      id: 'n1',
-      server: 'nas1',
-      title: 'Replication failed on nas1',
-      body: 'replication.run <tank> & co',
-      urgency: 'critical',
-      jobs: ['k'],
-      catchUp: false,
-      suppressed: null,
-      createdAt: 0,
-    });
-    await notifier.close();
-    expect(id).toBe(1);
-    expect(warnings).toEqual([]);
-    expect(recorded).toEqual([{ appName: 'Jobwatch', summary: 'Replication failed on nas1', body: escapeMarkup('replication.run <tank> & co'), urgency: 2 }]);
-  });
-
-  it('warns once and goes on when no notification service is on the bus', async () => {
-    const warnings: string[] = [];
-    const notifier = createDesktopNotifier({ busAddress: 'unix:path=/nonexistent/jobwatch-bus', warn: (m) => warnings.push(m), timeoutMs: 2_000 });
-    const note = { id: 'x', server: 's', title: 't', body: 'b', urgency: 'normal' as const, jobs: [], catchUp: false, suppressed: null, createdAt: 0 };
-    expect(await notifier.notify(note)).toBeNull();
-    expect(await notifier.notify(note)).toBeNull();
-    await notifier.close();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/desktop notifications are off/);
-  });
-
   it('jobwatch watch --notify shows exactly the notifications the rules decided', async () => {
     recorded.length = 0;
     const sim: Simulator = await startSimulator({ port: 0 });
