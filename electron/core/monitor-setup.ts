@@ -161,6 +161,7 @@ export function createMonitor(ports: MonitorPorts): Monitor & { settings: Settin
   const ledger = new PersistedLedger(createLedgerStore(ports.storage, logger), logger);
   const profiles = new ProfilesRepository(createProfilesStore(ports.storage, { logger }), ports.secrets);
 
+  let pauseSaved: Promise<void> = Promise.resolve();
   const monitor = new Monitor({
     connector: ports.connector ?? createServerConnector(),
     directory: profileDirectory(profiles, ports.secrets, planner),
@@ -180,7 +181,15 @@ export function createMonitor(ports: MonitorPorts): Monitor & { settings: Settin
       report(await profiles.problem());
     },
     flush: async () => {
-      await Promise.all([ledger.flush(), failures.flush()]);
+      await Promise.all([ledger.flush(), failures.flush(), pauseSaved]);
+    },
+    onPausedChange: (until) => {
+      // A pause ("until tomorrow") must survive a restart of the app.
+      const next = { ...settings, notifications: { ...settings.notifications, pausedUntil: until } };
+      pauseSaved = access.update(next).then(
+        () => undefined,
+        (err: Error) => logger.error('could not save the pause', { reason: err.message }),
+      );
     },
   });
 

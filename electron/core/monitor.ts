@@ -84,6 +84,8 @@ export interface MonitorOptions {
   notificationHistory?: number;
   /** Called before stop() returns, to flush persisted state. */
   flush?: () => Promise<void>;
+  /** Told when notifications are paused or resumed, to persist it. */
+  onPausedChange?: (until: number | null) => void;
   /** Asked when a server wants a one-time password during login; null = none available. */
   askOtp?: (server: ServerTarget) => Promise<string | null>;
 }
@@ -512,6 +514,7 @@ export class Monitor implements MonitorApi {
 
   pauseNotifications(until: number | null): void {
     this.options.policy.setPausedUntil(until);
+    this.options.onPausedChange?.(until);
     this.emitDelta({ upserts: [], removals: [], pausedUntil: until });
   }
 
