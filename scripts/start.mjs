@@ -25,9 +25,9 @@ if (!binary) {
   process.stderr.write(
     'The Electron binary is not installed on this machine (its download failed or was skipped), so the desktop app cannot start.\n' +
       'Everything else runs without it: try the headless CLI with its built-in demo server:\n' +
-      '  npx jobwatch sim            # a simulated TrueNAS server; prints its URL and demo credentials\n' +
-      '  npx jobwatch watch --url ws://127.0.0.1:6000 --username demo --api-key-env JOBWATCH_API_KEY\n' +
-      'or reinstall Electron where its download is reachable: `npm rebuild electron` / `npx install-electron`.\n',
+      '  npx jobwatch sim       # in one terminal: a simulated TrueNAS server; prints its URL and demo API key\n' +
+      '  JOBWATCH_API_KEY=<the demo API key> npx jobwatch watch --url ws://127.0.0.1:6000/api/current --username demo --api-key-env JOBWATCH_API_KEY\n' +
+      'To get the desktop app, install Electron where its download is reachable: `npx install-electron`.\n',
   );
   process.exit(1);
 }
