@@ -282,22 +282,9 @@ export class Monitor implements MonitorApi {
 
   private follow(target: ServerTarget): ServerRuntime {
     const book = new JobBook({ server: target.id, ledger: this.ledger() });
-    const runtime: ServerRuntime = {
-      target,
-      book,
-      session: undefined as unknown as Session,
-      status: {
-        state: 'idle',
-        detail: 'Not started',
-        retryAt: null,
-        attention: null,
-        flavor: null,
-        endpoint: null,
-        badFrames: 0,
-        clockOffsetMs: 0,
-      },
-    };
-    runtime.session = new Session({
+    // The session's callbacks run only after start(), by which time `runtime` is assigned.
+    let runtime!: ServerRuntime;
+    const session = new Session({
       server: target.id,
       book,
       connect: () => this.options.connector.connect(runtime.target),
@@ -320,6 +307,7 @@ export class Monitor implements MonitorApi {
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       now: this.now,
     });
+    runtime = { target, book, session, status: session.current() };
     this.options.policy.setServerMute(target.id, target.muted, target.mutedUntil);
     this.servers.set(target.id, runtime);
     this.emitServer(runtime);
