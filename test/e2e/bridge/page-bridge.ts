@@ -5,10 +5,11 @@
  */
 // First: zod must know it may not compile parsers before the contract's schemas are built.
 import '../../../electron/ipc/zod-jitless';
-import { createJobwatchApi } from '../../../electron/ipc/contract';
+import { createJobwatchApi, type JobwatchApi } from '../../../electron/ipc/contract';
 
 declare global {
   interface Window {
+    readonly jobwatch?: JobwatchApi;
     __jobwatchInvoke(channel: string, payload: unknown): Promise<unknown>;
     __jobwatchEmit(channel: string, payload: unknown): void;
     __jobwatchInvalidEvents: string[];
