@@ -38,25 +38,33 @@ if (existsSync('renderer/tsconfig.json')) {
   step('svelte-check', 'npx', ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
 }
 
-const vitestOk = run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
-const vitest = readJson(`${out}/vitest.json`);
-if (vitest) {
-  totals.passed += vitest.numPassedTests ?? 0;
-  totals.failed += vitest.numFailedTests ?? 0;
-  totals.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+/** Runs one Vitest configuration and adds its JSON report to the totals. */
+function vitestRun(label, extraArgs, report) {
+  const ok = run(label, 'npx', ['vitest', 'run', ...extraArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const result = readJson(report);
+  if (!result) {
+    totals.failed += 1;
+    failures.push(`${label} produced no report`);
+    return;
+  }
+  totals.passed += result.numPassedTests ?? 0;
+  totals.failed += result.numFailedTests ?? 0;
+  totals.skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
   // A suite that failed to load has no tests to count, but still fails the run.
-  const brokenSuites = (vitest.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
+  const brokenSuites = (result.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
   if (brokenSuites.length > 0) {
     totals.failed += brokenSuites.length;
     failures.push(...brokenSuites.map((s) => `suite ${s.name}`));
   }
-  if (!vitestOk && (vitest.numFailedTests ?? 0) === 0 && brokenSuites.length === 0) {
+  if (!ok && (result.numFailedTests ?? 0) === 0 && brokenSuites.length === 0) {
     totals.failed += 1;
-    failures.push('vitest exited non-zero');
+    failures.push(`${label} exited non-zero`);
   }
-} else {
-  totals.failed += 1;
-  failures.push('vitest produced no report');
+}
+
+vitestRun('vitest', [], `${out}/vitest.json`);
+if (existsSync('vitest.renderer.config.ts')) {
+  vitestRun('vitest (renderer)', ['--config', 'vitest.renderer.config.ts'], `${out}/vitest-renderer.json`);
 }
 
 if (existsSync('playwright.config.ts')) {
