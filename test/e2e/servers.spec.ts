@@ -129,3 +129,23 @@ test('edit and remove a server', async ({ jobwatch }) => {
   expect(jobwatch.bridge.monitor.snapshot().servers).toEqual([]);
   await jobwatch.checkHealth();
 });
+
+test('a saved server whose certificate is not trusted: the chip says so, the servers view reviews and trusts it', async ({ jobwatch }) => {
+  const { page } = jobwatch;
+  const sim = await jobwatch.simulator({ tls: true });
+  await jobwatch.bridge.monitor.addServer(
+    { name: 'tls-nas', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: null },
+    sim.credentials.apiKey,
+  );
+  await jobwatch.open();
+  const chip = page.getByTestId('server-chip').filter({ hasText: 'tls-nas' });
+  await expect(chip).toContainText('Needs attention: certificate not trusted');
+  await page.getByRole('button', { name: 'Servers', exact: true }).click();
+  await page.getByRole('button', { name: 'Review certificate' }).click();
+  const review = page.getByRole('group', { name: 'Certificate of tls-nas' });
+  await expect(review.getByTestId('certificate-fingerprint')).toHaveText(sim.fingerprint256 ?? 'missing');
+  await screenshot(page, 'server-review-certificate');
+  await review.getByRole('button', { name: 'Trust this certificate' }).click();
+  await expect(chip).toContainText('Live');
+  await jobwatch.checkHealth();
+});

@@ -104,7 +104,7 @@ export function serverStatus(server: ServerView, now: number): string {
       return `Offline, retry in ${wait ?? '0 s'}`;
     }
     case 'needs-attention':
-      return server.attention ? `Needs attention: ${server.attention.message}` : 'Needs attention';
+      return server.attention ? `Needs attention: ${attentionReason(server.attention)}` : 'Needs attention';
     case 'stopped':
     case 'idle':
       return 'Stopped';
@@ -114,6 +114,31 @@ export function serverStatus(server: ServerView, now: number): string {
     case 'syncing':
       return 'Connecting…';
   }
+}
+
+const ATTENTION_REASONS: Record<string, string> = {
+  CERT_UNTRUSTED: 'certificate not trusted',
+  CERT_CHANGED: 'certificate changed',
+  INSECURE_TRANSPORT: 'API key over ws:// refused',
+  AUTH_FAILED: 'wrong credentials',
+  AUTH_EXPIRED: 'key or password expired or revoked',
+  AUTH_DENIED: 'no API access',
+  AUTH_REDIRECT: 'standby controller',
+  OTP_REQUIRED: 'one-time code needed',
+  ACCESS_RESTRICTED: 'this computer is not allowed',
+  ENDPOINT_NOT_FOUND: 'not a TrueNAS address',
+};
+
+/** The reason in a few words, for a chip; the full message goes in the tooltip and the servers view. */
+export function attentionReason(attention: { code: string; message: string }): string {
+  return ATTENTION_REASONS[attention.code] ?? attention.message;
+}
+
+/** The servers view's line: the state, and the core's full explanation when it adds something. */
+export function serverStatusLine(server: ServerView, now: number): string {
+  if (server.state === 'needs-attention') return `Needs attention: ${server.attention?.message ?? server.detail}`;
+  const status = serverStatus(server, now);
+  return server.state !== 'live' && server.detail && server.detail !== status ? `${status} — ${server.detail}` : status;
 }
 
 export type ServerHealth = 'live' | 'connecting' | 'offline' | 'attention';

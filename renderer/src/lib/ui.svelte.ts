@@ -26,8 +26,6 @@ export class UiState {
   filter = $state<JobFilter>({ tab: 'active', server: null, search: '', showTransient: false });
   settings = $state.raw<SettingsView>(DEFAULT_SETTINGS);
   settingsLoaded = $state(false);
-  /** Where focus goes after the view changes (set by the view switcher, read by views once). */
-  announcement = $state('');
 
   constructor(private readonly api: JobwatchApi) {}
 
