@@ -34,6 +34,22 @@ for (const theme of ['light', 'dark'] as const) {
       await expectNoAxeViolations(jobwatch.page, 'first run');
     });
 
+    test('nothing running, and all servers offline', async ({ jobwatch }) => {
+      const { page } = jobwatch;
+      const sim = await jobwatch.simulator();
+      await jobwatch.addServer(sim, 'nas1');
+      await jobwatch.live('nas1');
+      await jobwatch.open();
+      await useTheme(page, theme);
+      await expect(page.getByRole('heading', { name: 'Nothing running' })).toBeVisible();
+      await screenshot(page, `${theme}-nothing-running`);
+      await expectNoAxeViolations(page, 'nothing running');
+      await sim.close();
+      await expect(page.getByRole('heading', { name: 'All servers are offline' })).toBeVisible();
+      await screenshot(page, `${theme}-all-offline`);
+      await expectNoAxeViolations(page, 'all offline');
+    });
+
     test('every view', async ({ jobwatch }) => {
       const { page } = jobwatch;
       await populate(jobwatch);

@@ -60,7 +60,8 @@ describe('titles and server states', () => {
   it('describes each connection state in words, with the retry countdown', () => {
     expect(serverStatus(serverView(), 0)).toBe('Live');
     expect(serverStatus(serverView({ state: 'backoff', retryAt: 8_000 }), 0)).toBe('Offline, retry in 8 s');
-    expect(serverStatus(serverView({ state: 'backoff', retryAt: 1_000 }), 5_000)).toBe('Offline, retry in 0 s');
+    expect(serverStatus(serverView({ state: 'backoff', retryAt: 1_000 }), 5_000)).toBe('Offline, retrying now');
+    expect(serverStatus(serverView({ state: 'backoff', retryAt: 65_500 }), 0)).toBe('Offline, retry in 1 min 5 s');
     expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'AUTH_FAILED', message: 'The key was refused.' } }), 0)).toBe(
       'Needs attention: wrong credentials',
     );

@@ -100,8 +100,9 @@ export function serverStatus(server: ServerView, now: number): string {
       return 'Live';
     case 'backoff': {
       if (server.retryAt === null) return 'Offline';
-      const wait = formatDuration(Math.max(0, server.retryAt - now));
-      return `Offline, retry in ${wait ?? '0 s'}`;
+      const wait = server.retryAt - now;
+      // Under a second the countdown would read "0 s": say what is happening instead.
+      return wait < 1000 ? 'Offline, retrying now' : `Offline, retry in ${formatDuration(wait) ?? ''}`;
     }
     case 'needs-attention':
       return server.attention ? `Needs attention: ${attentionReason(server.attention)}` : 'Needs attention';
