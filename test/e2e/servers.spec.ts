@@ -149,3 +149,29 @@ test('a saved server whose certificate is not trusted: the chip says so, the ser
   await expect(chip).toContainText('Live');
   await jobwatch.checkHealth();
 });
+
+test('per server: notify when its running jobs finish, acknowledge its failures', async ({ jobwatch }) => {
+  const { page } = jobwatch;
+  const one = await jobwatch.simulator();
+  const two = await jobwatch.simulator();
+  await jobwatch.addServer(one, 'alpha');
+  await jobwatch.addServer(two, 'beta');
+  await jobwatch.live('alpha');
+  await jobwatch.live('beta');
+  await jobwatch.open();
+  one.startJob({ method: 'cloudsync.sync', description: 'Long sync', manual: true });
+  one.startJob({ method: 'replication.run', description: 'Broken replication', outcome: 'FAILED', error: '[EFAULT] alpha failed', durationMs: 10 });
+  two.startJob({ method: 'replication.run', description: 'Other replication', outcome: 'FAILED', error: '[EFAULT] beta failed', durationMs: 10 });
+  await expect(page.getByTestId('failure-count')).toHaveAccessibleName('2 unacknowledged failures');
+
+  await page.getByRole('button', { name: 'Servers', exact: true }).click();
+  const alpha = page.getByTestId('server-item').filter({ hasText: 'alpha' });
+  await alpha.getByRole('button', { name: 'Notify when its 1 running job finishes' }).click();
+  await expect(page.getByRole('status')).toContainText('You will be notified when the jobs running on alpha have finished.');
+  expect(jobwatch.bridge.calls.some((c) => c.name === 'watchServer')).toBe(true);
+
+  await alpha.getByRole('button', { name: 'Acknowledge 1 failure' }).click();
+  await expect(page.getByTestId('failure-count')).toHaveAccessibleName('1 unacknowledged failure');
+  expect(jobwatch.bridge.monitor.failures().map((f) => f.server)).toEqual(['beta']);
+  await jobwatch.checkHealth();
+});
