@@ -16,7 +16,13 @@ test('a job fails → the failure appears with its error, the count rises, ackno
   sim.finishJob(id, 'FAILED', '[EFAULT] Failed to connect to remote host.');
 
   await expect(count).toHaveAccessibleName('1 unacknowledged failure');
-  await page.getByRole('radio', { name: /^Failed/ }).click();
+  // Screen readers are told, without looking for the count.
+  await expect(page.getByTestId('failure-announcement')).toHaveText('Failed: Replicate tank/data to backup on nas1. 1 unacknowledged.');
+  // The Failed tab is one arrow key away from the Active tab (radio group keys).
+  await page.getByRole('radio', { name: /^Active/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: /^Failed/ })).toBeFocused();
+  await expect(page.getByRole('radio', { name: /^Failed/ })).toHaveAttribute('aria-checked', 'true');
   await expect(row).toContainText('[EFAULT] Failed to connect to remote host.');
   await expect(row.getByRole('img', { name: 'Failed' })).toBeVisible();
 
