@@ -200,3 +200,29 @@ test('keyboard: Tab reaches the list, arrows move, Enter opens, Escape returns',
   await page.keyboard.press('Escape');
   await expect(list).toBeVisible();
 });
+
+test('time left appears once the progress rate means something', async ({ jobwatch }) => {
+  const { page } = jobwatch;
+  const sim = await jobwatch.simulator();
+  await jobwatch.addServer(sim, 'nas1');
+  await jobwatch.live('nas1');
+  // The page's clock stands still unless the test moves it: no real waiting, and exact arithmetic.
+  await page.clock.install();
+  await jobwatch.open();
+  await page.clock.pauseAt(Date.now() + 60_000);
+  const id = sim.startJob({ method: 'cloudsync.sync', description: 'Sync photos', manual: true });
+  const row = page.getByTestId('job-row').filter({ hasText: 'Sync photos' });
+  await expect(row).toBeVisible();
+  sim.progressJob(id, 10, 'Sending');
+  await expect(row).toContainText('10 %');
+  await page.clock.fastForward(5_000);
+  sim.progressJob(id, 12, 'Sending');
+  await expect(row).toContainText('12 %');
+  // Five seconds of observation is too little to extrapolate from.
+  await expect(row).not.toContainText('left');
+  await page.clock.fastForward(15_000);
+  sim.progressJob(id, 30, 'Sending');
+  await expect(row).toContainText('30 %');
+  // Seen from 0 % (when it appeared) to 30 % in 20 s: 70 % to go at 1.5 % a second is 46.7 s.
+  await expect(row).toContainText('46 s left');
+});
