@@ -51,6 +51,11 @@ test('pause notifications for an hour, then resume; mute a server', async ({ job
   // Escape closes the menu and leaves the pause as it was.
   await page.keyboard.press('Escape');
   await expect(page.getByRole('button', { name: 'Resume notifications' })).toBeHidden();
+  // Clicking elsewhere closes it too.
+  await page.getByRole('button', { name: /^Paused until/ }).click();
+  await expect(page.getByRole('button', { name: 'Resume notifications' })).toBeVisible();
+  await page.mouse.click(10, 500);
+  await expect(page.getByRole('button', { name: 'Resume notifications' })).toBeHidden();
   await page.getByRole('button', { name: /^Paused until/ }).click();
   await page.getByRole('button', { name: 'Resume notifications' }).click();
   await expect(page.getByRole('button', { name: /^Pause notifications$/ })).toBeVisible();
