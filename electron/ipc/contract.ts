@@ -189,6 +189,8 @@ export const REQUESTS = {
   muteServer: request('server:mute', z.object({ serverId: ServerId, muted: z.boolean(), until: Until }), Done),
 
   startDemoServer: request('demo:start', NoPayload, DemoServerViewSchema),
+  /** Escape in the window: hide it to the tray (the window never closes itself). */
+  hideWindow: request('window:hide', NoPayload, Done),
 } as const satisfies Record<string, RequestDefinition>;
 
 export const EVENTS = {

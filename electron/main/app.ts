@@ -286,6 +286,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil) monitor.pauseNotifications(saved.notifications.pausedUntil);
       return saved;
     },
+    hideWindow: () => jobWindow.hide(),
     startDemo: async () => {
       const started = await startDemo();
       return { serverId: started.serverId, url: started.url };

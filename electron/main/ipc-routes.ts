@@ -18,6 +18,8 @@ export interface RouteContext {
   updateSettings(next: Settings): Promise<Settings>;
   pause(until: number | null): void;
   startDemo(): Promise<{ serverId: string; url: string }>;
+  /** Hides the window to the tray. */
+  hideWindow(): void;
   /** Opens a URL only if it is the web UI of a configured server. */
   openExternal(url: string): Promise<void>;
   /** Asks where to save a file; null when the user cancelled. */
@@ -67,6 +69,7 @@ function routes(context: RouteContext): Handlers {
     muteServer: ({ serverId, muted, until }) => monitor.muteServer(serverId, until, muted),
 
     startDemoServer: () => context.startDemo(),
+    hideWindow: () => context.hideWindow(),
   };
 }
 

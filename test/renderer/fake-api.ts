@@ -41,6 +41,7 @@ export function fakeApi(): FakeApi {
     pauseNotifications: vi.fn(async () => null),
     muteServer: vi.fn(async () => null),
     startDemoServer: vi.fn(async () => ({ serverId: 'demo-server', url: 'ws://127.0.0.1:1/api/current' })),
+    hideWindow: vi.fn(async () => null),
     onSnapshot: on('snapshot'),
     onDelta: on('delta'),
     onFocusJob: on('focusJob'),

@@ -128,6 +128,14 @@ describe('contract routes', () => {
     expect(shell!.monitor.settings.get().notifications.pausedUntil).toBe(until);
   });
 
+  it('hides the window when the renderer asks (Escape)', async () => {
+    const frame = await boot();
+    const window = FakeBrowserWindow.instances.at(-1)!;
+    expect(window.isVisible()).toBe(true);
+    expect(await call(frame, 'hideWindow')).toEqual({ ok: true, value: null });
+    expect(window.isVisible()).toBe(false);
+  });
+
   it('starts the demo server on loopback and adds it as a server (first run)', async () => {
     const frame = await boot({ demo: true });
     const reply = await call(frame, 'startDemoServer');

@@ -81,6 +81,8 @@ export class TestBridge {
   /** What the next "save log" dialog answers: a path in downloadsDir, or cancel. */
   saveDialog: 'save' | 'cancel' = 'save';
   demo: DemoServer | null = null;
+  /** How often the window asked to be hidden (Escape). */
+  hideRequests = 0;
   private page: Page | null = null;
   private subscribed = false;
   private readonly batcher = new DeltaBatcher({ intervalMs: 100, send: (delta) => this.emit('delta', delta) });
@@ -186,6 +188,9 @@ export class TestBridge {
     },
     pauseNotifications: ({ until }: { until: number | null }) => this.monitor.pauseNotifications(until),
     muteServer: ({ serverId, muted, until }: { serverId: string; muted: boolean; until: number | null }) => this.monitor.muteServer(serverId, until, muted),
+    hideWindow: () => {
+      this.hideRequests += 1;
+    },
     startDemoServer: async () => {
       // The app's own demo wiring, with the simulator sped up so progress visibly moves within a test.
       this.demo ??= await startDemoServer((options, out) => runSimCommand({ ...options, speed: 4 }, out), this.monitor);

@@ -66,6 +66,7 @@ describe('the request schemas', () => {
     pauseNotifications: { until: null },
     muteServer: { serverId: 'nas1', muted: true, until: 1_700_000_000_000 },
     startDemoServer: undefined,
+    hideWindow: undefined,
   };
 
   it.each(Object.keys(REQUESTS) as RequestName[])('%s accepts a valid payload', (name) => {
