@@ -1,5 +1,6 @@
 /** Accounts, API keys and login outcomes (protocol reference §1.4, §3). */
 import type { SimCredentials, SimUser, SimVersion } from './types';
+import { traits } from './versions';
 
 /** Fake demo credentials (not secrets): the default FULL_ADMIN account of every simulator. */
 export const DEMO_USER = 'demo';
@@ -51,7 +52,7 @@ export class Accounts {
   private finalize(user: SimUser, credType: string, apiKey?: { id: number; name: string }): LoginResult {
     if (user.haStandby) return { response_type: 'REDIRECT', urls: user.redirectUrls ?? ['wss://192.0.2.10/api/current'] };
     if (user.expired) return { response_type: 'EXPIRED' };
-    if (user.noApiAccess) return this.version === '26.0' ? { response_type: 'DENIED' } : { response_type: 'AUTH_ERR' };
+    if (user.noApiAccess) return traits(this.version).deniedResult ? { response_type: 'DENIED' } : { response_type: 'AUTH_ERR' };
     return { response_type: 'SUCCESS', user, credType, ...(apiKey ? { apiKey } : {}) };
   }
 
@@ -60,8 +61,7 @@ export class Accounts {
     const user = username === null ? this.ownerOfKey(key) : this.find(username);
     if (!user || !user.apiKeys?.includes(key)) return { response_type: 'AUTH_ERR' };
     if (this.revoked.has(key)) return { response_type: 'EXPIRED' };
-    const revokes = this.version === '25.04' || this.version === '25.10' || this.version === '26.0';
-    if (!secure && revokes) {
+    if (!secure && traits(this.version).revokesInsecureKey) {
       this.revoked.add(key);
       return { response_type: 'EXPIRED' };
     }

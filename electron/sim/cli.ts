@@ -2,6 +2,7 @@
 import { loadScenario, runScenario } from './scenario';
 import { startSimulator, type Simulator } from './server';
 import type { SimVersion } from './types';
+import { traits } from './versions';
 
 export interface SimCommandOptions {
   port?: number;
@@ -33,7 +34,7 @@ export async function runSimCommand(options: SimCommandOptions, out: (line: stri
   });
   const c = sim.credentials;
   out(`TrueNAS simulator (${sim.version}) listening`);
-  if (sim.version === 'core13' || sim.version === '24.10') out(`  URL:         ${sim.legacyUrl}  (this version has only the legacy endpoint)`);
+  if (traits(sim.version).apiVersions === null) out(`  URL:         ${sim.legacyUrl}  (this version has only the legacy endpoint)`);
   else out(`  URL:         ${sim.url}`);
   out(`  Legacy URL:  ${sim.legacyUrl}`);
   out(`  Username:    ${c.username}`);

@@ -1,5 +1,6 @@
 /** Error payloads as TrueNAS middleware formats them (protocol reference §2.3, §10). */
 import type { SimVersion } from './types';
+import { traits } from './versions';
 
 export const ERRNO: Record<string, number> = {
   EPERM: 1,
@@ -61,7 +62,7 @@ function traceFor(version: SimVersion, cls: string, reason: string): TruenasErro
     `${cls}: ${reason}\n`;
   const trace: NonNullable<TruenasErrorData['trace']> = { class: cls, formatted, repr: `${cls}(${JSON.stringify(reason)})` };
   // 25.04–26.0.0-BETA.2 still sent frames; the 26 mode follows BETA.3 (frames removed).
-  if (version !== '26.0') trace.frames = [];
+  if (traits(version).traceFrames) trace.frames = [];
   return trace;
 }
 
@@ -89,7 +90,7 @@ export function legacyErrorData(version: SimVersion, e: SimCallError): TruenasEr
     trace: traceFor(version, e.opts.traceClass ?? 'CallError', e.message),
     extra: e.opts.extra ?? null,
   };
-  if (version === 'core13') delete out.errname;
+  if (!traits(version).errname) delete out.errname;
   return out;
 }
 
@@ -99,13 +100,13 @@ function nameOf(errno: number): string | undefined {
 }
 
 export function notAuthenticated(version: SimVersion): SimCallError {
-  if (version === 'core13') return new SimCallError('EACCES', 'Not authenticated', { reason: 'Not authenticated' });
+  if (traits(version).notAuthenticated === 'EACCES') return new SimCallError('EACCES', 'Not authenticated', { reason: 'Not authenticated' });
   return new SimCallError('ENOTAUTHENTICATED', 'Not authenticated');
 }
 
 /** Unknown job id in core.job_abort / core.job_download_logs (§2.3, Appendix B). */
 export function jobNotFound(version: SimVersion, id: number): SimCallError {
-  if (version === '25.10' || version === '26.0') {
+  if (traits(version).jobNotFound === 'validation') {
     const msg = `Job with id ${id} does not exist`;
     return new SimCallError('ENOENT', msg, {
       code: -32602,

@@ -3,6 +3,7 @@
  * eviction, transient jobs, live credentials, and the wire shape per version.
  */
 import type { EjsonDate, JobSpec, JobStateWire, Outcome, SimClock, SimJobHandle, SimVersion, WireJob } from './types';
+import { traits } from './versions';
 import { ERRNO } from './errors';
 
 /** Whoever started a job; credentials are computed live (they turn null once the starter goes away). */
@@ -91,7 +92,7 @@ export class JobStore {
 
   date(ms: number | null): EjsonDate | null {
     if (ms === null) return null;
-    return { $date: this.opts.version === 'core13' ? ms : Math.floor(ms / 1000) * 1000 };
+    return { $date: traits(this.opts.version).dateMilliseconds ? ms : Math.floor(ms / 1000) * 1000 };
   }
 
   /** Starts a job: `added` (WAITING) now, then RUNNING, progress and the outcome on the (scaled) clock. */
@@ -135,8 +136,8 @@ export class JobStore {
       logsPath: null,
       logLines: [],
       logsExcerpt: null,
-      percent: this.opts.version === 'core13' ? null : 0,
-      progressDescription: this.opts.version === 'core13' ? null : '',
+      percent: traits(this.opts.version).jobShape === 'core13' ? null : 0,
+      progressDescription: traits(this.opts.version).jobShape === 'core13' ? null : '',
       result: null,
       error: null,
       exception: null,
@@ -205,7 +206,7 @@ export class JobStore {
   private applyProgress(job: SimJob, percent: number | null | undefined, description?: string, log?: string): boolean {
     let changed = false;
     if (percent !== undefined && percent !== null) {
-      const p = this.opts.version === 'core13' ? percent : Math.floor(percent);
+      const p = traits(this.opts.version).jobShape === 'core13' ? percent : Math.floor(percent);
       if (p !== job.percent) (job.percent = p), (changed = true);
     }
     if (description && description !== job.progressDescription) (job.progressDescription = description), (changed = true);
@@ -271,10 +272,10 @@ export class JobStore {
 
   /** The job as the wire shows it to a given reader; `raw` false applies core.get_jobs result redaction. */
   wire(job: SimJob, o: { raw: boolean }): WireJob {
-    const v = this.opts.version;
+    const t = traits(this.opts.version);
     const progress = { percent: job.percent, description: job.progressDescription, extra: null };
     const result = o.raw ? job.result : redact(job.result);
-    if (v === 'core13') {
+    if (t.jobShape === 'core13') {
       return {
         id: job.id,
         method: job.method,
@@ -311,7 +312,7 @@ export class JobStore {
       time_finished: this.date(job.timeFinished),
       credentials: this.credentials(job),
     };
-    if (v === '25.10' || v === '26.0') {
+    if (t.messageIds) {
       const { id, ...rest } = out;
       return { id, message_ids: job.messageIds, ...rest };
     }
@@ -322,14 +323,14 @@ export class JobStore {
     const c = job.owner?.credentials() ?? null;
     if (!c) return null;
     const data: Record<string, unknown> = {};
-    const v = this.opts.version;
-    if (v === '24.10') {
+    const shape = traits(this.opts.version).credentialsShape;
+    if (shape === 'v24.10') {
       if (c.data.api_key) data.api_key = c.data.api_key;
       else data.username = c.username;
       return { type: c.type, data };
     }
     data.username = c.username;
-    if (v !== '25.04' && c.data.login_id !== undefined) data.login_id = c.data.login_id;
+    if (shape === 'modern' && c.data.login_id !== undefined) data.login_id = c.data.login_id;
     if (c.data.login_at !== undefined) data.login_at = this.date(c.data.login_at as number);
     if (c.data.api_key) data.api_key = c.data.api_key;
     return { type: c.type, data };

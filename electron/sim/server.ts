@@ -15,6 +15,7 @@ import { realClock } from './clock';
 import { invalidParams, jobNotFound, legacyErrorData, notAuthenticated, rpcErrorData, SimCallError } from './errors';
 import { JobStore, isTerminal, type JobOwner, type SimJob } from './jobs';
 import { applyQuery, parseQueryParams } from './query';
+import { traits } from './versions';
 import type {
   JobSpec,
   Outcome,
@@ -235,10 +236,10 @@ class SimulatorImpl implements Simulator {
   }
 
   private get hasJsonRpc(): boolean {
-    return this.version !== 'core13' && this.version !== '24.10';
+    return traits(this.version).apiVersions !== null;
   }
   private get idleTimeoutMs(): number {
-    return this.opts.idleTimeoutMs ?? (this.version === '26.0' ? 3_600_000 : 60_000);
+    return this.opts.idleTimeoutMs ?? traits(this.version).idleTimeoutMs;
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -271,8 +272,7 @@ class SimulatorImpl implements Simulator {
     const dl = /^\/_download\/(\d+)$/.exec(url.pathname);
     if (dl && req.method === 'GET') return this.serveDownload(Number(dl[1]), url.searchParams.get('auth_token'), res);
     if (url.pathname === '/api/versions' && this.hasJsonRpc) {
-      const versions = { '25.04': ['v25.04.0'], '25.10': ['v25.04.0', 'v25.10.0'], '26.0': ['v25.04.0', 'v25.10.0', 'v26.0.0'] } as const;
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(versions[this.version as '25.04' | '25.10' | '26.0']));
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(traits(this.version).apiVersions));
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404: Not Found');
@@ -427,7 +427,7 @@ class SimulatorImpl implements Simulator {
     }
     switch (m.msg) {
       case 'ping':
-        if (this.version === 'core13' || this.version === '24.10') this.send(conn, m.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: m.id });
+        if (traits(this.version).legacyPong) this.send(conn, m.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: m.id });
         return;
       case 'sub': {
         const id = m.id;
@@ -528,7 +528,7 @@ class SimulatorImpl implements Simulator {
           user_info: userInfo ? this.accounts.me(r.user, this.uid(r.user)) : null,
           authenticator: 'LEVEL_1',
         };
-        if (this.version === '26.0') out.reconnect_token = null;
+        if (traits(this.version).reconnectToken) out.reconnect_token = null;
         return out;
       }
       case 'OTP_REQUIRED':
@@ -546,16 +546,17 @@ class SimulatorImpl implements Simulator {
     const v = this.version;
     const m = new Map<string, MethodDef>();
     const def = (name: string, auth: boolean, rateLimited: boolean, run: Handler) => m.set(name, { auth, rateLimited, run });
-    const modern = v === '25.04' || v === '25.10' || v === '26.0';
+    const t = traits(v);
+    const modern = t.apiVersions !== null;
 
-    def('core.ping', v === '25.04', true, () => 'pong');
+    def('core.ping', t.pingNeedsLogin, true, () => 'pong');
     def('core.set_options', false, false, (conn, params) => {
       const o = params[0];
       if (o === null || typeof o !== 'object' || Array.isArray(o)) throw invalidParams('core.set_options.options', 'Input should be a valid dictionary');
       for (const [k, val] of Object.entries(o)) {
         if (k in conn.options && typeof val === 'boolean') (conn.options as Record<string, boolean>)[k] = val;
       }
-      if (v === '25.10' || v === '26.0') return { ...conn.options };
+      if (t.setOptionsReturnsOptions) return { ...conn.options };
       return null;
     });
     if (modern) {
@@ -585,7 +586,7 @@ class SimulatorImpl implements Simulator {
     def('core.job_abort', true, false, (conn, params) => {
       const job = this.jobParam(conn, 'core.job_abort', params);
       const user = conn.user;
-      if (user && !user.fullAdmin && v !== 'core13') {
+      if (user && !user.fullAdmin && t.abortChecksOwner) {
         const owner = this.store.ownerName(job);
         if (owner === null) throw new SimCallError('EPERM', 'Only users with full administrative privileges can access internally ran jobs');
         if (owner !== user.username) throw new SimCallError('EPERM', 'Job is not owned by current session');
@@ -620,7 +621,7 @@ class SimulatorImpl implements Simulator {
     });
 
     // Auth.
-    const mechanisms = ['API_KEY_PLAIN', 'TOKEN_PLAIN', 'PASSWORD_PLAIN', ...(v === '26.0' ? ['SCRAM'] : [])];
+    const mechanisms = ['API_KEY_PLAIN', 'TOKEN_PLAIN', 'PASSWORD_PLAIN', ...t.extraMechanisms];
     if (modern) {
       def('auth.mechanism_choices', false, true, () => mechanisms);
       def('auth.login_ex', false, true, async (conn, params) => {
@@ -718,20 +719,21 @@ class SimulatorImpl implements Simulator {
   private visible(conn: Conn, job: SimJob): boolean {
     const user = conn.user;
     if (!user) return false;
-    const legacyAllSeeing = this.version === 'core13' || (this.version === '24.10' && conn.credType === 'API_KEY');
+    const { allSeeing } = traits(this.version);
+    const legacyAllSeeing = allSeeing === 'everyone' || (allSeeing === 'api-key' && conn.credType === 'API_KEY');
     return canSee(user, legacyAllSeeing, job.method, this.store.ownerName(job));
   }
 
   // ---------------------------------------------------------------- events
 
   private broadcast(kind: 'added' | 'changed', job: SimJob): void {
-    if (job.transient && this.version === '26.0') return;
+    if (job.transient && !traits(this.version).transientEvents) return;
     let fields: WireJob | undefined;
     for (const conn of this.conns) {
       if (!conn.open || conn.stalled || conn.subs.size === 0) continue;
       if (conn.user) {
         if (!this.visible(conn, job)) continue;
-      } else if (this.version === '25.10' || this.version === '26.0') {
+      } else if (traits(this.version).eventsNeedLogin) {
         continue; // logged-out / expired sessions get no job events (25.10.2+)
       }
       fields ??= this.store.wire(job, { raw: true });

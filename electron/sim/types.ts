@@ -5,7 +5,7 @@
  */
 
 /** Which TrueNAS release the simulator imitates (protocol reference §1.2). */
-export const SIM_VERSIONS = ['core13', '24.10', '25.04', '25.10', '26.0'] as const;
+export const SIM_VERSIONS = ['core13', '24.10', '25.04', '25.10', '26.0', '27.0'] as const;
 export type SimVersion = (typeof SIM_VERSIONS)[number];
 
 export type JobStateWire = 'WAITING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'ABORTED';
@@ -136,7 +136,7 @@ export interface SimulatorOptions {
   tls?: boolean | { cert: string; key: string };
   version?: SimVersion;
   users?: SimUser[];
-  /** nginx cut-off after this long without server→client data; 0 disables. Default 60 000 (26.0: 3 600 000). */
+  /** nginx cut-off after this long without server→client data; 0 disables. Default per version (see ./versions: 60 000, or 3 600 000 from 26). */
   idleTimeoutMs?: number;
   /** Time scale for job durations and scenario waits (2 = twice as fast). Default 1. */
   speed?: number;

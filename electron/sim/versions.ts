@@ -1,0 +1,160 @@
+/**
+ * Every behaviour in which the simulated TrueNAS releases differ, in one table. Code elsewhere in the simulator
+ * asks `traits(version).<trait>` and never compares version names itself.
+ *
+ * Sources (paths under src/middlewared/middlewared/ in truenas/middleware, at the tags named in
+ * shared/truenas-protocol-corrections.md: TN-13.3-U1.2, TS-24.10.2.4, TS-25.04.2, TS-25.10.6, TS-26.0.0-BETA.3 and
+ * the 27.0.0-BETA.1 head):
+ * - nginx (`etc_files/local/nginx/nginx.conf.mako`, CORE 13 `etc_files/local/nginx/nginx.conf`): `location /api`
+ *   only from 25.04; before, `location /` rewrites every unknown path to /ui/ with a 302, WebSocket upgrades
+ *   included. `proxy_read_timeout` 60 s until 26.0.0-BETA.1, 3600 s on /api and /websocket from BETA.2.
+ * - `job.py` `send_job_event`: no events for transient jobs from 26.0.0-BETA.1; `should_send_job_event`: no job
+ *   events to a logged-out session from 25.10.1.
+ * - `plugins/auth_/login_ex_impl.py`: DENIED and `reconnect_token` from 26; an already revoked key answers
+ *   AUTH_ERR from 26 ("API key is revoked"), EXPIRED before.
+ * - `plugins/auth.py`: 27 marks `auth.login` / `auth.login_with_api_key` `removed_in='v27'` (private on /api/current).
+ * - `api/v*_*`: the API versions listed by /api/versions.
+ */
+import type { SimVersion } from './types';
+
+export interface VersionTraits {
+  /** What /api/versions lists and the name of /api/current's version; null: no JSON-RPC endpoint (≤ 24.10). */
+  apiVersions: readonly string[] | null;
+  /** What nginx answers to a WebSocket upgrade on a path it has no location for. */
+  unknownPath: 'redirect-to-ui' | 'not-found';
+  /** nginx proxy_read_timeout on the API locations. */
+  idleTimeoutMs: number;
+  /** The legacy `ping` message gets a `pong` (≤ 24.10). */
+  legacyPong: boolean;
+  /** `core.ping` needs a login (25.04 only). */
+  pingNeedsLogin: boolean;
+  /** `core.set_options` returns the options (25.10+). */
+  setOptionsReturnsOptions: boolean;
+  /** A non-admin's core.job_abort is checked against the job's owner (SCALE). */
+  abortChecksOwner: boolean;
+  /** Extra login_ex mechanisms beyond API_KEY_PLAIN, TOKEN_PLAIN, PASSWORD_PLAIN. */
+  extraMechanisms: readonly string[];
+  /** login_ex SUCCESS carries reconnect_token (26+). */
+  reconnectToken: boolean;
+  /** Who sees every job regardless of role: everyone (CORE 13), API-key logins (24.10), nobody (25.04+). */
+  allSeeing: 'everyone' | 'api-key' | 'nobody';
+  /** Transient jobs send events (false from 26). */
+  transientEvents: boolean;
+  /** A subscriber whose session is not authenticated gets no job events (25.10.1+). */
+  eventsNeedLogin: boolean;
+  /** `$date` precision: CORE 13 milliseconds, SCALE whole seconds. */
+  dateMilliseconds: boolean;
+  /** The job object shape: CORE 13 (no transient, description, abortable, credentials) or SCALE. */
+  jobShape: 'core13' | 'scale';
+  /** `message_ids` on job objects (25.10+). */
+  messageIds: boolean;
+  /** Shape of `credentials.data`. */
+  credentialsShape: 'v24.10' | 'v25.04' | 'modern';
+  /** Error traces carry `frames` (dropped in 26.0.0-BETA.3). */
+  traceFrames: boolean;
+  /** Errors carry `errname` (not on CORE 13). */
+  errname: boolean;
+  /** Not-authenticated errors: CORE 13 EACCES "Not authenticated", SCALE ENOTAUTHENTICATED. */
+  notAuthenticated: 'EACCES' | 'ENOTAUTHENTICATED';
+  /** Unknown job id: a validation error (25.10+) or a plain CallError. */
+  jobNotFound: 'validation' | 'call-error';
+  /** login_ex answers DENIED for a valid credential without API access (26+); AUTH_ERR before. */
+  deniedResult: boolean;
+  /** An API key used over an insecure transport is revoked (25.04+). */
+  revokesInsecureKey: boolean;
+  /** What an already revoked key answers. */
+  revokedKeyAnswer: 'EXPIRED' | 'AUTH_ERR';
+  /** `core.job_download_logs` exists (SCALE 24.04+). */
+  jobDownloadLogs: boolean;
+  /** `auth.login` and `auth.login_with_api_key` are private on /api/current (27): they run, with a warning. */
+  oldLoginMethodsPrivate: boolean;
+}
+
+const SCALE_25: VersionTraits = {
+  apiVersions: ['v25.04.0'],
+  unknownPath: 'not-found',
+  idleTimeoutMs: 60_000,
+  legacyPong: false,
+  pingNeedsLogin: true,
+  setOptionsReturnsOptions: false,
+  abortChecksOwner: true,
+  extraMechanisms: [],
+  reconnectToken: false,
+  allSeeing: 'nobody',
+  transientEvents: true,
+  eventsNeedLogin: false,
+  dateMilliseconds: false,
+  jobShape: 'scale',
+  messageIds: false,
+  credentialsShape: 'v25.04',
+  traceFrames: true,
+  errname: true,
+  notAuthenticated: 'ENOTAUTHENTICATED',
+  jobNotFound: 'call-error',
+  deniedResult: false,
+  revokesInsecureKey: true,
+  revokedKeyAnswer: 'EXPIRED',
+  jobDownloadLogs: true,
+  oldLoginMethodsPrivate: false,
+};
+
+const TS_24_10: VersionTraits = {
+  ...SCALE_25,
+  apiVersions: null,
+  unknownPath: 'redirect-to-ui',
+  legacyPong: true,
+  pingNeedsLogin: false,
+  allSeeing: 'api-key',
+  credentialsShape: 'v24.10',
+  revokesInsecureKey: false,
+};
+
+const TS_25_10: VersionTraits = {
+  ...SCALE_25,
+  apiVersions: ['v25.04.0', 'v25.10.0'],
+  pingNeedsLogin: false,
+  setOptionsReturnsOptions: true,
+  eventsNeedLogin: true,
+  messageIds: true,
+  credentialsShape: 'modern',
+  jobNotFound: 'validation',
+};
+
+const TS_26: VersionTraits = {
+  ...TS_25_10,
+  apiVersions: ['v25.04.0', 'v25.10.0', 'v26.0.0'],
+  idleTimeoutMs: 3_600_000,
+  extraMechanisms: ['SCRAM'],
+  reconnectToken: true,
+  transientEvents: false,
+  traceFrames: false,
+  deniedResult: true,
+  revokedKeyAnswer: 'AUTH_ERR',
+};
+
+export const VERSION_TRAITS: Readonly<Record<SimVersion, VersionTraits>> = {
+  core13: {
+    ...TS_24_10,
+    allSeeing: 'everyone',
+    abortChecksOwner: false,
+    dateMilliseconds: true,
+    jobShape: 'core13',
+    errname: false,
+    notAuthenticated: 'EACCES',
+    jobDownloadLogs: false,
+  },
+  '24.10': TS_24_10,
+  '25.04': SCALE_25,
+  '25.10': TS_25_10,
+  '26.0': TS_26,
+  '27.0': {
+    ...TS_26,
+    apiVersions: ['v25.04.0', 'v25.10.0', 'v26.0.0', 'v27.0.0'],
+    extraMechanisms: ['SCRAM', 'SCRAM_PLUS'],
+    oldLoginMethodsPrivate: true,
+  },
+};
+
+export function traits(version: SimVersion): VersionTraits {
+  return VERSION_TRAITS[version];
+}
