@@ -395,7 +395,10 @@ export class NotificationPlanner {
     for (const item of burst.items) {
       const reason = item.classification.suppressedBy;
       if (item.classification.notify || !reason) continue;
-      byReason.set(reason, [...(byReason.get(reason) ?? []), item]);
+      // Appended in place: copying the group per item made a large burst quadratic.
+      const group = byReason.get(reason);
+      if (group) group.push(item);
+      else byReason.set(reason, [item]);
     }
     for (const [reason, items] of byReason) {
       out.push(make(burstText(items.map((i) => i.transition), name, burst.catchUp), items, reason));
