@@ -43,14 +43,28 @@ export function createServerConnector(options: ConnectorOptions = {}): ServerCon
     ...(options.extraCa !== undefined ? { extraCa: options.extraCa } : {}),
   });
 
+  // The endpoint that last opened for each address (e.g. the legacy /websocket of a 24.10 server), tried first on the
+  // next connection; forgotten when it stops working, so a server upgrade is noticed at the next full discovery.
+  const workingEndpoint = new Map<string, string>();
+
   return {
-    connect: (target) =>
-      openConnection({
-        url: target.url,
-        tls: tlsPolicy(target),
-        ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-        ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
-      }),
+    connect: async (target) => {
+      const preferred = workingEndpoint.get(target.url);
+      try {
+        const connection = await openConnection({
+          url: target.url,
+          tls: tlsPolicy(target),
+          preferredEndpoint: preferred ?? null,
+          ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+          ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
+        });
+        workingEndpoint.set(target.url, connection.url);
+        return connection;
+      } catch (err) {
+        workingEndpoint.delete(target.url);
+        throw err;
+      }
+    },
 
     login: async (connection: RpcConnection, target, secret, otp) => {
       const askOtp = otp !== undefined ? async () => otp : options.askOtp ? () => options.askOtp!(target) : undefined;

@@ -251,10 +251,13 @@ class SimulatorImpl implements Simulator {
     };
     if (this.closed) return refuse('503 Service Unavailable');
     if (this.downUntil) return refuse('502 Bad Gateway');
-    let kind: 'rpc' | 'legacy';
-    if (path === '/websocket') kind = 'legacy';
-    else if (this.hasJsonRpc && (path === '/api/current' || /^\/api\/v\d+\.\d+(\.\d+)*$/.test(path))) kind = 'rpc';
-    else return refuse('404 Not Found');
+    const route = this.route(path);
+    if (route === 'ui-redirect') {
+      socket.end(`HTTP/1.1 302 Moved Temporarily\r\nLocation: ${this.uiUrl(req)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    if (route !== 'rpc' && route !== 'legacy') return refuse('404 Not Found');
+    const kind = route;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = req.socket.remoteAddress ?? '';
       const secure = this.tls || (isLoopback(peer) && !this.opts.insecureLoopback);
@@ -271,7 +274,32 @@ class SimulatorImpl implements Simulator {
     }
     const dl = /^\/_download\/(\d+)$/.exec(url.pathname);
     if (dl && req.method === 'GET') return this.serveDownload(Number(dl[1]), url.searchParams.get('auth_token'), res);
-    if (url.pathname === '/api/versions' && this.hasJsonRpc) {
+  /**
+   * nginx's locations (`etc_files/local/nginx/nginx.conf.mako`): /websocket, /_download, and from 25.04 /api (the
+   * middleware answers 404 for an /api path it does not serve); `location /` sends everything else to the web UI
+   * with a 302 (`rewrite ^.* $scheme://$http_host/ui/ redirect`), WebSocket upgrades included.
+   */
+  private route(path: string): 'rpc' | 'legacy' | 'versions' | 'download' | 'ui' | 'ui-redirect' | 'not-found' {
+    if (path === '/websocket') return 'legacy';
+    if (path.startsWith('/_download')) return 'download';
+    if (path === '/ui' || path.startsWith('/ui/')) return 'ui';
+    if (this.hasJsonRpc && (path === '/api' || path.startsWith('/api/'))) {
+      if (path === '/api/current' || /^\/api\/v\d+\.\d+(\.\d+)*$/.test(path)) return 'rpc';
+      if (path === '/api/versions') return 'versions';
+      return 'not-found';
+    }
+    return 'ui-redirect';
+  }
+
+  private uiUrl(req: IncomingMessage): string {
+    return `${this.tls ? 'https' : 'http'}://${req.headers.host ?? `${this.host}:${this.port}`}/ui/`;
+  }
+
+    if (this.route(url.pathname) === 'ui-redirect') {
+      res.writeHead(302, { Location: this.uiUrl(req), 'Content-Type': 'text/html' }).end('<html><body>302 Found</body></html>');
+      return;
+    }
+    if (this.route(url.pathname) === 'versions') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(traits(this.version).apiVersions));
       return;
     }

@@ -6,8 +6,8 @@
  * shared/truenas-protocol-corrections.md: TN-13.3-U1.2, TS-24.10.2.4, TS-25.04.2, TS-25.10.6, TS-26.0.0-BETA.3 and
  * the 27.0.0-BETA.1 head):
  * - nginx (`etc_files/local/nginx/nginx.conf.mako`, CORE 13 `etc_files/local/nginx/nginx.conf`): `location /api`
- *   only from 25.04; before, `location /` rewrites every unknown path to /ui/ with a 302, WebSocket upgrades
- *   included. `proxy_read_timeout` 60 s until 26.0.0-BETA.1, 3600 s on /api and /websocket from BETA.2.
+ *   only from 25.04 (`apiVersions` null before); on every version `location /` rewrites every path no other
+ *   location takes to /ui/ with a 302, WebSocket upgrades included, so /api/current is a 302 on ≤ 24.10. `proxy_read_timeout` 60 s until 26.0.0-BETA.1, 3600 s on /api and /websocket from BETA.2.
  * - `job.py` `send_job_event`: no events for transient jobs from 26.0.0-BETA.1; `should_send_job_event`: no job
  *   events to a logged-out session from 25.10.1.
  * - `plugins/auth_/login_ex_impl.py`: DENIED and `reconnect_token` from 26; an already revoked key answers
@@ -20,8 +20,6 @@ import type { SimVersion } from './types';
 export interface VersionTraits {
   /** What /api/versions lists and the name of /api/current's version; null: no JSON-RPC endpoint (≤ 24.10). */
   apiVersions: readonly string[] | null;
-  /** What nginx answers to a WebSocket upgrade on a path it has no location for. */
-  unknownPath: 'redirect-to-ui' | 'not-found';
   /** nginx proxy_read_timeout on the API locations. */
   idleTimeoutMs: number;
   /** The legacy `ping` message gets a `pong` (≤ 24.10). */
@@ -72,7 +70,6 @@ export interface VersionTraits {
 
 const SCALE_25: VersionTraits = {
   apiVersions: ['v25.04.0'],
-  unknownPath: 'not-found',
   idleTimeoutMs: 60_000,
   legacyPong: false,
   pingNeedsLogin: true,
@@ -101,7 +98,6 @@ const SCALE_25: VersionTraits = {
 const TS_24_10: VersionTraits = {
   ...SCALE_25,
   apiVersions: null,
-  unknownPath: 'redirect-to-ui',
   legacyPong: true,
   pingNeedsLogin: false,
   allSeeing: 'api-key',

@@ -3,8 +3,11 @@
  *
  * Endpoint resolution:
  * - "nas.local", "nas.local:8443", "https://nas.local:8443", "wss://nas.local" → try `wss://host/api/current`
- *   (JSON-RPC, 25.04+); when the server answers the upgrade with HTTP 404, fall back to `wss://host/websocket`
- *   (legacy, CORE 13 / SCALE ≤ 24.10). "http://…" and "ws://host" do the same over ws://. Any path in an
+ *   (JSON-RPC, 25.04+); when the server says that endpoint does not exist, fall back to `wss://host/websocket`
+ *   (legacy, CORE 13 / SCALE ≤ 24.10). "Does not exist" is HTTP 404, or a redirect to the web UI (/ui/): nginx on
+ *   SCALE ≤ 24.10 and CORE 13 has no `location /api`, and its `location /` rewrites every other path to /ui/ with a
+ *   302, WebSocket upgrades included (middleware `etc_files/local/nginx/nginx.conf.mako`, CORE 13
+ *   `etc_files/local/nginx/nginx.conf`). "http://…" and "ws://host" do the same over ws://. Any path in an
  *   http(s) URL is ignored (TrueNAS serves its API at the root).
  * - An explicit `ws(s)://host/path` is used as given: path `/websocket` → legacy, anything else → JSON-RPC.
  *
@@ -39,6 +42,8 @@ export interface OpenConnectionOptions {
   maxPayloadBytes?: number;
   /** Legacy only: how long the first ping waits for a `pong` before switching to core.ping. */
   pingProbeTimeoutMs?: number;
+  /** The endpoint URL that worked last time for this address: tried first, so a legacy server costs one upgrade. */
+  preferredEndpoint?: string | null;
 }
 
 export interface Endpoint {
@@ -47,7 +52,7 @@ export interface Endpoint {
 }
 
 export interface ResolvedEndpoints {
-  /** Tried in order; the next one only when the previous answered HTTP 404. */
+  /** Tried in order; the next one only when the previous does not exist (HTTP 404 or a redirect to the web UI). */
   candidates: Endpoint[];
   /** True when the user gave a full ws(s) URL with a path: no fallback. */
   explicit: boolean;
@@ -102,20 +107,24 @@ export function isLoopbackHost(host: string): boolean {
  * handshake; on JSON-RPC the 1008 close arrives after opening and fails the first call with ACCESS_RESTRICTED).
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<SocketConnection> {
-  const { candidates, explicit } = resolveEndpoints(options.url);
+  const resolved = resolveEndpoints(options.url);
+  const { explicit } = resolved;
+  const preferred = resolved.candidates.find((c) => c.url === options.preferredEndpoint);
+  const candidates = preferred ? [preferred, ...resolved.candidates.filter((c) => c !== preferred)] : resolved.candidates;
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   const tried: string[] = [];
   for (const endpoint of candidates) {
     const outcome = await attempt(endpoint, options, deadline, timeoutMs);
     if (outcome.kind === 'open') return outcome.connection;
-    tried.push(`${endpoint.url} (HTTP ${outcome.status})`);
+    tried.push(`${endpoint.url} (HTTP ${outcome.status}${outcome.status === 404 ? '' : ' to the web UI'})`);
   }
   const host = new URL(candidates[0]!.url).host;
   throw new JobwatchError(
     'ENDPOINT_NOT_FOUND',
     explicit
-      ? `${candidates[0]!.url} does not exist on the server (HTTP ${tried[0]?.match(/HTTP (\d+)/)?.[1] ?? '404'}).`
+      ? `${candidates[0]!.url} does not exist on the server (${tried[0]?.match(/HTTP [^)]*/)?.[0] ?? 'HTTP 404'}).` +
+          (candidates[0]!.flavor === 'jsonrpc' ? ' Servers before TrueNAS 25.04 have only /websocket; or give just the host name.' : '')
       : `${host} answered, but has neither the TrueNAS API (/api/current) nor the legacy API (/websocket). Is this a TrueNAS server, and the right port?`,
     { tried },
   );
@@ -179,6 +188,13 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
         resolve({ kind: 'not-found', status });
         return;
       }
+      if (status >= 300 && status < 400 && isWebUiRedirect(location, url)) {
+        // nginx's catch-all: this path is not an API endpoint on this server.
+        finish();
+        ws.terminate();
+        resolve({ kind: 'not-found', status });
+        return;
+      }
       if (status >= 500) {
         fail(new JobwatchError('UNREACHABLE', `${url.host} answered HTTP ${status}: the TrueNAS middleware may be restarting.`, { status }));
       } else if (status >= 300 && status < 400) {
@@ -208,6 +224,18 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
   });
   if (upgraded.kind === 'legacy') return { kind: 'open', connection: await upgraded.handshake };
   return upgraded;
+}
+
+/** A redirect to the same host's web UI (/ui/…): how nginx answers a path it has no location for. */
+function isWebUiRedirect(location: string | undefined, requested: URL): boolean {
+  if (!location) return false;
+  let target: URL;
+  try {
+    target = new URL(location, `${requested.protocol === 'wss:' ? 'https' : 'http'}://${requested.host}`);
+  } catch {
+    return false;
+  }
+  return target.hostname === requested.hostname && (target.pathname === '/ui' || target.pathname.startsWith('/ui/'));
 }
 
 function connectTcp(target: TlsTarget, timeoutMs: number): Promise<Socket> {

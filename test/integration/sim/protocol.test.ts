@@ -42,12 +42,22 @@ describe('endpoints per version', () => {
     expect((await l.legacy('core.ping')).msg).toBe('result');
   });
 
-  it.each(['24.10', 'core13'] as const)('%s has only /websocket: upgrading /api/current is a 404', async (version) => {
+  it.each(['24.10', 'core13'] as const)('%s has only /websocket: nginx redirects an upgrade of /api/current to the web UI (302)', async (version) => {
     const s = await sim({ version });
-    await expect(TestClient.open(s.url)).rejects.toThrow('HTTP 404');
+    await expect(TestClient.open(s.url)).rejects.toThrow('HTTP 302');
+    const http = s.origin.replace(/^ws/, 'http');
+    const versions = await fetch(`${http}/api/versions`, { redirect: 'manual' });
+    expect(versions.status).toBe(302);
+    expect(versions.headers.get('location')).toBe(`${http}/ui/`);
     const l = await legacy(s.legacyUrl);
     l.send({ msg: 'ping', id: 'p1' });
     expect(await l.next((f) => f.msg === 'pong')).toEqual({ msg: 'pong', id: 'p1' });
+  });
+
+  it.each(['25.04', '27.0'] as const)('%s: an unknown /api path is a 404 from the middleware, any other path a 302 to the web UI', async (version) => {
+    const s = await sim({ version });
+    await expect(TestClient.open(`${s.origin}/api/nonsense`)).rejects.toThrow('HTTP 404');
+    await expect(TestClient.open(`${s.origin}/something`)).rejects.toThrow('HTTP 302');
   });
 
   it('legacy: any message before connect fails, a wrong version fails, connect answers a session', async () => {

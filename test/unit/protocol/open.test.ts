@@ -100,6 +100,39 @@ describe('openConnection', () => {
     expect(s.upgradeRequests).toEqual(['/api/current', '/websocket']);
   });
 
+  it('falls back to legacy /websocket when /api/current redirects to the web UI (nginx on ≤ 24.10 and CORE 13)', async () => {
+    const s = await startFakeServer({ paths: { '/websocket': legacy }, unknownPathStatus: 302, unknownPathLocation: 'http://127.0.0.1/ui/' });
+    cleanups.push(() => s.close());
+    const connection = keep(await openConnection({ url: `http://127.0.0.1:${s.port}` }));
+    expect(connection.flavor).toBe('legacy');
+    expect(s.upgradeRequests).toEqual(['/api/current', '/websocket']);
+  });
+
+  it('a redirect elsewhere than the web UI is not a missing endpoint: it stops with the redirect and a hint', async () => {
+    const s = await startFakeServer({ paths: { '/websocket': legacy }, unknownPathStatus: 307, unknownPathLocation: 'https://127.0.0.1/api/current' });
+    cleanups.push(() => s.close());
+    const err = await rejection(openConnection({ url: `http://127.0.0.1:${s.port}` }));
+    expect(err).toMatchObject({ code: 'ENDPOINT_NOT_FOUND' });
+    expect((err as Error).message).toContain('Use https://');
+    expect(s.upgradeRequests).toEqual(['/api/current']);
+  });
+
+  it('tries the endpoint that worked last time first', async () => {
+    const s = await server({ '/api/current': jsonrpc, '/websocket': legacy });
+    const connection = keep(await openConnection({ url: `http://127.0.0.1:${s.port}`, preferredEndpoint: `ws://127.0.0.1:${s.port}/websocket` }));
+    expect(connection.flavor).toBe('legacy');
+    expect(s.upgradeRequests).toEqual(['/websocket']);
+  });
+
+  it('an explicit /api/current that redirects to the web UI says the server has no such endpoint', async () => {
+    const s = await startFakeServer({ paths: { '/websocket': legacy }, unknownPathStatus: 302, unknownPathLocation: '/ui/' });
+    cleanups.push(() => s.close());
+    const err = await rejection(openConnection({ url: `ws://127.0.0.1:${s.port}/api/current` }));
+    expect(err).toMatchObject({ code: 'ENDPOINT_NOT_FOUND' });
+    expect((err as Error).message).toContain('HTTP 302 to the web UI');
+    expect((err as Error).message).toContain('only /websocket');
+  });
+
   it('ENDPOINT_NOT_FOUND when neither endpoint exists', async () => {
     const s = await server({});
     const err = await rejection(openConnection({ url: `ws://127.0.0.1:${s.port}` }));
