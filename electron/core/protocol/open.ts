@@ -42,6 +42,8 @@ export interface OpenConnectionOptions {
   maxPayloadBytes?: number;
   /** Legacy only: how long the first ping waits for a `pong` before switching to core.ping. */
   pingProbeTimeoutMs?: number;
+  /** Name resolution for the TCP connection (default: the system's); tests map names to chosen addresses. */
+  lookup?: net.LookupFunction;
   /** The endpoint URL that worked last time for this address: tried first, so a legacy server costs one upgrade. */
   preferredEndpoint?: string | null;
 }
@@ -91,7 +93,11 @@ export function resolveEndpoints(input: string): ResolvedEndpoints {
   };
 }
 
-/** Where TrueNAS treats plain ws:// as secure: the peer address is loopback (protocol reference §1.4). */
+/**
+ * Where TrueNAS treats plain ws:// as secure: the peer address it sees is loopback (protocol reference §1.4,
+ * middleware `utils/origin.py`). We can only judge our end: the name must say loopback AND the connected socket's
+ * remote address must be loopback (a `*.localhost` name proves nothing about where it resolves).
+ */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
@@ -141,13 +147,15 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
   const remaining = () => deadline - Date.now();
   if (remaining() <= 0) throw timeoutError();
 
-  const socket: Socket = secure ? await connectVerifiedTls(target, options.tls ?? {}, remaining()) : await connectTcp(target, remaining());
+  const socket: Socket = secure
+    ? await connectVerifiedTls(target, options.tls ?? {}, remaining())
+    : await connectTcp(target, remaining(), options.lookup);
   if (remaining() <= 0) {
     socket.destroy();
     throw timeoutError();
   }
 
-  const info = { url: endpoint.url, secureTransport: secure || isLoopbackHost(target.host) };
+  const info = { url: endpoint.url, secureTransport: secure || (isLoopbackHost(target.host) && isLoopbackAddress(socket.remoteAddress)) };
   const connectionOptions = {
     maxPayloadBytes: options.maxPayloadBytes ?? MAX_INCOMING_FRAME_BYTES,
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
@@ -238,9 +246,17 @@ function isWebUiRedirect(location: string | undefined, requested: URL): boolean 
   return target.hostname === requested.hostname && (target.pathname === '/ui' || target.pathname.startsWith('/ui/'));
 }
 
-function connectTcp(target: TlsTarget, timeoutMs: number): Promise<Socket> {
+/** A loopback IP address as a socket reports it (IPv4, IPv6, or IPv4-mapped IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const bare = address.toLowerCase();
+  if (net.isIPv4(bare)) return bare.startsWith('127.');
+  return bare === '::1' || /^::ffff:127\./.test(bare);
+}
+
+function connectTcp(target: TlsTarget, timeoutMs: number, lookup?: net.LookupFunction): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
+    const socket = net.connect({ host: target.host, port: target.port, ...(lookup ? { lookup } : {}) });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new JobwatchError('UNREACHABLE', `${target.host}:${target.port} did not answer within ${formatMs(timeoutMs)}.`, { cause: 'timeout' }));

@@ -1,5 +1,6 @@
 import { afterEach, describe, it, expect } from 'vitest';
-import { isLoopbackHost, openConnection, resolveEndpoints } from '../../../electron/core/protocol/open';
+import { networkInterfaces } from 'node:os';
+import { isLoopbackAddress, isLoopbackHost, openConnection, resolveEndpoints } from '../../../electron/core/protocol/open';
 import type { SocketConnection } from '../../../electron/core/protocol/jsonrpc';
 import { freePort, startFakeServer, startSilentTcpServer } from './fixtures/fake-truenas';
 import type { FakeServer } from './fixtures/fake-truenas';
@@ -77,6 +78,39 @@ describe('isLoopbackHost', () => {
     ['127.0.0.1.nip.io', false],
   ])('%s → %s', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected);
+  });
+});
+
+describe('isLoopbackAddress', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['192.0.2.2', false],
+    ['::ffff:10.0.0.5', false],
+    [undefined, false],
+  ])('%s → %s', (address, expected) => {
+    expect(isLoopbackAddress(address)).toBe(expected);
+  });
+});
+
+/** A non-loopback IPv4 address of this machine, to listen on. */
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+describe('ws:// is judged by where the socket really goes', () => {
+  it.skipIf(!lanAddress)('a *.localhost name that resolves to a LAN address is not a secure transport', async () => {
+    const s = await startFakeServer({ paths: { '/api/current': jsonrpc }, host: lanAddress! });
+    cleanups.push(() => s.close());
+    const lookup = ((_host: string, options: unknown, callback: unknown) => {
+      const cb = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
+      const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+      if (all) cb(null, [{ address: lanAddress!, family: 4 }]);
+      else cb(null, lanAddress!, 4);
+    }) as unknown as import('node:net').LookupFunction;
+    const connection = keep(await openConnection({ url: `ws://nas.localhost:${s.port}`, lookup }));
+    expect(connection.secureTransport).toBe(false);
   });
 });
 
