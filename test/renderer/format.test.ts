@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPercent, formatTime, jobElapsed, jobTimeLine, jobTitle, serverHealth, serverStatus, serverStatusLine } from '../../renderer/src/lib/format';
+import { formatDuration, formatPercent, formatTime, formatDateTime, jobElapsed, jobTimeLine, jobTitle, serverHealth, serverStatus, serverStatusLine } from '../../renderer/src/lib/format';
 import { jobView, serverView } from './views';
 
 describe('formatDuration', () => {
@@ -43,6 +43,13 @@ describe('times', () => {
     expect(jobElapsed(jobView({ timeStarted: 1_000, clockOffsetMs: 10_000 }), 71_000)).toBe(60_000);
     expect(jobElapsed(jobView({ state: 'SUCCESS', timeStarted: 1_000, timeFinished: 31_000 }), 999_999)).toBe(30_000);
     expect(jobElapsed(jobView({ timeStarted: null }), 5)).toBeNull();
+  });
+  it('survives impossible server times (a hostile or broken server): a dash, never a RangeError', () => {
+    for (const ms of [1e300, -1e300, 8.64e15 + 1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(formatTime(ms, now, 'en-GB')).toBe('—');
+      expect(formatDateTime(ms, 'en-GB')).toBe('—');
+      expect(jobTimeLine(jobView({ state: 'FAILED', timeFinished: ms }), now, 'en-GB')).toBe('Failed —');
+    }
   });
   it('says what happened when', () => {
     expect(jobTimeLine(jobView({ state: 'WAITING', timeStarted: now }), now, 'en-GB')).toBe('Waiting since 15:00');

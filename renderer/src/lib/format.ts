@@ -28,10 +28,20 @@ export function formatDuration(ms: number | null): string | null {
   return h ? `${d} d ${h} h` : `${d} d`;
 }
 
+/**
+ * A Date for a server time, or null when there is none or it cannot be one: a server (or a hostile peer) can send
+ * any number, and Intl.DateTimeFormat throws a RangeError on an invalid Date (beyond ±8.64e15 ms).
+ */
+function validDate(ms: number | null): Date | null {
+  if (ms === null || !Number.isFinite(ms)) return null;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 /** A moment in the user's locale: only the time when it is today, else date and time. */
 export function formatTime(ms: number | null, now: number, locale?: string): string {
-  if (ms === null) return '—';
-  const date = new Date(ms);
+  const date = validDate(ms);
+  if (date === null) return '—';
   const today = new Date(now);
   const sameDay = date.toDateString() === today.toDateString();
   const options: Intl.DateTimeFormatOptions = sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
@@ -40,8 +50,9 @@ export function formatTime(ms: number | null, now: number, locale?: string): str
 
 /** Full date and time, for the detail view and tooltips. */
 export function formatDateTime(ms: number | null, locale?: string): string {
-  if (ms === null) return '—';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+  const date = validDate(ms);
+  if (date === null) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
 }
 
 /** A job's server times moved to the desktop clock (the NAS clock may be off). */
