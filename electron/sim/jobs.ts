@@ -1,6 +1,6 @@
 /**
  * The simulated middleware job list (protocol reference §4.3–§5, §7): lifecycle, progress events, double SUCCESS,
- * eviction, transient jobs, live credentials, and the wire shape per version.
+ * eviction, transient jobs, live credentials, HA job copies, and the wire shape per version.
  */
 import type { EjsonDate, JobSpec, JobStateWire, Outcome, SimClock, SimJobHandle, SimVersion, WireJob } from './types';
 import { traits } from './versions';
@@ -40,6 +40,20 @@ export interface SimJob {
 }
 
 export type JobEventKind = 'added' | 'changed';
+
+/**
+ * The methods whose finished jobs the HA master copies to the other controller (the services mixing in
+ * TaskStateMixin, registered by `plugins/failover_/jobs_copy.py`: `plugins/cloud_sync.py`,
+ * `plugins/cloud_backup/crud.py`, `plugins/rsync.py`, `plugins/zettarepl_/state.py`, TS-25.10.6 and HEAD).
+ */
+export const HA_COPIED_METHODS: ReadonlySet<string> = new Set([
+  'cloudsync.sync',
+  'cloudsync.restore',
+  'cloud_backup.sync',
+  'cloud_backup.restore',
+  'rsynctask.run',
+  'replication.run',
+]);
 
 export interface JobStoreOptions {
   version: SimVersion;
@@ -99,7 +113,8 @@ export class JobStore {
   start(spec: JobSpec, owner: JobOwner | null = null): SimJobHandle {
     const job = this.create(spec, owner);
     const done = new Promise<WireJob>((resolve) => (job.resolve = resolve));
-    this.emit('added', job);
+    // CORE 13 `job.py` `JobsQueue.add`: no ADDED event for a transient job.
+    if (!(job.transient && this.core13Transient)) this.emit('added', job);
     if (spec.startedBy && (spec.startedBy.detach ?? 'queued') === 'queued') detach(owner);
     this.after(job, spec.waitMs ?? 0, () => this.run(job));
     return {
@@ -183,7 +198,8 @@ export class JobStore {
       job.logsPath = `/var/log/jobs/${job.id}.log`;
       job.logLines.push(`${this.logStamp()} INFO  : Starting ${job.method}`);
     }
-    this.emit('changed', job);
+    // CORE 13 `job.py` `Job.run`: set_state('RUNNING') sends no event; SCALE sends one.
+    if (traits(this.opts.version).runningEvent) this.emit('changed', job);
     if (job.spec.manual) return;
     const duration = job.spec.durationMs ?? 1000;
     const steps = job.spec.progress ?? [];
@@ -199,7 +215,9 @@ export class JobStore {
 
   setProgress(job: SimJob, percent: number | null | undefined, description?: string, log?: string): void {
     if (job.state !== 'RUNNING') return;
-    if (this.applyProgress(job, percent, description, log)) this.emit('changed', job);
+    const changed = this.applyProgress(job, percent, description, log);
+    // CORE 13 `job.py` `Job.set_progress` sends CHANGED on every call, changed or not (transient jobs included).
+    if (changed || traits(this.opts.version).progressEventEveryCall) this.emit('changed', job);
   }
 
   /** Returns whether the change is effective (integer percent or non-empty description changed, §7). */
@@ -234,7 +252,7 @@ export class JobStore {
       // No WAITING→SUCCESS in the state machine: pass through RUNNING.
       job.state = 'RUNNING';
       if (job.logs) job.logsPath = `/var/log/jobs/${job.id}.log`;
-      this.emit('changed', job);
+      if (traits(this.opts.version).runningEvent) this.emit('changed', job);
     }
     const wasBelow100 = job.percent !== 100;
     this.applyOutcome(job, outcome, o, this.now());
@@ -246,9 +264,49 @@ export class JobStore {
       this.emit('changed', job);
       job.logsExcerpt = excerpt;
     }
-    this.emit('changed', job);
+    // CORE 13 `job.py` `Job.run` `finally`: a transient job is removed from the queue without a final CHANGED, so
+    // a successful one is seen only through set_progress(100, '') above, and a failed or aborted one not at all.
+    if (!(job.transient && this.core13Transient)) this.emit('changed', job);
     if (job.transient) this.jobs.delete(job.id);
     job.resolve(this.wire(job, { raw: true }));
+  }
+
+  private get core13Transient(): boolean {
+    return traits(this.opts.version).transientEventShape === 'core13-success-changed-only';
+  }
+
+  /**
+   * The finished jobs the HA peer holds copies of, as they would arrive there (`plugins/failover_/jobs_copy.py`
+   * sends each finished job of HA_COPIED_METHODS to the other controller). Taken before a failover's reset.
+   */
+  finishedCopies(): SimJob[] {
+    if (!traits(this.opts.version).haJobCopies) return [];
+    return this.all().filter((job) => isTerminal(job.state) && HA_COPIED_METHODS.has(job.method));
+  }
+
+  /**
+   * Stores a job copied from the other controller, silently, under a new local id (`job.py` `JobsDeque.receive`,
+   * `Job.receive`): method, arguments, description, progress, result, error, exception, logs excerpt, state and
+   * both times kept; exc_info and credentials absent (null), no message ids; a log file under the new id.
+   */
+  receiveCopy(original: SimJob): SimJob {
+    const id = this.nextId++;
+    const copy: SimJob = {
+      ...original,
+      id,
+      arguments: structuredClone(original.arguments),
+      transient: false,
+      logsPath: original.logsPath === null ? null : `/var/log/jobs/${id}.log`,
+      logLines: [...original.logLines],
+      excInfo: null,
+      owner: null,
+      messageIds: [],
+      abortRequested: false,
+      timers: [],
+      resolve: () => undefined,
+    };
+    this.jobs.set(id, copy);
+    return copy;
   }
 
   private applyOutcome(job: SimJob, outcome: Outcome, o: { error?: string; result?: unknown }, at: number): void {

@@ -68,6 +68,12 @@ export interface Simulator {
 
   /** Abrupt middleware restart: sockets terminated (1006), jobs and subscriptions gone, ids from 1, upgrades refused (502) for the downtime. Resolves when it accepts connections again. */
   restartMiddleware(opts?: { downtimeMs?: number }): Promise<void>;
+  /**
+   * HA failover (TrueNAS Enterprise): like restartMiddleware (the virtual IP now reaches the other controller, whose
+   * ids are its own), and that controller holds a copy of every finished cloud sync, cloud backup, rsync and
+   * replication job under a new id, without events. Resolves when it accepts connections again.
+   */
+  failover(opts?: { downtimeMs?: number }): Promise<void>;
   /** Terminates every socket (1006), or closes them with `code` when given. */
   dropConnections(opts?: { code?: number; reason?: string }): void;
   /** Half-open: existing sockets neither read nor write (nor idle-time-out) until unstall(). */
@@ -755,7 +761,7 @@ class SimulatorImpl implements Simulator {
   // ---------------------------------------------------------------- events
 
   private broadcast(kind: 'added' | 'changed', job: SimJob): void {
-    if (job.transient && !traits(this.version).transientEvents) return;
+    if (job.transient && traits(this.version).transientEventShape === 'none') return;
     let fields: WireJob | undefined;
     for (const conn of this.conns) {
       if (!conn.open || conn.stalled || conn.subs.size === 0) continue;
@@ -847,6 +853,15 @@ class SimulatorImpl implements Simulator {
       release();
     }, downtime);
     return waiting;
+  }
+
+  failover(opts: { downtimeMs?: number } = {}): Promise<void> {
+    if (this.downUntil) return this.downUntil;
+    // The peer received these as each job finished (`plugins/failover_/jobs_copy.py`); taken before the reset.
+    const copies = this.store.finishedCopies();
+    const back = this.restartMiddleware(opts);
+    for (const job of copies) this.store.receiveCopy(job);
+    return back;
   }
 
   dropConnections(opts: { code?: number; reason?: string } = {}): void {

@@ -36,8 +36,18 @@ export interface VersionTraits {
   reconnectToken: boolean;
   /** Who sees every job regardless of role: everyone (CORE 13), API-key logins (24.10), nobody (25.04+). */
   allSeeing: 'everyone' | 'api-key' | 'nobody';
-  /** Transient jobs send events (false from 26). */
-  transientEvents: boolean;
+  /**
+   * Which events a transient job sends. SCALE ≤ 25.10: all of them. 26+: none (`job.py` `send_job_event`).
+   * CORE 13 (`job.py` `JobsQueue.add`, `Job.run`): no ADDED and no final CHANGED, so only its set_progress calls
+   * are seen: on success one CHANGED with state SUCCESS (set_progress(100, '')), on failure nothing.
+   */
+  transientEventShape: 'every-event' | 'core13-success-changed-only' | 'none';
+  /** WAITING → RUNNING sends a CHANGED event (not on CORE 13, `job.py` `Job.run`). */
+  runningEvent: boolean;
+  /** set_progress sends CHANGED on every call, changed or not (CORE 13); SCALE only when something changed. */
+  progressEventEveryCall: boolean;
+  /** Finished cloud sync, cloud backup, rsync and replication jobs are copied to the HA peer (SCALE, `plugins/failover_/jobs_copy.py`). */
+  haJobCopies: boolean;
   /** A subscriber whose session is not authenticated gets no job events (25.10.1+). */
   eventsNeedLogin: boolean;
   /** `$date` precision: CORE 13 milliseconds, SCALE whole seconds. */
@@ -78,7 +88,10 @@ const SCALE_25: VersionTraits = {
   extraMechanisms: [],
   reconnectToken: false,
   allSeeing: 'nobody',
-  transientEvents: true,
+  transientEventShape: 'every-event',
+  runningEvent: true,
+  progressEventEveryCall: false,
+  haJobCopies: true,
   eventsNeedLogin: false,
   dateMilliseconds: false,
   jobShape: 'scale',
@@ -122,7 +135,7 @@ const TS_26: VersionTraits = {
   idleTimeoutMs: 3_600_000,
   extraMechanisms: ['SCRAM'],
   reconnectToken: true,
-  transientEvents: false,
+  transientEventShape: 'none',
   traceFrames: false,
   deniedResult: true,
   revokedKeyAnswer: 'AUTH_ERR',
@@ -135,6 +148,10 @@ export const VERSION_TRAITS: Readonly<Record<SimVersion, VersionTraits>> = {
     abortChecksOwner: false,
     dateMilliseconds: true,
     jobShape: 'core13',
+    transientEventShape: 'core13-success-changed-only',
+    runningEvent: false,
+    progressEventEveryCall: true,
+    haJobCopies: false,
     errname: false,
     notAuthenticated: 'EACCES',
     jobDownloadLogs: false,

@@ -353,3 +353,81 @@ describe('abort and logs', () => {
     expect((await c.rpc('core.job_download_logs', [noLogs, 'x.log'])).error).toMatchObject({ code: -32001, data: { errname: 'EFAULT', reason: '[EFAULT] This job has no logs' } });
   });
 });
+
+describe('CORE 13 job events (TN-13.3-U1.2 job.py, plugins/alert.py)', () => {
+  async function subscribedLegacy(s: Simulator): Promise<TestClient> {
+    const l = await connectLegacy(s.legacyUrl);
+    clients.push(l);
+    await l.legacy('auth.login_with_api_key', [s.credentials.apiKey]);
+    l.send({ id: 'jobs', msg: 'sub', name: 'core.get_jobs' });
+    await l.next((f) => f.msg === 'ready');
+    return l;
+  }
+
+  it('a transient job sends no added and no final event: one changed SUCCESS on success, nothing on failure', async () => {
+    const s = await sim({ version: 'core13' });
+    const l = await subscribedLegacy(s);
+    const ok = s.startJob({ method: 'alert.process_alerts', transient: true, durationMs: 0 });
+    await l.waitTerminal(ok);
+    const failed = s.startJob({ method: 'alert.process_alerts', transient: true, durationMs: 0, outcome: 'FAILED', error: '[EFAULT] boom' });
+    await s.waitForJob(failed);
+    const marker = s.startJob({ method: 'pool.scrub', durationMs: 0 });
+    await l.waitTerminal(marker, 2);
+    expect(states(l, ok)).toEqual([['changed', 'SUCCESS']]);
+    expect(l.eventsFor(ok)[0]!.fields).not.toHaveProperty('transient');
+    expect(l.eventsFor(ok)[0]!.fields).toMatchObject({ method: 'alert.process_alerts', progress: { percent: 100 } });
+    expect(states(l, failed)).toEqual([]);
+    expect((await l.legacy('core.get_jobs')).result).toEqual([expect.objectContaining({ id: marker })]);
+  });
+
+  it('no changed on WAITING → RUNNING; set_progress sends changed on every call, changed or not', async () => {
+    const s = await sim({ version: 'core13' });
+    const l = await subscribedLegacy(s);
+    const quiet = s.startJob({ method: 'pool.scrub', durationMs: 0 });
+    await l.waitTerminal(quiet, 2);
+    expect(states(l, quiet)).toEqual([['added', 'WAITING'], ['changed', 'SUCCESS'], ['changed', 'SUCCESS']]);
+    const manual = s.startJob({ method: 'pool.scrub', manual: true });
+    await s.sleep(5);
+    expect(s.progressJob(manual, 10)).toBe(true);
+    expect(s.progressJob(manual, 10)).toBe(true);
+    s.finishJob(manual, 'FAILED', '[EFAULT] scrub failed');
+    await l.waitTerminal(manual);
+    expect(states(l, manual)).toEqual([['added', 'WAITING'], ['changed', 'RUNNING'], ['changed', 'RUNNING'], ['changed', 'FAILED']]);
+  });
+});
+
+describe('HA failover (plugins/failover_/jobs_copy.py, job.py JobsDeque.receive)', () => {
+  it('drops every connection, restarts ids, and holds silent copies of the finished HA-copied jobs under new ids', async () => {
+    const s = await sim({ restartDowntimeMs: 100 });
+    const c = await subscribed(s);
+    const sync = s.startJob({ method: 'cloudsync.sync', arguments: [7], logs: true, durationMs: 0, startedBy: { username: 'root' } });
+    const repl = s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 0, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    const scrub = s.startJob({ method: 'pool.scrub.scrub', durationMs: 0 });
+    s.startJob({ method: 'rsynctask.run', arguments: [1], manual: true });
+    for (const id of [sync, repl, scrub]) await s.waitForJob(id);
+    const before = s.jobs();
+    const back = s.failover();
+    expect((await c.closed).code).toBe(1006);
+    await back;
+    const after = await subscribed(s);
+    const listed = (await after.call('core.get_jobs', [[], { order_by: ['id'] }])) as Frame[];
+    expect(listed.map((j) => j.id)).toEqual([1, 2]);
+    const original = (id: number) => before.find((j) => j.id === id)!;
+    for (const [copy, id] of [[listed[0]!, sync], [listed[1]!, repl]] as const) {
+      const o = original(id);
+      expect(copy).toMatchObject({ method: o.method, arguments: o.arguments, state: o.state, time_started: o.time_started, time_finished: o.time_finished, error: o.error, logs_excerpt: o.logs_excerpt });
+      expect(copy).toMatchObject({ exc_info: null, credentials: null, message_ids: [] });
+    }
+    expect(listed[0]!.logs_path).toBe('/var/log/jobs/1.log');
+    await after.call('core.ping');
+    expect(after.jobEvents()).toEqual([]);
+    expect(s.startJob({ method: 'cloudsync.sync', arguments: [7], manual: true })).toBe(3);
+  });
+
+  it('CORE 13 has no job copies: a failover is a middleware restart', async () => {
+    const s = await sim({ version: 'core13', restartDowntimeMs: 50 });
+    await s.waitForJob(s.startJob({ method: 'cloudsync.sync', arguments: [1], durationMs: 0 }));
+    await s.failover();
+    expect(s.jobs()).toEqual([]);
+  });
+});
