@@ -1,141 +1,144 @@
 // Electron security scan of the sources with electronegativity, run through `npx -y` so its 147 MB stay out of
-// the app's dependency tree. It always exits 0 itself, so this script reads its SARIF report and decides:
+// the app's dependency tree. The scanner always exits 0 itself, so this script grades its findings and decides:
 //   exit 0  no HIGH finding
 //   exit 1  at least one HIGH finding (each printed)
+//   exit 2  the scanner was fetched but the scan itself failed (a broken gate must not pass)
 //   exit 3  the scanner could not be fetched or run: callers must report the scan as skipped, never as passed
 // Usage: node scripts/security-scan.mjs [folder ...]   (default: electron)
+//
+// One scan per folder, through the scanner's own API, whose findings carry their severities. Its file reports
+// cannot be trusted for grading: the SARIF has no severity, and the CSV writer starts the header and the rows as
+// two unawaited writes (src/util/file.js, writeIssues/writeCsvHeader), so under load the header's truncating
+// write can land last and the rows are lost: every finding then read as ungraded, hence HIGH.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const SCANNER = '@doyensec/electronegativity@1.10.3';
+export const SCANNER_NAME = '@doyensec/electronegativity';
+export const SCANNER_VERSION = '1.10.3';
+export const SCANNER = `${SCANNER_NAME}@${SCANNER_VERSION}`;
+export const EXIT_HIGH = 1;
+export const EXIT_SCAN_FAILED = 2;
 export const EXIT_UNAVAILABLE = 3;
-// The Electron version the checks assume (the sources folder has no package.json to detect it from).
-const ELECTRON_VERSION = JSON.parse(readFileSync(new URL('../node_modules/electron/package.json', import.meta.url), 'utf8')).version;
+const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH'];
+const CHILD_FLAG = '--inside-npx';
 
-/** Scans each folder; returns the exit code described above. */
-export function scan(folders) {
-  const targets = folders.map((t) => resolve(t));
+/** The Electron version the checks assume (the sources folder has no package.json to detect it from). */
+function electronVersion() {
+  return JSON.parse(readFileSync(new URL('../node_modules/electron/package.json', import.meta.url), 'utf8')).version;
+}
+
+/** Scans each folder and prints the graded findings; returns the exit code described above. */
+export function scan(folders, env = process.env) {
   const work = mkdtempSync(join(tmpdir(), 'jobwatch-electronegativity-'));
-  let exitCode = 0;
-
   try {
     const findings = [];
-    for (const [index, target] of targets.entries()) {
-      // electronegativity's SARIF carries no severity (only warning/note), so the same scan is also written as CSV,
-      // which does; findings come from the SARIF, their severities from the CSV.
-      const sarif = join(work, `report-${index}.sarif`);
-      const csv = join(work, `report-${index}.csv`);
-      let failed = false;
-      for (const output of [sarif, csv]) {
-        const run = spawnSync(
-          'npx',
-          ['-y', '--package', SCANNER, '--', 'electronegativity', '-i', target, '-o', output, '-e', ELECTRON_VERSION, '-v', 'false'],
-          // Its own folder, so npx resolves the scanner in its cache and never from (or into) this project.
-          { cwd: work, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 },
-        );
-        if (run.status !== 0 || !existsSync(output)) {
-          process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}\n`);
-          process.stderr.write(`security scan SKIPPED: ${SCANNER} could not be fetched or run (exit ${run.status}).\n`);
-          failed = true;
-          break;
-        }
+    for (const [index, folder] of folders.entries()) {
+      const report = join(work, `report-${index}.json`);
+      const run = spawnSync(
+        'npx',
+        ['-y', '--package', SCANNER, '--', 'node', fileURLToPath(import.meta.url), CHILD_FLAG, resolve(folder), report, electronVersion()],
+        // Its own folder, so npx resolves the scanner in its cache and never from (or into) this project.
+        { cwd: work, encoding: 'utf8', env: { ...env, npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 },
+      );
+      if (run.status === EXIT_SCAN_FAILED) {
+        process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}\n`);
+        process.stderr.write(`security scan FAILED: ${SCANNER} could not scan ${folder}; fix the scan before trusting the gate.\n`);
+        return EXIT_SCAN_FAILED;
       }
-      if (failed) {
-        exitCode = EXIT_UNAVAILABLE;
-        break;
+      if (run.status !== 0 || !existsSync(report)) {
+        process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}\n`);
+        process.stderr.write(`security scan SKIPPED: ${SCANNER} could not be fetched or run (exit ${run.status}); check the network or the npm cache.\n`);
+        return EXIT_UNAVAILABLE;
       }
-      findings.push(...readFindings(readFileSync(sarif, 'utf8'), readSeverities(readFileSync(csv, 'utf8')), target));
+      findings.push(...readReport(readFileSync(report, 'utf8')));
     }
-    if (exitCode === 0) {
-      const high = findings.filter((f) => f.severity === 'HIGH');
-      for (const f of findings) process.stdout.write(`${f.severity.padEnd(8)} ${f.rule}  ${f.location}\n    ${f.message}\n`);
-      process.stdout.write(`\nelectronegativity: ${findings.length} finding(s), ${high.length} HIGH\n`);
-      exitCode = high.length > 0 ? 1 : 0;
-    }
+    const { exitCode, text } = grade(findings);
+    process.stdout.write(text);
+    return exitCode;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return exitCode;
+}
+
+/** The findings of one report written by the child below; throws on a report that is not one. */
+export function readReport(text) {
+  const report = JSON.parse(text);
+  if (report?.scanner !== SCANNER || !Array.isArray(report.findings)) throw new Error(`not a ${SCANNER} report`);
+  return report.findings;
+}
+
+/** The gate's decision and its printout. A finding of unknown severity counts as HIGH: it must not pass silently. */
+export function grade(findings) {
+  const graded = findings.map((f) => ({ ...f, severity: SEVERITIES.includes(f.severity) ? f.severity : 'HIGH' }));
+  const high = graded.filter((f) => f.severity === 'HIGH');
+  let text = '';
+  for (const f of graded) {
+    const location = f.line ? `${f.file}:${f.line}` : f.file;
+    text += `${f.severity.padEnd(13)} ${f.rule}  ${location}\n    ${f.description}\n`;
+  }
+  text += `\nelectronegativity ${SCANNER_VERSION}: ${graded.length} finding(s), ${high.length} HIGH\n`;
+  return { exitCode: high.length > 0 ? EXIT_HIGH : 0, findings: graded, text };
+}
+
+/** The scanner's package folder as npx installed it: next to the `.bin` folder npx puts first on PATH. */
+function findScanner(path) {
+  for (const bin of (path ?? '').split(delimiter)) {
+    const manifest = join(bin, '..', ...SCANNER_NAME.split('/'), 'package.json');
+    if (existsSync(manifest)) return dirname(realpathSync(manifest));
+  }
+  return null;
+}
+
+/** Inside npx: one scan through the scanner's API (dist/runner.js), findings with their severities to `report`. */
+async function child(target, report, version) {
+  const folder = findScanner(process.env.PATH);
+  if (!folder) {
+    process.stderr.write(`${SCANNER_NAME} is not on PATH\n`);
+    return EXIT_UNAVAILABLE;
+  }
+  const require = createRequire(join(folder, 'package.json'));
+  const manifest = require('./package.json');
+  if (manifest.version !== SCANNER_VERSION) {
+    process.stderr.write(`${SCANNER_NAME} ${manifest.version} found, ${SCANNER_VERSION} expected\n`);
+    return EXIT_SCAN_FAILED;
+  }
+  try {
+    const runner = require(join(folder, manifest.main));
+    const run = typeof runner === 'function' ? runner : runner.default;
+    const result = await run(
+      { input: target, customScan: [], excludeFromScan: [], isRelative: false, isVerbose: true, electronVersionOverride: version, parserPlugins: [] },
+      false,
+    );
+    const broken = result.errors.filter((e) => !e.tolerable);
+    if (broken.length > 0) {
+      for (const e of broken) process.stderr.write(`cannot parse ${e.file}: ${e.message}\n`);
+      return EXIT_SCAN_FAILED;
+    }
+    const findings = result.issues.map((issue) => ({
+      rule: issue.id,
+      severity: issue.severity?.name ?? 'UNKNOWN',
+      confidence: issue.confidence?.name ?? 'UNKNOWN',
+      file: issue.file,
+      line: issue.location?.line ?? 0,
+      column: issue.location?.column ?? 0,
+      description: issue.description ?? '',
+      manualReview: !!issue.manualReview,
+    }));
+    writeFileSync(report, JSON.stringify({ scanner: SCANNER, electron: version, target, findings }, null, 2));
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${error?.stack ?? error}\n`);
+    return EXIT_SCAN_FAILED;
+  }
 }
 
 // Run as a script (not when imported by the tests).
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exit(scan(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['electron']));
-}
-
-/** Every result of a SARIF report, graded with the severities read from the CSV report of the same scan. */
-export function readFindings(sarifText, severities, target) {
-  const report = JSON.parse(sarifText);
-  const out = [];
-  for (const run of report.runs ?? []) {
-    const rules = new Map();
-    for (const rule of run.tool?.driver?.rules ?? []) rules.set(rule.id, rule);
-    for (const result of run.results ?? []) {
-      const rule = rules.get(result.ruleId) ?? run.tool?.driver?.rules?.[result.ruleIndex] ?? {};
-      const where = result.locations?.[0]?.physicalLocation;
-      const file = where?.artifactLocation?.uri ?? target;
-      const line = where?.region?.startLine;
-      // Unknown severity counts as HIGH: a finding the script cannot grade must not pass silently.
-      const severity = severities.get(`${result.ruleId}|${line}`) ?? severities.get(result.ruleId) ?? 'HIGH';
-      out.push({
-        rule: result.ruleId ?? rule.id ?? '?',
-        severity,
-        message: result.message?.text ?? rule.shortDescription?.text ?? '',
-        location: line ? `${file}:${line}` : file,
-      });
-    }
-  }
-  return out;
-}
-
-/** rule|line → severity and rule → highest severity, from electronegativity's CSV report. */
-export function readSeverities(csvText) {
-  const rank = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
-  const map = new Map();
-  const rows = parseCsv(csvText).slice(1);
-  for (const [rule, severity, , , location] of rows) {
-    if (!rule || !severity) continue;
-    const line = Number(String(location).split(':')[0]);
-    // SARIF puts global checks (line 0 in the CSV) on line 1.
-    map.set(`${rule}|${Math.max(1, line)}`, severity);
-    const worst = map.get(rule);
-    if (worst === undefined || (rank[severity] ?? 3) > (rank[worst] ?? 3)) map.set(rule, severity);
-  }
-  return map;
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  const args = process.argv.slice(2);
+  if (args[0] === CHILD_FLAG) process.exit(await child(args[1], args[2], args[3]));
+  process.exit(scan(args.length > 0 ? args : ['electron']));
 }

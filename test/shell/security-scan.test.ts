@@ -1,6 +1,7 @@
 /**
- * The electronegativity gate: its report parsing (on a saved report of a deliberately insecure app), and the real
- * scan of electron/ through npx. When the scanner cannot be fetched, the test is reported as skipped, never passed.
+ * The electronegativity gate: its grading (on a saved report of a deliberately insecure app, as the scan writes
+ * it), the "skipped, never passed" path when the scanner cannot be fetched, and the real scans through npx. When
+ * the scanner cannot be fetched, those tests are reported as skipped, never passed.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -11,60 +12,82 @@ import { join } from 'node:path';
 interface Finding {
   rule: string;
   severity: string;
-  location: string;
+  file: string;
+  line: number;
+  description: string;
 }
 interface ScanModule {
-  readFindings(sarif: string, severities: Map<string, string>, target: string): Finding[];
-  readSeverities(csv: string): Map<string, string>;
-  parseCsv(text: string): string[][];
+  readReport(text: string): Finding[];
+  grade(findings: Finding[]): { exitCode: number; findings: Finding[]; text: string };
+  EXIT_HIGH: number;
   EXIT_UNAVAILABLE: number;
 }
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const load = async () => (await import(join(process.cwd(), 'scripts', 'security-scan.mjs'))) as ScanModule;
 
-function runScan(args: string[]) {
-  return spawnSync(process.execPath, ['scripts/security-scan.mjs', ...args], { cwd: process.cwd(), encoding: 'utf8', timeout: 170_000 });
+function runScan(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, ['scripts/security-scan.mjs', ...args], { cwd: process.cwd(), encoding: 'utf8', env, timeout: 170_000 });
 }
 
-describe('security scan report parsing', () => {
-  it('grades SARIF findings with the CSV severities and finds the HIGH ones', async () => {
+function insecureApp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jobwatch-insecure-'));
+  copyFileSync(join(fixtures, 'insecure-app', 'main.ts.txt'), join(dir, 'main.ts'));
+  return dir;
+}
+
+describe('security scan grading', () => {
+  it('fails the gate on the HIGH findings of a saved report, graded by the scanner itself', async () => {
     const scan = await load();
-    const severities = scan.readSeverities(readFileSync(join(fixtures, 'electronegativity.csv'), 'utf8'));
-    const findings = scan.readFindings(readFileSync(join(fixtures, 'electronegativity.sarif'), 'utf8'), severities, '/tmp/badapp');
+    const findings = scan.readReport(readFileSync(join(fixtures, 'electronegativity-insecure-app.json'), 'utf8'));
     expect(findings).toHaveLength(10);
-    expect(findings.filter((f) => f.severity === 'HIGH').map((f) => f.rule).sort()).toEqual(['CONTEXT_ISOLATION_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']);
+    const verdict = scan.grade(findings);
+    expect(verdict.exitCode).toBe(scan.EXIT_HIGH);
+    expect(verdict.findings.filter((f) => f.severity === 'HIGH').map((f) => f.rule).sort()).toEqual(['CONTEXT_ISOLATION_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']);
+    expect(verdict.text).toMatch(/10 finding\(s\), 2 HIGH/);
+  });
+
+  it('passes a report without HIGH findings', async () => {
+    const scan = await load();
+    const findings = scan.readReport(readFileSync(join(fixtures, 'electronegativity-insecure-app.json'), 'utf8'));
+    expect(scan.grade(findings.filter((f) => f.severity !== 'HIGH')).exitCode).toBe(0);
   });
 
   it('treats a finding it cannot grade as HIGH', async () => {
     const scan = await load();
-    const sarif = JSON.stringify({ runs: [{ tool: { driver: { rules: [{ id: 'NEW_CHECK' }] } }, results: [{ ruleId: 'NEW_CHECK', locations: [] }] }] });
-    expect(scan.readFindings(sarif, new Map(), 'x')[0]?.severity).toBe('HIGH');
+    const verdict = scan.grade([{ rule: 'NEW_CHECK', severity: 'SEVERE', file: 'x', line: 1, description: '' }]);
+    expect(verdict.findings[0]?.severity).toBe('HIGH');
+    expect(verdict.exitCode).toBe(scan.EXIT_HIGH);
   });
 
-  it('parses quoted CSV fields with commas, quotes and newlines', async () => {
+  it('rejects a report that is not the pinned scanner’s', async () => {
     const scan = await load();
-    expect(scan.parseCsv('a,"b, c","d ""e""\nf"\r\n1,2,3')).toEqual([
-      ['a', 'b, c', 'd "e"\nf'],
-      ['1', '2', '3'],
-    ]);
+    expect(() => scan.readReport(JSON.stringify({ scanner: '@doyensec/electronegativity@1.9.0', findings: [] }))).toThrow(/not a/);
+  });
+
+  it('reports the scan as skipped (exit 3), not passed, when the scanner cannot be fetched', async () => {
+    const scan = await load();
+    // An empty npm cache in offline mode: npx cannot fetch anything.
+    const cache = mkdtempSync(join(tmpdir(), 'jobwatch-empty-npm-cache-'));
+    const run = runScan([insecureApp()], { ...process.env, npm_config_offline: 'true', npm_config_cache: cache });
+    expect(run.status, run.stdout + run.stderr).toBe(scan.EXIT_UNAVAILABLE);
+    expect(run.stderr).toMatch(/SKIPPED/);
   });
 });
 
 describe('security scan of the sources (electronegativity via npx)', () => {
   it('fails on an insecure app', async (ctx) => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-insecure-'));
-    copyFileSync(join(fixtures, 'insecure-app', 'main.ts.txt'), join(dir, 'main.ts'));
-    const run = runScan([dir]);
+    const run = runScan([insecureApp()]);
     if (run.status === (await load()).EXIT_UNAVAILABLE) ctx.skip();
     expect(run.status, run.stdout + run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/CONTEXT_ISOLATION_JS_CHECK/);
+    expect(run.stdout).toMatch(/HIGH +CONTEXT_ISOLATION_JS_CHECK/);
+    expect(run.stdout).toMatch(/10 finding\(s\), 2 HIGH/);
   }, 180_000);
 
   it('finds no HIGH issue in electron/', async (ctx) => {
     const run = runScan(['electron']);
     if (run.status === (await load()).EXIT_UNAVAILABLE) ctx.skip();
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/0 HIGH/);
+    expect(run.stdout).toMatch(/ 0 HIGH/);
   }, 180_000);
 });
