@@ -168,6 +168,7 @@ export function createMonitor(ports: MonitorPorts): Monitor & { settings: Settin
     ledger: () => ledger.current(),
     policy: planner,
     failures,
+    ...(ports.logger ? { logger: ports.logger } : {}),
     ...(ports.now ? { now: ports.now } : {}),
     ...(ports.timings ? { timings: ports.timings } : {}),
     prepare: async () => {

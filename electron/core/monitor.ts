@@ -13,6 +13,7 @@ import type { TransitionLedger } from './ledger';
 import { Session, type SessionStatus, type SessionTimings } from './session';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError } from './errors';
+import { silentLogger, type Logger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
 import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
 
@@ -88,6 +89,8 @@ export interface MonitorOptions {
   onPausedChange?: (until: number | null) => void;
   /** Asked when a server wants a one-time password during login; null = none available. */
   askOtp?: (server: ServerTarget) => Promise<string | null>;
+  /** Where a failing listener is reported (it never stops the others, nor the failure inbox). */
+  logger?: Logger;
 }
 
 interface ServerRuntime {
@@ -447,10 +450,24 @@ export class Monitor implements MonitorApi {
   // ---- notifications and failures ------------------------------------------------------------------------------
 
   private handleTransition(transition: Transition): void {
-    for (const listener of this.transitionListeners) listener(transition);
-    if (transition.to === 'FAILED') this.options.failures.add(transition, this.now());
-    this.options.policy.push(transition, this.now());
+    // The promise first: the failure is kept and its notification planned before anyone else can throw.
+    if (transition.to === 'FAILED') this.guarded('the failure list', () => this.options.failures.add(transition, this.now()));
+    this.guarded('the notification planner', () => this.options.policy.push(transition, this.now()));
     this.schedulePlanner();
+    this.emit(this.transitionListeners, transition, 'a transition listener');
+  }
+
+  /** Calls every listener; one that throws is logged and skipped, the rest still run. */
+  private emit<T>(listeners: Iterable<(value: T) => void>, value: T, what: string): void {
+    for (const listener of listeners) this.guarded(what, () => listener(value));
+  }
+
+  private guarded(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      (this.options.logger ?? silentLogger).error(`${what} failed`, { reason: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private schedulePlanner(): void {
@@ -470,7 +487,7 @@ export class Monitor implements MonitorApi {
     const limit = this.options.notificationHistory ?? 200;
     for (const notification of planned) {
       this.notifications.unshift(notification);
-      for (const listener of this.notificationListeners) listener(notification);
+      this.emit(this.notificationListeners, notification, 'a notification listener');
     }
     this.notifications.splice(limit);
     this.emitDelta({ upserts: [], removals: [], notifications: planned });
@@ -509,13 +526,13 @@ export class Monitor implements MonitorApi {
   // ---- emit ---------------------------------------------------------------------------------------------------
 
   private emitDelta(delta: MonitorDelta): void {
-    for (const listener of this.deltaListeners) listener(delta);
+    this.emit(this.deltaListeners, delta, 'a view listener');
   }
 
   private emitServer(runtime: ServerRuntime): void {
     if (!this.servers.has(runtime.target.id)) return;
     const view = this.serverView(runtime);
-    for (const listener of this.serverListeners) listener(view);
+    this.emit(this.serverListeners, view, 'a server listener');
     this.emitDelta({ upserts: [], removals: [], servers: [view] });
   }
 }

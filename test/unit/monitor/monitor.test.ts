@@ -186,6 +186,26 @@ describe('Monitor', () => {
     return { monitor, connection, policy, failures, deltas, secrets, saved };
   }
 
+  it('a throwing listener loses nothing: the failure is kept and planned first, and the other listeners still run', async () => {
+    const { monitor, connection, policy, failures } = setup([wireJob(2, 'RUNNING')]);
+    const seen: string[] = [];
+    monitor.onTransition(() => {
+      throw new RangeError('Invalid time value');
+    });
+    monitor.onTransition((t) => seen.push(t.key));
+    monitor.onDelta(() => {
+      throw new Error('a broken window');
+    });
+    await monitor.start();
+    await settle();
+    connection.push(wireJob(2, 'FAILED'));
+    await settle();
+    expect(failures.items.map((f) => f.jobId)).toEqual([2]);
+    expect(policy.pushed.map((t) => t.jobId)).toEqual([2]);
+    expect(seen).toHaveLength(1);
+    await monitor.stop();
+  });
+
   it('follows saved servers, seeds silently and reports a later failure once', async () => {
     const { monitor, connection, policy, failures, secrets } = setup([wireJob(1, 'SUCCESS'), wireJob(2, 'RUNNING')]);
     const transitions: Transition[] = [];
