@@ -6,7 +6,7 @@
  * - `auth.login_ex` first (25.04+); when the method does not exist (older servers, or the key has no username),
  *   the old wrappers `auth.login_with_api_key` / `auth.login`.
  * - One attempt only: a failed login is never retried here (each failure costs a server-side delay, counts toward
- *   lockout policies, and a revoked key stays revoked).
+ *   lockout policies, and a revoked key stays revoked). The session decides whether to try again much later.
  * - No error, message or detail produced here contains the secret.
  */
 import { z } from 'zod';
@@ -40,6 +40,33 @@ const loginExResultSchema = z.discriminatedUnion('response_type', [
 ]);
 
 const EOPNOTSUPP = 95;
+
+/** What to do about a refused or revoked API key: a revoked key cannot be made valid again, only replaced. */
+export const NEW_KEY_ADVICE =
+  'Create a new API key in TrueNAS (Credentials → API Keys, or API Keys in your user menu) and enter it in the ' +
+  'server settings here. Only use it over https:// / wss:// to a remote server: TrueNAS revokes a key that is sent ' +
+  'over plain http/ws://.';
+
+const NEW_PASSWORD_ADVICE = 'If the password was changed, enter the new one in the server settings here.';
+
+/** Details of an AUTH_FAILED refusal: which kind of credential, and what the person can do about it. */
+function refusal(kind: Credentials['kind']): Record<string, unknown> {
+  return { credential: kind, advice: kind === 'api-key' ? NEW_KEY_ADVICE : NEW_PASSWORD_ADVICE };
+}
+
+/**
+ * The message when a credential that signed in before on this server is now refused (AUTH_FAILED): unlike a first
+ * refusal it is rarely a typo, so the likely causes come first, then the fix.
+ */
+export function refusedAfterWorking(err: JobwatchError): string {
+  const what = err.details['credential'] === 'password' ? 'password' : 'API key';
+  const advice = typeof err.details['advice'] === 'string' ? ` If it was revoked, deleted or changed: ${err.details['advice']}` : '';
+  return (
+    `Worked before, now refused: the server accepted this ${what} earlier and now refuses it. It was revoked, ` +
+    'deleted or changed, or the directory service the account comes from (Active Directory, LDAP) is down. ' +
+    `Jobwatch tries again every few minutes by itself.${advice}`
+  );
+}
 
 export async function authenticate(conn: RpcConnection, credentials: Credentials, options: AuthOptions = {}): Promise<AuthResult> {
   const secret = credentials.kind === 'api-key' ? credentials.apiKey : credentials.password;
@@ -79,12 +106,12 @@ async function login(conn: RpcConnection, credentials: Credentials, options: Aut
       if (!isMethodMissing(err)) throw mapLoginError(err);
       reply = undefined;
     }
-    if (reply !== undefined) return handleLoginEx(conn, reply, options);
+    if (reply !== undefined) return handleLoginEx(conn, reply, credentials, options);
   }
   return loginWithOldMethod(conn, credentials);
 }
 
-async function handleLoginEx(conn: RpcConnection, reply: unknown, options: AuthOptions): Promise<AuthResult> {
+async function handleLoginEx(conn: RpcConnection, reply: unknown, credentials: Credentials, options: AuthOptions): Promise<AuthResult> {
   let result = parseLoginEx(reply);
   let usedOtp = false;
   if (result.response_type === 'OTP_REQUIRED') {
@@ -101,25 +128,33 @@ async function handleLoginEx(conn: RpcConnection, reply: unknown, options: AuthO
     }
     result = parseLoginEx(continued);
     if (result.response_type === 'OTP_REQUIRED') {
-      throw new JobwatchError('AUTH_FAILED', 'The server did not accept the one-time code.');
+      throw new JobwatchError('AUTH_FAILED', 'The server did not accept the one-time code.', { oneTimeCode: true });
     }
   }
   switch (result.response_type) {
     case 'SUCCESS':
       return { method: 'auth.login_ex', authenticator: result.authenticator ?? null, usedOtp };
     case 'AUTH_ERR':
+      if (usedOtp) throw new JobwatchError('AUTH_FAILED', 'Sign-in failed: the one-time code was wrong or expired.', { oneTimeCode: true });
       throw new JobwatchError(
         'AUTH_FAILED',
-        usedOtp
-          ? 'Sign-in failed: the one-time code was wrong or expired.'
-          : 'Sign-in failed: the server did not accept the user name and API key or password.',
+        credentials.kind === 'api-key'
+          ? // 26+ answers AUTH_ERR, not EXPIRED, for a key that is already revoked (plugins/auth_/login_ex_impl.py).
+            `Sign-in failed: the server did not accept the API key for user "${credentials.username ?? ''}". The key may ` +
+              'have been revoked or deleted, be mistyped, or belong to another user. ' +
+              NEW_KEY_ADVICE
+          : 'Sign-in failed: the server did not accept the user name and password.',
+        refusal(credentials.kind),
       );
     case 'EXPIRED':
       throw new JobwatchError(
         'AUTH_EXPIRED',
-        'The server says the credential has expired. For an API key this also happens when TrueNAS revoked it — ' +
-          'for example after it was once sent over plain http/ws://. Create or reset the key in TrueNAS ' +
-          '(Credentials → API Keys) and enter the new one.',
+        credentials.kind === 'api-key'
+          ? 'The server says the API key has expired or was revoked: TrueNAS revokes a key the moment it is sent over ' +
+              'plain http/ws:// to a remote address. ' +
+              NEW_KEY_ADVICE
+          : 'The server says the password or account has expired. Sign in to the TrueNAS web interface to renew it, ' +
+              'then enter the new password in the server settings.',
       );
     case 'DENIED':
       throw new JobwatchError(
@@ -157,8 +192,10 @@ async function loginWithOldMethod(conn: RpcConnection, credentials: Credentials)
     throw new JobwatchError(
       'AUTH_FAILED',
       credentials.kind === 'api-key'
-        ? 'Sign-in failed: the server did not accept the API key (wrong, deleted or revoked).'
+        ? 'Sign-in failed: the server did not accept the API key. It may have been revoked or deleted, or be mistyped. ' +
+            NEW_KEY_ADVICE
         : 'Sign-in failed: the server did not accept the user name and password.',
+      refusal(credentials.kind),
     );
   }
   throw new JobwatchError('AUTH_FAILED', `The server answered ${method} with something Jobwatch does not understand.`);

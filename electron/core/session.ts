@@ -2,14 +2,17 @@
  * One server's connection state machine:
  *   connecting → authenticating → subscribing → syncing → live
  * with capped, fully jittered backoff on failure, and a final `needs-attention` state for errors only the user
- * can fix (credentials, certificate, insecure transport). While live: `core.ping` every 20 s with a timeout (a
- * missed pong means a half-open socket: replace it), and now and then an authenticated call, because an expired
- * TrueNAS session stays connected, still answers pings and silently stops sending job events.
+ * can fix (credentials, certificate, insecure transport). A credential that has signed in before in this session
+ * and is then refused (AUTH_ERR: key deleted, directory service down) stays in needs-attention but is tried again
+ * every few minutes, so it is not a dead end once the server accepts it again. While live: `core.ping` every 20 s
+ * with a timeout (a missed pong means a half-open socket: replace it), and now and then an authenticated call,
+ * because an expired TrueNAS session stays connected, still answers pings and silently stops sending job events.
  */
 import type { CollectionEvent, RpcConnection } from './protocol/connection';
 import type { SessionState, ServerId, Transition } from './model';
 import type { JobEntry } from './jobs';
-import { JobwatchError, isFinalError, isJobwatchError } from './errors';
+import { JobwatchError, isCredentialError, isFinalError, isJobwatchError, mayRecoverLater } from './errors';
+import { refusedAfterWorking } from './auth';
 
 export const JOBS_COLLECTION = 'core.get_jobs';
 
@@ -35,6 +38,13 @@ export interface SessionTimings {
   /** Once live this long, the next failure starts the backoff from the beginning again. */
   stableAfterMs: number;
   snapshotTimeoutMs: number;
+  /**
+   * Slow retry of a credential that worked before and is now refused: first ceiling, doubling up to the cap. Each
+   * refused login costs a server-side delay and counts toward lockout (faillock in STIG mode); TrueNAS rate limits
+   * unauthenticated calls at 20 per method per minute from one address (`utils/rate_limit/cache.py`), far above this.
+   */
+  credentialRetryBaseMs: number;
+  credentialRetryCapMs: number;
 }
 
 export const DEFAULT_TIMINGS: SessionTimings = {
@@ -45,6 +55,8 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   backoffCapMs: 60_000,
   stableAfterMs: 60_000,
   snapshotTimeoutMs: 60_000,
+  credentialRetryBaseMs: 2 * 60_000,
+  credentialRetryCapMs: 30 * 60_000,
 };
 
 export interface SessionStatus {
@@ -111,6 +123,10 @@ export class Session {
   private lastAuthCheck = 0;
   private badFramesBefore = 0;
   private stopped = true;
+  /** The server accepted this session's credential at least once: a later refusal may be temporary. */
+  private credentialAccepted = false;
+  /** Slow retries since the credential was last accepted. */
+  private credentialAttempt = 0;
 
   constructor(private readonly options: SessionOptions) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -133,9 +149,14 @@ export class Session {
     void this.connectOnce();
   }
 
-  /** Reconnect at once (after sleep, unlock or a network change), also out of backoff or needs-attention. */
+  /**
+   * Reconnect at once (after sleep, unlock or a network change), also out of backoff or needs-attention — except
+   * when the server refused the credential: sending it again would only cost another failed login. A slow retry
+   * already scheduled for it keeps its time; a user who fixes the credential restarts the session.
+   */
   wake(): void {
     if (this.stopped) return;
+    if (this.status.state === 'needs-attention' && isCredentialError(this.status.attention?.code)) return;
     this.attempt = 0;
     this.abandonConnection('reconnecting after wake');
     void this.connectOnce();
@@ -209,6 +230,8 @@ export class Session {
       await this.options.login(connection);
       if (stale()) return;
 
+      this.credentialAccepted = true;
+      this.credentialAttempt = 0;
       // Subscribe first, then snapshot, then replay what arrived meanwhile: the server sends no snapshot on
       // subscribe, and anything that changes between the two must not be lost.
       this.setStatus({ state: 'subscribing', detail: 'Subscribing to jobs…' });
@@ -286,6 +309,10 @@ export class Session {
     this.abandonConnection('reconnecting');
     const problem = describeError(err);
     if (isFinalError(err)) {
+      if (this.credentialAccepted && mayRecoverLater(err)) {
+        this.retryCredentialLater(err as JobwatchError);
+        return;
+      }
       this.setStatus({ state: 'needs-attention', detail: problem.message, retryAt: null, attention: problem });
       return;
     }
@@ -296,6 +323,16 @@ export class Session {
     this.attempt += 1;
     const retryAt = this.now() + delay;
     this.setStatus({ state: 'backoff', detail: problem.message, retryAt, attention: null });
+    this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
+  }
+
+  /** Needs-attention at once, and one more login after minutes: base·2^n up to the cap, a random ¾–1 of that. */
+  private retryCredentialLater(err: JobwatchError): void {
+    const ceiling = Math.min(this.timings.credentialRetryCapMs, this.timings.credentialRetryBaseMs * 2 ** this.credentialAttempt);
+    const delay = Math.floor(ceiling * (0.75 + 0.25 * this.random()));
+    this.credentialAttempt += 1;
+    const attention = { code: err.code, message: refusedAfterWorking(err) };
+    this.setStatus({ state: 'needs-attention', detail: attention.message, retryAt: this.now() + delay, attention });
     this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
   }
 }

@@ -20,6 +20,12 @@ export type LoginResult =
 export class Accounts {
   readonly users: SimUser[];
   private readonly revoked = new Set<string>();
+  /** Keys removed from the server for now (deleted, or their account's directory service is down). */
+  private readonly deleted = new Set<string>();
+  /** Accounts that cannot sign in for now (disabled, or their directory service is down). */
+  private readonly disabled = new Set<string>();
+  /** Every API-key and password sign-in attempt, answered or not: lets tests prove a client did not resend. */
+  loginAttempts = 0;
 
   constructor(users: SimUser[] | undefined, private readonly version: SimVersion) {
     this.users = (users ?? DEFAULT_USERS).map((u) => ({ ...u }));
@@ -49,6 +55,30 @@ export class Accounts {
     else this.revoked.add(keyOrUser);
   }
 
+  /** Deletes one key, or every key of a user: logins with it answer AUTH_ERR (as for a key that never existed). */
+  delete(keyOrUser: string): void {
+    for (const k of this.keysOf(keyOrUser)) this.deleted.add(k);
+  }
+
+  /** Brings deleted or revoked keys back as they were, as restoring a configuration backup would. */
+  restore(keyOrUser: string): void {
+    for (const k of this.keysOf(keyOrUser)) {
+      this.deleted.delete(k);
+      this.revoked.delete(k);
+    }
+  }
+
+  /** A disabled account (or one whose directory service is down) fails every sign-in with AUTH_ERR. */
+  setDisabled(username: string, disabled: boolean): void {
+    if (disabled) this.disabled.add(username);
+    else this.disabled.delete(username);
+  }
+
+  private keysOf(keyOrUser: string): string[] {
+    const user = this.find(keyOrUser);
+    return user ? [...(user.apiKeys ?? [])] : [keyOrUser];
+  }
+
   private finalize(user: SimUser, credType: string, apiKey?: { id: number; name: string }): LoginResult {
     if (user.haStandby) return { response_type: 'REDIRECT', urls: user.redirectUrls ?? ['wss://192.0.2.10/api/current'] };
     if (user.expired) return { response_type: 'EXPIRED' };
@@ -56,11 +86,16 @@ export class Accounts {
     return { response_type: 'SUCCESS', user, credType, ...(apiKey ? { apiKey } : {}) };
   }
 
-  /** API_KEY_PLAIN. `secure` false on 25.04+ revokes a valid key and answers EXPIRED (§1.4). */
+  /**
+   * API_KEY_PLAIN. `secure` false on 25.04+ revokes a valid key and answers EXPIRED (§1.4). A key that is already
+   * revoked answers EXPIRED before 26 and AUTH_ERR ("API key is revoked") from 26: `plugins/auth_/login_ex_impl.py`
+   * `login_ex_api_key_plain` maps an expired key to PAM_CRED_EXPIRED but a revoked one to PAM_AUTH_ERR.
+   */
   apiKey(username: string | null, key: string, secure: boolean): LoginResult {
+    this.loginAttempts += 1;
     const user = username === null ? this.ownerOfKey(key) : this.find(username);
-    if (!user || !user.apiKeys?.includes(key)) return { response_type: 'AUTH_ERR' };
-    if (this.revoked.has(key)) return { response_type: 'EXPIRED' };
+    if (!user || !user.apiKeys?.includes(key) || this.deleted.has(key) || this.disabled.has(user.username)) return { response_type: 'AUTH_ERR' };
+    if (this.revoked.has(key)) return { response_type: traits(this.version).revokedKeyAnswer };
     if (!secure && traits(this.version).revokesInsecureKey) {
       this.revoked.add(key);
       return { response_type: 'EXPIRED' };
@@ -70,8 +105,9 @@ export class Accounts {
   }
 
   password(username: string, password: string): LoginResult {
+    this.loginAttempts += 1;
     const user = this.find(username);
-    if (!user || user.password === undefined || user.password !== password) return { response_type: 'AUTH_ERR' };
+    if (!user || user.password === undefined || user.password !== password || this.disabled.has(username)) return { response_type: 'AUTH_ERR' };
     if (user.otp !== undefined) return { response_type: 'OTP_REQUIRED', username };
     return this.finalize(user, 'LOGIN_PASSWORD');
   }

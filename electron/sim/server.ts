@@ -88,6 +88,14 @@ export interface Simulator {
   /** Revokes one API key, or every key of a user (by username). */
   revokeApiKey(userOrKey: string): void;
   isApiKeyRevoked(key: string): boolean;
+  /** Deletes one API key, or every key of a user: its logins answer AUTH_ERR until restoreApiKey. */
+  deleteApiKey(userOrKey: string): void;
+  /** Brings a deleted or revoked key back (as a configuration restore would). */
+  restoreApiKey(userOrKey: string): void;
+  /** A disabled account (or a directory service that is down): every login answers AUTH_ERR until enabled again. */
+  setAccountDisabled(username: string, disabled: boolean): void;
+  /** API-key and password login attempts received so far (login_ex and the old methods). */
+  loginAttempts(): number;
   /** false: new connections are closed with 1008 as by the UI allowlist. */
   setAllowlisted(allowed: boolean): void;
   stats(): SimStats;
@@ -938,6 +946,22 @@ class SimulatorImpl implements Simulator {
 
   isApiKeyRevoked(key: string): boolean {
     return this.accounts.isRevoked(key);
+  }
+
+  deleteApiKey(userOrKey: string): void {
+    this.accounts.delete(userOrKey);
+  }
+
+  restoreApiKey(userOrKey: string): void {
+    this.accounts.restore(userOrKey);
+  }
+
+  setAccountDisabled(username: string, disabled: boolean): void {
+    this.accounts.setDisabled(username, disabled);
+  }
+
+  loginAttempts(): number {
+    return this.accounts.loginAttempts;
   }
 
   setAllowlisted(allowed: boolean): void {

@@ -17,6 +17,8 @@ export const FAST_TIMINGS: Partial<SessionTimings> = {
   backoffCapMs: 200,
   stableAfterMs: 1_000,
   snapshotTimeoutMs: 5_000,
+  credentialRetryBaseMs: 100,
+  credentialRetryCapMs: 400,
 };
 
 /** Notifies nothing: these tests look at transitions; the rules have their own tests. */

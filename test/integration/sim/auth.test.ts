@@ -106,6 +106,21 @@ describe('API key over an insecure transport (25.04+)', () => {
     expect(await again.call('auth.login_ex', keyLogin('demo', s.credentials.apiKey))).toEqual({ response_type: 'EXPIRED' });
   });
 
+  it('an already revoked key answers AUTH_ERR on 26.0 and 27.0, EXPIRED on 25.10; the first insecure use answers EXPIRED everywhere', async () => {
+    for (const [version, answer] of [['25.10', 'EXPIRED'], ['26.0', 'AUTH_ERR'], ['27.0', 'AUTH_ERR']] as const) {
+      const s = await sim({ version, insecureLoopback: true });
+      const key = s.credentials.apiKey;
+      const c = await open(s.url);
+      expect(await c.call('auth.login_ex', keyLogin('demo', key))).toEqual({ response_type: 'EXPIRED' });
+      expect(s.isApiKeyRevoked(key)).toBe(true);
+      expect(await c.call('auth.login_ex', keyLogin('demo', key))).toEqual({ response_type: answer });
+      // Revoked on the server (not by this transport): the same answer.
+      const other = await sim({ version });
+      other.revokeApiKey('demo');
+      expect(await (await open(other.url)).call('auth.login_ex', keyLogin('demo', key))).toEqual({ response_type: answer });
+    }
+  });
+
   it('24.10 does not revoke', async () => {
     const s = await sim({ version: '24.10', insecureLoopback: true });
     const l = await connectLegacy(s.legacyUrl);
@@ -149,5 +164,47 @@ describe('sessions', () => {
     // Another method has its own budget; core.set_options is never limited.
     expect(await c.call('auth.mechanism_choices')).toContain('API_KEY_PLAIN');
     for (let i = 0; i < 5; i++) await c.call('core.set_options', [{}]);
+  });
+});
+
+describe('keys and accounts that stop working for a while', () => {
+  it('a deleted key answers AUTH_ERR until restored; a revoked key can be restored too', async () => {
+    const s = await sim({ version: '26.0' });
+    const key = s.credentials.apiKey;
+    s.deleteApiKey(key);
+    const c = await open(s.url);
+    expect(await c.call('auth.login_ex', keyLogin('demo', key))).toEqual({ response_type: 'AUTH_ERR' });
+    const l = await connectLegacy(s.legacyUrl);
+    clients.push(l);
+    expect((await l.legacy('auth.login_with_api_key', [key])).result).toBe(false);
+    s.restoreApiKey(key);
+    expect(await c.call('auth.login_ex', keyLogin('demo', key))).toMatchObject({ response_type: 'SUCCESS' });
+
+    s.revokeApiKey('demo');
+    const c2 = await open(s.url);
+    expect(await c2.call('auth.login_ex', keyLogin('demo', key))).toEqual({ response_type: 'AUTH_ERR' });
+    s.restoreApiKey('demo');
+    expect(s.isApiKeyRevoked(key)).toBe(false);
+    expect(await c2.call('auth.login_ex', keyLogin('demo', key))).toMatchObject({ response_type: 'SUCCESS' });
+  });
+
+  it('a disabled account (directory service down) refuses key and password until enabled again', async () => {
+    const s = await sim();
+    s.setAccountDisabled('demo', true);
+    const c = await open(s.url);
+    expect(await c.call('auth.login_ex', keyLogin('demo', s.credentials.apiKey))).toEqual({ response_type: 'AUTH_ERR' });
+    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: s.credentials.password }])).toEqual({ response_type: 'AUTH_ERR' });
+    s.setAccountDisabled('demo', false);
+    expect(await c.call('auth.login_ex', keyLogin('demo', s.credentials.apiKey))).toMatchObject({ response_type: 'SUCCESS' });
+  });
+
+  it('counts every login attempt, answered or not', async () => {
+    const s = await sim();
+    const c = await open(s.url);
+    expect(s.loginAttempts()).toBe(0);
+    await c.call('auth.login_ex', keyLogin('demo', 'nope'));
+    await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: s.credentials.password }]);
+    await c.call('auth.login', ['demo', 'wrong']);
+    expect(s.loginAttempts()).toBe(3);
   });
 });

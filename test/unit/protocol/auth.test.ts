@@ -1,7 +1,7 @@
 import { afterEach, describe, it, expect } from 'vitest';
-import { authenticate } from '../../../electron/core/auth';
+import { authenticate, refusedAfterWorking } from '../../../electron/core/auth';
 import type { Credentials } from '../../../electron/core/auth';
-import { JobwatchError, RpcError } from '../../../electron/core/errors';
+import { JobwatchError, RpcError, mayRecoverLater } from '../../../electron/core/errors';
 import type { CallOptions, CloseInfo, CollectionEvent, RpcConnection } from '../../../electron/core/protocol/connection';
 import { openConnection } from '../../../electron/core/protocol/open';
 import type { SocketConnection } from '../../../electron/core/protocol/jsonrpc';
@@ -295,5 +295,58 @@ describe('authenticate over real sockets', () => {
     await expect(authenticate(conn, apiKey)).resolves.toMatchObject({ method: 'auth.login_with_api_key' });
     const methods = server.received.map((r) => (JSON.parse(r.frame) as { method?: string }).method).filter(Boolean);
     expect(methods).toEqual(['auth.login_ex', 'auth.login_with_api_key']);
+  });
+});
+
+describe('authenticate: a refused or revoked API key says what to do', () => {
+  it('AUTH_ERR for an API key (26+: also an already revoked key) names revocation and the fix', async () => {
+    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'AUTH_ERR' }) });
+    const err = await failure(authenticate(conn, apiKey));
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(err.message).toMatch(/revoked/);
+    expect(err.message).toMatch(/Create a new API key/);
+    expect(err.message).toMatch(/Credentials → API Keys/);
+    expect(err.message).toMatch(/http\/ws:\/\//);
+    expect(err.message).toContain('"monitor"');
+    expect(mayRecoverLater(err)).toBe(true);
+  });
+
+  it('the old auth.login_with_api_key answering false gives the same advice', async () => {
+    const conn = new ScriptedConnection({ 'auth.login_with_api_key': () => false });
+    const err = await failure(authenticate(conn, { kind: 'api-key', apiKey: API_KEY }));
+    expect(err.message).toMatch(/revoked/);
+    expect(err.message).toMatch(/Create a new API key/);
+  });
+
+  it('EXPIRED for an API key says TrueNAS revokes a key sent over plain http/ws:// and how to replace it', async () => {
+    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'EXPIRED' }) });
+    const err = await failure(authenticate(conn, apiKey));
+    expect(err.message).toMatch(/revoke/);
+    expect(err.message).toMatch(/Create a new API key/);
+    expect(mayRecoverLater(err)).toBe(false);
+  });
+
+  it('a wrong one-time code is not a refusal that heals by itself', async () => {
+    const conn = new ScriptedConnection({
+      'auth.login_ex': () => ({ response_type: 'OTP_REQUIRED', username: 'admin' }),
+      'auth.login_ex_continue': () => ({ response_type: 'AUTH_ERR' }),
+    });
+    const err = await failure(authenticate(conn, password, { askOtp: async () => '000000' }));
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(mayRecoverLater(err)).toBe(false);
+  });
+
+  it('a credential refused after it worked: "worked before, now refused", the likely causes and the fix', async () => {
+    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'AUTH_ERR' }) });
+    const message = refusedAfterWorking(await failure(authenticate(conn, apiKey)));
+    expect(message).toMatch(/^Worked before, now refused/);
+    expect(message).toMatch(/API key/);
+    expect(message).toMatch(/revoked, deleted/);
+    expect(message).toMatch(/directory service/);
+    expect(message).toMatch(/Create a new API key/);
+    expect(message).not.toContain(API_KEY);
+    const byPassword = refusedAfterWorking(await failure(authenticate(new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'AUTH_ERR' }) }), password)));
+    expect(byPassword).toMatch(/this password/);
+    expect(byPassword).not.toContain(PASSWORD);
   });
 });
