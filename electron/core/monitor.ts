@@ -13,6 +13,7 @@ import type { TransitionLedger } from './ledger';
 import { Session, type SessionStatus, type SessionTimings } from './session';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError } from './errors';
+import { resolveEndpoints } from './protocol/open';
 import { silentLogger, type Logger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
 import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
@@ -110,6 +111,17 @@ export function webUiUrl(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** What a saved secret is bound to: the server's origin (scheme, host, port), the sign-in method and the user. */
+function secretBinding(target: Pick<ServerTarget, 'url' | 'auth'>): string {
+  let origin: string;
+  try {
+    origin = new URL(resolveEndpoints(target.url).candidates[0]!.url).origin;
+  } catch {
+    origin = target.url.trim();
+  }
+  return JSON.stringify([origin, target.auth.method, target.auth.username.trim()]);
 }
 
 function slugId(name: string, taken: (id: string) => boolean): string {
@@ -357,6 +369,20 @@ export class Monitor implements MonitorApi {
     const runtime = this.servers.get(id);
     if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${id}".`);
     const target = this.targetFromDraft(id, draft, runtime.target);
+    // A saved secret belongs to the server, sign-in method and user it was entered for. Anything else (a typo, a
+    // compromised window pointing it at another host) must not receive it: a new binding needs the secret typed
+    // again and a connection test that passes with it, checked here rather than trusted from the window.
+    if (secretBinding(runtime.target) !== secretBinding(target)) {
+      if (secret === null) {
+        throw new JobwatchError(
+          'SECRET_REQUIRED',
+          `The saved ${runtime.target.auth.method === 'api-key' ? 'API key' : 'password'} of ${runtime.target.name} is kept only for ` +
+            'the same address, sign-in method and user. Enter it again to save these changes.',
+        );
+      }
+      const test = await this.testConnection(draft, secret);
+      if (!test.ok) throw new JobwatchError('SECRET_REQUIRED', `Not saved: the connection test with the new details failed. ${test.message}`);
+    }
     await this.options.directory.save(target, secret);
     this.unfollow(id);
     return this.serverView(this.follow(target));

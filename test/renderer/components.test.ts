@@ -161,6 +161,27 @@ describe('ServerForm', () => {
     expect(view.queryByRole('button', { name: /Trust/ })).toBeNull();
   });
 
+  it('editing: the saved secret is kept only while address, method and user stay; a change needs it again and a test', async () => {
+    const api = fakeApi();
+    api.testConnection.mockResolvedValue({ ok: true, flavor: 'jsonrpc', endpoint: 'wss://evil.example/api/current', jobs: 0 });
+    const profile = { id: 'nas1', name: 'nas1', url: 'nas.lan', auth: { method: 'api-key' as const, username: 'monitor' }, fingerprint256: null, muted: false, mutedUntil: null };
+    const view = render(ServerForm, { api, profile, onsaved: () => {}, oncancel: () => {} });
+    const save = () => view.getByRole('button', { name: 'Test and save' });
+    expect(view.getByText(/leave empty to keep the saved one/)).toBeInTheDocument();
+    expect(save()).not.toBeDisabled();
+    await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: 'evil.example' } });
+    expect(view.getByText(/needed again: the address, sign-in method or user changed/)).toBeInTheDocument();
+    expect(save()).toBeDisabled();
+    await fireEvent.click(view.getByLabelText('Password'));
+    await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: 'nas.lan' } });
+    expect(save()).toBeDisabled();
+    await fireEvent.input(view.getByLabelText(/^Password/, { selector: 'input[type="password"]' }), { target: { value: 'pw' } });
+    await fireEvent.click(save());
+    await waitFor(() => expect(api.updateServer).toHaveBeenCalled());
+    expect(api.testConnection).toHaveBeenCalledTimes(1);
+    expect(api.updateServer).toHaveBeenCalledWith(expect.objectContaining({ secret: 'pw' }));
+  });
+
   it('adds the server only after the test passed, with the secret going in', async () => {
     const api = fakeApi();
     api.testConnection.mockResolvedValue({ ok: true, flavor: 'jsonrpc', endpoint: 'wss://nas.lan/api/current', jobs: 3 });

@@ -186,6 +186,31 @@ describe('Monitor', () => {
     return { monitor, connection, policy, failures, deltas, secrets, saved };
   }
 
+  it('a saved secret stays bound to its address, sign-in method and user: changing one needs the secret again and a passing test', async () => {
+    const { monitor, saved, secrets } = setup([]);
+    await monitor.start();
+    await settle();
+    const draft = { name: 'nas1', url: 'nas1.example', auth: { method: 'api-key' as const, username: 'monitor' }, fingerprint256: null };
+    for (const changed of [
+      { ...draft, url: 'evil.example' },
+      { ...draft, url: 'https://nas1.example:8443' },
+      { ...draft, auth: { method: 'password' as const, username: 'monitor' } },
+      { ...draft, auth: { method: 'api-key' as const, username: 'root' } },
+    ]) {
+      await expect(monitor.updateServer('nas1', changed, null)).rejects.toMatchObject({ code: 'SECRET_REQUIRED' });
+    }
+    expect(saved).toEqual([]);
+    // The same origin written another way, and a new name, keep it.
+    await monitor.updateServer('nas1', { ...draft, name: 'Main NAS', url: 'https://nas1.example/ui/' }, null);
+    expect(saved).toHaveLength(1);
+    // A new address with the secret typed again: tested first (a login with that secret), then saved.
+    const loginsBefore = secrets.length;
+    await monitor.updateServer('nas1', { ...draft, url: 'nas2.example' }, 'typed-again');
+    expect(secrets.slice(loginsBefore)).toContain('typed-again');
+    expect(saved.at(-1)?.url).toBe('nas2.example');
+    await monitor.stop();
+  });
+
   it('a throwing listener loses nothing: the failure is kept and planned first, and the other listeners still run', async () => {
     const { monitor, connection, policy, failures } = setup([wireJob(2, 'RUNNING')]);
     const seen: string[] = [];
