@@ -29,7 +29,8 @@ const DEFAULT_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024;
 export function credentialsFor(target: ServerTarget, secret: string | null): Credentials {
   if (!secret) {
     const what = target.auth.method === 'api-key' ? 'API key' : 'password';
-    throw new JobwatchError('AUTH_FAILED', `No ${what} is saved for ${target.name}. Edit the server and enter it again.`);
+    // Not AUTH_FAILED: nothing was sent, so the server did not refuse anything (and no slow retry can help).
+    throw new JobwatchError('SECRET_REQUIRED', `No ${what} is saved for ${target.name}. Edit the server and enter it again.`);
   }
   if (target.auth.method === 'api-key') {
     return target.auth.username ? { kind: 'api-key', username: target.auth.username, apiKey: secret } : { kind: 'api-key', apiKey: secret };

@@ -69,6 +69,7 @@ export const FINAL_ERROR_CODES: ReadonlySet<JobwatchErrorCode> = new Set<Jobwatc
   'ACCESS_RESTRICTED',
   'ENDPOINT_NOT_FOUND',
   'MECHANISM_UNSUPPORTED',
+  'SECRET_REQUIRED',
 ]);
 
 export function isFinalError(err: unknown): boolean {

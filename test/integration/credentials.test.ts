@@ -141,3 +141,17 @@ describe('a credential that never worked', () => {
     expect(s.loginAttempts()).toBe(logins + 1);
   });
 });
+
+describe('no saved secret (a keychain that lost it)', () => {
+  it('needs attention with a clear reason, sends nothing and schedules no retry', async () => {
+    sim = await startSimulator({ port: 0 });
+    const s = sim;
+    harness = await startHarness([{ url: s.url, username: s.credentials.username, secret: '' }]);
+    const h = harness;
+    await h.waitFor(() => h.server()?.state === 'needs-attention', 'needs-attention');
+    expect(h.server()?.attention?.code).toBe('SECRET_REQUIRED');
+    expect(h.server()?.attention?.message).toMatch(/No API key is saved for nas1/);
+    expect(h.server()?.retryAt).toBeNull();
+    expect(s.loginAttempts()).toBe(0);
+  });
+});

@@ -139,6 +139,7 @@ const ATTENTION_REASONS: Record<string, string> = {
   OTP_REQUIRED: 'one-time code needed',
   ACCESS_RESTRICTED: 'this computer is not allowed',
   ENDPOINT_NOT_FOUND: 'not a TrueNAS address',
+  SECRET_REQUIRED: 'key or password needed',
 };
 
 /** The reason in a few words, for a chip; the full message goes in the tooltip and the servers view. */
