@@ -9,6 +9,7 @@
 import { Message, Variant, sessionBus } from 'dbus-next';
 import type { MessageBus } from 'dbus-next';
 import type { NotificationView } from '../core/view';
+import { LINE_BREAK, escapeMarkup, stripUnsafe, truncate } from '../core/notification-text';
 
 export interface DbusNotifierOptions {
   /** A D-Bus address (`unix:path=…`); the session bus of the environment when omitted. */
@@ -51,19 +52,12 @@ const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 /** Server ids kept for replaces_id, so a re-sent notification replaces its popup instead of stacking. */
 const MAX_REMEMBERED_IDS = 200;
 
-/** `&`, `<`, `>` escaped: servers advertising `body-markup` parse the body as a small subset of HTML. */
-export function escapeMarkup(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMarkup };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
-
+/** At most `max` characters, safe to show (see stripUnsafe); line breaks kept as '\n' when `keepNewlines`. */
 export function boundText(text: string, max: number, keepNewlines: boolean): string {
-  let flat = text.replace(CONTROL_EXCEPT_NEWLINE, ' ');
-  if (!keepNewlines) flat = flat.replace(/\n+/g, ' ');
-  flat = flat.trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+  const lines = text.slice(0, max * 4).split(LINE_BREAK).map((line) => stripUnsafe(line, ' '));
+  return truncate(lines.join(keepNewlines ? '\n' : ' ').trim(), max);
 }
 
 /**

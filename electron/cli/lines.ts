@@ -2,6 +2,7 @@
  * How the CLI prints what it sees: one JSON object per line with `--json` (times as ISO 8601 UTC strings, or
  * null), else one concise human line. Never a secret, never a job's result or arguments.
  */
+import { LINE_BREAK, stripUnsafe, truncate } from '../core/notification-text';
 import type { CliRecord } from './watch';
 
 function iso(ms: number | null): string | null {
@@ -12,11 +13,12 @@ function clock(now: Date): string {
   return now.toTimeString().slice(0, 8);
 }
 
-/** One line of text: newlines and control characters from the network would break the line format. */
+/**
+ * Server text as one safe line: no line breaks of any kind (a forged second line), no C0/C1 controls (terminal
+ * escapes), no bidi or zero-width characters (text that reads differently than it is); bounded.
+ */
 function oneLine(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return truncate(stripUnsafe(text.slice(0, max * 4), ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
 export function jsonLine(record: CliRecord): string {
@@ -78,12 +80,13 @@ export function humanLine(record: CliRecord, now = new Date()): string {
   const at = clock(now);
   switch (record.type) {
     case 'connection':
-      return `${at} ${record.server} ${record.state}${record.detail ? ` — ${oneLine(record.detail)}` : ''}`;
+      return `${at} ${oneLine(record.server, 80)} ${oneLine(record.state, 40)}${record.detail ? ` — ${oneLine(record.detail)}` : ''}`;
     case 'transition': {
       const t = record.transition;
-      const what = t.description ? `${oneLine(t.description, 80)} (${t.method} #${t.jobId})` : `${t.method} #${t.jobId}`;
-      const error = t.error ? ` — ${oneLine(t.error.split('\n')[0] ?? '', 200)}` : '';
-      return `${at} ${record.serverName} ${t.to} ${what}${t.catchUp ? ' [while away]' : ''}${error}`;
+      const method = oneLine(t.method, 120);
+      const what = t.description ? `${oneLine(t.description, 80)} (${method} #${t.jobId})` : `${method} #${t.jobId}`;
+      const error = t.error ? ` — ${oneLine(firstLine(t.error), 200)}` : '';
+      return `${at} ${oneLine(record.serverName, 80)} ${t.to} ${what}${t.catchUp ? ' [while away]' : ''}${error}`;
     }
     case 'notification': {
       const n = record.notification;
@@ -93,13 +96,19 @@ export function humanLine(record: CliRecord, now = new Date()): string {
     case 'job': {
       const j = record.job;
       const percent = j.percent === null ? '' : ` ${Math.floor(j.percent)}%`;
-      const label = j.description ? `${oneLine(j.description, 60)} (${j.method})` : j.method;
+      const method = oneLine(j.method, 120);
+      const label = j.description ? `${oneLine(j.description, 60)} (${method})` : method;
       const started = j.timeStarted === null ? '' : ` started ${new Date(j.timeStarted).toLocaleString()}`;
-      return `${record.serverName} #${j.id} ${j.state}${percent} ${label}${started}${j.error ? ` — ${oneLine(j.error, 120)}` : ''}`;
+      return `${oneLine(record.serverName, 80)} #${j.id} ${j.state}${percent} ${label}${started}${j.error ? ` — ${oneLine(j.error, 120)}` : ''}`;
     }
     case 'error':
-      return `${at} ${record.server ?? 'jobwatch'} error: ${oneLine(record.message)}`;
+      return `${at} ${record.server === null ? 'jobwatch' : oneLine(record.server, 80)} error: ${oneLine(record.message)}`;
   }
+}
+
+/** The first non-empty line, looked for only near the start (an error may be megabytes long). */
+function firstLine(text: string): string {
+  return text.slice(0, 4000).split(LINE_BREAK).find((line) => line.trim().length > 0) ?? '';
 }
 
 export function formatRecord(record: CliRecord, json: boolean): string {

@@ -10,9 +10,32 @@ export const BODY_MAX = 300;
 const LABEL_MAX = 60;
 const ERROR_MAX = 160;
 
-// C0/C1 controls, DEL, zero-width and bidirectional overrides (which can make a text read differently than it is).
+// C0/C1 controls and DEL: they can drive a terminal (escape sequences) or hide text.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
+// Zero-width characters and bidirectional controls (marks, embeddings, overrides, isolates): they can make a
+// text read differently than it is.
+const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+/** Every line break a display may honour, Unicode's line and paragraph separators (and NEL) included. */
+export const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
+const LINE_BREAKS_AND_TABS = /[\t\n\r\u0085\u2028\u2029]+/g;
+
+/**
+ * Text from a server made safe to show on one line: line breaks and tabs become a space; controls become
+ * `controlsAs` (removed by default); zero-width and bidi characters are removed. No forged lines, no terminal
+ * escapes, no reordered text. Not bounded.
+ */
+export function stripUnsafe(text: string, controlsAs = ''): string {
+  return text.replace(LINE_BREAKS_AND_TABS, ' ').replace(CONTROLS, controlsAs).replace(INVISIBLE, '');
+}
+
+/**
+ * `&`, `<`, `>` escaped, for freedesktop notification servers, which may parse a body as a small subset of HTML
+ * (the spec's `body-markup` capability). macOS and Windows show text as it is: Linux only.
+ */
+export function escapeMarkup(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 /** Removes credentials that error texts sometimes echo: `scheme://user:pass@host`, `auth_token=…`, `password=…`. */
 export function redactSecrets(text: string): string {
@@ -31,7 +54,7 @@ export function truncate(text: string, max: number): string {
 /** One line: controls removed, whitespace collapsed, secrets redacted, bounded. */
 export function cleanLine(text: string, max: number): string {
   // Cut long input first so the regexes stay cheap; the margin keeps a credential at the cut whole for redaction.
-  const line = redactSecrets(text.slice(0, max + 600).replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, ''))
+  const line = redactSecrets(stripUnsafe(text.slice(0, max + 600)))
     .replace(/\s+/g, ' ')
     .trim();
   return truncate(line, max);
@@ -41,7 +64,7 @@ export function cleanLine(text: string, max: number): string {
 export function cleanText(text: string, max: number): string {
   const lines = text
     .slice(0, max * 4 + 600)
-    .split(/\r\n|\r|\n/)
+    .split(LINE_BREAK)
     .map((line) => cleanLine(line, max))
     .filter((line) => line.length > 0);
   return truncate(lines.join('\n'), max);
@@ -100,7 +123,7 @@ function durationOf(t: TextSource): number | null {
 
 function firstErrorLine(error: string | null): string {
   if (!error) return '';
-  const line = error.split(/\r\n|\r|\n/).find((l) => l.trim().length > 0) ?? '';
+  const line = error.split(LINE_BREAK).find((l) => l.trim().length > 0) ?? '';
   return cleanLine(line, ERROR_MAX);
 }
 

@@ -167,4 +167,26 @@ describe('output lines', () => {
     const line = humanLine({ type: 'connection', server: 'nas1', state: 'backoff', detail: 'bad\u001b[31m\nthing' }, new Date(2025, 0, 1, 1, 2, 3));
     expect(line).toBe('01:02:03 nas1 backoff — bad [31m thing');
   });
+
+  it('shows server text without terminal escapes, C1 controls, bidi controls or forged lines', () => {
+    const hostile: Transition = {
+      ...transition,
+      method: 'pool.scrub\u001b]0;pwned\u0007\u009b2J\u202Egnp.exe\u2066x\u2069\u200E\u061C\r\n12:00:00 nas1 SUCCESS fake.job #1',
+      description: 'Backup\u2028forged\u2029line\u0085next',
+      error: '\u009d8;;https://evil\u009cclick\u202D',
+      catchUp: false,
+    };
+    const lines = [
+      humanLine({ type: 'transition', transition: hostile, serverName: 'nas\u001b[2J1\u202E' }, new Date(2025, 5, 20, 13, 0, 5)),
+      humanLine({ type: 'job', serverName: 'nas1', job: { id: 1, server: 'nas1', method: hostile.method, description: null, state: 'RUNNING', percent: null, progressText: null, transient: false, timeStarted: null, timeFinished: null, error: hostile.error } as never }),
+      humanLine({ type: 'error', server: 'nas\u009b1', message: 'lost\r\nforged' }),
+    ];
+    for (const line of lines) {
+      // eslint-disable-next-line no-control-regex
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/);
+    }
+    expect(lines[0]).toBe(
+      '13:00:05 nas [2J1 FAILED Backup forged line next (pool.scrub ]0;pwned 2Jgnp.exex 12:00:00 nas1 SUCCESS fake.job #1 #120) — 8;;https://evil click',
+    );
+  });
 });

@@ -3,10 +3,12 @@ import {
   BODY_MAX,
   burstText,
   cleanLine,
+  escapeMarkup,
   humanDuration,
   jobLabel,
   redactSecrets,
   singleText,
+  stripUnsafe,
   TITLE_MAX,
   truncate,
   watchDoneText,
@@ -42,6 +44,19 @@ describe('notification texts', () => {
   it('strips control, zero-width and bidi characters', () => {
     expect(cleanLine('a\u0000b\u001b[31mc\u007f\u202Ed\u200Be\u2066', 100)).toBe('ab[31mcde');
     expect(cleanLine('two\nlines\tand   spaces', 100)).toBe('two lines and spaces');
+  });
+
+  it('removes C1 controls, every bidi control and Unicode line separators', () => {
+    expect(stripUnsafe('a\u009b2Jb\u061Cc\u200Ed\u200Fe\u202Af\u2067g\u2028h\u2029i\u0085j\r\nk')).toBe('a2Jbcdefg h i j k');
+    expect(stripUnsafe('a\u001b[31mb', ' ')).toBe('a [31mb');
+    expect(cleanLine('line\u2028forged', 100)).toBe('line forged');
+    expect(singleText({ method: 'm', description: null, to: 'FAILED', error: 'first\u2028second', timeStarted: null, timeFinished: null }, 'nas1').body).toBe(
+      'm on nas1\nfirst',
+    );
+  });
+
+  it('escapes markup characters for freedesktop notification servers', () => {
+    expect(escapeMarkup('<b>a</b> & <i>')).toBe('&lt;b&gt;a&lt;/b&gt; &amp; &lt;i&gt;');
   });
 
   it('redacts credentials that errors may echo', () => {
