@@ -159,7 +159,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     window?.show();
     if (target) events.focusJob(target);
   };
-  const notifier = new DesktopNotifier(electron, (target) => openOn(target), join(appRoot, 'build', 'icons', '256x256.png'));
+  const notifier = new DesktopNotifier(electron, (target) => openOn(target), join(appRoot, 'build', 'icons', '256x256.png'), platform);
   monitor.onNotification((notification) => {
     notifier.show(notification);
   });

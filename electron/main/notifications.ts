@@ -3,6 +3,7 @@
  * NotificationView as is (the core writes the text, names the server and never puts a secret in it).
  * A click opens the window on the job, or on the list for a folded (several-job) notification.
  */
+import { escapeMarkup } from '../core/notification-text';
 import type { NotificationView } from '../core/view';
 
 export interface NotificationLike {
@@ -27,10 +28,17 @@ export interface NotificationElectron {
 /** Where the window opens: one job's detail (jobKey), a server's list, everything (server null), or the settings. */
 export type OpenTarget = { server: string | null; jobKey: string | null; view?: 'settings' };
 
-export function notificationOptions(view: NotificationView, iconPath?: string): NotificationOptions {
+/**
+ * On Linux, Electron hands the body to libnotify as is, and notification servers with `body-markup` parse it as
+ * a small subset of HTML: a job's `<b>` or `&` from the server must show as typed, so it is escaped (a
+ * plain-text server then shows a literal `&amp;` at worst, as the CLI accepts too). The title is left alone: the
+ * freedesktop spec makes the summary plain text (GNOME and dunst show it literally, an escape would show as
+ * `&amp;`). macOS and Windows show both literally.
+ */
+export function notificationOptions(view: NotificationView, iconPath?: string, platform: NodeJS.Platform = process.platform): NotificationOptions {
   return {
     title: view.title,
-    body: view.body,
+    body: platform === 'linux' ? escapeMarkup(view.body) : view.body,
     // Linux honours urgency; a critical one stays until dismissed there. Elsewhere failures simply stay in the
     // notification centre.
     urgency: view.urgency,
@@ -54,13 +62,14 @@ export class DesktopNotifier {
     private readonly electron: NotificationElectron,
     private readonly open: (target: OpenTarget) => void,
     private readonly iconPath?: string,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
   /** Shows the notification unless the rules marked it suppressed (paused, muted…); returns whether it was shown. */
   show(view: NotificationView): boolean {
     if (view.suppressed !== null) return false;
     if (!this.electron.Notification.isSupported()) return false;
-    const notification = new this.electron.Notification(notificationOptions(view, this.iconPath) as never);
+    const notification = new this.electron.Notification(notificationOptions(view, this.iconPath, this.platform) as never);
     const release = () => this.live.delete(notification);
     notification.on('click', () => {
       release();

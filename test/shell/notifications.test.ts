@@ -28,6 +28,20 @@ describe('desktop notifications', () => {
     expect(notificationOptions(notification({ urgency: 'normal' })).timeoutType).toBe('default');
   });
 
+  it('escapes markup in the body on Linux only, where notification servers may parse it', () => {
+    const view = notification({ title: 'Backup <b>&</b> sync failed', body: 'rsync: <a href="x">quota</a> & limits' });
+    const linux = new DesktopNotifier(electronDouble, () => {}, undefined, 'linux');
+    linux.show(view);
+    expect(FakeNotification.shownOnes()[0]!.options).toMatchObject({
+      // The summary is plain text by the freedesktop spec: shown as typed.
+      title: 'Backup <b>&</b> sync failed',
+      body: 'rsync: &lt;a href="x"&gt;quota&lt;/a&gt; &amp; limits',
+    });
+    for (const platform of ['darwin', 'win32'] as const) {
+      expect(notificationOptions(view, undefined, platform)).toMatchObject({ title: view.title, body: view.body });
+    }
+  });
+
   it('opens the window on the job when clicked', () => {
     const { notifier: n, opened } = notifier();
     n.show(notification());
