@@ -30,6 +30,7 @@ import type {
 } from './types';
 
 const MAX_IN_FLIGHT = 20;
+const OLD_LOGIN_METHODS = new Set(['auth.login', 'auth.login_with_api_key']);
 const UNAUTH_LIMIT = 8192;
 const AUTH_LIMIT = 65536;
 
@@ -206,6 +207,8 @@ class SimulatorImpl implements Simulator {
 
   constructor(
     private readonly opts: SimulatorOptions,
+  /** Calls of methods private on this version's /api/current (the server logs a warning and runs them). */
+  private privateMethodWarnings = 0;
     private readonly server: HttpServer,
     cert: string | undefined,
   ) {
@@ -524,6 +527,10 @@ class SimulatorImpl implements Simulator {
       return await def.run(conn, params, requestId);
     } finally {
       conn.inflight--;
+      // 27: `removed_in='v27'` makes the old login methods private; rpc.py only logs a warning for such a call.
+      if (conn.kind === 'rpc' && !conn.options.private_methods && traits(this.version).oldLoginMethodsPrivate && OLD_LOGIN_METHODS.has(method)) {
+        this.privateMethodWarnings++;
+      }
     }
   }
 
@@ -1024,6 +1031,7 @@ class SimulatorImpl implements Simulator {
       this.server.listen(port, this.host, () => {
         this.server.off('error', reject);
         resolve();
+      privateMethodWarnings: this.privateMethodWarnings,
       });
     });
     this.port = (this.server.address() as AddressInfo).port;

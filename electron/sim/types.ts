@@ -174,3 +174,5 @@ export interface SimStats {
   bytesSent: number;
   nextJobId: number;
 }
+  /** Calls of methods that are private on this version (27: auth.login, auth.login_with_api_key). */
+  privateMethodWarnings: number;
