@@ -99,6 +99,52 @@ function describeError(err: unknown): { code: string; message: string } {
   return { code: 'ERROR', message: String(err) };
 }
 
+/**
+ * Desktop clock minus server clock from `added` events, robust to a bogus sample: one job whose `time_started` was
+ * set from elsewhere (an HA copy, a job re-added after a restart, a server clock fixed by NTP mid-run) must not
+ * shift every time shown. The estimate is the median of the last few samples; a sample more than a few minutes
+ * from it is set aside, and replaces the estimate only when several in a row agree with one another (the server's
+ * clock really was changed).
+ */
+export class ClockOffsetEstimator {
+  static readonly WINDOW = 9;
+  static readonly OUTLIER_MS = 3 * 60_000;
+  static readonly AGREEING = 3;
+  private samples: number[] = [];
+  private outliers: number[] = [];
+  private estimate = 0;
+
+  /** Adds one sample (ms); returns the estimate, rounded to whole seconds (server dates are whole seconds). */
+  add(sampleMs: number): number {
+    const { WINDOW, OUTLIER_MS, AGREEING } = ClockOffsetEstimator;
+    if (this.samples.length > 0 && Math.abs(sampleMs - this.estimate) > OUTLIER_MS) {
+      this.outliers.push(sampleMs);
+      if (this.outliers.length > AGREEING) this.outliers.shift();
+      const centre = median(this.outliers);
+      const agree = this.outliers.length === AGREEING && this.outliers.every((o) => Math.abs(o - centre) <= OUTLIER_MS);
+      if (!agree) return this.current();
+      this.samples = this.outliers;
+      this.outliers = [];
+    } else {
+      this.outliers = [];
+      this.samples.push(sampleMs);
+      if (this.samples.length > WINDOW) this.samples.shift();
+    }
+    this.estimate = median(this.samples);
+    return this.current();
+  }
+
+  current(): number {
+    return Math.round(this.estimate / 1000) * 1000;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export class Session {
   private readonly timings: SessionTimings;
   private readonly now: () => number;
@@ -127,6 +173,7 @@ export class Session {
   private credentialAccepted = false;
   /** Slow retries since the credential was last accepted. */
   private credentialAttempt = 0;
+  private readonly clock = new ClockOffsetEstimator();
 
   constructor(private readonly options: SessionOptions) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -272,13 +319,12 @@ export class Session {
     this.options.onUpdate(this.options.book.applyEvent(event));
   }
 
-  /** A job's creation time is "now" on the server when it is added: the gap to our clock is the offset. */
+  /** A job's creation time is "now" on the server when it is added: the gap to our clock is one sample of the offset. */
   private sampleClock(timeStarted: unknown): void {
     if (typeof timeStarted !== 'object' || timeStarted === null) return;
     const ms = (timeStarted as { $date?: unknown }).$date;
-    if (typeof ms !== 'number') return;
-    // Server dates are whole seconds: keep the offset within that precision to avoid jitter.
-    const offset = Math.round((this.now() - ms) / 1000) * 1000;
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) return;
+    const offset = this.clock.add(this.now() - ms);
     if (offset !== this.status.clockOffsetMs) this.setStatus({ clockOffsetMs: offset });
   }
 
