@@ -21,6 +21,9 @@ function oneLine(text: string, max = 300): string {
   return truncate(stripUnsafe(text.slice(0, max * 4), ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
+/** Room for the longest status the core writes: a changed certificate's explanation and its fingerprint. */
+const CONNECTION_DETAIL_MAX = 600;
+
 export function jsonLine(record: CliRecord): string {
   switch (record.type) {
     case 'connection':
@@ -80,7 +83,7 @@ export function humanLine(record: CliRecord, now = new Date()): string {
   const at = clock(now);
   switch (record.type) {
     case 'connection':
-      return `${at} ${oneLine(record.server, 80)} ${oneLine(record.state, 40)}${record.detail ? ` — ${oneLine(record.detail)}` : ''}`;
+      return `${at} ${oneLine(record.server, 80)} ${oneLine(record.state, 40)}${record.detail ? ` — ${oneLine(record.detail, CONNECTION_DETAIL_MAX)}` : ''}`;
     case 'transition': {
       const t = record.transition;
       const method = oneLine(t.method, 120);

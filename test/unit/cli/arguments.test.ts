@@ -168,6 +168,12 @@ describe('output lines', () => {
     expect(line).toBe('01:02:03 nas1 backoff — bad [31m thing');
   });
 
+  it('prints the whole explanation of a changed certificate, fingerprint included', () => {
+    const fingerprint = Array.from({ length: 32 }, () => 'AB').join(':');
+    const detail = `${'The certificate of nas1 changed since you trusted it. '.repeat(6)}Certificate SHA-256 fingerprint: ${fingerprint}`;
+    expect(humanLine({ type: 'connection', server: 'nas1', state: 'needs-attention', detail })).toContain(fingerprint);
+  });
+
   it('shows server text without terminal escapes, C1 controls, bidi controls or forged lines', () => {
     const hostile: Transition = {
       ...transition,
