@@ -74,7 +74,9 @@ export function createServerConnector(options: ConnectorOptions = {}): ServerCon
 
     probe: (url) => probeCertificate(url, options.extraCa !== undefined ? { extraCa: options.extraCa } : {}),
 
-    download: async (target, endpoint, path) => {
+    download: async (target, endpoint, path, downloadOptions = {}) => {
+      const { signal } = downloadOptions;
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new JobwatchError('TIMEOUT', 'The log download did not finish in time.');
       const base = new URL(endpoint);
       const secure = base.protocol === 'wss:';
       const host = base.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -108,6 +110,11 @@ export function createServerConnector(options: ConnectorOptions = {}): ServerCon
         request.setTimeout(options.callTimeoutMs ?? 30_000, () =>
           request.destroy(new JobwatchError('TIMEOUT', 'The log download did not finish in time.')),
         );
+        // The caller's overall deadline: stop reading at once, and free the socket.
+        const onAbort = () =>
+          request.destroy(signal?.reason instanceof JobwatchError ? signal.reason : new JobwatchError('TIMEOUT', 'The log download did not finish in time.'));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        request.on('close', () => signal?.removeEventListener('abort', onAbort));
         request.on('error', (err) => reject(err instanceof JobwatchError ? err : new JobwatchError('UNREACHABLE', `The log download failed: ${err.message}`)));
         request.end();
       });

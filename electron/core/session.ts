@@ -78,6 +78,11 @@ export interface SessionOptions {
   connect: () => Promise<RpcConnection>;
   /** Logs in on a fresh connection — `authenticate` with this server's credentials in production. */
   login: (connection: RpcConnection) => Promise<void>;
+  /**
+   * Runs right after a successful login, before subscribing: reads what the account may see and whether this is an
+   * HA standby. A final error it throws (a standby controller) ends in needs-attention like a refused login.
+   */
+  afterLogin?: (connection: RpcConnection) => Promise<void>;
   onUpdate: (update: SessionBookUpdate) => void;
   onStatus?: (status: SessionStatus) => void;
   timings?: Partial<SessionTimings>;
@@ -279,6 +284,10 @@ export class Session {
 
       this.credentialAccepted = true;
       this.credentialAttempt = 0;
+      if (this.options.afterLogin) {
+        await this.options.afterLogin(connection);
+        if (stale()) return;
+      }
       // Subscribe first, then snapshot, then replay what arrived meanwhile: the server sends no snapshot on
       // subscribe, and anything that changes between the two must not be lost.
       this.setStatus({ state: 'subscribing', detail: 'Subscribing to jobs…' });

@@ -6,6 +6,20 @@
 import { z } from 'zod';
 import { JOB_STATES, SESSION_STATES } from './model';
 
+export const ServerAccessViewSchema = z.object({
+  /** Sees every job (FULL_ADMIN; CORE 13's root; an API key not tied to a user up to 24.10). */
+  fullAdmin: z.boolean(),
+  /** The account's roles as the server expanded them. */
+  roles: z.array(z.string().max(64)).max(64),
+  /** For people: what this account can and cannot see. */
+  summary: z.string().max(1000),
+  /** Running jobs this account lost sight of before they ended (their outcome is unknown here). */
+  lostJobs: z.number().int().nonnegative(),
+  /** For people: the last such job and what to do; null when none. */
+  lostNotice: z.string().max(1000).nullable(),
+});
+export type ServerAccessView = z.infer<typeof ServerAccessViewSchema>;
+
 export const ServerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -26,6 +40,8 @@ export const ServerViewSchema = z.object({
   muted: z.boolean(),
   /** Frames dropped because they failed to parse or validate. */
   badFrames: z.number().int().nonnegative(),
+  /** What the signed-in account can see (from auth.me after login); null or absent while unknown. */
+  access: ServerAccessViewSchema.nullable().optional(),
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
 

@@ -118,9 +118,13 @@ export class Accounts {
     return this.finalize(user, 'LOGIN_TWOFACTOR');
   }
 
-  /** `auth.me` output (§3.1); roles are a Python set on the wire. */
+  /**
+   * `auth.me` output (§3.1); roles are a Python set on the wire. `privilege.roles` is the expanded set
+   * (`plugins/account_/privilege.py` `compose_privilege` with `role.py` `roles_for_role`): FULL_ADMIN becomes every
+   * role, READONLY_ADMIN itself plus every *_READ role, a *_WRITE role also its *_READ role.
+   */
   me(user: SimUser, uid: number): Record<string, unknown> {
-    const roles = user.fullAdmin ? ['FULL_ADMIN', ...(user.roles ?? [])] : (user.roles ?? []);
+    const roles = expandRoles(user.fullAdmin ? ['FULL_ADMIN', ...(user.roles ?? [])] : (user.roles ?? []));
     return {
       pw_name: user.username,
       pw_gecos: user.username,
@@ -141,6 +145,30 @@ export class Accounts {
 }
 
 const READ_ROLES: Record<string, string> = { 'cloudsync.sync': 'CLOUD_SYNC_READ', 'replication.run': 'REPLICATION_TASK_READ' };
+
+/** A representative part of `role.py`'s *_READ roles (READONLY_ADMIN includes every one of them). */
+const ALL_READ_ROLES = [
+  'ACCOUNT_READ', 'ALERT_LIST_READ', 'ALERT_READ', 'API_KEY_READ', 'APPS_READ', 'CLOUD_BACKUP_READ', 'CLOUD_SYNC_READ',
+  'DATASET_READ', 'DISK_READ', 'FAILOVER_READ', 'FILESYSTEM_ATTRS_READ', 'FILESYSTEM_DATA_READ', 'NETWORK_GENERAL_READ',
+  'POOL_READ', 'POOL_SCRUB_READ', 'REPLICATION_TASK_READ', 'REPORTING_READ', 'SERVICE_READ', 'SHARING_READ',
+  'SNAPSHOT_READ', 'SNAPSHOT_TASK_READ', 'SYSTEM_GENERAL_READ', 'VM_READ',
+];
+
+/** Whether the user's expanded roles include `role` (what a method's `roles=[…]` check asks). */
+export function hasRole(user: SimUser, role: string): boolean {
+  return expandRoles(user.fullAdmin ? ['FULL_ADMIN', ...(user.roles ?? [])] : (user.roles ?? [])).includes(role);
+}
+
+function expandRoles(granted: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const role of granted) {
+    out.add(role);
+    if (role === 'FULL_ADMIN') for (const r of ['READONLY_ADMIN', ...ALL_READ_ROLES]) out.add(r);
+    else if (role === 'READONLY_ADMIN') for (const r of ALL_READ_ROLES) out.add(r);
+    else if (role.endsWith('_WRITE')) out.add(role.replace(/_WRITE$/, '_READ'));
+  }
+  return [...out];
+}
 
 /** Whether a session of `user` may see a job of `method` started by `ownerName` (§3.3). */
 export function canSee(user: SimUser, legacyAllSeeing: boolean, method: string, ownerName: string | null): boolean {

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Accounts, canSee } from './auth';
+import { Accounts, canSee, hasRole } from './auth';
 import type { LoginResult } from './auth';
 import { realClock } from './clock';
 import { invalidParams, jobNotFound, legacyErrorData, notAuthenticated, rpcErrorData, SimCallError } from './errors';
@@ -122,12 +122,14 @@ class ExternalStarter implements JobOwner {
     private readonly username: string,
     private readonly type: string,
     private readonly at: number,
+    /** Its credentials go with its connection (25.10+, traits().logoutClearsCredentials); before, they stay. */
+    private readonly clearsOnClose = true,
   ) {}
   detach(): void {
     this.live = false;
   }
   credentials() {
-    if (!this.live) return null;
+    if (!this.live && this.clearsOnClose) return null;
     return { type: this.type, username: this.username, data: { login_id: this.loginId, login_at: this.at } };
   }
 }
@@ -146,6 +148,8 @@ class Conn implements JobOwner {
   open = true;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
   options = { legacy_jobs: true, private_methods: false, py_exceptions: false };
+  /** Closing clears the credentials its jobs report (25.10+, traits().logoutClearsCredentials). */
+  clearsCredentialsOnClose = true;
 
   constructor(
     readonly ws: WebSocket,
@@ -156,7 +160,7 @@ class Conn implements JobOwner {
   ) {}
 
   credentials() {
-    if (!this.open || !this.user) return null;
+    if (!this.user || (!this.open && this.clearsCredentialsOnClose)) return null;
     return {
       type: this.credType,
       username: this.user.username,
@@ -279,6 +283,7 @@ class SimulatorImpl implements Simulator {
       const peer = req.socket.remoteAddress ?? '';
       const secure = this.tls || (isLoopback(peer) && !this.opts.insecureLoopback);
       const conn = new Conn(ws, req.socket, kind, peer, secure);
+      conn.clearsCredentialsOnClose = traits(this.version).logoutClearsCredentials;
       this.accept(conn);
     });
   }
@@ -643,31 +648,61 @@ class SimulatorImpl implements Simulator {
       this.store.abort(job);
       return null;
     });
-    def('core.job_download_logs', true, false, (conn, params, requestId) => {
-      const job = this.jobParam(conn, 'core.job_download_logs', params);
-      const filename = typeof params[1] === 'string' ? params[1] : `${job.id}.log`;
-      if (!job.logsPath) throw new SimCallError('EFAULT', 'This job has no logs');
+    // Every log download is a `filesystem.get` job whose output pipe /_download/<job id> serves, once.
+    const startLogDownload = (conn: Conn, source: SimJob, filename: string, windowMs: number, requestId: unknown): number => {
       const handle = this.store.start(
         {
           method: 'filesystem.get',
-          arguments: [job.logsPath],
+          arguments: [source.logsPath],
           manual: true,
           messageIds: conn.kind === 'rpc' && requestId !== null ? [requestId as string | number] : [],
         },
         conn,
       );
       const token = randomBytes(36).toString('base64url');
-      const buffered = params[2] === true;
-      this.downloads.set(handle.id, {
-        token,
-        used: false,
-        expiresAt: Date.now() + (buffered ? 3_600_000 : (this.opts.downloadWindowMs ?? 60_000)),
-        filename,
-        source: job,
-        handle,
+      this.downloads.set(handle.id, { token, used: false, expiresAt: Date.now() + windowMs, filename, source, handle });
+      return handle.id;
+    };
+    if (t.jobDownloadLogs) {
+      // `service/core_service.py` `job_download_logs` (SCALE 24.04+): the URL only.
+      def('core.job_download_logs', true, false, (conn, params, requestId) => {
+        const job = this.jobParam(conn, 'core.job_download_logs', params);
+        const filename = typeof params[1] === 'string' ? params[1] : `${job.id}.log`;
+        if (!job.logsPath) throw new SimCallError('EFAULT', 'This job has no logs');
+        const buffered = params[2] === true;
+        const id = startLogDownload(conn, job, filename, buffered ? 3_600_000 : (this.opts.downloadWindowMs ?? 60_000), requestId);
+        return `/_download/${id}?auth_token=${this.downloads.get(id)!.token}`;
       });
-      return `/_download/${handle.id}?auth_token=${token}`;
+    }
+    // `core.download(method, args, filename, buffered)` (CORE 13 `service.py`, SCALE `service/core_service.py`): runs
+    // a download job and answers [job id, URL]; the URL's token lives 300 s (`auth.generate_token(300, …)`). The
+    // simulator serves only `filesystem.get` of a job's logs_path (`plugins/filesystem.py` `get`: a pipe job that
+    // fails "<path> is not a file" otherwise).
+    def('core.download', true, false, (conn, params, requestId) => {
+      const [method, args, filename] = params;
+      if (typeof method !== 'string') throw invalidParams('core.download.method', 'Input should be a valid string');
+      if (args !== undefined && !Array.isArray(args)) throw invalidParams('core.download.args', 'Input should be a valid list');
+      if (typeof filename !== 'string') throw invalidParams('core.download.filename', 'Input should be a valid string');
+      if (method !== 'filesystem.get') throw new SimCallError('EINVAL', `The simulator downloads only through filesystem.get, not ${method}`);
+      const user = conn.user!;
+      if (!user.fullAdmin && !hasRole(user, 'FILESYSTEM_DATA_READ')) throw new SimCallError('EACCES', 'Not authorized');
+      const path = (args as unknown[] | undefined)?.[0];
+      const source = typeof path === 'string' ? this.store.all().find((j) => j.logsPath === path) : undefined;
+      if (!source) throw new SimCallError('EFAULT', `${String(path)} is not a file`);
+      const id = startLogDownload(conn, source, filename, this.opts.downloadWindowMs ?? 300_000, requestId);
+      return [id, `/_download/${id}?auth_token=${this.downloads.get(id)!.token}`];
     });
+    def('filesystem.get', true, false, () => {
+      throw new SimCallError('EFAULT', 'filesystem.get writes to an output pipe: call it through core.download');
+    });
+    if (t.failoverStatus) {
+      // `plugins/failover.py` `status` (role FAILOVER_READ): SINGLE without an HA license, BACKUP on the standby.
+      def('failover.status', true, false, (conn) => {
+        const user = conn.user!;
+        if (!user.fullAdmin && !hasRole(user, 'FAILOVER_READ')) throw new SimCallError('EACCES', 'Not authorized');
+        return this.opts.failoverStatus ?? 'SINGLE';
+      });
+    }
 
     // Auth.
     const mechanisms = ['API_KEY_PLAIN', 'TOKEN_PLAIN', 'PASSWORD_PLAIN', ...t.extraMechanisms];
@@ -734,11 +769,15 @@ class SimulatorImpl implements Simulator {
       await this.failDelay();
       return false;
     });
-    def('auth.me', true, false, (conn) => {
-      const user = conn.user;
-      if (!user) throw notAuthenticated(v);
-      return this.accounts.me(user, this.uid(user));
-    });
+    if (t.authMe) {
+      def('auth.me', true, false, (conn) => {
+        const user = conn.user;
+        if (!user) throw notAuthenticated(v);
+        // Where an API key is not tied to a user (≤ 24.10), `plugins/auth.py` `_me` refuses the session.
+        if (t.allSeeing === 'api-key' && conn.credType === 'API_KEY') throw new SimCallError('EFAULT', 'You are logged in using API_KEY');
+        return this.accounts.me(user, this.uid(user));
+      });
+    }
     def('auth.logout', false, false, (conn) => {
       conn.user = null;
       conn.pendingOtp = null;
@@ -802,7 +841,9 @@ class SimulatorImpl implements Simulator {
 
   startJobHandle(spec: JobSpec): SimJobHandle {
     const by = spec.startedBy;
-    const owner = by ? new ExternalStarter(by.username, by.type ?? 'UNIX_SOCKET', this.store.now()) : null;
+    const owner = by
+      ? new ExternalStarter(by.username, by.type ?? 'UNIX_SOCKET', this.store.now(), traits(this.version).logoutClearsCredentials)
+      : null;
     const handle = this.store.start(spec, owner);
     this.pending.set(handle.id, handle.done);
     void handle.done.then(() => {

@@ -67,7 +67,8 @@ export interface StartedBy {
   type?: string;
   /**
    * When the starting connection goes away. "queued" (default): right after the `added` event, like a cron
-   * midclt call, so every later event carries `credentials: null`. "never": stays connected.
+   * midclt call; from 25.10 every later event then carries `credentials: null` and an account without full admin
+   * no longer sees the job (before 25.10 the credentials stay). "never": stays connected.
    */
   detach?: 'queued' | 'never';
 }
@@ -154,8 +155,13 @@ export interface SimulatorOptions {
   rateLimitDelayMs?: number;
   /** How long connections are refused after restartMiddleware(). Default 2000. */
   restartDowntimeMs?: number;
-  /** Window to start a log download (real: 60 s). Default 60 000. */
+  /** Window to start a log download (real: 60 s for core.job_download_logs, 300 s for core.download). */
   downloadWindowMs?: number;
+  /**
+   * What `failover.status` answers (SCALE): "SINGLE" (default, no HA), "MASTER", or "BACKUP" — a standby whose
+   * peer is unreachable, so logins succeed there instead of answering REDIRECT (`plugins/auth.py` login_ex).
+   */
+  failoverStatus?: 'SINGLE' | 'MASTER' | 'BACKUP';
 }
 
 export interface SimCredentials {

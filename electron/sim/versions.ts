@@ -76,6 +76,17 @@ export interface VersionTraits {
   jobDownloadLogs: boolean;
   /** `auth.login` and `auth.login_with_api_key` are private on /api/current (27): they run, with a warning. */
   oldLoginMethodsPrivate: boolean;
+  /**
+   * A logout (and so a closed connection) clears the connection's credentials, so a job it started has none from
+   * then on: to an account without full admin it becomes an "internally ran" job, hidden from its events and from
+   * `core.get_jobs` (25.10-RC.1+, middleware commit a744267c26 in `plugins/auth.py` `logout`; `job.py`
+   * `credential_access_error`). Before, the job keeps its starter's credentials and stays visible to that user.
+   */
+  logoutClearsCredentials: boolean;
+  /** `auth.me` exists (SCALE; CORE 13 has none, only root signs in). */
+  authMe: boolean;
+  /** `failover.status` exists (SCALE `plugins/failover.py`, role FAILOVER_READ); not in CORE 13's open middleware. */
+  failoverStatus: boolean;
 }
 
 const SCALE_25: VersionTraits = {
@@ -106,6 +117,9 @@ const SCALE_25: VersionTraits = {
   revokedKeyAnswer: 'EXPIRED',
   jobDownloadLogs: true,
   oldLoginMethodsPrivate: false,
+  logoutClearsCredentials: false,
+  authMe: true,
+  failoverStatus: true,
 };
 
 const TS_24_10: VersionTraits = {
@@ -127,6 +141,7 @@ const TS_25_10: VersionTraits = {
   messageIds: true,
   credentialsShape: 'modern',
   jobNotFound: 'validation',
+  logoutClearsCredentials: true,
 };
 
 const TS_26: VersionTraits = {
@@ -155,6 +170,8 @@ export const VERSION_TRAITS: Readonly<Record<SimVersion, VersionTraits>> = {
     errname: false,
     notAuthenticated: 'EACCES',
     jobDownloadLogs: false,
+    authMe: false,
+    failoverStatus: false,
   },
   '24.10': TS_24_10,
   '25.04': SCALE_25,
