@@ -18,13 +18,25 @@
  *   book never saw, the ledger's floor also counts as settled.
  * - Events (live, or buffered during the snapshot and replayed) report with catchUp: false.
  *
- * Memory: at most `maxJobs` jobs that are on the server (when exceeded, the oldest finished job — lowest id — is
- * moved to recent history, as the server evicts; if none has finished, the oldest job is dropped) plus at most
- * `recentLimit` finished jobs the server no longer lists (after a middleware restart or eviction), so the window
- * keeps some history; the oldest recent entry is removed first. A non-terminal job missing from a new snapshot is
- * gone (middleware restart) and is removed without a transition. Finished transient jobs are removed right after
- * their transition, as the server drops them.
+ * HA job copies: after a failover the other controller lists a copy of each finished cloud sync, cloud backup,
+ * rsync and replication job under a new id (hence a new key), silently, without exc_info and credentials. A job
+ * first seen already terminal in a snapshot, in that shape, whose content fingerprint (`copyFingerprint`) belongs
+ * to a settled job that this snapshot does not list, is that job again: it is settled without a report, and
+ * replaces the original's entry in the window.
+ *
+ * Transient jobs (alert processing every minute and the like): their transitions are reported (flagged transient,
+ * which the rules never notify) and deduplicated by the book alone, not the persisted ledger; they never enter
+ * recent history, are removed right after their transition as the server drops them, and have their own bound, so
+ * they never push real jobs out. A `changed` for an id the book has never seen is a job seen for the first time:
+ * CORE 13 sends no `added` for transient jobs, only the `changed` of their success.
+ *
+ * Memory: at most `maxJobs` non-transient jobs that are on the server (when exceeded, the oldest finished job —
+ * lowest id — is moved to recent history, as the server evicts; if none has finished, the oldest job is dropped),
+ * as many running transient ones, plus at most `recentLimit` finished jobs the server no longer lists (after a
+ * middleware restart or eviction), so the window keeps some history; the oldest recent entry is removed first. A
+ * non-terminal job missing from a new snapshot is gone (middleware restart) and is removed without a transition.
  */
+import { createHash } from 'node:crypto';
 import type { CollectionEvent } from './protocol/connection';
 import type { Job, JobState, ServerId, Transition } from './model';
 import { isTerminal, jobKey } from './model';
@@ -33,6 +45,79 @@ import type { JobPatch } from './protocol/job-schema';
 import type { TransitionLedger } from './ledger';
 
 export const JOBS_COLLECTION_NAME = 'core.get_jobs';
+
+/**
+ * Methods whose finished jobs an HA controller copies to its peer under a new id (the TaskStateMixin services
+ * registered by `plugins/failover_/jobs_copy.py`, TS-25.10.6 and HEAD: `plugins/cloud_sync.py`,
+ * `plugins/cloud_backup/crud.py`, `plugins/rsync.py`, `plugins/zettarepl_/state.py`).
+ */
+export const HA_COPIED_METHODS: ReadonlySet<string> = new Set([
+  'cloudsync.sync',
+  'cloudsync.restore',
+  'cloud_backup.sync',
+  'cloud_backup.restore',
+  'rsynctask.run',
+  'replication.run',
+]);
+
+/** Canonical arguments beyond this many characters are cut (the cut is marked); arguments are the server's. */
+const FINGERPRINT_ARGUMENTS_MAX_CHARS = 4096;
+const FINGERPRINT_MAX_DEPTH = 16;
+/** Transient identities remembered for de-duplication (a handful run per minute). */
+const TRANSIENT_REPORTED_LIMIT = 256;
+
+/**
+ * What an HA copy keeps of a finished job (`job.py` `Job.receive`: method, arguments, time_started, time_finished,
+ * state), hashed; null for methods that are never copied. Two real runs of one task cannot share it: their start
+ * times differ (a task's runs are serialised by its lock).
+ */
+export function copyFingerprint(job: Job): string | null {
+  if (!HA_COPIED_METHODS.has(job.method) || !isTerminal(job.state)) return null;
+  const content = [job.method, canonicalJson(job.arguments), job.timeStarted, job.timeFinished, job.state].join('\u0000');
+  return createHash('sha256').update(content).digest('base64url').slice(0, 22);
+}
+
+/** A received copy has neither exc_info nor credentials (`job.py` `Job.receive` sets neither). */
+function hasCopyShape(job: Job): boolean {
+  return job.excInfo === null && job.credentials === null;
+}
+
+/** JSON with object keys sorted, bounded in length and depth. */
+export function canonicalJson(value: unknown): string {
+  const parts: string[] = [];
+  let length = 0;
+  const push = (text: string): boolean => {
+    if (length >= FINGERPRINT_ARGUMENTS_MAX_CHARS) return false;
+    const room = FINGERPRINT_ARGUMENTS_MAX_CHARS - length;
+    const piece = text.length > room ? `${text.slice(0, room)}…` : text;
+    parts.push(piece);
+    length += piece.length;
+    return length < FINGERPRINT_ARGUMENTS_MAX_CHARS;
+  };
+  const walk = (node: unknown, depth: number): boolean => {
+    if (node === null || typeof node !== 'object') return push(JSON.stringify(node) ?? 'null');
+    if (depth >= FINGERPRINT_MAX_DEPTH) return push('…');
+    if (Array.isArray(node)) {
+      if (!push('[')) return false;
+      for (let i = 0; i < node.length; i += 1) {
+        if (i > 0 && !push(',')) return false;
+        if (!walk(node[i], depth + 1)) return false;
+      }
+      return push(']');
+    }
+    const record = node as Record<string, unknown>;
+    if (!push('{')) return false;
+    let first = true;
+    for (const name of Object.keys(record).sort()) {
+      if (!first && !push(',')) return false;
+      first = false;
+      if (!push(`${JSON.stringify(name)}:`) || !walk(record[name], depth + 1)) return false;
+    }
+    return push('}');
+  };
+  walk(value, 0);
+  return parts.join('');
+}
 
 export interface JobEntry {
   key: string;
@@ -113,8 +198,12 @@ export class JobBook {
   private readonly recentLimit: number;
   /** Every entry, current and recent, by identity. */
   private readonly entries = new Map<string, JobEntry>();
-  /** Job id → identity, for jobs on the server; insertion order ≈ id order (used to evict the oldest). */
+  /** Job id → identity, for non-transient jobs on the server; insertion order ≈ id order (to evict the oldest). */
   private readonly currentByJobId = new Map<number, string>();
+  /** Job id → identity, for transient jobs on the server (not yet finished); oldest first. */
+  private readonly transientByJobId = new Map<number, string>();
+  /** Transient identities already reported (or seen terminal while seeding), oldest first. */
+  private readonly transientSettled = new Set<string>();
   /** Identities of recent history, oldest first. */
   private readonly recentKeys = new Set<string>();
   private badJobs = 0;
@@ -132,8 +221,11 @@ export class JobBook {
     const update = new UpdateBuilder();
     const seeding = !this.ledger.isSeeded(this.server);
     const previousCurrent = new Set(this.currentByJobId.values());
+    for (const key of this.transientByJobId.values()) previousCurrent.add(key);
     const finishedMeanwhile: { key: string; job: Job; fromState: JobState | null }[] = [];
+    const copyCandidates: { key: string; job: Job; fromState: null; fingerprint: string; originalKey: string }[] = [];
     this.currentByJobId.clear();
+    this.transientByJobId.clear();
 
     for (const raw of rawJobs) {
       const parsed = parseJobFields(raw);
@@ -154,16 +246,36 @@ export class JobBook {
       }
       const fromState = known ? known.job.state : null;
       if (isTerminal(job.state) && (fromState === null || !isTerminal(fromState))) {
-        if (seeding) this.ledger.settle(this.server, key, job.timeFinished);
-        else if (!this.isSettled(key, job, fromState)) finishedMeanwhile.push({ key, job, fromState });
+        if (seeding) this.settle(key, job);
+        else if (!this.isSettled(key, job, fromState)) {
+          // Only a job first seen terminal, in a copy's shape, can be an HA copy: copies arrive without events.
+          const fingerprint = fromState === null && hasCopyShape(job) ? copyFingerprint(job) : null;
+          const originalKey = fingerprint === null ? undefined : this.ledger.keyWithFingerprint(this.server, fingerprint);
+          if (fingerprint !== null && originalKey !== undefined) {
+            copyCandidates.push({ key, job, fromState: null, fingerprint, originalKey });
+          } else finishedMeanwhile.push({ key, job, fromState });
+        }
       }
       this.store(key, job, update);
+    }
+    // A copy lives on the other controller: a lookalike listed beside its original is a job of its own.
+    const copies: typeof copyCandidates = [];
+    for (const candidate of copyCandidates) {
+      const original = this.entries.get(candidate.originalKey);
+      if (original && this.currentKey(original.job.id) === candidate.originalKey) finishedMeanwhile.push(candidate);
+      else copies.push(candidate);
     }
     // Decided against the ledger as it was before this snapshot, then settled: settling one job (which may evict and
     // raise the floor) must not hide another that finished while we were away.
     for (const { key, job, fromState } of finishedMeanwhile) {
-      if (this.ledger.isListed(this.server, key)) continue; // the same identity twice in one snapshot
+      if (this.isListed(key, job)) continue; // the same identity twice in one snapshot
       this.report(key, job, fromState, true, update);
+    }
+    for (const { key, job, fingerprint, originalKey } of copies) {
+      this.ledger.settle(this.server, key, job.timeFinished, fingerprint);
+      // The copy is what the server lists now; the original's entry (from before the failover) would show it twice.
+      const original = this.entries.get(originalKey);
+      if (original && originalKey !== key && this.currentKey(original.job.id) !== originalKey) this.drop(originalKey, update);
     }
 
     // Jobs we knew on the server that the snapshot no longer lists: a middleware restart (or eviction) took them.
@@ -196,7 +308,7 @@ export class JobBook {
     const patch = parsed.patch;
     const update = new UpdateBuilder();
 
-    let key = this.currentByJobId.get(patch.id);
+    let key = this.currentKey(patch.id);
     let known = key === undefined ? undefined : this.entries.get(key);
     if (known && changesIdentity(known.job, patch)) {
       // Same id, different job: ids were reused. The old one leaves the server's list.
@@ -252,13 +364,17 @@ export class JobBook {
   }
 
   stats(): JobBookStats {
-    return { jobs: this.currentByJobId.size, recent: this.recentKeys.size, badJobs: this.badJobs };
+    return {
+      jobs: this.currentByJobId.size + this.transientByJobId.size,
+      recent: this.recentKeys.size,
+      badJobs: this.badJobs,
+    };
   }
 
   private applyRemoved(id: unknown): BookUpdate {
     const update = new UpdateBuilder();
     if (typeof id !== 'number') return update.build();
-    const key = this.currentByJobId.get(id);
+    const key = this.currentKey(id);
     const entry = key === undefined ? undefined : this.entries.get(key);
     if (!entry) return update.build();
     if (isTerminal(entry.job.state)) this.moveToRecent(entry, update);
@@ -267,15 +383,36 @@ export class JobBook {
     return update.build();
   }
 
-  /** A job we watched while it ran is suppressed only by an explicit entry; one we never saw also by the floor. */
+  /**
+   * A job we watched while it ran is suppressed only by an explicit entry; one we never saw also by the floor.
+   * Transient jobs are settled in the book only: a minute's alert run must not take a place in the ledger.
+   */
   private isSettled(key: string, job: Job, fromState: JobState | null): boolean {
+    if (job.transient) return this.transientSettled.has(key);
     return fromState !== null
       ? this.ledger.isListed(this.server, key)
       : this.ledger.isSettled(this.server, key, job.timeFinished);
   }
 
+  private isListed(key: string, job: Job): boolean {
+    return job.transient ? this.transientSettled.has(key) : this.ledger.isListed(this.server, key);
+  }
+
+  private settle(key: string, job: Job): void {
+    if (!job.transient) {
+      this.ledger.settle(this.server, key, job.timeFinished, copyFingerprint(job));
+      return;
+    }
+    this.transientSettled.delete(key);
+    this.transientSettled.add(key);
+    if (this.transientSettled.size > TRANSIENT_REPORTED_LIMIT) {
+      const oldest = this.transientSettled.values().next().value;
+      if (oldest !== undefined) this.transientSettled.delete(oldest);
+    }
+  }
+
   private report(key: string, job: Job, fromState: JobState | null, catchUp: boolean, update: UpdateBuilder): void {
-    this.ledger.settle(this.server, key, job.timeFinished);
+    this.settle(key, job);
     update.transitions.push({
       server: this.server,
       key,
@@ -283,7 +420,9 @@ export class JobBook {
       method: job.method,
       description: job.description,
       transient: job.transient,
-      from: fromState,
+      // No job goes WAITING → SUCCESS or FAILED (`job.py` `Job.set_state`, `Job.run`): it ran, unseen; CORE 13 sends
+      // no event for WAITING → RUNNING. Only an abort can end a job that never ran.
+      from: fromState === 'WAITING' && job.state !== 'ABORTED' ? 'RUNNING' : fromState,
       to: job.state as Transition['to'],
       error: job.error,
       timeStarted: job.timeStarted,
@@ -292,18 +431,27 @@ export class JobBook {
     });
   }
 
+  /** The identity listed on the server under this id, transient or not. */
+  private currentKey(id: number): string | undefined {
+    return this.currentByJobId.get(id) ?? this.transientByJobId.get(id);
+  }
+
+  /** Removes the id → identity listing, if it still names this identity. */
+  private unlist(id: number, key: string): void {
+    if (this.currentByJobId.get(id) === key) this.currentByJobId.delete(id);
+    if (this.transientByJobId.get(id) === key) this.transientByJobId.delete(id);
+  }
+
   /** Stores a job as on the server (or drops it, when it is a finished transient job). */
   private store(key: string, job: Job, update: UpdateBuilder): void {
     if (job.transient && isTerminal(job.state)) {
-      const previous = this.currentByJobId.get(job.id);
-      if (previous === key) this.currentByJobId.delete(job.id);
       this.drop(key, update);
       return;
     }
     const entry: JobEntry = { key, server: this.server, job, onServer: true };
     this.entries.set(key, entry);
     this.recentKeys.delete(key);
-    const previous = this.currentByJobId.get(job.id);
+    const previous = this.currentKey(job.id);
     if (previous !== undefined && previous !== key) {
       // Two identities with one id in one snapshot cannot both be current; the newer wins.
       const old = this.entries.get(previous);
@@ -311,8 +459,10 @@ export class JobBook {
         if (isTerminal(old.job.state)) this.moveToRecent(old, update);
         else this.drop(previous, update);
       }
+      this.unlist(job.id, previous);
     }
-    this.currentByJobId.set(job.id, key);
+    (job.transient ? this.currentByJobId : this.transientByJobId).delete(job.id);
+    (job.transient ? this.transientByJobId : this.currentByJobId).set(job.id, key);
     update.upsert(entry);
   }
 
@@ -322,8 +472,8 @@ export class JobBook {
   }
 
   private moveToRecent(entry: JobEntry, update: UpdateBuilder): void {
-    if (this.currentByJobId.get(entry.job.id) === entry.key) this.currentByJobId.delete(entry.job.id);
-    if (this.recentLimit <= 0) {
+    this.unlist(entry.job.id, entry.key);
+    if (this.recentLimit <= 0 || entry.job.transient) {
       this.drop(entry.key, update);
       return;
     }
@@ -336,7 +486,7 @@ export class JobBook {
 
   private drop(key: string, update: UpdateBuilder): void {
     const entry = this.entries.get(key);
-    if (entry && this.currentByJobId.get(entry.job.id) === key) this.currentByJobId.delete(entry.job.id);
+    if (entry) this.unlist(entry.job.id, key);
     this.recentKeys.delete(key);
     if (this.entries.delete(key)) update.remove(key);
   }
@@ -348,6 +498,12 @@ export class JobBook {
       if (!entry) break;
       if (isTerminal(entry.job.state)) this.moveToRecent(entry, update);
       else this.drop(entry.key, update);
+    }
+    while (this.transientByJobId.size > this.maxJobs) {
+      const oldest = this.transientByJobId.entries().next().value;
+      if (oldest === undefined) break;
+      this.transientByJobId.delete(oldest[0]);
+      this.drop(oldest[1], update);
     }
     while (this.recentKeys.size > this.recentLimit) {
       const oldest = this.recentKeys.values().next().value;

@@ -11,6 +11,10 @@
  * seconds on SCALE, so several jobs share a timestamp). The group at the newest timestamp is never evicted: a job
  * finishing later in that same second must not fall under the floor unreported.
  *
+ * A settled key may carry a content fingerprint (see `copyFingerprint` in jobs.ts): after an HA failover the other
+ * controller lists copies of finished jobs under new ids, hence new keys; the fingerprint recognises them as jobs
+ * already settled. Fingerprints live and die with their key, so they share its bound.
+ *
  * All times are the NAS's clock, never the desktop's.
  */
 import { z } from 'zod';
@@ -26,6 +30,10 @@ interface ServerLedger {
   untimed: number;
   /** The newest timeFinished settled: the latest server time known to be accounted for. */
   watermark: number | null;
+  /** Content fingerprint of a listed key, for keys that have one. */
+  fingerprintByKey: Map<string, string>;
+  /** Fingerprint → the (latest) listed key carrying it. */
+  keyByFingerprint: Map<string, string>;
 }
 
 const ServerLedgerJsonSchema = z.object({
@@ -33,6 +41,8 @@ const ServerLedgerJsonSchema = z.object({
   floor: z.number().nullable(),
   watermark: z.number().nullable(),
   keys: z.array(z.tuple([z.string(), z.number().nullable()])),
+  /** [key, fingerprint] for listed keys that have one; absent in files saved before fingerprints existed. */
+  fingerprints: z.array(z.tuple([z.string(), z.string().max(128)])).optional(),
 });
 
 export const LedgerJsonSchema = z.object({
@@ -78,17 +88,29 @@ export class TransitionLedger {
     return this.servers.get(server)?.keys.has(key) ?? false;
   }
 
-  /** Records a terminal job identity as settled. Returns false when it was already listed. */
-  settle(server: ServerId, key: string, timeFinished: number | null): boolean {
+  /**
+   * Records a terminal job identity as settled, with its content fingerprint when it has one. Returns false when it
+   * was already listed.
+   */
+  settle(server: ServerId, key: string, timeFinished: number | null, fingerprint: string | null = null): boolean {
     const ledger = this.serverLedger(server);
     if (ledger.keys.has(key)) return false;
     // Listed even when below the floor: a duplicate terminal event for it must still be recognised.
     ledger.keys.set(key, timeFinished);
+    if (fingerprint !== null) {
+      ledger.fingerprintByKey.set(key, fingerprint);
+      ledger.keyByFingerprint.set(fingerprint, key);
+    }
     if (timeFinished === null) ledger.untimed += 1;
     else if (ledger.watermark === null || timeFinished > ledger.watermark) ledger.watermark = timeFinished;
     this.enforceBound(ledger);
     this.emitChange();
     return true;
+  }
+
+  /** The listed key of a settled job with this content fingerprint (the job a copy was made of), if any. */
+  keyWithFingerprint(server: ServerId, fingerprint: string): string | undefined {
+    return this.servers.get(server)?.keyByFingerprint.get(fingerprint);
   }
 
   isSeeded(server: ServerId): boolean {
@@ -135,6 +157,7 @@ export class TransitionLedger {
         floor: ledger.floor,
         watermark: ledger.watermark,
         keys: [...ledger.keys],
+        fingerprints: [...ledger.fingerprintByKey],
       };
     }
     return { version: 1, maxKeysPerServer: this.maxKeysPerServer, servers };
@@ -159,10 +182,17 @@ export class TransitionLedger {
         keys: new Map(saved.keys),
         untimed: 0,
         watermark: saved.watermark,
+        fingerprintByKey: new Map(),
+        keyByFingerprint: new Map(),
       };
       for (const timeFinished of restored.keys.values()) {
         if (timeFinished === null) restored.untimed += 1;
         else if (restored.watermark === null || timeFinished > restored.watermark) restored.watermark = timeFinished;
+      }
+      for (const [key, fingerprint] of saved.fingerprints ?? []) {
+        if (!restored.keys.has(key)) continue; // a fingerprint lives only as long as its key
+        restored.fingerprintByKey.set(key, fingerprint);
+        restored.keyByFingerprint.set(fingerprint, key);
       }
       ledger.enforceBound(restored);
       ledger.servers.set(server, restored);
@@ -173,7 +203,15 @@ export class TransitionLedger {
   private serverLedger(server: ServerId): ServerLedger {
     let ledger = this.servers.get(server);
     if (!ledger) {
-      ledger = { seeded: false, floor: null, keys: new Map(), untimed: 0, watermark: null };
+      ledger = {
+        seeded: false,
+        floor: null,
+        keys: new Map(),
+        untimed: 0,
+        watermark: null,
+        fingerprintByKey: new Map(),
+        keyByFingerprint: new Map(),
+      };
       this.servers.set(server, ledger);
     }
     return ledger;
@@ -197,7 +235,7 @@ export class TransitionLedger {
   private evictOldestUntimed(ledger: ServerLedger): void {
     for (const [key, timeFinished] of ledger.keys) {
       if (timeFinished === null) {
-        ledger.keys.delete(key);
+        this.unlist(ledger, key);
         ledger.untimed -= 1;
         return;
       }
@@ -215,11 +253,20 @@ export class TransitionLedger {
     }
     if (oldest === Infinity || oldest === newest) return false;
     for (const [key, timeFinished] of ledger.keys) {
-      if (timeFinished === oldest) ledger.keys.delete(key);
+      if (timeFinished === oldest) this.unlist(ledger, key);
     }
     const floor = oldest + 1;
     if (ledger.floor === null || floor > ledger.floor) ledger.floor = floor;
     return true;
+  }
+
+  /** Removes a key and the fingerprint it carries. */
+  private unlist(ledger: ServerLedger, key: string): void {
+    ledger.keys.delete(key);
+    const fingerprint = ledger.fingerprintByKey.get(key);
+    if (fingerprint === undefined) return;
+    ledger.fingerprintByKey.delete(key);
+    if (ledger.keyByFingerprint.get(fingerprint) === key) ledger.keyByFingerprint.delete(fingerprint);
   }
 
   private emitChange(): void {

@@ -33,6 +33,8 @@ export interface SimJob {
   timeStarted: number;
   timeFinished: number | null;
   owner: JobOwner | null;
+  /** A copy received from the HA peer: it never finished here, so it is never copied back. */
+  fromPeer: boolean;
   messageIds: Array<string | number>;
   abortRequested: boolean;
   timers: unknown[];
@@ -161,6 +163,7 @@ export class JobStore {
       timeStarted: this.now(),
       timeFinished: null,
       owner,
+      fromPeer: false,
       messageIds: spec.messageIds ?? [],
       abortRequested: false,
       timers: [],
@@ -277,11 +280,12 @@ export class JobStore {
 
   /**
    * The finished jobs the HA peer holds copies of, as they would arrive there (`plugins/failover_/jobs_copy.py`
-   * sends each finished job of HA_COPIED_METHODS to the other controller). Taken before a failover's reset.
+   * sends each job of HA_COPIED_METHODS that finishes here to the other controller, on its CHANGED event; a
+   * received copy sends no event, so it is not sent back). Taken before a failover's reset.
    */
   finishedCopies(): SimJob[] {
     if (!traits(this.opts.version).haJobCopies) return [];
-    return this.all().filter((job) => isTerminal(job.state) && HA_COPIED_METHODS.has(job.method));
+    return this.all().filter((job) => isTerminal(job.state) && !job.fromPeer && HA_COPIED_METHODS.has(job.method));
   }
 
   /**
@@ -300,6 +304,7 @@ export class JobStore {
       logLines: [...original.logLines],
       excInfo: null,
       owner: null,
+      fromPeer: true,
       messageIds: [],
       abortRequested: false,
       timers: [],

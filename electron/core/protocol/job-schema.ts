@@ -67,6 +67,18 @@ export const WireJobSchema = z.object({
 });
 export type WireJob = z.infer<typeof WireJobSchema>;
 
+/**
+ * Methods that run as transient jobs on servers whose job objects have no `transient` field: CORE 13's
+ * `@job(transient=True)` methods (TN-13.3-U1.2 `plugins/alert.py`; `alert.process_alerts` runs every 60 s). SCALE
+ * sends the field itself. Without this, each of them would look like a finished non-transient job.
+ */
+export const TRANSIENT_METHODS_WITHOUT_FLAG: ReadonlySet<string> = new Set([
+  'alert.process_alerts',
+  'alert.send_alerts',
+  'alert.oneshot_create',
+  'alert.oneshot_delete',
+]);
+
 /** The fields of a Job present in one wire object, already normalised; `id` is always there. */
 export type JobPatch = Partial<Job> & { id: number };
 
@@ -98,6 +110,7 @@ export function toJobPatch(wire: WireJob): JobPatch {
   if (wire.method !== undefined) patch.method = wire.method;
   if (wire.arguments !== undefined) patch.arguments = wire.arguments;
   if (wire.transient !== undefined) patch.transient = wire.transient;
+  else if (wire.method !== undefined && TRANSIENT_METHODS_WITHOUT_FLAG.has(wire.method)) patch.transient = true;
   if (wire.description !== undefined) patch.description = wire.description;
   if (wire.abortable !== undefined) patch.abortable = wire.abortable;
   if (wire.logs_path !== undefined) patch.logsPath = wire.logs_path;

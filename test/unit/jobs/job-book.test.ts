@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JobBook } from '../../../electron/core/jobs';
+import { JobBook, canonicalJson, copyFingerprint } from '../../../electron/core/jobs';
+import { completeJob } from '../../../electron/core/protocol/job-schema';
 import { TransitionLedger } from '../../../electron/core/ledger';
 import { jobKey } from '../../../electron/core/model';
 import { jobEvent, wireJob } from './fixtures';
@@ -213,7 +214,8 @@ describe('JobBook reconnects and restarts', () => {
       [keyOf(3, T0 + 5000), true],
     ]);
     const end = book.applyEvent(jobEvent('changed', wireJob({ id: 3, state: 'SUCCESS', started: T0 + 5000, finished: T0 + 6000 })));
-    expect(end.transitions.map((t) => [t.key, t.from])).toEqual([[keyOf(3, T0 + 5000), 'WAITING']]);
+    // It ran without a RUNNING event reaching us: no job goes WAITING → SUCCESS.
+    expect(end.transitions.map((t) => [t.key, t.from])).toEqual([[keyOf(3, T0 + 5000), 'RUNNING']]);
   });
 
   it('removes a running job that is absent from the snapshot after a restart, without a transition', () => {
@@ -292,5 +294,153 @@ describe('JobBook memory', () => {
     const update = book.applyEvent(jobEvent('added', wireJob({ id: 3, state: 'WAITING' })));
     expect(update.removals).toEqual([keyOf(1)]);
     expect(book.stats().jobs).toBe(2);
+  });
+});
+
+describe('JobBook transient jobs', () => {
+  /** A CORE 13 job object: no transient, description, abortable or credentials fields. */
+  function core13Job(id: number, method: string, state: 'WAITING' | 'RUNNING' | 'SUCCESS' | 'FAILED', started = T0): Record<string, unknown> {
+    const { transient: _t, description: _d, abortable: _a, credentials: _c, message_ids: _m, result_encoding_error: _r, ...rest } = wireJob({
+      id,
+      method,
+      state,
+      started,
+      finished: state === 'SUCCESS' || state === 'FAILED' ? started + 300 : null,
+      percent: state === 'SUCCESS' ? 100 : null,
+    });
+    return rest;
+  }
+
+  it('a CORE 13 alert run seen only through its SUCCESS `changed` is transient: reported as such, not kept, not in the ledger', () => {
+    const { ledger, book } = newBook();
+    book.applySnapshot([]);
+    const update = book.applyEvent(jobEvent('changed', core13Job(4, 'alert.process_alerts', 'SUCCESS')));
+    expect(update.transitions.map((t) => [t.jobId, t.from, t.to, t.transient])).toEqual([[4, null, 'SUCCESS', true]]);
+    expect(update.upserts).toEqual([]);
+    expect(book.jobs()).toEqual([]);
+    expect(ledger.size(S)).toBe(0);
+    expect(book.applyEvent(jobEvent('changed', core13Job(4, 'alert.process_alerts', 'SUCCESS'))).transitions).toEqual([]);
+  });
+
+  it('a `changed` for an id never seen, non-transient, is a job seen for the first time', () => {
+    const { book } = newBook();
+    book.applySnapshot([]);
+    const running = book.applyEvent(jobEvent('changed', core13Job(6, 'pool.scrub', 'RUNNING')));
+    expect(running.upserts.map((e) => [e.job.id, e.job.state, e.job.transient])).toEqual([[6, 'RUNNING', false]]);
+    const end = book.applyEvent(jobEvent('changed', core13Job(7, 'replication.run', 'FAILED')));
+    expect(end.transitions.map((t) => [t.jobId, t.from, t.to, t.transient])).toEqual([[7, null, 'FAILED', false]]);
+  });
+
+  it('running transient jobs do not count toward the bound, never enter recent history, and have their own bound', () => {
+    const { book } = newBook(new TransitionLedger(), { maxJobs: 2, recentLimit: 5 });
+    book.applySnapshot([
+      wireJob({ id: 1, state: 'SUCCESS', finished: T0 + 1 }),
+      wireJob({ id: 2, state: 'SUCCESS', finished: T0 + 2 }),
+      core13Job(3, 'alert.process_alerts', 'RUNNING'),
+    ]);
+    book.applyEvent(jobEvent('added', wireJob({ id: 4, state: 'RUNNING', transient: true, method: 'alert.send_alerts' })));
+    expect(book.get(keyOf(1))?.onServer).toBe(true);
+    expect(book.get(keyOf(2))?.onServer).toBe(true);
+    expect(book.stats()).toEqual({ jobs: 4, recent: 0, badJobs: 0 });
+    // A third transient one: the oldest transient goes, the real jobs stay.
+    book.applyEvent(jobEvent('added', wireJob({ id: 5, state: 'RUNNING', transient: true, method: 'alert.send_alerts' })));
+    expect(book.get(keyOf(3, T0, 'alert.process_alerts'))).toBeUndefined();
+    expect(book.get(keyOf(1))?.onServer).toBe(true);
+    // The server restarts: the real finished jobs become history, the transient ones just go.
+    book.markDisconnected();
+    book.applySnapshot([]);
+    expect(book.jobs().map((e) => [e.job.id, e.onServer])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+  });
+
+  it('a transient job caught running in a snapshot, then finished, is reported transient and dropped', () => {
+    const { ledger, book } = newBook();
+    book.applySnapshot([]);
+    book.markDisconnected();
+    book.applySnapshot([core13Job(8, 'alert.process_alerts', 'RUNNING')]);
+    expect(book.jobs().map((e) => e.job.transient)).toEqual([true]);
+    const end = book.applyEvent(jobEvent('changed', core13Job(8, 'alert.process_alerts', 'SUCCESS')));
+    expect(end.transitions.map((t) => [t.from, t.transient])).toEqual([['RUNNING', true]]);
+    expect(end.removals).toEqual([keyOf(8, T0, 'alert.process_alerts')]);
+    expect(book.jobs()).toEqual([]);
+    expect(ledger.size(S)).toBe(0);
+  });
+});
+
+describe('JobBook HA job copies', () => {
+  const sync = (id: number, started: number, state: 'SUCCESS' | 'FAILED' = 'SUCCESS') =>
+    wireJob({ id, method: 'cloudsync.sync', state, started, finished: started + 5000 });
+
+  it('a copy under a new id (same method, arguments, times, state) is settled silently and replaces the original', () => {
+    const { ledger, book } = newBook();
+    book.applySnapshot([]);
+    book.applyEvent(jobEvent('added', wireJob({ id: 5, method: 'cloudsync.sync', state: 'RUNNING' })));
+    expect(book.applyEvent(jobEvent('changed', sync(5, T0))).transitions).toHaveLength(1);
+    book.markDisconnected();
+    // The other controller: ids of its own; the copy of job 5 is its job 2 (wireJob's arguments follow the id).
+    const copy = { ...sync(2, T0), arguments: [5], credentials: null, exc_info: null };
+    const rerun = { ...sync(3, T0 + 60_000, 'FAILED'), arguments: [5] };
+    const update = book.applySnapshot([copy, rerun]);
+    expect(update.transitions.map((t) => [t.jobId, t.to, t.catchUp])).toEqual([[3, 'FAILED', true]]);
+    expect(update.removals).toEqual([keyOf(5)]);
+    expect(book.jobs().map((e) => [e.job.id, e.onServer])).toEqual([
+      [2, true],
+      [3, true],
+    ]);
+    expect(ledger.isListed(S, keyOf(2))).toBe(true);
+    // Another reconnect reports nothing either.
+    book.markDisconnected();
+    expect(book.applySnapshot([copy, rerun]).transitions).toEqual([]);
+  });
+
+  it('is not fooled by a different state, finish time or arguments, nor by methods that are never copied', () => {
+    const { book } = newBook();
+    book.applySnapshot([sync(5, T0), wireJob({ id: 6, method: 'pool.scrub.scrub', state: 'SUCCESS', finished: T0 + 5000 })]);
+    book.markDisconnected();
+    const update = book.applySnapshot([
+      { ...sync(1, T0, 'FAILED'), arguments: [5] },
+      { ...sync(2, T0), arguments: [5], time_finished: { $date: T0 + 6000 } },
+      { ...sync(3, T0), arguments: [4] },
+      { ...wireJob({ id: 4, method: 'pool.scrub.scrub', state: 'SUCCESS', finished: T0 + 5000 }), arguments: [6] },
+    ]);
+    expect(update.transitions.map((t) => t.jobId)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a lookalike is a job of its own when its original is still listed, or when it has exc_info or credentials', () => {
+    const { book } = newBook();
+    const failed = (id: number) => ({ ...sync(id, T0, 'FAILED'), arguments: [5], exc_info: { repr: 'CallError()', type: 'CallError', errno: 14, extra: null } });
+    book.applySnapshot([sync(5, T0), failed(6)]);
+    book.markDisconnected();
+    const update = book.applySnapshot([
+      sync(5, T0),
+      { ...sync(7, T0), arguments: [5] },
+      failed(8),
+      { ...sync(9, T0), arguments: [5], credentials: { type: 'UNIX_SOCKET', data: { username: 'root' } } },
+    ]);
+    expect(update.transitions.map((t) => t.jobId).sort()).toEqual([7, 8, 9]);
+
+    // Without the original listed: the one in a copy's shape is the copy, the one with credentials is not.
+    const other = newBook();
+    other.book.applySnapshot([sync(5, T0)]);
+    other.book.markDisconnected();
+    const next = other.book.applySnapshot([
+      { ...sync(1, T0), arguments: [5] },
+      { ...sync(2, T0), arguments: [5], credentials: { type: 'UNIX_SOCKET', data: { username: 'root' } } },
+    ]);
+    expect(next.transitions.map((t) => t.jobId)).toEqual([2]);
+  });
+
+  it('canonical arguments do not depend on key order and stay bounded', () => {
+    expect(canonicalJson([{ b: 1, a: [true, null, 'x'] }])).toBe(canonicalJson([{ a: [true, null, 'x'], b: 1 }]));
+    expect(canonicalJson([{ b: 1 }])).not.toBe(canonicalJson([{ b: 2 }]));
+    expect(canonicalJson(['x'.repeat(100_000)]).length).toBeLessThanOrEqual(4100);
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i += 1) deep = [deep];
+    expect(canonicalJson(deep).length).toBeLessThan(100);
+    const job = (args: unknown[]) => ({ ...completeJob({ id: 1, method: 'replication.run', arguments: args, state: 'SUCCESS', timeStarted: T0, timeFinished: T0 + 1 }) });
+    expect(copyFingerprint(job([{ a: 1, b: 2 }]))).toBe(copyFingerprint(job([{ b: 2, a: 1 }])));
+    expect(copyFingerprint({ ...job([]), method: 'pool.scrub.scrub' })).toBeNull();
   });
 });

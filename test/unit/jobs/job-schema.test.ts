@@ -146,3 +146,34 @@ describe('parseJobFields', () => {
     }
   });
 });
+
+describe('transient jobs without a transient field (CORE 13)', () => {
+  const core13 = (method: string) => ({
+    id: 3,
+    method,
+    arguments: [],
+    logs_path: null,
+    logs_excerpt: null,
+    progress: { percent: 100, description: null, extra: null },
+    result: null,
+    error: null,
+    exception: null,
+    exc_info: null,
+    state: 'SUCCESS',
+    time_started: { $date: 1_600_000_000_123 },
+    time_finished: { $date: 1_600_000_000_456 },
+  });
+
+  it('marks the known transient methods transient, and no other', () => {
+    for (const method of ['alert.process_alerts', 'alert.send_alerts', 'alert.oneshot_create', 'alert.oneshot_delete']) {
+      expect(completeJob(parsed(core13(method))).transient, method).toBe(true);
+    }
+    expect('transient' in parsed(core13('pool.scrub'))).toBe(false);
+    expect(completeJob(parsed(core13('alert.list'))).transient).toBe(false);
+  });
+
+  it('believes the field when the server sends it', () => {
+    expect(parsed({ ...core13('alert.process_alerts'), transient: false }).transient).toBe(false);
+    expect(parsed({ ...core13('pool.scrub'), transient: true }).transient).toBe(true);
+  });
+});

@@ -116,6 +116,27 @@ describe('TransitionLedger', () => {
     expect(restored.maxKeysPerServer).toBe(3);
   });
 
+  it('keeps content fingerprints with their keys: found, persisted, evicted together, absent in older files', () => {
+    const ledger = new TransitionLedger({ maxKeysPerServer: 2 });
+    ledger.settle(S, 'a', 1000, 'fp-a');
+    ledger.settle(S, 'b', 2000);
+    expect(ledger.keyWithFingerprint(S, 'fp-a')).toBe('a');
+    expect(ledger.keyWithFingerprint('other', 'fp-a')).toBeUndefined();
+    const restored = TransitionLedger.fromJSON(JSON.parse(JSON.stringify(ledger)));
+    expect(restored.keyWithFingerprint(S, 'fp-a')).toBe('a');
+    expect(restored.toJSON()).toEqual(ledger.toJSON());
+    restored.settle(S, 'c', 3000, 'fp-c');
+    expect(restored.isListed(S, 'a')).toBe(false);
+    expect(restored.keyWithFingerprint(S, 'fp-a')).toBeUndefined();
+    expect(restored.keyWithFingerprint(S, 'fp-c')).toBe('c');
+    expect(restored.toJSON().servers[S]?.fingerprints).toEqual([['c', 'fp-c']]);
+
+    const older = { version: 1, maxKeysPerServer: 5, servers: { [S]: { seeded: true, floor: null, watermark: 1000, keys: [['a', 1000]] } } };
+    expect(TransitionLedger.fromJSON(older).isListed(S, 'a')).toBe(true);
+    const orphan = { ...older, servers: { [S]: { ...older.servers[S], fingerprints: [['gone', 'fp-gone']] } } };
+    expect(TransitionLedger.fromJSON(orphan).keyWithFingerprint(S, 'fp-gone')).toBeUndefined();
+  });
+
   it('applies a smaller bound when restoring with one', () => {
     const ledger = new TransitionLedger();
     for (let i = 1; i <= 10; i += 1) ledger.settle(S, `k${i}`, i * 1000);
