@@ -14,7 +14,7 @@ import { appDataDir, findProfile, loadAppProfiles } from './app-profiles';
 export const USAGE = `Usage:
   jobwatch watch --url URL [--url URL …] | --profile NAME [auth] [--fingerprint SHA256] [--json]
                  [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
-  jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json]
+  jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json] [--timeout SECONDS]
   jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE]
   jobwatch help | --version
 
@@ -37,6 +37,9 @@ watch:
   --notify                 also show desktop notifications (D-Bus, Linux)
   --fingerprint SHA256     trust the server's self-signed certificate with this SHA-256 fingerprint
 
+list:
+  --timeout SECONDS        give up on servers not reached by then (default 30): prints the last error, exits 1
+
 sim: runs a simulated TrueNAS server (demo scenario by default) and prints how to connect.
   --port N (default 6000), --host ADDR (default 127.0.0.1), --tls, --scenario demo|failures|restart|faults|FILE
 
@@ -57,6 +60,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   rules: { type: 'string' },
   notify: { type: 'boolean' },
+  timeout: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   tls: { type: 'boolean' },
@@ -67,6 +71,9 @@ const OPTIONS = {
 
 /** Flags people try for secrets, refused with the alternative. */
 const SECRET_FLAGS = new Set(['--api-key', '--password', '--key', '--secret', '--token', '--otp']);
+
+/** How long `list` waits for servers it cannot reach (one that keeps failing would otherwise keep it forever). */
+export const DEFAULT_LIST_TIMEOUT_SEC = 30;
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
@@ -91,6 +98,11 @@ const WatchFlags = z
     'state-dir': z.string().min(1).optional(),
     rules: z.string().min(1).optional(),
     notify: z.boolean().default(false),
+    timeout: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .positive('must be more than 0 seconds')
+      .max(86_400, 'must be at most 86400 seconds (a day)')
+      .default(DEFAULT_LIST_TIMEOUT_SEC),
   })
   .superRefine((flags, ctx) => {
     const sources = ['api-key-env', 'api-key-file', 'password-env'].filter((k) => flags[k as keyof typeof flags] !== undefined);
@@ -164,14 +176,14 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
 
   const given = (names: string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined);
   if (command === 'sim') {
-    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'fingerprint', 'json', 'state-dir', 'rules', 'notify']);
+    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'fingerprint', 'json', 'state-dir', 'rules', 'notify', 'timeout']);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
     if (!sim.success) return { ok: false, message: issues(sim.error) };
     return { ok: true, value: { command: 'sim', ...sim.data } };
   }
   if (command !== 'watch' && command !== 'list') return { ok: false, message: `unknown command: ${command}` };
-  const misplaced = given(['port', 'host', 'tls', 'scenario', ...(command === 'list' ? ['state-dir', 'rules', 'notify'] : [])]);
+  const misplaced = given(['port', 'host', 'tls', 'scenario', ...(command === 'list' ? ['state-dir', 'rules', 'notify'] : ['timeout'])]);
   if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
   const flags = WatchFlags.safeParse(values);
   if (!flags.success) return { ok: false, message: issues(flags.error) };
@@ -216,6 +228,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
       rulesFile: flags.data.rules,
       notify: flags.data.notify,
       otpEnv: flags.data['otp-env'],
+      ...(command === 'list' ? { timeoutSec: flags.data.timeout } : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import { TransitionLedger } from '../core/ledger';
 import type { ServerTarget } from '../core/monitor';
 import { startWatch, type CliRecord, type CliServer, EXIT_OK, EXIT_OTHER, exitCodeFor } from './watch';
 import { openCliState, type CliState } from './state';
-import { USAGE, parseCommandLine } from './arguments';
+import { DEFAULT_LIST_TIMEOUT_SEC, USAGE, parseCommandLine } from './arguments';
 import { formatRecord } from './lines';
 import packageJson from '../../package.json';
 import { createDbusNotifier } from './dbus-notifier';
@@ -21,6 +21,8 @@ export interface CliIo {
 }
 
 export const EXIT_USAGE = 2;
+/** Internal: list's deadline passed (reported as EXIT_OTHER). */
+const TIMED_OUT = -1;
 
 /** The parsed, validated command line (see args.ts). */
 export type CliCommand =
@@ -35,6 +37,8 @@ export type CliCommand =
       rulesFile?: string | undefined;
       notify?: boolean | undefined;
       otpEnv?: string | undefined;
+      /** list only: seconds to wait for servers that cannot be reached. */
+      timeoutSec?: number | undefined;
     };
 
 export interface CliDeps {
@@ -118,6 +122,8 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     : undefined;
 
   if (command.command === 'list') {
+    // The last failure of each server still being retried: what to tell the person if the deadline passes.
+    const lastError = new Map<string, string>();
     const watch = await startWatch({
       servers: command.servers,
       policy: state.silentPolicy,
@@ -125,23 +131,42 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
       // list never reports transitions, and must not settle anything in the persisted ledger
       ledger: new TransitionLedger(),
       emit: (record) => {
+        if (record.type === 'connection' && record.state === 'backoff' && record.detail) lastError.set(record.server, record.detail);
         if (record.type === 'connection' && record.state === 'needs-attention') emit(record);
       },
       ...(askOtp ? { askOtp } : {}),
     });
-    const code = await Promise.race([
+    const timeoutSec = command.timeoutSec ?? DEFAULT_LIST_TIMEOUT_SEC;
+    let check: ReturnType<typeof setInterval> | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const settled = (s: { state: string }) => s.state === 'live' || s.state === 'needs-attention';
+    let code = await Promise.race([
       watch.finished,
       new Promise<number>((resolve) => {
-        const check = setInterval(() => {
+        check = setInterval(() => {
           const servers = watch.monitor.snapshot().servers;
-          if (servers.every((s) => s.state === 'live' || s.state === 'needs-attention')) {
-            clearInterval(check);
+          if (servers.every(settled)) {
             resolve(servers.some((s) => s.state === 'needs-attention') ? exitCodeFor(servers.find((s) => s.attention)?.attention?.code) : EXIT_OK);
           }
         }, 25);
       }),
+      // A server failing with an error that is not final is retried for ever; list must end.
+      new Promise<number>((resolve) => (deadline = setTimeout(() => resolve(TIMED_OUT), timeoutSec * 1000))),
     ]);
+    clearInterval(check);
+    clearTimeout(deadline);
     const snapshot = watch.monitor.snapshot();
+    if (code === TIMED_OUT) {
+      code = EXIT_OTHER;
+      for (const server of snapshot.servers.filter((s) => !settled(s))) {
+        const last = lastError.get(server.name) ?? server.detail;
+        emit({
+          type: 'error',
+          server: server.name,
+          message: `Not reached within ${timeoutSec} s${last ? `; last error: ${last}` : ''}. Check the address and that the server is up, or allow more time with --timeout.`,
+        });
+      }
+    }
     const names = new Map(snapshot.servers.map((s) => [s.id, s.name]));
     const jobs = [...snapshot.jobs].sort((a, b) => (a.server === b.server ? a.id - b.id : a.server.localeCompare(b.server)));
     for (const job of jobs) emit({ type: 'job', job, serverName: names.get(job.server) ?? job.server });

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,22 @@ describe('jobwatch CLI against the simulator', () => {
     const pinned = run(['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--fingerprint', sim.fingerprint256!], env);
     expect(await pinned.exit).toBe(0);
     expect(byType(pinned, 'job')).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'cloudsync.sync', description: 'Sync to the cloud' })]));
+  });
+
+  it('list gives up on a server it cannot reach after --timeout, with the last error, exit 1', async () => {
+    // A port nobody listens on: every attempt is refused, an error that is retried, never final.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const r = run(['list', '--url', `ws://127.0.0.1:${port}/api/current`, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--timeout', '1'], {
+      JW_KEY: 'k',
+    });
+    expect(await r.exit).toBe(1);
+    const errors = byType(r, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ server: `127.0.0.1:${port}`, message: expect.stringMatching(/^Not reached within 1 s; last error: .+--timeout\.$/) });
+    expect(String(errors[0]!['message'])).not.toMatch(/Connecting…/);
   });
 
   it('exits 2 with usage on bad arguments', async () => {

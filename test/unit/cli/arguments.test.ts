@@ -36,6 +36,15 @@ describe('command line', () => {
     });
   });
 
+  it('list waits 30 s by default for servers it cannot reach; --timeout changes it, only for list', async () => {
+    expect(await parse('list --url nas1 --api-key-env KEY')).toMatchObject({ ok: true, value: { command: 'list', timeoutSec: 30 } });
+    expect(await parse('list --url nas1 --api-key-env KEY --timeout 2.5')).toMatchObject({ ok: true, value: { timeoutSec: 2.5 } });
+    for (const bad of ['0', '-1', 'soon', '90000']) {
+      expect(await parse(`list --url nas1 --api-key-env KEY --timeout=${bad}`)).toMatchObject({ ok: false, message: expect.stringMatching(/^--timeout: /) });
+    }
+    expect(await parse('watch --url nas1 --api-key-env KEY --timeout 5')).toEqual({ ok: false, message: '--timeout does not apply to watch' });
+  });
+
   it('refuses secrets given as arguments, and says what to use instead', async () => {
     for (const flag of ['--api-key abc', '--password=abc', '--token t']) {
       const result = await parse(`watch --url nas ${flag}`);
