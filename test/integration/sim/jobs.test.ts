@@ -421,7 +421,13 @@ describe('HA failover (plugins/failover_/jobs_copy.py, job.py JobsDeque.receive)
     expect(listed[0]!.logs_path).toBe('/var/log/jobs/1.log');
     await after.call('core.ping');
     expect(after.jobEvents()).toEqual([]);
-    expect(s.startJob({ method: 'cloudsync.sync', arguments: [7], manual: true })).toBe(3);
+    const rerun = s.startJob({ method: 'cloudsync.sync', arguments: [7], manual: true });
+    expect(rerun).toBe(3);
+    s.finishJob(rerun, 'SUCCESS');
+    const rerunStarted = s.job(rerun)!.time_started;
+    // Failing back: only what finished on this controller is copied; received copies never sent events.
+    await s.failover();
+    expect(s.jobs().map((j) => [j.id, j.method, j.time_started])).toEqual([[1, 'cloudsync.sync', rerunStarted]]);
   });
 
   it('CORE 13 has no job copies: a failover is a middleware restart', async () => {
