@@ -29,6 +29,8 @@ auth (secrets are never accepted as arguments):
   --api-key-file FILE      read the API key from FILE (must not be readable by others)
   --password-env VAR       read the password from environment variable VAR
   --otp-env VAR            a one-time password from VAR, when the account needs one
+  --allow-insecure-password  send the password even over plain ws:// to another computer, where anyone on the
+                           network can read it (refused otherwise; an API key is never sent that way)
 
 watch:
   --json                   one JSON object per line: connection, transition, notification
@@ -55,6 +57,7 @@ const OPTIONS = {
   'api-key-file': { type: 'string' },
   'password-env': { type: 'string' },
   'otp-env': { type: 'string' },
+  'allow-insecure-password': { type: 'boolean' },
   fingerprint: { type: 'string' },
   json: { type: 'boolean' },
   'state-dir': { type: 'string' },
@@ -86,6 +89,7 @@ const WatchFlags = z
     'api-key-file': z.string().min(1).optional(),
     'password-env': EnvName.optional(),
     'otp-env': EnvName.optional(),
+    'allow-insecure-password': z.boolean().default(false),
     fingerprint: z
       .string()
       .transform((value, ctx) => {
@@ -110,6 +114,9 @@ const WatchFlags = z
     if (flags.url.length + flags.profile.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one --url or --profile' });
     if (flags['password-env'] && !flags.username && flags.profile.length === 0) {
       ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
+    }
+    if (flags['allow-insecure-password'] && (flags['api-key-env'] || flags['api-key-file'])) {
+      ctx.addIssue({ code: 'custom', message: '--allow-insecure-password is for passwords only: TrueNAS revokes an API key sent over ws://' });
     }
   });
 
@@ -176,7 +183,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
 
   const given = (names: string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined);
   if (command === 'sim') {
-    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'fingerprint', 'json', 'state-dir', 'rules', 'notify', 'timeout']);
+    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'allow-insecure-password', 'fingerprint', 'json', 'state-dir', 'rules', 'notify', 'timeout']);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
     if (!sim.success) return { ok: false, message: issues(sim.error) };
@@ -208,6 +215,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
         authMethod: flags.data['password-env'] ? 'password' : profile.auth.method,
         secret: secret.secret,
         fingerprint256: flags.data.fingerprint ?? profile.fingerprint256,
+        allowInsecurePassword: flags.data['allow-insecure-password'] || profile.auth.allowInsecurePassword,
       });
     }
   }
@@ -217,6 +225,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
     authMethod,
     secret: secret.secret,
     fingerprint256: flags.data.fingerprint ?? null,
+    allowInsecurePassword: flags.data['allow-insecure-password'],
   }));
   return {
     ok: true,

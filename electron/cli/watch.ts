@@ -17,6 +17,8 @@ export interface CliServer {
   authMethod: 'api-key' | 'password';
   secret: string | null;
   fingerprint256: string | null;
+  /** --allow-insecure-password (or the saved profile's setting): send the password even over plain ws://. */
+  allowInsecurePassword?: boolean;
 }
 
 export type CliRecord =
@@ -58,7 +60,11 @@ export function targetsFor(servers: CliServer[]): { targets: ServerTarget[]; sec
       id: name,
       name,
       url: server.url,
-      auth: { method: server.authMethod, username: server.username ?? '' },
+      auth: {
+        method: server.authMethod,
+        username: server.username ?? '',
+        allowInsecurePassword: server.authMethod === 'password' && server.allowInsecurePassword === true,
+      },
       fingerprint256: server.fingerprint256,
       muted: false,
       mutedUntil: null,

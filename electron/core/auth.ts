@@ -3,6 +3,8 @@
  *
  * - An API key never goes over a connection TrueNAS considers insecure: 25.04+ revokes a key used over plain ws://
  *   to a non-loopback address (§1.4). We refuse before sending anything.
+ * - Nor does a password, unless the person allowed it for this server: TrueNAS accepts it, but anyone on the
+ *   network can read it. Refused before sending anything, like the key.
  * - `auth.login_ex` first (25.04+); when the method does not exist (older servers, or the key has no username),
  *   the old wrappers `auth.login_with_api_key` / `auth.login`.
  * - One attempt only: a failed login is never retried here (each failure costs a server-side delay, counts toward
@@ -15,7 +17,13 @@ import { JobwatchError, RpcError } from './errors';
 
 export type Credentials =
   | { kind: 'api-key'; username?: string; apiKey: string }
-  | { kind: 'password'; username: string; password: string };
+  | {
+      kind: 'password';
+      username: string;
+      password: string;
+      /** The person allowed this server's password over plain ws:// (readable by anyone on the network). */
+      allowInsecureTransport?: boolean;
+    };
 
 export interface AuthOptions {
   /** Asks the person for a one-time code; null when they cancel. */
@@ -71,12 +79,25 @@ export function refusedAfterWorking(err: JobwatchError): string {
 export async function authenticate(conn: RpcConnection, credentials: Credentials, options: AuthOptions = {}): Promise<AuthResult> {
   const secret = credentials.kind === 'api-key' ? credentials.apiKey : credentials.password;
   if (credentials.kind === 'api-key' && !conn.secureTransport) {
+    // TrueNAS judges the address it sees (middleware `utils/origin.py`): a tunnel or TLS proxy that ends before the
+    // NAS and talks plain HTTP to it looks just as insecure to the server.
     throw new JobwatchError(
       'INSECURE_TRANSPORT',
       'Jobwatch will not send the API key over an unencrypted connection (ws://): TrueNAS 25.04 and later revoke an ' +
         'API key that is sent that way. Connect with https:// / wss:// instead (trust the server certificate if it ' +
-        'is self-signed).',
-      { url: conn.url },
+        'is self-signed). A tunnel or TLS proxy that ends before the NAS does not help: TrueNAS judges the ' +
+        'connection it receives itself and can still revoke the key.',
+      { url: conn.url, credential: 'api-key' },
+    );
+  }
+  if (credentials.kind === 'password' && !conn.secureTransport && credentials.allowInsecureTransport !== true) {
+    throw new JobwatchError(
+      'INSECURE_TRANSPORT',
+      `Jobwatch will not send the password of "${credentials.username}" over an unencrypted connection (ws://): ` +
+        'anyone on the network between this computer and the server can read it. Connect with https:// / wss:// ' +
+        'instead (trust the server certificate if it is self-signed). If this network is yours and you accept the ' +
+        'risk, allow the unencrypted password for this server in its settings (or --allow-insecure-password).',
+      { url: conn.url, credential: 'password' },
     );
   }
   try {

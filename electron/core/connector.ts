@@ -35,7 +35,7 @@ export function credentialsFor(target: ServerTarget, secret: string | null): Cre
   if (target.auth.method === 'api-key') {
     return target.auth.username ? { kind: 'api-key', username: target.auth.username, apiKey: secret } : { kind: 'api-key', apiKey: secret };
   }
-  return { kind: 'password', username: target.auth.username, password: secret };
+  return { kind: 'password', username: target.auth.username, password: secret, allowInsecureTransport: target.auth.allowInsecurePassword === true };
 }
 
 export function createServerConnector(options: ConnectorOptions = {}): ServerConnector {

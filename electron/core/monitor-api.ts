@@ -10,7 +10,15 @@ export interface ServerDraft {
   name: string;
   /** Host, host:port, https://…, or an explicit ws(s)://… URL. */
   url: string;
-  auth: { method: 'api-key' | 'password'; username: string };
+  auth: {
+    method: 'api-key' | 'password';
+    username: string;
+    /**
+     * Send the password even over plain ws:// to a non-loopback host, where anyone on the network can read it. Only
+     * ever for passwords (an API key is revoked by TrueNAS when sent that way); absent means false.
+     */
+    allowInsecurePassword?: boolean;
+  };
   /** Pinned SHA-256 certificate fingerprint ("AB:CD:…"), when the user trusted a self-signed certificate. */
   fingerprint256: string | null;
 }

@@ -45,6 +45,11 @@ export const ProfileSchema = z.object({
     method: z.enum(['api-key', 'password']),
     /** Needed for passwords; optional for API keys (TrueNAS 25.04+ can log in with the key alone). */
     username: z.string().trim().max(128).nullable().default(null),
+    /**
+     * The person allowed this server's password over plain ws:// to a non-loopback host (anyone on the network can
+     * read it). Files from before this setting load as false.
+     */
+    allowInsecurePassword: z.boolean().default(false),
   }),
   /** The pinned leaf certificate's SHA-256 fingerprint the user confirmed, "AB:CD:…"; null to trust system CAs. */
   fingerprint256: z

@@ -35,7 +35,11 @@ const Until = z.number().int().nonnegative().nullable();
 export const ServerDraftSchema = z.object({
   name: z.string().trim().min(1).max(64),
   url: z.string().trim().min(1).max(2048),
-  auth: z.object({ method: z.enum(['api-key', 'password']), username: z.string().trim().max(128) }),
+  auth: z.object({
+    method: z.enum(['api-key', 'password']),
+    username: z.string().trim().max(128),
+    allowInsecurePassword: z.boolean().default(false),
+  }),
   fingerprint256: z
     .string()
     .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint "AB:CD:…"')
@@ -71,7 +75,7 @@ export const ProfileViewSchema = z.object({
   id: ServerId,
   name: z.string(),
   url: z.string(),
-  auth: z.object({ method: z.enum(['api-key', 'password']), username: z.string().nullable() }),
+  auth: z.object({ method: z.enum(['api-key', 'password']), username: z.string().nullable(), allowInsecurePassword: z.boolean().default(false) }),
   fingerprint256: z.string().nullable(),
   muted: z.boolean(),
   mutedUntil: z.number().nullable(),

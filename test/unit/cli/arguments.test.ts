@@ -24,8 +24,8 @@ describe('command line', () => {
       value: {
         command: 'watch',
         servers: [
-          { url: 'nas1', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase() },
-          { url: 'wss://nas2:8443/api/current', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase() },
+          { url: 'nas1', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase(), allowInsecurePassword: false },
+          { url: 'wss://nas2:8443/api/current', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase(), allowInsecurePassword: false },
         ],
         json: true,
         stateDir: '/tmp/s',
@@ -60,6 +60,16 @@ describe('command line', () => {
     expect(await parse('watch --url nas --password-env PASS')).toMatchObject({ ok: false, message: expect.stringContaining('--username') });
     const ok = await parse('watch --url nas --username admin --password-env PASS');
     expect(ok).toMatchObject({ ok: true, value: { servers: [{ authMethod: 'password', secret: 'hunter2' }] } });
+  });
+
+  it('--allow-insecure-password lets a password go over ws://; never an API key', async () => {
+    const plain = await parse('watch --url ws://nas.lan --username admin --password-env PASS');
+    expect(plain).toMatchObject({ ok: true, value: { servers: [{ authMethod: 'password', allowInsecurePassword: false }] } });
+    const allowed = await parse('watch --url ws://nas.lan --username admin --password-env PASS --allow-insecure-password');
+    expect(allowed).toMatchObject({ ok: true, value: { servers: [{ authMethod: 'password', allowInsecurePassword: true }] } });
+    const key = await parse('watch --url ws://nas.lan --api-key-env KEY --allow-insecure-password');
+    expect(key).toMatchObject({ ok: false, message: expect.stringMatching(/passwords only/) });
+    expect(await parse('sim --allow-insecure-password')).toMatchObject({ ok: false, message: expect.stringContaining('does not apply to sim') });
   });
 
   it('rejects bad input with a message that names the flag', async () => {

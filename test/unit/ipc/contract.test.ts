@@ -9,6 +9,7 @@ import {
   REPLY_ENCODING,
   REQUESTS,
   REQUEST_CHANNELS,
+  ServerDraftSchema,
   SettingsViewSchema,
   createJobwatchApi,
   type RequestName,
@@ -41,6 +42,15 @@ const job: JobView = {
 const snapshot: MonitorSnapshot = { servers: [], jobs: [job], failures: [], notifications: [], pausedUntil: null };
 
 const draft = { name: 'nas1', url: 'nas1.local', auth: { method: 'api-key' as const, username: 'admin' }, fingerprint256: null };
+
+describe('the server draft', () => {
+  it('carries allowInsecurePassword, false when a window leaves it out', () => {
+    expect(ServerDraftSchema.parse(draft).auth.allowInsecurePassword).toBe(false);
+    const allowed = { ...draft, auth: { method: 'password' as const, username: 'admin', allowInsecurePassword: true } };
+    expect(ServerDraftSchema.parse(allowed).auth).toEqual({ method: 'password', username: 'admin', allowInsecurePassword: true });
+    expect(ServerDraftSchema.safeParse({ ...draft, auth: { ...draft.auth, allowInsecurePassword: 'yes' } }).success).toBe(false);
+  });
+});
 
 describe('the request schemas', () => {
   const valid: Record<RequestName, unknown> = {
@@ -132,14 +142,21 @@ describe('secrets', () => {
   });
 
   it.each(Object.keys(REQUESTS) as RequestName[])('no field of the %s reply can hold a secret', (name) => {
-    // `key` is a job key (server, id, start time, method), not a credential; everything else secret-like fails.
-    const keys = keysOf(REQUESTS[name].reply).filter((k) => k !== 'key');
+    // `key` is a job key (server, id, start time, method), not a credential; `allowInsecurePassword` a boolean
+    // setting (checked below); everything else secret-like fails.
+    const keys = keysOf(REQUESTS[name].reply).filter((k) => k !== 'key' && k !== 'allowInsecurePassword');
     expect(keys.filter((k) => SECRET_LIKE.test(k))).toEqual([]);
   });
 
   it.each(Object.keys(EVENTS) as (keyof typeof EVENTS)[])('no field of the %s event can hold a secret', (name) => {
     const keys = keysOf(EVENTS[name].payload).filter((k) => k !== 'key');
     expect(keys.filter((k) => SECRET_LIKE.test(k))).toEqual([]);
+  });
+
+  it('allowInsecurePassword in a profile is a boolean only: it cannot carry the password', () => {
+    const profile = { id: 'nas1', name: 'nas1', url: 'ws://nas1', auth: { method: 'password', username: 'admin' }, fingerprint256: null, muted: false, mutedUntil: null };
+    expect(REQUESTS.listProfiles.reply.parse([profile])[0]!.auth.allowInsecurePassword).toBe(false);
+    expect(() => REQUESTS.listProfiles.reply.parse([{ ...profile, auth: { ...profile.auth, allowInsecurePassword: 'hunter2' } }])).toThrow();
   });
 
   it('strips a secret a buggy main process would add to a reply', () => {

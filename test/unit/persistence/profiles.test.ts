@@ -41,7 +41,7 @@ describe('ProfilesRepository', () => {
       id: 'p1',
       name: 'nas1',
       url: 'wss://nas1.lan/api/current',
-      auth: { method: 'api-key', username: null },
+      auth: { method: 'api-key', username: null, allowInsecurePassword: false },
       fingerprint256: null,
       muted: false,
       mutedUntil: null,
@@ -158,6 +158,23 @@ describe('ProfilesRepository', () => {
     );
     const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
     expect((await repo.list()).map((p) => p.name)).toEqual(['one']);
+  });
+
+  it('loads a file saved before allowInsecurePassword existed as not allowed, and keeps the setting once saved', async () => {
+    const { storage, secrets } = setup();
+    // A version-1 file as the app wrote it before the setting: no field, no migration needed.
+    storage.files.set(
+      'profiles.json',
+      JSON.stringify({ version: 1, data: { profiles: [{ id: 'p1', name: 'nas1', url: 'ws://nas1.lan', auth: { method: 'password', username: 'admin' } }] } }),
+    );
+    const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
+    expect(await repo.problem()).toBeNull();
+    expect((await repo.get('p1'))?.auth).toEqual({ method: 'password', username: 'admin', allowInsecurePassword: false });
+    await repo.save({ id: 'p1', name: 'nas1', url: 'ws://nas1.lan', auth: { method: 'password', username: 'admin', allowInsecurePassword: true } });
+    const again = new ProfilesRepository(createProfilesStore(storage), secrets);
+    expect((await again.get('p1'))?.auth.allowInsecurePassword).toBe(true);
+    const wrong = await again.save({ ...nas1, id: 'p3', name: 'nas3', auth: { method: 'password', allowInsecurePassword: 'yes' as never } }).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ code: 'INVALID_PROFILE' });
   });
 
   it('gives the planner the server name, mute and rules', async () => {

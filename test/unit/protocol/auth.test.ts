@@ -79,9 +79,36 @@ describe('authenticate: transport rule', () => {
     expect(conn.calls).toEqual([]);
   });
 
-  it('allows a password over an insecure transport (TrueNAS does not revoke it)', async () => {
+  it('says a tunnel or TLS proxy that ends before the NAS can still get the key revoked', async () => {
+    const conn = new ScriptedConnection({}, false);
+    const err = await failure(authenticate(conn, apiKey));
+    expect(err.message).toMatch(/tunnel or TLS proxy/);
+    expect(err.details).toMatchObject({ credential: 'api-key' });
+  });
+
+  it('refuses a password over an insecure transport before calling anything: anyone on the network could read it', async () => {
     const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'SUCCESS', authenticator: 'LEVEL_1' }) }, false);
-    await expect(authenticate(conn, password)).resolves.toMatchObject({ method: 'auth.login_ex' });
+    const err = await failure(authenticate(conn, password));
+    expect(err.code).toBe('INSECURE_TRANSPORT');
+    expect(err.details).toMatchObject({ credential: 'password' });
+    expect(err.message).toContain('password');
+    expect(err.message).toMatch(/anyone on the network/);
+    expect(err.message).not.toContain('API key');
+    expect(err.message).not.toContain(PASSWORD);
+    expect(conn.calls).toEqual([]);
+  });
+
+  it('sends a password over an insecure transport only when the person allowed it for the server', async () => {
+    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'SUCCESS', authenticator: 'LEVEL_1' }) }, false);
+    await expect(authenticate(conn, { ...password, allowInsecureTransport: true })).resolves.toMatchObject({ method: 'auth.login_ex' });
+    expect(conn.calls.map((c) => c.method)).toEqual(['auth.login_ex']);
+  });
+
+  it('never sends an API key over an insecure transport, whatever the password setting says', async () => {
+    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'SUCCESS' }) }, false);
+    const allowed = { ...apiKey, allowInsecureTransport: true } as Credentials;
+    await expect(authenticate(conn, allowed)).rejects.toMatchObject({ code: 'INSECURE_TRANSPORT' });
+    expect(conn.calls).toEqual([]);
   });
 });
 
