@@ -10,13 +10,16 @@ import type { ServerId, Transition } from './model';
 import type { JobEntry } from './jobs';
 import { JobBook } from './jobs';
 import type { TransitionLedger } from './ledger';
-import { Session, type SessionStatus, type SessionTimings } from './session';
+import { Session, type SessionBook, type SessionBookUpdate, type SessionStatus, type SessionTimings } from './session';
+import { JobFollowup, type FollowupTimings } from './job-followup';
+import { isMethodMissing, readServerAccess, rejectStandby } from './server-access';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError } from './errors';
 import { resolveEndpoints } from './protocol/open';
 import { silentLogger, type Logger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
-import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
+import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerAccessView, ServerView } from './view';
+import type { Job } from './model';
 
 /** What the monitor needs to know to follow one server. */
 export interface ServerTarget {
@@ -38,7 +41,7 @@ export interface ServerConnector {
    * Fetches a URL path (a /_download/… link) from the server that `endpoint` (the ws(s):// URL in use) belongs to,
    * over HTTP(S) with the same certificate policy.
    */
-  download(target: ServerTarget, endpoint: string, path: string): Promise<string>;
+  download(target: ServerTarget, endpoint: string, path: string, options?: { signal?: AbortSignal }): Promise<string>;
 }
 
 /** Saved servers and their secrets (profiles repository + secret store), or an in-memory list for the CLI. */
@@ -90,6 +93,10 @@ export interface MonitorOptions {
   onPausedChange?: (until: number | null) => void;
   /** Asked when a server wants a one-time password during login; null = none available. */
   askOtp?: (server: ServerTarget) => Promise<string | null>;
+  /** Looking up restricted accounts' silent jobs (tests shorten these). */
+  followup?: Partial<FollowupTimings>;
+  /** Overall deadline of one log download, from asking the server to the last byte. Default 60 s. */
+  logDownloadTimeoutMs?: number;
   /** Where a failing listener is reported (it never stops the others, nor the failure inbox). */
   logger?: Logger;
 }
@@ -99,6 +106,38 @@ interface ServerRuntime {
   book: JobBook;
   session: Session;
   status: SessionStatus;
+  followup: JobFollowup;
+  /** From auth.me after the last login; null while unknown. */
+  access: ServerAccessView | null;
+}
+
+const MAX_LOG_NAME = 120;
+
+/**
+ * A file name for a downloaded log: "<server>-<job id>.log", without path separators, control or reserved
+ * characters, and bounded in length, whatever the server's name holds.
+ */
+export function logFileName(serverName: string, jobId: number): string {
+  const cleaned = serverName
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/[\\/:*?"<>|]+/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[. ]+|[. ]+$/g, '');
+  const suffix = `-${jobId}.log`;
+  const base = [...(cleaned || 'server')].slice(0, MAX_LOG_NAME - suffix.length).join('');
+  return `${base}${suffix}`;
+}
+
+/** What to tell about a job the account lost sight of. */
+function lostNotice(job: Job, count: number): string {
+  const name = job.description ?? job.method;
+  const more = count > 1 ? ` (${count} jobs so far)` : '';
+  return (
+    `Lost sight of "${name}" (job ${job.id}) before it finished${more}: this account can no longer see it, so how it ` +
+    'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.'
+  );
 }
 
 /** The TrueNAS web UI for a server URL as the user typed it (host, https://…, or ws(s)://…/api/current). */
@@ -260,6 +299,7 @@ export class Monitor implements MonitorApi {
       muted: target.muted && (target.mutedUntil === null || target.mutedUntil > this.now()),
       mutedUntil: target.mutedUntil,
       badFrames: status.badFrames,
+      access: runtime.access,
     };
   }
 
@@ -300,30 +340,68 @@ export class Monitor implements MonitorApi {
     const book = new JobBook({ server: target.id, ledger: this.ledger() });
     // The session's callbacks run only after start(), by which time `runtime` is assigned.
     let runtime!: ServerRuntime;
+    const applyUpdate = (update: SessionBookUpdate) => {
+      const upserts = update.upserts.map((e) => this.jobView(runtime, e));
+      if (upserts.length > 0 || update.removals.length > 0) {
+        this.emitDelta({ upserts, removals: update.removals });
+      }
+      for (const transition of update.transitions) this.handleTransition(transition);
+      if (upserts.length > 0 || update.removals.length > 0) this.emitServer(runtime);
+    };
+    const followup = new JobFollowup({
+      book,
+      call: (method, params) => runtime.session.call(method, params),
+      onUpdate: applyUpdate,
+      onLost: (job) => {
+        if (!runtime.access) return;
+        const lostJobs = runtime.access.lostJobs + 1;
+        runtime.access = { ...runtime.access, lostJobs, lostNotice: lostNotice(job, lostJobs) };
+        this.emitServer(runtime);
+      },
+      ...(this.options.followup ? { timings: this.options.followup } : {}),
+      now: this.now,
+    });
+    // The session drives the book through the follow-up, which learns which jobs still get events.
+    const sessionBook: SessionBook = {
+      applySnapshot: (rawJobs) => {
+        const previous = followup.listedJobs();
+        const update = book.applySnapshot(rawJobs);
+        followup.heard(update, previous);
+        return update;
+      },
+      applyEvent: (event) => {
+        const update = book.applyEvent(event);
+        followup.heard(update, null);
+        return update;
+      },
+      markDisconnected: () => book.markDisconnected(),
+    };
     const session = new Session({
       server: target.id,
-      book,
+      book: sessionBook,
       connect: () => this.options.connector.connect(runtime.target),
       login: async (connection) => {
         const secret = await this.options.directory.secret(runtime.target.id);
         await this.options.connector.login(connection, runtime.target, secret);
       },
-      onUpdate: (update) => {
-        const upserts = update.upserts.map((e) => this.jobView(runtime, e));
-        if (upserts.length > 0 || update.removals.length > 0) {
-          this.emitDelta({ upserts, removals: update.removals });
-        }
-        for (const transition of update.transitions) this.handleTransition(transition);
-        if (upserts.length > 0 || update.removals.length > 0) this.emitServer(runtime);
+      afterLogin: async (connection) => {
+        await rejectStandby(connection);
+        const access = await readServerAccess(connection);
+        const lost = runtime.access ?? { lostJobs: 0, lostNotice: null };
+        runtime.access = access ? { ...access, lostJobs: lost.lostJobs, lostNotice: lost.lostNotice } : null;
+        followup.setRestricted(access !== null && !access.fullAdmin);
       },
+      onUpdate: applyUpdate,
       onStatus: (status) => {
         runtime.status = status;
+        if (status.state === 'live') followup.start();
+        else followup.stop();
         this.emitServer(runtime);
       },
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       now: this.now,
     });
-    runtime = { target, book, session, status: session.current() };
+    runtime = { target, book, session, status: session.current(), followup, access: null };
     this.options.policy.setServerMute(target.id, target.muted, target.mutedUntil);
     this.servers.set(target.id, runtime);
     this.emitServer(runtime);
@@ -335,6 +413,7 @@ export class Monitor implements MonitorApi {
     const runtime = this.servers.get(id);
     if (!runtime) return;
     runtime.session.stop();
+    runtime.followup.stop();
     this.servers.delete(id);
     this.emitDelta({
       upserts: [],
@@ -468,15 +547,50 @@ export class Monitor implements MonitorApi {
     if (!found) throw new JobwatchError('RPC_ERROR', 'That job is no longer known.');
     const { job } = found.entry;
     if (!job.logsPath) throw new JobwatchError('RPC_ERROR', 'This job has no log.');
-    const filename = `${job.id}.log`;
-    const path = await found.runtime.session.call('core.job_download_logs', [job.id, filename]);
-    if (typeof path !== 'string' || !path.startsWith('/')) {
+    const { runtime } = found;
+    const filename = logFileName(runtime.target.name, job.id);
+    const timeoutMs = this.options.logDownloadTimeoutMs ?? 60_000;
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new JobwatchError(
+          'TIMEOUT',
+          `The log download from ${runtime.target.name} did not finish within ${Math.round(timeoutMs / 1000)} s. Try again; if it keeps happening, download it in the TrueNAS web interface.`,
+        );
+        abort.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    try {
+      const content = await Promise.race([this.fetchJobLog(runtime, job.id, job.logsPath, filename, abort.signal), deadline]);
+      return { filename, content };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * `core.job_download_logs(id, filename)` (SCALE 24.04+) answers the /_download URL. Where it does not exist (CORE
+   * 13, SCALE before 24.04), `core.download('filesystem.get', [logs_path], filename, false)` runs the same read as
+   * a download job and answers [job id, URL] (TN-13.3 `service.py` `download`, `plugins/filesystem.py` `get`).
+   */
+  private async fetchJobLog(runtime: ServerRuntime, jobId: number, logsPath: string, filename: string, signal: AbortSignal): Promise<string> {
+    let path: unknown;
+    try {
+      path = await runtime.session.call('core.job_download_logs', [jobId, filename]);
+    } catch (err) {
+      if (!isMethodMissing(err)) throw err;
+      const reply = await runtime.session.call('core.download', ['filesystem.get', [logsPath], filename, false]);
+      path = Array.isArray(reply) ? reply[1] : undefined;
+    }
+    if (typeof path !== 'string' || !path.startsWith('/') || path.length > 4096) {
       throw new JobwatchError('BAD_FRAME', 'The server did not return a download link for the log.');
     }
-    const endpoint = found.runtime.status.endpoint;
-    if (!endpoint) throw new JobwatchError('CONNECTION_CLOSED', `${found.runtime.target.name} is not connected right now.`);
-    const content = await this.options.connector.download(found.runtime.target, endpoint, path);
-    return { filename: `${found.runtime.target.name}-${filename}`, content };
+    const endpoint = runtime.status.endpoint;
+    if (!endpoint) throw new JobwatchError('CONNECTION_CLOSED', `${runtime.target.name} is not connected right now.`);
+    if (signal.aborted) throw signal.reason;
+    return this.options.connector.download(runtime.target, endpoint, path, { signal });
   }
 
   // ---- notifications and failures ------------------------------------------------------------------------------
