@@ -8,6 +8,7 @@ import ElectronStore from 'electron-store';
 import { createMonitor } from '../core/monitor-setup';
 import { runSimCommand } from '../sim/index';
 import { startShell } from './app';
+import { privateStoreOpener } from './storage';
 
 // Synchronously up to its first await, startShell registers the app:// scheme: that must happen before `ready`.
 startShell({
@@ -16,8 +17,7 @@ startShell({
   env: process.env,
   argv: process.argv,
   appRoot: electron.app.getAppPath(),
-  // One file per store in the user-data folder; keys are taken literally (server ids may contain dots).
-  openStore: (name) => new ElectronStore<Record<string, unknown>>({ name, accessPropertiesByDotNotation: false }),
+  openStore: privateStoreOpener(ElectronStore),
   createMonitor: (ports) => createMonitor(ports),
   runSimCommand,
 }).catch((err: unknown) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { ElectronStoreStorage, storeNameFor } from '../../electron/main/storage';
+import { ElectronStoreStorage, privateStoreOpener, storeNameFor, type StoreOptions } from '../../electron/main/storage';
 import { UiPreferences } from '../../electron/main/ui-preferences';
 import { defaultSettings } from '../../electron/core/settings';
 
@@ -26,6 +26,33 @@ describe('StoragePort over electron-store', () => {
     expect(JSON.parse(readFileSync(join(dir, 'core-profiles.json'), 'utf8'))).toEqual({ blob: { data: { version: 1, servers: [{ id: 'nas', name: 'NAS' }] } } });
     // a new instance (next launch) reads what the last one wrote
     expect(await new ElectronStoreStorage(confOpener(dir)).read('ledger.json')).toBe('{"servers":{}}');
+  });
+
+  it('creates every store file readable by the user only (0600), whatever the umask, and fixes older 0644 files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-store-mode-'));
+    // electron-store is conf with Electron's user-data folder: the same options reach conf here.
+    class UserDataStore extends Conf<Record<string, unknown>> {
+      constructor(options: StoreOptions) {
+        super({ ...options, cwd: dir, configName: options.name, projectName: 'jobwatch-test' });
+      }
+    }
+    const mode = (file: string) => statSync(join(dir, file)).mode & 0o777;
+    writeFileSync(join(dir, 'core-ledger.json'), '{}');
+    chmodSync(join(dir, 'core-ledger.json'), 0o644);
+    const previous = process.umask(0);
+    try {
+      const open = privateStoreOpener(UserDataStore, 'linux');
+      const storage = new ElectronStoreStorage(open);
+      await storage.write('profiles.json', '{"version":1}');
+      await storage.write('profiles.json', '{"version":2}');
+      open('secrets-encrypted').set('nas', 'ciphertext');
+      expect(await storage.read('ledger.json')).toBeNull();
+      expect(mode('core-profiles.json')).toBe(0o600);
+      expect(mode('secrets-encrypted.json')).toBe(0o600);
+      expect(mode('core-ledger.json')).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('makes blob names file-safe', () => {
