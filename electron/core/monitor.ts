@@ -597,7 +597,10 @@ export class Monitor implements MonitorApi {
 
   private handleTransition(transition: Transition): void {
     // The promise first: the failure is kept and its notification planned before anyone else can throw.
-    if (transition.to === 'FAILED') this.guarded('the failure list', () => this.options.failures.add(transition, this.now()));
+    // Transient jobs (the middleware's own housekeeping, e.g. alert.process_alerts) are never the user's failures.
+    if (transition.to === 'FAILED' && !transition.transient) {
+      this.guarded('the failure list', () => this.options.failures.add(transition, this.now()));
+    }
     this.guarded('the notification planner', () => this.options.policy.push(transition, this.now()));
     this.schedulePlanner();
     this.emit(this.transitionListeners, transition, 'a transition listener');

@@ -211,6 +211,17 @@ describe('Monitor', () => {
     await monitor.stop();
   });
 
+  it('a failed transient job is reported (flagged) but never joins the unacknowledged failures', async () => {
+    const { monitor, connection, policy, failures } = setup([]);
+    await monitor.start();
+    await settle();
+    connection.push(wireJob(7, 'FAILED', { method: 'alert.process_alerts', transient: true }));
+    await settle();
+    expect(policy.pushed).toMatchObject([{ jobId: 7, transient: true }]);
+    expect(failures.items).toEqual([]);
+    await monitor.stop();
+  });
+
   it('a throwing listener loses nothing: the failure is kept and planned first, and the other listeners still run', async () => {
     const { monitor, connection, policy, failures } = setup([wireJob(2, 'RUNNING')]);
     const seen: string[] = [];
