@@ -170,7 +170,7 @@ describe('ServerForm', () => {
     expect(view.getByText(/leave empty to keep the saved one/)).toBeInTheDocument();
     expect(save()).not.toBeDisabled();
     await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: 'evil.example' } });
-    expect(view.getByText(/needed again: the address, sign-in method or user changed/)).toBeInTheDocument();
+    expect(view.getByText(/needed again: the address, sign-in method, user or unencrypted-password choice changed/)).toBeInTheDocument();
     expect(save()).toBeDisabled();
     await fireEvent.click(view.getByLabelText('Password'));
     await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: 'nas.lan' } });
@@ -190,7 +190,75 @@ describe('ServerForm', () => {
     await fill(view.container, 'nas.lan');
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(saved).toEqual(['nas1 added: connected, 3 jobs on the server.']));
-    expect(api.addServer).toHaveBeenCalledWith({ draft: { name: 'nas1', url: 'nas.lan', auth: { method: 'api-key', username: '' }, fingerprint256: null }, secret: '1-secret' });
+    expect(api.addServer).toHaveBeenCalledWith({
+      draft: { name: 'nas1', url: 'nas.lan', auth: { method: 'api-key', username: '', allowInsecurePassword: false }, fingerprint256: null },
+      secret: '1-secret',
+    });
+  });
+
+  async function fillPassword(container: HTMLElement, url: string): Promise<void> {
+    const view = within(container);
+    await fireEvent.input(view.getByRole('textbox', { name: 'Name' }), { target: { value: 'nas1' } });
+    await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: url } });
+    await fireEvent.click(view.getByLabelText('Password'));
+    await fireEvent.input(view.getByRole('textbox', { name: /^User name/ }), { target: { value: 'admin' } });
+    await fireEvent.input(view.getByLabelText(/^Password/, { selector: 'input[type="password"]' }), { target: { value: 'pw' } });
+  }
+
+  it('a password over ws:// to another computer: a plain warning, and a choice that is off until ticked', async () => {
+    const api = fakeApi();
+    api.testConnection.mockResolvedValueOnce({ ok: false, code: 'INSECURE_TRANSPORT', message: 'Jobwatch will not send the password of "admin" over ws://.' });
+    api.testConnection.mockResolvedValueOnce({ ok: true, flavor: 'jsonrpc', endpoint: 'ws://192.168.1.5/api/current', jobs: 1 });
+    const view = render(ServerForm, { api, profile: null, onsaved: () => {}, oncancel: () => {} });
+    await fillPassword(view.container, 'ws://192.168.1.5');
+    expect(view.getByTestId('insecure-password')).toHaveTextContent(/anyone on the network between this computer and the server can read the password/);
+    const allow = view.getByRole('checkbox', { name: /Send the password unencrypted/ });
+    expect(allow).not.toBeChecked();
+    await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
+    await waitFor(() => expect(view.getByRole('heading', { name: 'The password would be readable on the network' })).toBeInTheDocument());
+    expect(api.testConnection).toHaveBeenLastCalledWith(expect.objectContaining({ draft: expect.objectContaining({ auth: { method: 'password', username: 'admin', allowInsecurePassword: false } }) }));
+    expect(view.getByRole('button', { name: 'Use wss://192.168.1.5' })).toBeInTheDocument();
+    await fireEvent.click(allow);
+    await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
+    await waitFor(() => expect(api.addServer).toHaveBeenCalled());
+    expect(api.addServer).toHaveBeenCalledWith(expect.objectContaining({ draft: expect.objectContaining({ auth: { method: 'password', username: 'admin', allowInsecurePassword: true } }) }));
+  });
+
+  it('offers no unencrypted-password choice for wss://, this computer, or an API key', async () => {
+    const api = fakeApi();
+    const view = render(ServerForm, { api, profile: null, onsaved: () => {}, oncancel: () => {} });
+    await fillPassword(view.container, 'ws://192.168.1.5');
+    expect(view.queryByTestId('insecure-password')).not.toBeNull();
+    for (const url of ['wss://192.168.1.5', 'nas.lan', 'https://nas.lan', 'ws://127.0.0.1:6000', 'ws://localhost', 'ws://[::1]:6000']) {
+      await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: url } });
+      expect(view.queryByTestId('insecure-password'), url).toBeNull();
+    }
+    await fireEvent.input(view.getByRole('textbox', { name: 'Address' }), { target: { value: 'http://nas.localhost' } });
+    expect(view.queryByTestId('insecure-password')).not.toBeNull();
+    await fireEvent.click(view.getByLabelText('API key'));
+    expect(view.queryByTestId('insecure-password')).toBeNull();
+  });
+
+  it('editing: changing the unencrypted-password choice needs the password again', async () => {
+    const api = fakeApi();
+    const profile = {
+      id: 'nas1',
+      name: 'nas1',
+      url: 'ws://192.168.1.5',
+      auth: { method: 'password' as const, username: 'admin', allowInsecurePassword: true },
+      fingerprint256: null,
+      muted: false,
+      mutedUntil: null,
+    };
+    const view = render(ServerForm, { api, profile, onsaved: () => {}, oncancel: () => {} });
+    const allow = view.getByRole('checkbox', { name: /Send the password unencrypted/ });
+    expect(allow).toBeChecked();
+    expect(view.getByText(/leave empty to keep the saved one/)).toBeInTheDocument();
+    await fireEvent.click(allow);
+    expect(view.getByText(/needed again/)).toBeInTheDocument();
+    expect(view.getByRole('button', { name: 'Test and save' })).toBeDisabled();
+    await fireEvent.click(allow);
+    expect(view.getByRole('button', { name: 'Test and save' })).not.toBeDisabled();
   });
 });
 
@@ -204,6 +272,11 @@ describe('words for people', () => {
     expect(explainConnectionFailure('CERT_UNTRUSTED', 'x').next).toBe('trust-certificate');
     expect(explainConnectionFailure('CERT_CHANGED', 'x').next).toBe('none');
     expect(explainConnectionFailure('OTP_REQUIRED', 'x').next).toBe('enter-otp');
+    expect(explainConnectionFailure('INSECURE_TRANSPORT', 'ws://nas').explanation).toMatch(/tunnel or TLS proxy/);
+    const password = explainConnectionFailure('INSECURE_TRANSPORT', 'ws://nas', 'password');
+    expect(password.explanation).toMatch(/anyone on the network/);
+    expect(password.explanation).not.toMatch(/API key/);
+    expect(password.next).toBe('use-wss');
   });
 
   it('diagnostics are plain text with everything a helper needs', () => {

@@ -11,7 +11,11 @@ export interface ConnectionHelp {
   next: NextStep;
 }
 
-export function explainConnectionFailure(code: string, url: string): ConnectionHelp {
+/**
+ * `method`: how the form signs in; it decides what an INSECURE_TRANSPORT refusal was about (the core refuses an API
+ * key over ws:// always, a password unless the person allowed it for the server).
+ */
+export function explainConnectionFailure(code: string, url: string, method: 'api-key' | 'password' = 'api-key'): ConnectionHelp {
   switch (code) {
     case 'UNREACHABLE':
       return {
@@ -50,9 +54,16 @@ export function explainConnectionFailure(code: string, url: string): ConnectionH
         next: 'none',
       };
     case 'INSECURE_TRANSPORT':
+      if (method === 'password') {
+        return {
+          title: 'The password would be readable on the network',
+          explanation: `This address uses an unencrypted connection to another computer, so anyone on the network between you and the server could read the password. Use wss:// (or just the host name) instead of ${unencryptedScheme(url)}. Only on a network you trust and if you accept that risk: tick “Send the password unencrypted” below.`,
+          next: 'use-wss',
+        };
+      }
       return {
         title: 'An API key cannot be sent over ws://',
-        explanation: `TrueNAS revokes an API key that arrives over an unencrypted connection, so Jobwatch will not send it. Use wss:// (or just the host name) instead of ${url.startsWith('ws://') ? 'ws://' : 'an unencrypted address'}.`,
+        explanation: `TrueNAS revokes an API key that arrives over an unencrypted connection, so Jobwatch will not send it. Use wss:// (or just the host name) instead of ${unencryptedScheme(url)}. A tunnel or TLS proxy that ends before the NAS does not help: TrueNAS judges the connection it receives and can still revoke the key.`,
         next: 'use-wss',
       };
     case 'AUTH_FAILED':
@@ -94,6 +105,28 @@ export function explainConnectionFailure(code: string, url: string): ConnectionH
     default:
       return { title: 'The connection failed', explanation: 'See the details below.', next: 'fix-and-retry' };
   }
+}
+
+function unencryptedScheme(url: string): string {
+  return /^ws:\/\//i.test(url) ? 'ws://' : /^http:\/\//i.test(url) ? 'http://' : 'an unencrypted address';
+}
+
+/**
+ * Whether a password to this address would travel unencrypted to another computer: ws:// or http:// to a host that
+ * is not this computer. The core decides for real (it also checks where the socket went); this only decides whether
+ * the form offers to allow it, so a name that merely ends in .localhost counts as another computer.
+ */
+export function passwordWouldBeReadable(url: string): boolean {
+  const text = url.trim();
+  if (!/^(ws|http):\/\//i.test(text)) return false;
+  let host: string;
+  try {
+    host = new URL(text).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  } catch {
+    return true;
+  }
+  if (host === 'localhost' || host === '::1') return false;
+  return !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) && !/^::ffff:127\./.test(host);
 }
 
 /** The same address with wss:// instead of ws://. */
