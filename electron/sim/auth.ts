@@ -120,8 +120,9 @@ export class Accounts {
 
   /**
    * `auth.me` output (§3.1); roles are a Python set on the wire. `privilege.roles` is the expanded set
-   * (`plugins/account_/privilege.py` `compose_privilege` with `role.py` `roles_for_role`): FULL_ADMIN becomes every
-   * role, READONLY_ADMIN itself plus every *_READ role, a *_WRITE role also its *_READ role.
+   * (`plugins/account_/privilege.py` `compose_privilege` with `role.py` `roles_for_role`): READONLY_ADMIN itself plus
+   * every *_READ role, a *_WRITE role also its *_READ role. FULL_ADMIN stays FULL_ADMIN alone, as root's
+   * `full_privilege` has it (a privilege with FULL_ADMIN would list every role besides).
    */
   me(user: SimUser, uid: number): Record<string, unknown> {
     const roles = expandRoles(user.fullAdmin ? ['FULL_ADMIN', ...(user.roles ?? [])] : (user.roles ?? []));
@@ -163,8 +164,7 @@ function expandRoles(granted: readonly string[]): string[] {
   const out = new Set<string>();
   for (const role of granted) {
     out.add(role);
-    if (role === 'FULL_ADMIN') for (const r of ['READONLY_ADMIN', ...ALL_READ_ROLES]) out.add(r);
-    else if (role === 'READONLY_ADMIN') for (const r of ALL_READ_ROLES) out.add(r);
+    if (role === 'READONLY_ADMIN') for (const r of ALL_READ_ROLES) out.add(r);
     else if (role.endsWith('_WRITE')) out.add(role.replace(/_WRITE$/, '_READ'));
   }
   return [...out];

@@ -99,6 +99,11 @@ export interface Simulator {
   loginAttempts(): number;
   /** false: new connections are closed with 1008 as by the UI allowlist. */
   setAllowlisted(allowed: boolean): void;
+  /**
+   * Every further event of this job is lost for every subscriber, as when `main.py` `send_event` fails to send to a
+   * client (it logs "Failed to send event" and goes on); `core.get_jobs` still lists the job.
+   */
+  loseEvents(jobId: number): boolean;
   stats(): SimStats;
   /** Waits `ms` of scenario time (divided by speed, on the simulator's clock). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -208,6 +213,7 @@ class SimulatorImpl implements Simulator {
   private framesReceived = 0;
   private bytesSent = 0;
   private readonly methods: Map<string, MethodDef>;
+  private readonly eventsLost = new WeakSet<SimJob>();
 
   constructor(
     private readonly opts: SimulatorOptions,
@@ -816,6 +822,7 @@ class SimulatorImpl implements Simulator {
 
   private broadcast(kind: 'added' | 'changed', job: SimJob): void {
     if (job.transient && traits(this.version).transientEventShape === 'none') return;
+    if (this.eventsLost.has(job)) return;
     let fields: WireJob | undefined;
     for (const conn of this.conns) {
       if (!conn.open || conn.stalled || conn.subs.size === 0) continue;
@@ -1010,6 +1017,13 @@ class SimulatorImpl implements Simulator {
 
   loginAttempts(): number {
     return this.accounts.loginAttempts;
+  }
+
+  loseEvents(jobId: number): boolean {
+    const job = this.store.get(jobId);
+    if (!job) return false;
+    this.eventsLost.add(job);
+    return true;
   }
 
   setAllowlisted(allowed: boolean): void {

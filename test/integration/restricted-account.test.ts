@@ -6,7 +6,7 @@
  * job cannot be found either: the client must stop showing it as running and say that it lost sight of it, once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimUser } from '../../electron/sim/index';
+import { startSimulator, type JobSpec, type Simulator, type SimUser } from '../../electron/sim/index';
 import { followServer, type AccessHarness } from './access-harness';
 
 const KEY = '2-' + 'w'.repeat(64);
@@ -31,7 +31,7 @@ async function followAsWatcher(s: Simulator): Promise<AccessHarness> {
 }
 
 /** A cron `midclt call` as the same user: it disconnects right after the job is queued. */
-const cronJob = { method: 'pool.scrub.scrub', arguments: ['tank'], manual: true, startedBy: { username: 'watcher', type: 'UNIX_SOCKET' } } as const;
+const cronJob: JobSpec = { method: 'pool.scrub.scrub', arguments: ['tank'], manual: true, startedBy: { username: 'watcher', type: 'UNIX_SOCKET' } };
 
 describe('restricted account', () => {
   it('shows in the server view what the account can and cannot see', async () => {
@@ -90,5 +90,28 @@ describe('restricted account', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(h.transitions).toMatchObject([{ jobId: id, to: 'FAILED', error: '[EFAULT] Pool tank is degraded' }]);
     expect(h.server().access).toMatchObject({ fullAdmin: false, lostJobs: 0 });
+  });
+
+  it('a silent job of a restricted account is looked up by id, and its FAILED end (no event reached us) reported exactly once', async () => {
+    sim = await startSimulator({ version: '25.10', users: USERS, failDelayMs: 0 });
+    harness = await followAsWatcher(sim);
+    const h = harness;
+    // Started from a connection of this account that stays open: the job stays visible to it.
+    const id = sim.startJob({ ...cronJob, startedBy: { username: 'watcher', type: 'UNIX_SOCKET', detach: 'never' } });
+    await h.waitFor(() => h.monitor.snapshot().jobs.find((j) => j.id === id), 'the job to appear');
+    sim.loseEvents(id); // from here on no event of this job reaches any client
+    sim.progressJob(id, 40, 'Scrubbing');
+    sim.finishJob(id, 'FAILED', '[EFAULT] Pool tank is degraded');
+    expect(sim.job(id)!.state).toBe('FAILED');
+
+    await h.waitFor(() => h.transitions.length === 1, 'the failure, found by a lookup');
+    expect(h.transitions).toMatchObject([{ jobId: id, to: 'FAILED', error: '[EFAULT] Pool tank is degraded', catchUp: false }]);
+    expect(h.monitor.snapshot().jobs.find((j) => j.id === id)).toMatchObject({ state: 'FAILED' });
+    // Reconnecting (a snapshot that lists it FAILED) does not report it again, nor does more time.
+    sim.dropConnections();
+    await h.waitFor(() => h.states.some((s) => s.state === 'backoff') && h.server().state === 'live', 'the reconnect');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(h.transitions).toHaveLength(1);
+    expect(h.server().access!.lostJobs).toBe(0);
   });
 });

@@ -345,3 +345,243 @@ describe('webUiUrl', () => {
     expect(webUiUrl('::::')).toBeNull();
   });
 });
+
+// ---- restricted accounts, HA standby, log download ------------------------------------------------------------
+
+import { RpcError } from '../../../electron/core/errors';
+import { logFileName } from '../../../electron/core/monitor';
+
+/** A connection whose answers a test decides, method by method; events can be pushed. */
+class ScriptedConnection implements RpcConnection {
+  readonly flavor = 'jsonrpc' as const;
+  readonly url = 'wss://nas.test/api/current';
+  readonly secureTransport = true;
+  closed = false;
+  stats = { framesIn: 0, badFrames: 0 };
+  calls: Array<[string, unknown[]]> = [];
+  private events: Array<(e: CollectionEvent) => void> = [];
+  constructor(private readonly answer: (method: string, params: unknown[]) => unknown) {}
+  async call(method: string, params: unknown[] = []): Promise<unknown> {
+    this.calls.push([method, params]);
+    return this.answer(method, params);
+  }
+  async subscribe() {
+    this.calls.push(['core.subscribe', []]);
+  }
+  async ping() {}
+  onEvent(l: (e: CollectionEvent) => void) {
+    this.events.push(l);
+    return () => {};
+  }
+  onClose() {
+    return () => {};
+  }
+  onBadFrame() {
+    return () => {};
+  }
+  close() {
+    this.closed = true;
+  }
+  push(job: Record<string, unknown>) {
+    for (const l of this.events) l({ msg: 'changed', collection: 'core.get_jobs', id: job['id'], fields: job });
+  }
+}
+
+const me = (roles: string[]) => ({ pw_name: 'watcher', privilege: { roles: { $set: roles }, allowlist: [], web_shell: false, webui_access: true } });
+const missing = (method: string) => new RpcError(`${method} failed: Method does not exist`, -32601, null, null, null);
+
+function setupScripted(answer: (method: string, params: unknown[]) => unknown, options: { logDownloadTimeoutMs?: number; download?: ServerConnector['download'] } = {}) {
+  const connections: ScriptedConnection[] = [];
+  const connector: ServerConnector = {
+    connect: async () => {
+      const c = new ScriptedConnection(answer);
+      connections.push(c);
+      return c;
+    },
+    login: async () => {},
+    probe: async () => {
+      throw new Error('not used');
+    },
+    download: options.download ?? (async (_t, _e, path) => `log for ${path}`),
+  };
+  const directory: ServerDirectory = { list: async () => [target], secret: async () => 'the-secret', save: async () => {}, remove: async () => {} };
+  const monitor = new Monitor({
+    connector,
+    directory,
+    ledger: new TransitionLedger(),
+    policy: new RecordingPolicy(),
+    failures: new MemoryFailures(),
+    followup: { silenceMs: 1_000, lookupIntervalMs: 1_000, maxFollowed: 2 },
+    ...(options.logDownloadTimeoutMs !== undefined ? { logDownloadTimeoutMs: options.logDownloadTimeoutMs } : {}),
+  });
+  const transitions: Transition[] = [];
+  monitor.onTransition((t) => transitions.push(t));
+  const lookups = () => connections.flatMap((c) => c.calls).filter(([m, p]) => m === 'core.get_jobs' && JSON.stringify(p).includes('"id","="')).length;
+  return { monitor, connections, transitions, lookups };
+}
+
+describe('Monitor: restricted accounts', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows the access of the account and looks up a silent job until its FAILED end, reported exactly once', async () => {
+    let state = 'RUNNING';
+    const { monitor, connections, transitions, lookups } = setupScripted((method, params) => {
+      if (method === 'auth.me') return me(['READONLY_ADMIN', 'CLOUD_SYNC_READ', 'REPLICATION_TASK_READ']);
+      if (method === 'failover.status') return 'SINGLE';
+      if (method === 'core.get_jobs') return JSON.stringify(params).includes('"id","="') || state === 'RUNNING' ? [wireJob(2, state)] : [];
+      return null;
+    });
+    await monitor.start();
+    await settle();
+    expect(monitor.snapshot().servers[0]?.access).toMatchObject({ fullAdmin: false, roles: ['CLOUD_SYNC_READ', 'READONLY_ADMIN', 'REPLICATION_TASK_READ'], lostJobs: 0 });
+    expect(lookups()).toBe(0);
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(lookups()).toBeGreaterThanOrEqual(1);
+    expect(lookups()).toBeLessThanOrEqual(3);
+    expect(transitions).toEqual([]);
+    state = 'FAILED';
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(transitions).toMatchObject([{ jobId: 2, to: 'FAILED', catchUp: false }]);
+    const after = lookups();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lookups()).toBe(after); // ended: no more lookups
+    connections[0]!.push(wireJob(2, 'FAILED')); // a late event does not report it again
+    expect(transitions).toHaveLength(1);
+    await monitor.stop();
+  });
+
+  it('a job the lookup no longer finds (or whose id now names another job) is dropped and reported lost once, with no outcome', async () => {
+    let listed: unknown[] = [wireJob(2, 'RUNNING'), wireJob(3, 'RUNNING')];
+    const { monitor, transitions, lookups } = setupScripted((method) => {
+      if (method === 'auth.me') return me(['READONLY_ADMIN']);
+      if (method === 'failover.status') return 'SINGLE';
+      if (method === 'core.get_jobs') return listed;
+      return null;
+    });
+    await monitor.start();
+    await settle();
+    listed = [wireJob(3, 'RUNNING', { time_started: { $date: 1 } })];
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(monitor.snapshot().jobs).toEqual([]);
+    expect(monitor.snapshot().servers[0]?.access).toMatchObject({ lostJobs: 2, lostNotice: expect.stringMatching(/^Lost sight of "replication.run" \(job [23]\) before it finished \(2 jobs so far\)/) });
+    expect(transitions).toEqual([]);
+    const after = lookups();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lookups()).toBe(after);
+    await monitor.stop();
+  });
+
+  it('a full admin’s silent jobs are never looked up', async () => {
+    const { monitor, lookups } = setupScripted((method) => {
+      if (method === 'auth.me') return me(['FULL_ADMIN', 'READONLY_ADMIN']);
+      if (method === 'core.get_jobs') return [wireJob(2, 'RUNNING')];
+      return null;
+    });
+    await monitor.start();
+    await settle();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(lookups()).toBe(0);
+    expect(monitor.snapshot().servers[0]?.access).toMatchObject({ fullAdmin: true });
+    await monitor.stop();
+  });
+
+  it('CORE 13 (no auth.me) counts as full access; an auth.me that fails otherwise leaves it unknown and the session live', async () => {
+    const core = setupScripted((method) => {
+      if (method === 'auth.me' || method === 'failover.status') throw missing(method);
+      if (method === 'core.get_jobs') return [];
+      return null;
+    });
+    await core.monitor.start();
+    await settle();
+    expect(core.monitor.snapshot().servers[0]).toMatchObject({ state: 'live', access: { fullAdmin: true } });
+    await core.monitor.stop();
+    const odd = setupScripted((method) => {
+      if (method === 'auth.me') throw new RpcError('auth.me failed: boom', -32001, 14, 'EFAULT', 'boom');
+      if (method === 'failover.status') throw new RpcError('Not authorized', -32001, 13, 'EACCES', 'Not authorized');
+      if (method === 'core.get_jobs') return [];
+      return null;
+    });
+    await odd.monitor.start();
+    await settle();
+    expect(odd.monitor.snapshot().servers[0]).toMatchObject({ state: 'live', access: null });
+    await odd.monitor.stop();
+  });
+
+  it('a standby controller (failover.status BACKUP) needs attention instead of going live', async () => {
+    const { monitor, connections } = setupScripted((method) => {
+      if (method === 'failover.status') return 'BACKUP';
+      if (method === 'auth.me') return me(['FULL_ADMIN']);
+      if (method === 'core.get_jobs') return [];
+      return null;
+    });
+    await monitor.start();
+    await settle();
+    expect(monitor.snapshot().servers[0]).toMatchObject({
+      state: 'needs-attention',
+      attention: { code: 'AUTH_REDIRECT', message: expect.stringMatching(/^This is the standby controller of an HA pair; connect to the virtual IP or the active controller\./) },
+    });
+    expect(connections[0]!.calls.map(([m]) => m)).not.toContain('core.subscribe');
+    await monitor.stop();
+  });
+});
+
+describe('Monitor: log download', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('uses core.download of filesystem.get where core.job_download_logs does not exist', async () => {
+    const { monitor, connections } = setupScripted((method) => {
+      if (method === 'core.get_jobs') return [wireJob(7, 'FAILED')];
+      if (method === 'core.job_download_logs') throw missing(method);
+      if (method === 'core.download') return [12, '/_download/12?auth_token=t'];
+      return null;
+    });
+    await monitor.start();
+    await settle();
+    const log = await monitor.downloadJobLog(monitor.snapshot().jobs[0]!.key);
+    expect(log).toEqual({ filename: 'nas1-7.log', content: 'log for /_download/12?auth_token=t' });
+    expect(connections[0]!.calls).toContainEqual(['core.download', ['filesystem.get', ['/var/log/jobs/7.log'], 'nas1-7.log', false]]);
+    await monitor.stop();
+  });
+
+  it('other errors are not hidden behind the fallback, and a download that hangs ends at the deadline', async () => {
+    const refused = setupScripted((method) => {
+      if (method === 'core.get_jobs') return [wireJob(7, 'FAILED')];
+      if (method === 'core.job_download_logs') throw new RpcError('core.job_download_logs failed: [EPERM] Job is not owned by current session', -32001, 1, 'EPERM', null);
+      return null;
+    });
+    await refused.monitor.start();
+    await settle();
+    await expect(refused.monitor.downloadJobLog(refused.monitor.snapshot().jobs[0]!.key)).rejects.toMatchObject({ errname: 'EPERM' });
+    expect(refused.connections[0]!.calls.map(([m]) => m)).not.toContain('core.download');
+    await refused.monitor.stop();
+
+    let signal: AbortSignal | undefined;
+    const hanging = setupScripted(
+      (method) => {
+        if (method === 'core.get_jobs') return [wireJob(7, 'FAILED')];
+        if (method === 'core.job_download_logs') return '/_download/9?auth_token=t';
+        return null;
+      },
+      { logDownloadTimeoutMs: 5_000, download: (_t, _e, _p, o) => ((signal = o?.signal), new Promise<string>(() => {})) },
+    );
+    await hanging.monitor.start();
+    await settle();
+    const pending = hanging.monitor.downloadJobLog(hanging.monitor.snapshot().jobs[0]!.key);
+    const outcome = expect(pending).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/did not finish within 5 s/) });
+    await vi.advanceTimersByTimeAsync(5_000);
+    await outcome;
+    expect(signal?.aborted).toBe(true);
+    await hanging.monitor.stop();
+  });
+
+  it('builds a safe, bounded file name from the server name', () => {
+    expect(logFileName('nas1', 7)).toBe('nas1-7.log');
+    expect(logFileName('../../etc/passwd', 7)).toBe('_.._etc_passwd-7.log'); // no separator left, no leading dot
+    expect(logFileName('a\\b:c*?"<>|d\u0000\u001b[31m', 7)).toBe('a_b_c_d[31m-7.log');
+    expect(logFileName('   ', 7)).toBe('server-7.log');
+    expect(logFileName('x'.repeat(500), 123)).toHaveLength(120);
+    expect(logFileName('é'.repeat(500), 1).endsWith('-1.log')).toBe(true);
+  });
+});
