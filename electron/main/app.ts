@@ -21,7 +21,14 @@ import { NetworkWatcher, claimSingleInstance, quitCleanly, reconnectOnWake, setS
 import { DesktopNotifier, type NotificationElectron, type OpenTarget } from './notifications';
 import { SafeStorageSecrets, type SafeStorageElectron } from './secrets';
 import { ElectronStoreStorage, type OpenStore } from './storage';
-import { denyAllPermissions, enforceContentSecurityPolicy, type GuardedSession, type HeaderSession } from './security';
+import {
+  denyAllPermissions,
+  enforceContentSecurityPolicy,
+  guardAllWebContents,
+  type GuardedSession,
+  type HeaderSession,
+  type WebContentsCreatedApp,
+} from './security';
 import { UiPreferences } from './ui-preferences';
 import { ToggleShortcut, type ShortcutElectron } from './shortcut';
 import { StatusTray, type TrayElectron } from './tray';
@@ -38,7 +45,7 @@ export interface ShellElectron
     SafeStorageElectron,
     ProtocolElectron,
     IpcElectron {
-  app: LifecycleElectron['app'] & {
+  app: LifecycleElectron['app'] & WebContentsCreatedApp & {
     whenReady(): Promise<unknown>;
     setAppUserModelId(id: string): void;
     dock?: { hide(): void } | undefined;
@@ -143,6 +150,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   if (platform === 'darwin') electron.app.dock?.hide();
 
   handleAppProtocol(electron, join(appRoot, 'dist', 'renderer'));
+  guardAllWebContents(electron.app);
   denyAllPermissions(electron.session.defaultSession);
   enforceContentSecurityPolicy(electron.session.defaultSession);
 

@@ -1,6 +1,7 @@
 /**
  * The renderer's security settings in one place, so each checklist item is a line here and a test there:
- * webPreferences, the Content-Security-Policy, navigation / new-window / webview denial and permission denial.
+ * webPreferences, the Content-Security-Policy, navigation / new-window / webview denial and permission denial,
+ * for the window and (through `web-contents-created`) for any other web contents.
  */
 
 /** Where the packaged renderer is served from (see app-protocol.ts); nothing else is ever loaded. */
@@ -114,6 +115,29 @@ export function denyAllPermissions(session: GuardedSession): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler?.(() => false);
+}
+
+/** A web contents as `web-contents-created` hands it over: the guarded parts, and its session. */
+export interface CreatedWebContents extends GuardedWebContents {
+  readonly session?: GuardedSession;
+}
+
+/** The part of `app` the global hook touches. */
+export interface WebContentsCreatedApp {
+  on(event: 'web-contents-created', listener: (event: unknown, contents: CreatedWebContents) => void): unknown;
+}
+
+/**
+ * The same guards for every web contents the app will ever have, not just the window's: whatever creates one
+ * (a window.open or <webview> that slipped through, a future second window, a bug) gets no navigation, no new
+ * windows, no webviews, and no permissions in its session (which may be another partition than the default).
+ * Register before the first window is created: the event fires at creation.
+ */
+export function guardAllWebContents(app: WebContentsCreatedApp): void {
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents);
+    if (contents.session) denyAllPermissions(contents.session);
+  });
 }
 
 /** The part of a Session's webRequest the CSP hook touches. */

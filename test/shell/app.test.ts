@@ -9,7 +9,7 @@ import { webUiUrl } from '../../electron/core/monitor';
 import { defaultSettings, type Settings } from '../../electron/core/settings';
 import type { MonitorDelta, MonitorSnapshot, NotificationView } from '../../electron/core/view';
 import { EVENTS, REQUEST_CHANNELS } from '../../electron/ipc/contract';
-import { electronDouble, FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
+import { electronDouble, FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, FakeWebContents, resetElectronDouble } from './electron-double';
 import { notification, server, snapshot } from './fixtures';
 
 function recordingMonitor(initial: MonitorSnapshot) {
@@ -79,6 +79,17 @@ describe('composition root', () => {
     expect(FakeTray.instances).toHaveLength(1);
     expect(rec.calls).toContain('start');
     expect([...electronDouble.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
+  });
+
+  it('guards any web contents created once started, not only the window', async () => {
+    const { promise } = await start();
+    electronDouble.app.becomeReady();
+    await promise;
+    const stray = new FakeWebContents();
+    electronDouble.app.emit('web-contents-created', {}, stray);
+    expect(stray.tryEvent('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(stray.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(stray.session.permissionCheckHandler?.(stray, 'geolocation')).toBe(false);
   });
 
   it('a second instance quits and builds nothing; the first shows its window on a second launch', async () => {
