@@ -472,6 +472,31 @@ describe('Monitor: restricted accounts', () => {
     await monitor.stop();
   });
 
+  it('a running job missing from a reconnect snapshot is reported lost, unless the middleware restarted (nothing we knew is listed)', async () => {
+    for (const [second, lost] of [
+      [[wireJob(1, 'SUCCESS')], 1],
+      [[wireJob(1, 'RUNNING', { time_started: { $date: 5 } })], 0], // ids restarted: job 1 is another job
+      [[], 0],
+    ] as const) {
+      let listed: unknown[] = [wireJob(1, 'SUCCESS'), wireJob(2, 'RUNNING')];
+      const { monitor, transitions } = setupScripted((method) => {
+        if (method === 'auth.me') return me(['READONLY_ADMIN']);
+        if (method === 'core.get_jobs') return listed;
+        return null;
+      });
+      await monitor.start();
+      await settle();
+      listed = [...second];
+      monitor.wake();
+      await settle();
+      expect(monitor.snapshot().servers[0]?.state).toBe('live');
+      expect(monitor.snapshot().jobs.some((j) => j.id === 2)).toBe(false);
+      expect(monitor.snapshot().servers[0]?.access?.lostJobs).toBe(lost);
+      expect(transitions).toEqual([]);
+      await monitor.stop();
+    }
+  });
+
   it('a full admin’s silent jobs are never looked up', async () => {
     const { monitor, lookups } = setupScripted((method) => {
       if (method === 'auth.me') return me(['FULL_ADMIN', 'READONLY_ADMIN']);
