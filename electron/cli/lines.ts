@@ -21,7 +21,7 @@ function oneLine(text: string, max = 300): string {
   return truncate(stripUnsafe(text.slice(0, max * 4), ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
-/** Room for the longest status the core writes: a changed certificate's explanation and its fingerprint. */
+/** Room for the longest status the core writes (a changed certificate's explanation and its fingerprint), or a bounded server text with advice around it. */
 const CONNECTION_DETAIL_MAX = 600;
 
 export function jsonLine(record: CliRecord): string {
@@ -105,7 +105,7 @@ export function humanLine(record: CliRecord, now = new Date()): string {
       return `${oneLine(record.serverName, 80)} #${j.id} ${j.state}${percent} ${label}${started}${j.error ? ` — ${oneLine(j.error, 120)}` : ''}`;
     }
     case 'error':
-      return `${at} ${record.server === null ? 'jobwatch' : oneLine(record.server, 80)} error: ${oneLine(record.message)}`;
+      return `${at} ${record.server === null ? 'jobwatch' : oneLine(record.server, 80)} error: ${oneLine(record.message, CONNECTION_DETAIL_MAX)}`;
   }
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_LIST_TIMEOUT_SEC, USAGE, parseCommandLine } from './arguments';
 import { formatRecord } from './lines';
 import packageJson from '../../package.json';
 import { createDbusNotifier } from './dbus-notifier';
+import { cleanStatusText } from '../core/status-text';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -159,7 +160,7 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     if (code === TIMED_OUT) {
       code = EXIT_OTHER;
       for (const server of snapshot.servers.filter((s) => !settled(s))) {
-        const last = lastError.get(server.name) ?? server.detail;
+        const last = cleanStatusText(lastError.get(server.name) ?? server.detail);
         emit({
           type: 'error',
           server: server.name,
