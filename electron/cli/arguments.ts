@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { normaliseFingerprint } from '../core/tls';
+import { SIM_VERSIONS } from '../sim/types';
 import type { CliCommand } from './main';
 import type { CliServer } from './watch';
 import { appDataDir, findProfile, loadAppProfiles } from './app-profiles';
@@ -15,7 +16,7 @@ export const USAGE = `Usage:
   jobwatch watch --url URL [--url URL …] | --profile NAME [auth] [--fingerprint SHA256] [--json]
                  [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
   jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json] [--timeout SECONDS]
-  jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE]
+  jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE] [--truenas-version V]
   jobwatch help | --version
 
 --profile NAME (repeatable): a server saved by the desktop app (its address, user and trusted certificate);
@@ -43,7 +44,8 @@ list:
   --timeout SECONDS        give up on servers not reached by then (default 30): prints the last error, exits 1
 
 sim: runs a simulated TrueNAS server (demo scenario by default) and prints how to connect.
-  --port N (default 6000), --host ADDR (default 127.0.0.1), --tls, --scenario demo|failures|restart|faults|FILE
+  --port N (default 6000), --host ADDR (default 127.0.0.1), --tls, --scenario demo|failures|restart|faults|FILE,
+  --truenas-version core13|24.10|25.04|25.10|26.0|27.0 (default 25.10): which release it behaves like
 
 Exit codes: 0 done, 1 other error, 2 bad arguments, 3 authentication failed, 4 certificate not trusted.`;
 
@@ -68,6 +70,7 @@ const OPTIONS = {
   host: { type: 'string' },
   tls: { type: 'boolean' },
   scenario: { type: 'string' },
+  'truenas-version': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -125,6 +128,7 @@ const SimFlags = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   tls: z.boolean().default(false),
   scenario: z.string().min(1).optional(),
+  'truenas-version': z.enum(SIM_VERSIONS).optional(),
 });
 
 function issues(error: z.ZodError): string {
@@ -190,7 +194,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
     return { ok: true, value: { command: 'sim', ...sim.data } };
   }
   if (command !== 'watch' && command !== 'list') return { ok: false, message: `unknown command: ${command}` };
-  const misplaced = given(['port', 'host', 'tls', 'scenario', ...(command === 'list' ? ['state-dir', 'rules', 'notify'] : ['timeout'])]);
+  const misplaced = given(['port', 'host', 'tls', 'scenario', 'truenas-version', ...(command === 'list' ? ['state-dir', 'rules', 'notify'] : ['timeout'])]);
   if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
   const flags = WatchFlags.safeParse(values);
   if (!flags.success) return { ok: false, message: issues(flags.error) };

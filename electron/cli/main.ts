@@ -3,6 +3,7 @@
  * Returns the exit code instead of exiting, so tests can run it in-process.
  */
 import { runSimCommand } from '../sim/index';
+import type { SimVersion } from '../sim/types';
 import { TransitionLedger } from '../core/ledger';
 import type { ServerTarget } from '../core/monitor';
 import { startWatch, type CliRecord, type CliServer, EXIT_OK, EXIT_OTHER, exitCodeFor } from './watch';
@@ -29,7 +30,7 @@ const TIMED_OUT = -1;
 export type CliCommand =
   | { command: 'help' }
   | { command: 'version' }
-  | { command: 'sim'; port: number; host: string; tls: boolean; scenario?: string | undefined }
+  | { command: 'sim'; port: number; host: string; tls: boolean; scenario?: string | undefined; 'truenas-version'?: SimVersion | undefined }
   | {
       command: 'watch' | 'list';
       servers: CliServer[];
@@ -90,7 +91,16 @@ export async function runCommand(command: CliCommand, io: CliIo, deps: CliDeps):
 async function runSim(command: Extract<CliCommand, { command: 'sim' }>, io: CliIo): Promise<number> {
   let sim;
   try {
-    sim = await runSimCommand({ port: command.port, host: command.host, tls: command.tls, ...(command.scenario ? { scenario: command.scenario } : {}) }, io.stdout);
+    sim = await runSimCommand(
+      {
+        port: command.port,
+        host: command.host,
+        tls: command.tls,
+        ...(command.scenario ? { scenario: command.scenario } : {}),
+        ...(command['truenas-version'] ? { version: command['truenas-version'] } : {}),
+      },
+      io.stdout,
+    );
   } catch (err) {
     io.stderr(`jobwatch sim: ${(err as Error).message}`);
     return EXIT_OTHER;

@@ -106,6 +106,9 @@ describe('command line', () => {
   it('parses sim with defaults, help and version', async () => {
     expect(await parse('sim')).toEqual({ ok: true, value: { command: 'sim', port: 6000, host: '127.0.0.1', tls: false } });
     expect(await parse('sim --port 0 --tls --scenario failures')).toMatchObject({ ok: true, value: { port: 0, tls: true, scenario: 'failures' } });
+    expect(await parse('sim --truenas-version core13')).toMatchObject({ ok: true, value: { 'truenas-version': 'core13' } });
+    expect(await parse('sim --truenas-version 28')).toMatchObject({ ok: false, message: expect.stringContaining('--truenas-version') });
+    expect(await parse('list --url nas --truenas-version 24.10')).toMatchObject({ ok: false, message: expect.stringContaining('does not apply to list') });
     expect(await parse('')).toEqual({ ok: true, value: { command: 'help' } });
     expect(await parse('--version')).toEqual({ ok: true, value: { command: 'version' } });
   });
