@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError, RpcError } from './errors';
+import { cleanStatusText } from './status-text';
 
 export type Credentials =
   | { kind: 'api-key'; username?: string; apiKey: string }
@@ -225,7 +226,8 @@ async function loginWithOldMethod(conn: RpcConnection, credentials: Credentials)
 function parseLoginEx(reply: unknown): z.infer<typeof loginExResultSchema> {
   const parsed = loginExResultSchema.safeParse(reply);
   if (parsed.success) return parsed.data;
-  const type = typeof reply === 'object' && reply !== null && 'response_type' in reply ? String(reply.response_type) : 'none';
+  // The server's word, shown in a status: one short clean line.
+  const type = typeof reply === 'object' && reply !== null && 'response_type' in reply ? cleanStatusText(String(reply.response_type), 40) : 'none';
   throw new JobwatchError('MECHANISM_UNSUPPORTED', `The server answered the sign-in in a way Jobwatch does not support (response type ${type}).`, {
     responseType: type,
   });

@@ -340,6 +340,7 @@ export class Monitor implements MonitorApi {
     const book = new JobBook({ server: target.id, ledger: this.ledger() });
     // The session's callbacks run only after start(), by which time `runtime` is assigned.
     let runtime!: ServerRuntime;
+    let sentSecret: string | null = null;
     const applyUpdate = (update: SessionBookUpdate) => {
       const upserts = update.upserts.map((e) => this.jobView(runtime, e));
       if (upserts.length > 0 || update.removals.length > 0) {
@@ -382,8 +383,11 @@ export class Monitor implements MonitorApi {
       connect: () => this.options.connector.connect(runtime.target),
       login: async (connection) => {
         const secret = await this.options.directory.secret(runtime.target.id);
+        // Kept for the session to mask in status texts once it has gone to the server (which may echo it).
+        sentSecret = secret;
         await this.options.connector.login(connection, runtime.target, secret);
       },
+      secretForScrubbing: () => sentSecret,
       afterLogin: async (connection) => {
         await rejectStandby(connection);
         const access = await readServerAccess(connection);

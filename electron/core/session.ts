@@ -11,8 +11,15 @@
 import type { CollectionEvent, RpcConnection } from './protocol/connection';
 import type { SessionState, ServerId, Transition } from './model';
 import type { JobEntry } from './jobs';
-import { JobwatchError, isCredentialError, isFinalError, isJobwatchError, mayRecoverLater } from './errors';
+import { JobwatchError, RpcError, isCredentialError, isFinalError, isJobwatchError, mayRecoverLater } from './errors';
 import { refusedAfterWorking } from './auth';
+import { cleanStatusText, scrubSecret } from './status-text';
+
+/**
+ * Every status and attention text is one clean line of at most this many characters. Our own messages (advice
+ * included) fit; words from the server inside them are cut to STATUS_TEXT_MAX (300) first.
+ */
+const STATUS_LINE_MAX = 1000;
 
 export const JOBS_COLLECTION = 'core.get_jobs';
 
@@ -83,6 +90,11 @@ export interface SessionOptions {
    * HA standby. A final error it throws (a standby controller) ends in needs-attention like a refused login.
    */
   afterLogin?: (connection: RpcConnection) => Promise<void>;
+  /**
+   * The secret the last login sent (API key or password), or null: masked in every status and attention text, so
+   * a server that echoes it (a close reason, an error reason) does not put it in views, NDJSON, IPC or the tray.
+   */
+  secretForScrubbing?: () => string | null;
   onUpdate: (update: SessionBookUpdate) => void;
   onStatus?: (status: SessionStatus) => void;
   timings?: Partial<SessionTimings>;
@@ -91,6 +103,8 @@ export interface SessionOptions {
 }
 
 function describeError(err: unknown): { code: string; message: string } {
+  // An error reply's message is the server's own words (middleware reason, possibly a traceback line).
+  if (err instanceof RpcError) return { code: err.code, message: cleanStatusText(err.message) };
   if (err instanceof JobwatchError) {
     // The person needs the fingerprint to compare it with the server's and to trust it (--fingerprint, or the UI).
     const certificate = err.details['certificate'] as { fingerprint256?: unknown } | undefined;
@@ -100,8 +114,8 @@ function describeError(err: unknown): { code: string; message: string } {
     }
     return { code: err.code, message: err.message };
   }
-  if (err instanceof Error) return { code: 'ERROR', message: err.message };
-  return { code: 'ERROR', message: String(err) };
+  if (err instanceof Error) return { code: 'ERROR', message: cleanStatusText(err.message) };
+  return { code: 'ERROR', message: cleanStatusText(String(err)) };
 }
 
 /**
@@ -230,8 +244,20 @@ export class Session {
   }
 
   private setStatus(patch: Partial<SessionStatus>): void {
-    this.status = { ...this.status, ...patch };
+    const safe = { ...patch };
+    if (patch.detail !== undefined) safe.detail = this.safeText(patch.detail);
+    if (patch.attention) safe.attention = { code: patch.attention.code, message: this.safeText(patch.attention.message) };
+    this.status = { ...this.status, ...safe };
     this.options.onStatus?.(this.status);
+  }
+
+  /**
+   * The active secret masked, then one bounded clean line, then masked again: cleaning removes invisible characters
+   * a server could have put inside the echoed secret to dodge the first pass.
+   */
+  private safeText(text: string): string {
+    const secret = this.options.secretForScrubbing?.() ?? null;
+    return scrubSecret(cleanStatusText(scrubSecret(text, secret), STATUS_LINE_MAX), secret);
   }
 
   private clearTimers(): void {
@@ -271,7 +297,8 @@ export class Session {
       connection.onClose((info) => {
         if (generation !== this.generation || info.local) return;
         this.onConnectionLost(
-          new JobwatchError('CONNECTION_CLOSED', `Connection closed (${info.code}${info.reason ? `: ${info.reason}` : ''}).`),
+          // The reason is the server's text (up to 123 bytes by the WebSocket protocol, but cleaned all the same).
+          new JobwatchError('CONNECTION_CLOSED', `Connection closed (${info.code}${info.reason ? `: ${cleanStatusText(info.reason)}` : ''}).`),
         );
       });
       connection.onBadFrame(() => {

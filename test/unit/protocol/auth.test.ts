@@ -251,6 +251,16 @@ describe('authenticate: every outcome is typed, secret-free and not retried', ()
     }
   });
 
+  it('an unknown response type from the server is shown as one short clean line', async () => {
+    const hostile = `SCRAM\u202E\n12:00 forged ${'X'.repeat(5000)}`;
+    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: hostile }) });
+    const err = await failure(authenticate(conn, password));
+    expect(err.code).toBe('MECHANISM_UNSUPPORTED');
+    expect(err.message).not.toMatch(/[\n\u202E]/);
+    expect(err.message.length).toBeLessThan(200);
+    expect(err.message).toMatch(/response type SCRAM 12:00 forged X+…\)/);
+  });
+
   it('EXPIRED mentions key revocation', async () => {
     const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'EXPIRED' }) });
     expect((await failure(authenticate(conn, apiKey))).message).toMatch(/revoked/);
