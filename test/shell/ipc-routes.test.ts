@@ -57,7 +57,7 @@ describe('contract routes', () => {
     const profiles = await call(frame, 'listProfiles');
     expect(profiles).toEqual({
       ok: true,
-      value: [{ id: 'office-nas', name: 'Office NAS', url: 'https://nas.office.lan', auth: { method: 'api-key', username: 'admin' }, fingerprint256: null, muted: false, mutedUntil: null }],
+      value: [{ id: 'office-nas', name: 'Office NAS', url: 'https://nas.office.lan', auth: { method: 'api-key', username: 'admin', allowInsecurePassword: false }, fingerprint256: null, muted: false, mutedUntil: null }],
     });
     const replies = [added, profiles, await call(frame, 'subscribe'), await call(frame, 'getSettings')];
     expect(JSON.stringify(replies)).not.toContain(SECRET);

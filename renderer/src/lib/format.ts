@@ -131,7 +131,7 @@ export function serverStatus(server: ServerView, now: number): string {
 const ATTENTION_REASONS: Record<string, string> = {
   CERT_UNTRUSTED: 'certificate not trusted',
   CERT_CHANGED: 'certificate changed',
-  INSECURE_TRANSPORT: 'API key over ws:// refused',
+  INSECURE_TRANSPORT: 'not sent over unencrypted ws://',
   AUTH_FAILED: 'wrong credentials',
   AUTH_EXPIRED: 'key or password expired or revoked',
   AUTH_DENIED: 'no API access',
