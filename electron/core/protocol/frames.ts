@@ -7,6 +7,7 @@
  * drop it and carry on.
  */
 import { z } from 'zod';
+import { usableDateMs } from './bounds';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -180,11 +181,14 @@ export function parseLegacyFrame(text: string): ParsedFrame<LegacyFrame> {
 // ---------------------------------------------------------------------------------------------------------------
 // ejson: TrueNAS encodes dates as {"$date": ms} and sets as {"$set": [...]} (§5.2)
 
-/** Milliseconds since the epoch from `{"$date": ms}`, or null when the value is not an ejson date. */
+/**
+ * Milliseconds since the epoch from `{"$date": ms}`, or null when the value is not an ejson date or not a date a
+ * real server can send (outside years 1–9999, see bounds.ts).
+ */
 export function ejsonDate(value: unknown): number | null {
   if (!isPlainObject(value) || Object.keys(value).length !== 1) return null;
   const ms = value['$date'];
-  return typeof ms === 'number' && Number.isFinite(ms) ? ms : null;
+  return typeof ms === 'number' ? usableDateMs(ms) : null;
 }
 
 /** The members of `{"$set": [...]}`, or null when the value is not an ejson set. */

@@ -9,13 +9,25 @@
  * Hot path (a cloud sync sends an event per second per job; snapshots hold 1000 jobs): the schema uses only
  * built-in checks (no refinements, no transforms, no unions on per-field paths except dates), so zod 4's
  * compiled object parser does the validation, and the renaming to camelCase is a plain function afterwards.
+ *
+ * Bounds (./bounds): the renaming also cuts every string to its limit (saying so at its end), copies `arguments`
+ * within 16 KiB and 32 levels, and turns dates no real server can send into null. `result`, `progress.extra` and
+ * `exc_info.extra` are never kept at all (stripped by the schema without being walked), so their size costs only
+ * the JSON parse. Wrong *types* still reject the job (the field names the problem); impossible *values* do not.
  */
 import { z } from 'zod';
 import { JOB_STATES } from '../model';
 import type { Job, JobCredentials, JobExcInfo, JobProgress } from '../model';
+import { JOB_TEXT_LIMITS as LIMITS, boundArguments, boundOptionalText, boundText, usableDateMs } from './bounds';
+
+/**
+ * Any JSON number, ±Infinity included (JSON.parse turns 1e400 into Infinity): the range is checked afterwards, so
+ * an impossible date makes the date unknown instead of losing the whole job (and with it a failure).
+ */
+const DateNumberSchema = z.union([z.number(), z.literal([Infinity, -Infinity])]);
 
 /** `{"$date": ms}` as sent by every version; a bare number is tolerated in case a decoder already unwrapped it. */
-const EjsonDateSchema = z.union([z.object({ $date: z.number() }), z.number()]).nullable();
+const EjsonDateSchema = z.union([z.object({ $date: DateNumberSchema }), DateNumberSchema]).nullable();
 
 const ProgressSchema = z
   .object({
@@ -84,40 +96,51 @@ export type JobPatch = Partial<Job> & { id: number };
 
 export type ParsedJobFields = { ok: true; patch: JobPatch } | { ok: false; reason: string };
 
+/** Epoch ms, or null when absent or impossible (see bounds.ts usableDateMs). */
 function dateToMs(value: { $date: number } | number | null): number | null {
   if (value === null) return null;
-  return typeof value === 'number' ? value : value.$date;
+  return usableDateMs(typeof value === 'number' ? value : value.$date);
 }
 
 function toProgress(value: NonNullable<WireJob['progress']> | null): JobProgress {
   if (value === null) return { percent: null, description: null };
-  return { percent: value.percent ?? null, description: value.description ?? null };
+  return {
+    percent: value.percent ?? null,
+    description: boundOptionalText(value.description ?? null, LIMITS.progressDescription),
+  };
 }
 
 function toExcInfo(value: NonNullable<WireJob['exc_info']> | null): JobExcInfo | null {
   if (value === null) return null;
-  return { type: value.type ?? null, repr: value.repr ?? null, errno: value.errno ?? null };
+  return {
+    type: boundOptionalText(value.type ?? null, LIMITS.excType),
+    repr: boundOptionalText(value.repr ?? null, LIMITS.excRepr),
+    errno: value.errno ?? null,
+  };
 }
 
 function toCredentials(value: NonNullable<WireJob['credentials']> | null): JobCredentials | null {
   if (value === null) return null;
-  return { type: value.type, username: value.data?.username ?? null };
+  return {
+    type: boundText(value.type, LIMITS.credentialsType),
+    username: boundOptionalText(value.data?.username ?? null, LIMITS.username),
+  };
 }
 
 /** Renames and normalises a validated wire job into a patch holding only the fields that were present. */
 export function toJobPatch(wire: WireJob): JobPatch {
   const patch: JobPatch = { id: wire.id };
-  if (wire.method !== undefined) patch.method = wire.method;
-  if (wire.arguments !== undefined) patch.arguments = wire.arguments;
+  if (wire.method !== undefined) patch.method = boundText(wire.method, LIMITS.method);
+  if (wire.arguments !== undefined) patch.arguments = boundArguments(wire.arguments);
   if (wire.transient !== undefined) patch.transient = wire.transient;
   else if (wire.method !== undefined && TRANSIENT_METHODS_WITHOUT_FLAG.has(wire.method)) patch.transient = true;
-  if (wire.description !== undefined) patch.description = wire.description;
+  if (wire.description !== undefined) patch.description = boundOptionalText(wire.description, LIMITS.description);
   if (wire.abortable !== undefined) patch.abortable = wire.abortable;
-  if (wire.logs_path !== undefined) patch.logsPath = wire.logs_path;
-  if (wire.logs_excerpt !== undefined) patch.logsExcerpt = wire.logs_excerpt;
+  if (wire.logs_path !== undefined) patch.logsPath = boundOptionalText(wire.logs_path, LIMITS.logsPath);
+  if (wire.logs_excerpt !== undefined) patch.logsExcerpt = boundOptionalText(wire.logs_excerpt, LIMITS.logsExcerpt);
   if (wire.progress !== undefined) patch.progress = toProgress(wire.progress);
-  if (wire.error !== undefined) patch.error = wire.error;
-  if (wire.exception !== undefined) patch.exception = wire.exception;
+  if (wire.error !== undefined) patch.error = boundOptionalText(wire.error, LIMITS.error);
+  if (wire.exception !== undefined) patch.exception = boundOptionalText(wire.exception, LIMITS.exception);
   if (wire.exc_info !== undefined) patch.excInfo = toExcInfo(wire.exc_info);
   if (wire.state !== undefined) patch.state = wire.state;
   if (wire.time_started !== undefined) patch.timeStarted = dateToMs(wire.time_started);

@@ -177,3 +177,94 @@ describe('transient jobs without a transient field (CORE 13)', () => {
     expect(parsed({ ...core13('pool.scrub'), transient: true }).transient).toBe(true);
   });
 });
+
+describe('bounds at the edge (issue 9)', () => {
+  const failed = (extra: Record<string, unknown>) => ({
+    id: 41,
+    method: 'replication.run',
+    arguments: [1],
+    state: 'FAILED',
+    error: '[EFAULT] boom',
+    time_started: { $date: 1_750_000_000_000 },
+    time_finished: { $date: 1_750_000_100_000 },
+    ...extra,
+  });
+
+  it('a FAILED job with an impossible date is still a job: the date becomes unknown, every formatter works', () => {
+    for (const bad of [1e300, -1e300, 8.64e15 + 1, 253_402_300_800_000]) {
+      const patch = parsed(failed({ time_finished: { $date: bad }, time_started: bad }));
+      expect(patch.state).toBe('FAILED');
+      expect(patch.timeFinished).toBeNull();
+      expect(patch.timeStarted).toBeNull();
+    }
+    // JSON.parse turns 1e400 into Infinity, which zod's number refuses: the job must survive that too.
+    const patch = parsed(JSON.parse('{"id": 42, "state": "FAILED", "time_started": {"$date": 1e400}, "time_finished": {"$date": -1e400}}'));
+    expect(patch).toMatchObject({ id: 42, state: 'FAILED', timeStarted: null, timeFinished: null });
+    // Real dates, CORE 13 milliseconds included, are kept.
+    expect(parsed(failed({ time_finished: { $date: 1_600_000_000_123 } })).timeFinished).toBe(1_600_000_000_123);
+  });
+
+  it('cuts every string of a job to its limit and says so', () => {
+    const huge = 'x'.repeat(4 * 1024 * 1024);
+    const patch = parsed(
+      failed({
+        method: huge,
+        description: huge,
+        error: huge,
+        exception: huge,
+        logs_excerpt: huge,
+        logs_path: huge,
+        progress: { percent: 1, description: huge, extra: { blob: huge } },
+        exc_info: { type: huge, repr: huge, errno: 5, extra: huge },
+        credentials: { type: huge, data: { username: huge } },
+        result: huge,
+      }),
+    );
+    const strings = [
+      patch.method,
+      patch.description,
+      patch.error,
+      patch.exception,
+      patch.logsExcerpt,
+      patch.logsPath,
+      patch.progress?.description,
+      patch.excInfo?.type,
+      patch.excInfo?.repr,
+      patch.credentials?.type,
+      patch.credentials?.username,
+    ];
+    for (const text of strings) {
+      expect(typeof text).toBe('string');
+      expect((text as string).length).toBeLessThanOrEqual(64 * 1024);
+      // Only the end is compared: a failing match would print megabytes.
+      expect((text as string).slice(-40)).toMatch(/… \(cut: (3\.9|4\.0) MiB from the server\)$/);
+    }
+    expect(patch.exception!.length).toBeGreaterThan(60 * 1024); // enough of a traceback for the detail view
+    expect(patch.method!.length).toBeLessThanOrEqual(256);
+    expect(JSON.stringify(patch).length).toBeLessThan(300 * 1024);
+  });
+
+  it('keeps arguments for the detail view within 16 KiB and 32 levels, marking what was cut', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20_000; i += 1) deep = [deep];
+    const patch = parsed(failed({ arguments: [{ password: '********', big: 'y'.repeat(1024 * 1024) }, deep, 3] }));
+    const text = JSON.stringify(patch.arguments);
+    expect(text.length).toBeLessThanOrEqual(18 * 1024);
+    expect(text).toContain('cut: ');
+    expect(patch.arguments![0]).toMatchObject({ password: '********' });
+    expect(() => structuredClone(patch.arguments)).not.toThrow();
+  });
+
+  it('a __proto__ key in a job changes no prototype', () => {
+    const raw = JSON.parse(
+      '{"id": 43, "__proto__": {"state": "SUCCESS"}, "state": "FAILED", "arguments": [{"__proto__": {"polluted": 1}}], "progress": {"__proto__": {"percent": 99}}}',
+    ) as unknown;
+    const patch = parsed(raw);
+    expect(patch.state).toBe('FAILED');
+    expect(patch.progress).toEqual({ percent: null, description: null });
+    const first = patch.arguments![0] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(first['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Bounds for what a server sends, applied at the edge (job-schema.ts) so nothing downstream — the job book, the
+ * failure inbox, notifications, IPC to the window, the CLI's lines — ever holds more than these limits.
+ *
+ * - Text is cut to a limit and says so at its end: "… (cut: 4.0 MiB from the server)". The kept part is copied:
+ *   a V8 slice of a long string keeps the whole original alive.
+ * - Structured values (a job's arguments) are copied by one walk with a character budget and a depth limit: once
+ *   the budget is spent the rest of each open container is replaced by one marker saying how much was left out;
+ *   anything nested deeper than the limit becomes a marker (structured clone over IPC fails at ~10 000 levels).
+ *   Work is linear in what is kept plus the entries of the containers visited; nothing is stringified.
+ * - Keys are copied as own data properties, `__proto__` included, so no object's prototype is ever changed.
+ * - Dates a real server cannot send become unknown (see usableDateMs).
+ */
+
+/** Reserved at the end of cut text for its marker. */
+const MARKER_ROOM = 48;
+
+/** Limits per field of a job, in UTF-16 code units (what the string holds in memory). */
+export const JOB_TEXT_LIMITS = {
+  method: 256,
+  description: 2 * 1024,
+  /** The error is shown in lists, notifications and the CLI; its first line matters most. */
+  error: 16 * 1024,
+  /** Tracebacks: enough for the detail view and a bug report. */
+  exception: 64 * 1024,
+  /** The middleware keeps the first and last 10 lines (`job.py` `get_logs_excerpt`); lines can be long. */
+  logsExcerpt: 64 * 1024,
+  /** PATH_MAX is 4096. */
+  logsPath: 4 * 1024,
+  progressDescription: 2 * 1024,
+  excType: 256,
+  excRepr: 16 * 1024,
+  credentialsType: 64,
+  username: 256,
+} as const;
+
+/** A job's arguments as kept for the detail view: about this many characters, at most this deep. */
+export const ARGUMENTS_MAX_CHARS = 16 * 1024;
+export const MAX_NESTING_DEPTH = 32;
+/** A key of a structured value longer than this is cut like text. */
+const KEY_MAX_CHARS = 256;
+
+/** Python datetime's range, years 1 to 9999: every job date is one (`job.py` `utc_now()`), so nothing outside it is real. */
+export const EARLIEST_DATE_MS = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+export const LATEST_DATE_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+/**
+ * Epoch milliseconds when a real server could have sent them, else null ("unknown"). Unknown rather than clamped:
+ * a clamped time would be an invented one (shown, sorted, written to the ledger as if true), while every consumer
+ * already handles an unknown time. Inside this range every Date method works (toISOString throws only beyond
+ * ±8.64e15 ms), so a job with an impossible date is still reported, listed and printed.
+ */
+export function usableDateMs(ms: number): number | null {
+  return Number.isFinite(ms) && ms >= EARLIEST_DATE_MS && ms <= LATEST_DATE_MS ? ms : null;
+}
+
+/** "4.0 MiB", "12.5 KiB", "300 bytes". */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** UTF-8 length of text[from…], counted without encoding it (a lone surrogate counts as U+FFFD would: 3). */
+function utf8Length(text: string, from: number): number {
+  let bytes = 0;
+  for (let i = from; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** The marker that ends cut text. */
+export function cutMarker(removedBytes: number): string {
+  return `… (cut: ${formatSize(removedBytes)} from the server)`;
+}
+
+/** True when text ends with a cut marker (for views and tests). */
+export function isCut(text: string): boolean {
+  return /… \(cut: [^)]* from the server\)$/.test(text);
+}
+
+/** A fresh flat copy: the result must not keep a multi-megabyte original alive as V8 slices do. */
+function detachedCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
+ * Text of at most `max` code units (`max` ≥ 64); longer text keeps its start, never half a surrogate pair, and
+ * ends with a marker saying how much the server sent beyond it.
+ */
+export function boundText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let keep = Math.max(0, max - MARKER_ROOM);
+  if (keep > 0 && isHighSurrogate(text.charCodeAt(keep - 1))) keep -= 1;
+  return detachedCopy(text.slice(0, keep)) + cutMarker(utf8Length(text, keep));
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** boundText that keeps null and undefined as they are. */
+export function boundOptionalText<T extends string | null | undefined>(text: T, max: number): T {
+  return (typeof text === 'string' ? boundText(text, max) : text) as T;
+}
+
+export interface ValueBounds {
+  /** About the serialised size kept: string lengths, key lengths and one per other value. */
+  maxChars: number;
+  maxDepth: number;
+}
+
+function deeperMarker(maxDepth: number): string {
+  return `… (cut: nested deeper than ${maxDepth} levels)`;
+}
+
+function moreMarker(count: number, what: 'items' | 'keys'): string {
+  return `… (cut: ${count} more ${count === 1 ? what.slice(0, -1) : what} from the server)`;
+}
+
+/** The key under which an object's cut marker is stored. */
+export const CUT_KEY = '…';
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // A plain assignment of "__proto__" would replace the object's prototype instead of adding the key.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * A copy of a JSON value within `bounds` (see the module comment). The budget may be exceeded by the markers
+ * themselves: at most one per open container, so by (maxDepth + 1) × ~50 characters.
+ */
+export function boundValue(value: unknown, bounds: ValueBounds): unknown {
+  let budget = bounds.maxChars;
+  const spent = (): boolean => budget <= 0;
+
+  const walk = (node: unknown, depth: number): unknown => {
+    if (typeof node === 'string') {
+      const room = Math.max(budget - 2, 64);
+      const kept = node.length <= room ? node : boundText(node, room);
+      budget -= kept.length + 2;
+      return kept;
+    }
+    if (node === null || typeof node !== 'object') {
+      budget -= 1;
+      return node;
+    }
+    if (depth >= bounds.maxDepth) {
+      budget -= 1;
+      return deeperMarker(bounds.maxDepth);
+    }
+    budget -= 2;
+    if (Array.isArray(node)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < node.length; i += 1) {
+        if (spent()) {
+          out.push(moreMarker(node.length - i, 'items'));
+          break;
+        }
+        out.push(walk(node[i], depth + 1));
+        budget -= 1;
+      }
+      return out;
+    }
+    const record = node as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(record);
+    for (let i = 0; i < keys.length; i += 1) {
+      if (spent()) {
+        setOwn(out, CUT_KEY, moreMarker(keys.length - i, 'keys'));
+        break;
+      }
+      const key = keys[i]!;
+      const keptKey = key.length <= KEY_MAX_CHARS ? key : boundText(key, KEY_MAX_CHARS);
+      budget -= keptKey.length + 3;
+      setOwn(out, keptKey, walk(record[key], depth + 1));
+    }
+    return out;
+  };
+
+  return walk(value, 0);
+}
+
+/** A job's arguments as kept: the array itself counts as one level. */
+export function boundArguments(args: unknown[]): unknown[] {
+  return boundValue(args, { maxChars: ARGUMENTS_MAX_CHARS, maxDepth: MAX_NESTING_DEPTH }) as unknown[];
+}
