@@ -6,14 +6,29 @@
  *
  * Per server: `seeded` (the first snapshot was taken, silently), `floor` and explicit `keys`.
  * Invariant: a terminal job whose timeFinished (server time) is below `floor` counts as settled; at or above
- * `floor`, only the listed keys are settled. When a server holds more than `maxKeysPerServer` keys, the entries
- * sharing the smallest timeFinished are evicted together and the floor rises to that time + 1 (dates are whole
- * seconds on SCALE, so several jobs share a timestamp). The group at the newest timestamp is never evicted: a job
- * finishing later in that same second must not fall under the floor unreported.
+ * `floor`, only the listed keys are settled. Evicting a key therefore always raises the floor past its
+ * timeFinished, so an evicted key stays settled (never reported twice).
+ *
+ * Bound: above `maxKeysPerServer` keys, the keys sharing the smallest timeFinished are evicted together and the
+ * floor rises to that time + 1 (dates are whole seconds on SCALE, so several jobs share a timestamp). A group
+ * already below the floor is trimmed oldest first, as far as needed.
+ *
+ * Same-timestamp ties (the rule): the group at the newest timestamp, while at or above the floor, is kept whole, so
+ * a job finishing later in that same second does not fall under the floor unreported, but only up to a hard cap of
+ * twice the bound. Beyond it the oldest keys of that group are evicted down to the bound and the floor rises past
+ * that second: from then on EVERY job finished in that second (or before) counts as settled, listed or not. So
+ * nothing is ever reported twice; what is given up, only when more than `maxKeysPerServer` jobs share one second,
+ * is the catch-up report of a job the book never saw running that finished in that very second. A job the book
+ * watched while it ran is still reported: its end is judged by explicit key, never by the floor (`isListed`).
+ *
+ * Work: settle and eviction are O(log distinct timestamps) per key (groups by time, a heap of their times); no
+ * operation scans every key except `toJSON`/`fromJSON`.
  *
  * A settled key may carry a content fingerprint (see `copyFingerprint` in jobs.ts): after an HA failover the other
  * controller lists copies of finished jobs under new ids, hence new keys; the fingerprint recognises them as jobs
  * already settled. Fingerprints live and die with their key, so they share its bound.
+ *
+ * The bound is the running app's, never the one written in a saved file: a file is trimmed to it on load.
  *
  * All times are the NAS's clock, never the desktop's.
  */
@@ -21,13 +36,22 @@ import { z } from 'zod';
 import type { ServerId } from './model';
 
 export const DEFAULT_MAX_KEYS_PER_SERVER = 5000;
+/** The newest second's group may take the ledger up to this many times the bound, never further. */
+const NEWEST_GROUP_HARD_CAP_FACTOR = 2;
 
 interface ServerLedger {
   seeded: boolean;
   floor: number | null;
   /** key → timeFinished (null: terminal without time_finished, settled by key only). Insertion-ordered. */
   keys: Map<string, number | null>;
-  untimed: number;
+  /** Keys without timeFinished, oldest first. */
+  untimed: Set<string>;
+  /** Timed keys by timeFinished; each group oldest first. */
+  groups: Map<number, Set<string>>;
+  /** The timeFinished values of `groups`, as a binary min-heap (smallest first). */
+  times: number[];
+  /** The largest timeFinished among listed keys, null when none is timed. */
+  newest: number | null;
   /** The newest timeFinished settled: the latest server time known to be accounted for. */
   watermark: number | null;
   /** Content fingerprint of a listed key, for keys that have one. */
@@ -47,6 +71,7 @@ const ServerLedgerJsonSchema = z.object({
 
 export const LedgerJsonSchema = z.object({
   version: z.literal(1),
+  /** The bound the file was written with; kept for older versions of the app, which require it, and never read. */
   maxKeysPerServer: z.number().int().positive(),
   servers: z.record(z.string(), ServerLedgerJsonSchema),
 });
@@ -62,6 +87,8 @@ export interface TransitionLedgerOptions {
 
 export class TransitionLedger {
   readonly maxKeysPerServer: number;
+  /** Keys one server may hold at most, whatever the timestamps. */
+  readonly hardMaxKeysPerServer: number;
   private readonly servers = new Map<ServerId, ServerLedger>();
   private readonly listeners = new Set<() => void>();
 
@@ -70,6 +97,7 @@ export class TransitionLedger {
     if (!Number.isInteger(this.maxKeysPerServer) || this.maxKeysPerServer < 1) {
       throw new RangeError('maxKeysPerServer must be a positive integer');
     }
+    this.hardMaxKeysPerServer = this.maxKeysPerServer * NEWEST_GROUP_HARD_CAP_FACTOR;
   }
 
   /** Whether this terminal job identity needs no (further) report: listed, or finished below the floor. */
@@ -96,13 +124,8 @@ export class TransitionLedger {
     const ledger = this.serverLedger(server);
     if (ledger.keys.has(key)) return false;
     // Listed even when below the floor: a duplicate terminal event for it must still be recognised.
-    ledger.keys.set(key, timeFinished);
-    if (fingerprint !== null) {
-      ledger.fingerprintByKey.set(key, fingerprint);
-      ledger.keyByFingerprint.set(fingerprint, key);
-    }
-    if (timeFinished === null) ledger.untimed += 1;
-    else if (ledger.watermark === null || timeFinished > ledger.watermark) ledger.watermark = timeFinished;
+    list(ledger, key, timeFinished, fingerprint);
+    if (timeFinished !== null && (ledger.watermark === null || timeFinished > ledger.watermark)) ledger.watermark = timeFinished;
     this.enforceBound(ledger);
     this.emitChange();
     return true;
@@ -138,6 +161,11 @@ export class TransitionLedger {
     return this.servers.get(server)?.keys.size ?? 0;
   }
 
+  /** Fingerprints kept for this server (each belongs to a listed key). */
+  fingerprintCount(server: ServerId): number {
+    return this.servers.get(server)?.fingerprintByKey.size ?? 0;
+  }
+
   /** Drops everything about a server (it was removed from the configuration). */
   forget(server: ServerId): void {
     if (this.servers.delete(server)) this.emitChange();
@@ -165,7 +193,8 @@ export class TransitionLedger {
 
   /**
    * Restores a ledger saved by `toJSON`. Throws LedgerFormatError on anything else (the persistence layer decides
-   * what to do with a corrupt file). `options.maxKeysPerServer` overrides the saved bound.
+   * what to do with a corrupt file). The bound is `options.maxKeysPerServer` (or the default), never the saved one:
+   * a file is not trusted to size the app's memory; a saved ledger over the bound is trimmed, raising its floor.
    */
   static fromJSON(data: unknown, options: TransitionLedgerOptions = {}): TransitionLedger {
     const parsed = LedgerJsonSchema.safeParse(data);
@@ -174,25 +203,18 @@ export class TransitionLedger {
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
       throw new LedgerFormatError(`Invalid transition ledger${where}: ${issue?.message ?? 'unreadable'}`);
     }
-    const ledger = new TransitionLedger({ maxKeysPerServer: options.maxKeysPerServer ?? parsed.data.maxKeysPerServer });
+    const ledger = new TransitionLedger(options);
     for (const [server, saved] of Object.entries(parsed.data.servers)) {
-      const restored: ServerLedger = {
-        seeded: saved.seeded,
-        floor: saved.floor,
-        keys: new Map(saved.keys),
-        untimed: 0,
-        watermark: saved.watermark,
-        fingerprintByKey: new Map(),
-        keyByFingerprint: new Map(),
-      };
-      for (const timeFinished of restored.keys.values()) {
-        if (timeFinished === null) restored.untimed += 1;
-        else if (restored.watermark === null || timeFinished > restored.watermark) restored.watermark = timeFinished;
-      }
-      for (const [key, fingerprint] of saved.fingerprints ?? []) {
-        if (!restored.keys.has(key)) continue; // a fingerprint lives only as long as its key
-        restored.fingerprintByKey.set(key, fingerprint);
-        restored.keyByFingerprint.set(fingerprint, key);
+      const restored = emptyServerLedger();
+      restored.seeded = saved.seeded;
+      restored.floor = saved.floor;
+      restored.watermark = saved.watermark;
+      const fingerprints = new Map(saved.fingerprints ?? []);
+      for (const [key, timeFinished] of saved.keys) {
+        // A fingerprint lives only as long as its key; a key listed twice keeps its first place.
+        if (restored.keys.has(key)) continue;
+        list(restored, key, timeFinished, fingerprints.get(key) ?? null);
+        if (timeFinished !== null && (restored.watermark === null || timeFinished > restored.watermark)) restored.watermark = timeFinished;
       }
       ledger.enforceBound(restored);
       ledger.servers.set(server, restored);
@@ -203,73 +225,145 @@ export class TransitionLedger {
   private serverLedger(server: ServerId): ServerLedger {
     let ledger = this.servers.get(server);
     if (!ledger) {
-      ledger = {
-        seeded: false,
-        floor: null,
-        keys: new Map(),
-        untimed: 0,
-        watermark: null,
-        fingerprintByKey: new Map(),
-        keyByFingerprint: new Map(),
-      };
+      ledger = emptyServerLedger();
       this.servers.set(server, ledger);
     }
     return ledger;
   }
 
   private enforceBound(ledger: ServerLedger): void {
+    // Untimed keys cannot be covered by the floor; they should not exist at all, so a small share of the bound,
+    // oldest first, is enough.
+    const untimedShare = Math.max(1, Math.floor(this.maxKeysPerServer / 10));
     while (ledger.keys.size > this.maxKeysPerServer) {
-      // Untimed keys cannot be covered by the floor; they should not exist at all, so a small share of the bound,
-      // oldest first, is enough.
-      if (ledger.untimed > Math.max(1, Math.floor(this.maxKeysPerServer / 10))) {
-        this.evictOldestUntimed(ledger);
+      if (ledger.untimed.size > untimedShare) {
+        evictOldestUntimed(ledger);
         continue;
       }
-      if (!this.evictOldestTimeGroup(ledger)) {
-        if (ledger.untimed > 0) this.evictOldestUntimed(ledger);
-        else return; // everything shares the newest timestamp: stay over the bound until time moves on
+      const oldest = ledger.times[0];
+      if (oldest === undefined) {
+        evictOldestUntimed(ledger);
+        continue;
+      }
+      const group = ledger.groups.get(oldest)!;
+      const underFloor = ledger.floor !== null && oldest < ledger.floor;
+      if (underFloor) {
+        // Already covered by the floor: trim it as far as needed.
+        evictFromGroup(ledger, oldest, group, ledger.keys.size - this.maxKeysPerServer);
+      } else if (oldest !== ledger.newest) {
+        evictFromGroup(ledger, oldest, group, group.size);
+        raiseFloor(ledger, oldest + 1);
+      } else if (ledger.untimed.size > 0) {
+        evictOldestUntimed(ledger);
+      } else if (ledger.keys.size > this.hardMaxKeysPerServer) {
+        // The tie rule (see the top of the file): the newest second is cut and the floor moves past it.
+        evictFromGroup(ledger, oldest, group, ledger.keys.size - this.maxKeysPerServer);
+        raiseFloor(ledger, oldest + 1);
+      } else {
+        return; // everything shares the newest timestamp: stay over the bound until time moves on
       }
     }
-  }
-
-  private evictOldestUntimed(ledger: ServerLedger): void {
-    for (const [key, timeFinished] of ledger.keys) {
-      if (timeFinished === null) {
-        this.unlist(ledger, key);
-        ledger.untimed -= 1;
-        return;
-      }
-    }
-  }
-
-  /** Evicts every key sharing the smallest timeFinished, unless that is the newest one. */
-  private evictOldestTimeGroup(ledger: ServerLedger): boolean {
-    let oldest = Infinity;
-    let newest = -Infinity;
-    for (const timeFinished of ledger.keys.values()) {
-      if (timeFinished === null) continue;
-      if (timeFinished < oldest) oldest = timeFinished;
-      if (timeFinished > newest) newest = timeFinished;
-    }
-    if (oldest === Infinity || oldest === newest) return false;
-    for (const [key, timeFinished] of ledger.keys) {
-      if (timeFinished === oldest) this.unlist(ledger, key);
-    }
-    const floor = oldest + 1;
-    if (ledger.floor === null || floor > ledger.floor) ledger.floor = floor;
-    return true;
-  }
-
-  /** Removes a key and the fingerprint it carries. */
-  private unlist(ledger: ServerLedger, key: string): void {
-    ledger.keys.delete(key);
-    const fingerprint = ledger.fingerprintByKey.get(key);
-    if (fingerprint === undefined) return;
-    ledger.fingerprintByKey.delete(key);
-    if (ledger.keyByFingerprint.get(fingerprint) === key) ledger.keyByFingerprint.delete(fingerprint);
   }
 
   private emitChange(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+function emptyServerLedger(): ServerLedger {
+  return {
+    seeded: false,
+    floor: null,
+    keys: new Map(),
+    untimed: new Set(),
+    groups: new Map(),
+    times: [],
+    newest: null,
+    watermark: null,
+    fingerprintByKey: new Map(),
+    keyByFingerprint: new Map(),
+  };
+}
+
+/** Lists a key that is not listed yet. */
+function list(ledger: ServerLedger, key: string, timeFinished: number | null, fingerprint: string | null): void {
+  ledger.keys.set(key, timeFinished);
+  if (fingerprint !== null) {
+    ledger.fingerprintByKey.set(key, fingerprint);
+    ledger.keyByFingerprint.set(fingerprint, key);
+  }
+  if (timeFinished === null) {
+    ledger.untimed.add(key);
+    return;
+  }
+  let group = ledger.groups.get(timeFinished);
+  if (!group) {
+    group = new Set();
+    ledger.groups.set(timeFinished, group);
+    heapPush(ledger.times, timeFinished);
+  }
+  group.add(key);
+  if (ledger.newest === null || timeFinished > ledger.newest) ledger.newest = timeFinished;
+}
+
+function raiseFloor(ledger: ServerLedger, floor: number): void {
+  if (ledger.floor === null || floor > ledger.floor) ledger.floor = floor;
+}
+
+function evictOldestUntimed(ledger: ServerLedger): void {
+  const oldest = ledger.untimed.values().next().value;
+  if (oldest === undefined) return;
+  ledger.untimed.delete(oldest);
+  unlist(ledger, oldest);
+}
+
+/** Evicts up to `count` keys of the group at `time`, oldest first; an emptied group leaves the heap (it is its top). */
+function evictFromGroup(ledger: ServerLedger, time: number, group: Set<string>, count: number): void {
+  let left = count;
+  for (const key of group) {
+    if (left <= 0) break;
+    group.delete(key);
+    unlist(ledger, key);
+    left -= 1;
+  }
+  if (group.size > 0) return;
+  ledger.groups.delete(time);
+  heapPop(ledger.times);
+  if (ledger.newest === time) ledger.newest = null; // it was the smallest and the largest: no timed key is left
+}
+
+/** Removes a key and the fingerprint it carries (its time group is the caller's). */
+function unlist(ledger: ServerLedger, key: string): void {
+  ledger.keys.delete(key);
+  const fingerprint = ledger.fingerprintByKey.get(key);
+  if (fingerprint === undefined) return;
+  ledger.fingerprintByKey.delete(key);
+  if (ledger.keyByFingerprint.get(fingerprint) === key) ledger.keyByFingerprint.delete(fingerprint);
+}
+
+function heapPush(heap: number[], value: number): void {
+  let index = heap.push(value) - 1;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (heap[parent]! <= value) break;
+    heap[index] = heap[parent]!;
+    index = parent;
+  }
+  heap[index] = value;
+}
+
+function heapPop(heap: number[]): void {
+  const last = heap.pop();
+  if (last === undefined || heap.length === 0) return;
+  let index = 0;
+  for (;;) {
+    const left = index * 2 + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
+    if (heap[child]! >= last) break;
+    heap[index] = heap[child]!;
+    index = child;
+  }
+  heap[index] = last;
 }

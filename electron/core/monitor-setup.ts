@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Monitor, type ServerConnector, type ServerDirectory, type ServerTarget } from './monitor';
 import { createServerConnector } from './connector';
-import { LedgerJsonSchema, LedgerFormatError, TransitionLedger } from './ledger';
+import { LedgerJsonSchema, LedgerFormatError, TransitionLedger, type TransitionLedgerOptions } from './ledger';
 import { NotificationPlanner } from './rules';
 import { FailureInbox, createFailureStore } from './failures';
 import { ProfilesRepository, createProfilesStore, profileServerPrefs, type Profile } from './profiles';
@@ -42,9 +42,14 @@ export function createLedgerStore(storage: StoragePort, logger: Logger = silentL
   });
 }
 
-/** Keeps a ledger in a store: loads it once, saves it a moment after changes, and on flush. */
+/**
+ * Keeps a ledger in a store: loads it once, saves it a moment after changes, and on flush. The ledger's bound is
+ * this app's (`ledgerOptions`), never the one written in the file: a file saved with a larger bound, or holding
+ * more keys than ours, is trimmed on load (raising its floor, so nothing it settled is reported again) and written
+ * back trimmed at the next save.
+ */
 export class PersistedLedger {
-  private ledger = new TransitionLedger();
+  private ledger: TransitionLedger;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: () => void = () => {};
   private saving: Promise<void> = Promise.resolve();
@@ -53,7 +58,10 @@ export class PersistedLedger {
     private readonly store: VersionedStore<z.infer<typeof LedgerJsonSchema> | null>,
     private readonly logger: Logger = silentLogger,
     private readonly delayMs = LEDGER_SAVE_DELAY_MS,
-  ) {}
+    private readonly ledgerOptions: TransitionLedgerOptions = {},
+  ) {
+    this.ledger = new TransitionLedger(ledgerOptions);
+  }
 
   current(): TransitionLedger {
     return this.ledger;
@@ -62,7 +70,7 @@ export class PersistedLedger {
   async load(): Promise<StoreProblem | null> {
     const { value, problem } = await this.store.load();
     try {
-      if (value) this.ledger = TransitionLedger.fromJSON(value);
+      if (value) this.ledger = TransitionLedger.fromJSON(value, this.ledgerOptions);
     } catch (err) {
       // The schema passed but the ledger refused it: start empty (first snapshot seeds silently, nothing replayed).
       if (!(err instanceof LedgerFormatError)) throw err;

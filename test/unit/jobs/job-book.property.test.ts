@@ -236,7 +236,7 @@ class World {
         return;
       case 'appRestart':
         this.dropConnection();
-        this.ledger = TransitionLedger.fromJSON(JSON.parse(JSON.stringify(this.ledger.toJSON())));
+        this.ledger = TransitionLedger.fromJSON(JSON.parse(JSON.stringify(this.ledger.toJSON())), { maxKeysPerServer: this.ledgerBound });
         this.book = this.newBook();
         return;
     }
