@@ -35,6 +35,10 @@
  * as many running transient ones, plus at most `recentLimit` finished jobs the server no longer lists (after a
  * middleware restart or eviction), so the window keeps some history; the oldest recent entry is removed first. A
  * non-terminal job missing from a new snapshot is gone (middleware restart) and is removed without a transition.
+ *
+ * Work: a snapshot costs time linear in its length and an event constant time (the oldest finished job is found
+ * through a heap of listing positions, never by scanning the jobs), so a server listing tens of thousands of jobs
+ * does not stall the book.
  */
 import { createHash } from 'node:crypto';
 import type { CollectionEvent } from './protocol/connection';
@@ -200,6 +204,14 @@ export class JobBook {
   private readonly entries = new Map<string, JobEntry>();
   /** Job id → identity, for non-transient jobs on the server; insertion order ≈ id order (to evict the oldest). */
   private readonly currentByJobId = new Map<number, string>();
+  /** Job id → its place in `currentByJobId`'s insertion order (a counter; a re-listed id goes last, as in the Map). */
+  private readonly listedAt = new Map<number, number>();
+  private nextListing = 0;
+  /**
+   * Listings of finished jobs in `currentByJobId`, as a min-heap by place: the oldest finished job without a scan.
+   * Listings that ended since are skipped (and dropped) when met at the top.
+   */
+  private finishedListings: Listing[] = [];
   /** Job id → identity, for transient jobs on the server (not yet finished); oldest first. */
   private readonly transientByJobId = new Map<number, string>();
   /** Transient identities already reported (or seen terminal while seeding), oldest first. */
@@ -225,6 +237,8 @@ export class JobBook {
     const finishedMeanwhile: { key: string; job: Job; fromState: JobState | null }[] = [];
     const copyCandidates: { key: string; job: Job; fromState: null; fingerprint: string; originalKey: string }[] = [];
     this.currentByJobId.clear();
+    this.listedAt.clear();
+    this.finishedListings = [];
     this.transientByJobId.clear();
 
     for (const raw of rawJobs) {
@@ -438,8 +452,44 @@ export class JobBook {
 
   /** Removes the id → identity listing, if it still names this identity. */
   private unlist(id: number, key: string): void {
-    if (this.currentByJobId.get(id) === key) this.currentByJobId.delete(id);
+    if (this.currentByJobId.get(id) === key) this.unlistCurrent(id);
     if (this.transientByJobId.get(id) === key) this.transientByJobId.delete(id);
+  }
+
+  private unlistCurrent(id: number): void {
+    this.currentByJobId.delete(id);
+    this.listedAt.delete(id);
+  }
+
+  /** Lists a non-transient job as on the server under its id, keeping the id's place when it is already listed. */
+  private listCurrent(id: number, key: string, finished: boolean): void {
+    let place = this.listedAt.get(id);
+    if (place === undefined || !this.currentByJobId.has(id)) {
+      place = this.nextListing++;
+      this.listedAt.set(id, place);
+    }
+    this.currentByJobId.set(id, key);
+    if (!finished) return;
+    pushListing(this.finishedListings, { place, id });
+    // Repeated terminal events push the same listing again, and listings end without a pop: compact now and then.
+    if (this.finishedListings.length > 2 * this.currentByJobId.size + 64) this.compactFinishedListings();
+  }
+
+  /** Whether a heap entry still names a listed job (finished, as it was when pushed: terminal states are final). */
+  private isLiveListing(listing: Listing): boolean {
+    return this.listedAt.get(listing.id) === listing.place && this.currentByJobId.has(listing.id);
+  }
+
+  private compactFinishedListings(): void {
+    const seen = new Set<number>();
+    const live: Listing[] = [];
+    for (const listing of this.finishedListings) {
+      if (seen.has(listing.place) || !this.isLiveListing(listing)) continue;
+      seen.add(listing.place);
+      live.push(listing);
+    }
+    // A sorted array is a valid min-heap.
+    this.finishedListings = live.sort((a, b) => a.place - b.place);
   }
 
   /** Stores a job as on the server (or drops it, when it is a finished transient job). */
@@ -461,8 +511,13 @@ export class JobBook {
       }
       this.unlist(job.id, previous);
     }
-    (job.transient ? this.currentByJobId : this.transientByJobId).delete(job.id);
-    (job.transient ? this.transientByJobId : this.currentByJobId).set(job.id, key);
+    if (job.transient) {
+      if (this.currentByJobId.has(job.id)) this.unlistCurrent(job.id);
+      this.transientByJobId.set(job.id, key);
+    } else {
+      this.transientByJobId.delete(job.id);
+      this.listCurrent(job.id, key, isTerminal(job.state));
+    }
     update.upsert(entry);
   }
 
@@ -514,12 +569,50 @@ export class JobBook {
 
   /** The first finished job in insertion order (≈ id order), as the middleware evicts. */
   private oldestFinishedCurrent(): string | undefined {
-    for (const key of this.currentByJobId.values()) {
-      const entry = this.entries.get(key);
-      if (entry && isTerminal(entry.job.state)) return key;
+    for (;;) {
+      const top = this.finishedListings[0];
+      if (top === undefined) return undefined;
+      if (this.isLiveListing(top)) {
+        const key = this.currentByJobId.get(top.id);
+        const entry = key === undefined ? undefined : this.entries.get(key);
+        if (entry && isTerminal(entry.job.state)) return key;
+      }
+      popListing(this.finishedListings);
     }
-    return undefined;
   }
+}
+
+/** A job's place in the book's listing order. */
+interface Listing {
+  place: number;
+  id: number;
+}
+
+function pushListing(heap: Listing[], listing: Listing): void {
+  let index = heap.push(listing) - 1;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (heap[parent]!.place <= listing.place) break;
+    heap[index] = heap[parent]!;
+    index = parent;
+  }
+  heap[index] = listing;
+}
+
+function popListing(heap: Listing[]): void {
+  const last = heap.pop();
+  if (last === undefined || heap.length === 0) return;
+  let index = 0;
+  for (;;) {
+    const left = index * 2 + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && heap[right]!.place < heap[left]!.place ? right : left;
+    if (heap[child]!.place >= last.place) break;
+    heap[index] = heap[child]!;
+    index = child;
+  }
+  heap[index] = last;
 }
 
 /** True when a patch describes another job than the stored one (a reused id after a middleware restart). */
