@@ -101,9 +101,36 @@ function detachedCopy(text: string): string {
  */
 export function boundText(text: string, max: number): string {
   if (text.length <= max) return text;
-  let keep = Math.max(0, max - MARKER_ROOM);
-  if (keep > 0 && isHighSurrogate(text.charCodeAt(keep - 1))) keep -= 1;
-  return detachedCopy(text.slice(0, keep)) + cutMarker(utf8Length(text, keep));
+  return cutAt(text, Math.max(0, max - MARKER_ROOM));
+}
+
+/** The first `keep` code units (one less rather than half a surrogate pair), copied, then the marker. */
+function cutAt(text: string, keep: number): string {
+  let end = keep;
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return detachedCopy(text.slice(0, end)) + cutMarker(utf8Length(text, end));
+}
+
+/**
+ * The JSON-escaped length of text (quotes excluded) as far as it fits in `room`: a control character costs up to
+ * 6, so 16 K of NULs is 96 K once serialised. Scans at most the part that fits.
+ */
+function fitJson(text: string, room: number): { cost: number; fits: number } {
+  let cost = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    const unit = code < 0x20 ? (code === 0x0a || code === 0x0d || code === 0x09 || code === 0x08 || code === 0x0c ? 2 : 6) : code === 0x22 || code === 0x5c ? 2 : isLoneSurrogateAt(text, i) ? 6 : 1;
+    if (cost + unit > room) return { cost, fits: i };
+    cost += unit;
+  }
+  return { cost, fits: text.length };
+}
+
+function isLoneSurrogateAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (isHighSurrogate(code)) return !isLowSurrogate(text.charCodeAt(i + 1));
+  if (isLowSurrogate(code)) return !isHighSurrogate(text.charCodeAt(i - 1));
+  return false;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -116,7 +143,7 @@ export function boundOptionalText<T extends string | null | undefined>(text: T, 
 }
 
 export interface ValueBounds {
-  /** About the serialised size kept: string lengths, key lengths and one per other value. */
+  /** The serialised (JSON) size kept, escapes included; markers may add a little (see boundValue). */
   maxChars: number;
   maxDepth: number;
 }
@@ -149,12 +176,16 @@ export function boundValue(value: unknown, bounds: ValueBounds): unknown {
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node === 'string') {
       const room = Math.max(budget - 2, 64);
-      const kept = node.length <= room ? node : boundText(node, room);
-      budget -= kept.length + 2;
-      return kept;
+      const whole = fitJson(node, room);
+      if (whole.fits === node.length) {
+        budget -= whole.cost + 2;
+        return node;
+      }
+      budget -= room + 2;
+      return cutAt(node, fitJson(node, room - MARKER_ROOM).fits);
     }
     if (node === null || typeof node !== 'object') {
-      budget -= 1;
+      budget -= typeof node === 'number' ? String(node).length : 5;
       return node;
     }
     if (depth >= bounds.maxDepth) {
@@ -184,7 +215,7 @@ export function boundValue(value: unknown, bounds: ValueBounds): unknown {
       }
       const key = keys[i]!;
       const keptKey = key.length <= KEY_MAX_CHARS ? key : boundText(key, KEY_MAX_CHARS);
-      budget -= keptKey.length + 3;
+      budget -= fitJson(keptKey, Infinity).cost + 3;
       setOwn(out, keptKey, walk(record[key], depth + 1));
     }
     return out;

@@ -78,7 +78,7 @@ describe('boundValue / boundArguments', () => {
     const args = [Array.from({ length: 100_000 }, (_, i) => ({ index: i, name: `item ${i}` })), 'x'.repeat(4 * 1024 * 1024)];
     const bounded = boundArguments(args);
     const text = JSON.stringify(bounded);
-    expect(text.length).toBeLessThanOrEqual(ARGUMENTS_MAX_CHARS + 2 * 1024);
+    expect(text.length).toBeLessThanOrEqual(ARGUMENTS_MAX_CHARS + 4 * 1024);
     expect(text).toMatch(/cut: \d+ more items from the server/);
     // The second argument had no room left: it is still there, cut to a marker.
     expect((bounded as unknown[]).length).toBe(2);
@@ -124,5 +124,14 @@ describe('usableDateMs / ejsonDate', () => {
     expect(ejsonDate({ $date: 1e300 })).toBeNull();
     expect(ejsonDate(JSON.parse('{"$date": 1e400}'))).toBeNull();
     expect(ejsonDate({ $date: 1_750_417_200_000 })).toBe(1_750_417_200_000);
+  });
+});
+
+describe('boundValue counts the serialised size', () => {
+  it('escapes count: 16 K of control characters is not 96 K of JSON', () => {
+    for (const unit of ['\u0000', '"', '\\', '\ud800', '\n', 'é']) {
+      const bounded = boundArguments([unit.repeat(200_000), { [unit.repeat(100)]: unit.repeat(50_000) }]);
+      expect(JSON.stringify(bounded).length, JSON.stringify(unit)).toBeLessThanOrEqual(ARGUMENTS_MAX_CHARS + 4 * 1024);
+    }
   });
 });
