@@ -70,7 +70,7 @@ describe('titles and server states', () => {
     expect(serverStatus(serverView({ state: 'backoff', retryAt: 1_000 }), 5_000)).toBe('Offline, retrying now');
     expect(serverStatus(serverView({ state: 'backoff', retryAt: 65_500 }), 0)).toBe('Offline, retry in 1 min 5 s');
     expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'AUTH_FAILED', message: 'The key was refused.' } }), 0)).toBe(
-      'Needs attention: wrong credentials',
+      'Needs attention: key or password refused',
     );
     expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'SOMETHING_NEW', message: 'Odd.' } }), 0)).toBe('Needs attention: Odd.');
     expect(serverStatusLine(serverView({ state: 'needs-attention', detail: 'x', attention: { code: 'CERT_CHANGED', message: 'The certificate changed.' } }), 0)).toBe(

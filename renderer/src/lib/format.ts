@@ -132,7 +132,7 @@ const ATTENTION_REASONS: Record<string, string> = {
   CERT_UNTRUSTED: 'certificate not trusted',
   CERT_CHANGED: 'certificate changed',
   INSECURE_TRANSPORT: 'not sent over unencrypted ws://',
-  AUTH_FAILED: 'wrong credentials',
+  AUTH_FAILED: 'key or password refused',
   AUTH_EXPIRED: 'key or password expired or revoked',
   AUTH_DENIED: 'no API access',
   AUTH_REDIRECT: 'standby controller',
