@@ -23,6 +23,7 @@ import type { MethodRule, NotificationSettings } from './settings';
 import { BUILT_IN_QUIET_METHODS, NotificationSettingsSchema } from './settings';
 import { burstText, watchDoneText } from './notification-text';
 import type { TextSource } from './notification-text';
+import type { NotificationJobRef } from './view';
 
 export type Urgency = 'critical' | 'normal' | 'low';
 export const SUPPRESSION_REASONS = [
@@ -168,6 +169,8 @@ export interface PlannedNotification {
   urgency: Urgency;
   /** Keys of the transitions this notification stands for. */
   jobs: string[];
+  /** The same jobs, in the same order, as parts (so nobody has to split a key). */
+  jobRefs: NotificationJobRef[];
   catchUp: boolean;
   suppressed: SuppressionReason | null;
   createdAt: number;
@@ -376,6 +379,7 @@ export class NotificationPlanner {
         floor,
       ),
       jobs: items.map((i) => i.transition.key),
+      jobRefs: items.map(({ transition: t }) => ({ server: t.server, jobId: t.jobId, method: t.method, timeStarted: t.timeStarted })),
       catchUp: burst.catchUp,
       suppressed,
       createdAt: now,

@@ -92,6 +92,16 @@ export const FailureViewSchema = z.object({
 });
 export type FailureView = z.infer<typeof FailureViewSchema>;
 
+/** One job a notification stands for, as its parts (the key in `jobs` is the same identity, serialised). */
+export const NotificationJobRefSchema = z.object({
+  server: z.string(),
+  jobId: z.number().int(),
+  method: z.string(),
+  /** Server time (ms), or null when the server did not say. */
+  timeStarted: z.number().nullable(),
+});
+export type NotificationJobRef = z.infer<typeof NotificationJobRefSchema>;
+
 export const NotificationViewSchema = z.object({
   id: z.string(),
   server: z.string(),
@@ -99,6 +109,8 @@ export const NotificationViewSchema = z.object({
   body: z.string(),
   urgency: z.enum(['critical', 'normal', 'low']),
   jobs: z.array(z.string()),
+  /** The same jobs as `jobs`, in the same order, as parts; absent from producers older than this field. */
+  jobRefs: z.array(NotificationJobRefSchema).optional(),
   catchUp: z.boolean(),
   suppressed: z.string().nullable(),
   createdAt: z.number(),

@@ -241,6 +241,27 @@ describe('createJobwatchApi', () => {
     expect(seen).toEqual([{ upserts: [job], removals: [] }]);
   });
 
+  it("carries a notification's job references, and drops a delta whose reference is malformed", () => {
+    const { api, emit } = bridge(() => null);
+    const seen: unknown[] = [];
+    api.onDelta((delta) => seen.push(delta));
+    const notification = {
+      id: 'n1',
+      server: 'nas1',
+      title: 'nas1: Cloud sync failed',
+      body: '[EFAULT] boom',
+      urgency: 'critical' as const,
+      jobs: [job.key],
+      jobRefs: [{ server: 'nas1', jobId: 1, method: 'cloudsync.sync', timeStarted: 1_700_000_000_000 }],
+      catchUp: false,
+      suppressed: null,
+      createdAt: 1_700_000_001_000,
+    };
+    emit(EVENTS.delta.channel, { upserts: [], removals: [], notifications: [notification] });
+    emit(EVENTS.delta.channel, { upserts: [], removals: [], notifications: [{ ...notification, jobRefs: [{ server: 'nas1', jobId: '1', method: 'x', timeStarted: null }] }] });
+    expect(seen).toEqual([{ upserts: [], removals: [], notifications: [notification] }]);
+  });
+
   it('accepts the focus target main sends on notification clicks', () => {
     const { api, emit } = bridge(() => null);
     const seen: unknown[] = [];
