@@ -19,6 +19,8 @@ export interface CliServer {
   fingerprint256: string | null;
   /** --allow-insecure-password (or the saved profile's setting): send the password even over plain ws://. */
   allowInsecurePassword?: boolean;
+  /** --compression (or the saved profile's setting); absent = the default (off). */
+  compression?: boolean;
 }
 
 export type CliRecord =
@@ -68,6 +70,7 @@ export function targetsFor(servers: CliServer[]): { targets: ServerTarget[]; sec
       fingerprint256: server.fingerprint256,
       muted: false,
       mutedUntil: null,
+      ...(server.compression !== undefined ? { compression: server.compression } : {}),
     });
     secrets.set(name, server.secret);
   }

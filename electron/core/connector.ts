@@ -56,6 +56,7 @@ export function createServerConnector(options: ConnectorOptions = {}): ServerCon
           url: target.url,
           tls: tlsPolicy(target),
           preferredEndpoint: preferred ?? null,
+          ...(target.compression !== undefined ? { compression: target.compression } : {}),
           ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
           ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
         });

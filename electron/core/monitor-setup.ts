@@ -112,6 +112,7 @@ function targetOf(profile: Profile): ServerTarget {
     fingerprint256: profile.fingerprint256,
     muted: profile.muted,
     mutedUntil: profile.mutedUntil,
+    compression: profile.compression,
   };
 }
 
@@ -136,6 +137,7 @@ export function profileDirectory(profiles: ProfilesRepository, secrets: SecretSt
           muted: target.muted,
           mutedUntil: target.mutedUntil,
           methodRules: existing?.methodRules ?? [],
+          compression: target.compression ?? existing?.compression ?? false,
         },
         // null from the monitor means "keep the saved secret".
         ...(secret === null ? [] : [secret]),

@@ -30,6 +30,8 @@ export interface ServerTarget {
   fingerprint256: string | null;
   muted: boolean;
   mutedUntil: number | null;
+  /** Offer permessage-deflate to this server (a slow link); absent = the protocol layer's default (off). */
+  compression?: boolean;
 }
 
 /** How a server's connection is opened and authenticated; production uses the protocol layer. */
@@ -440,6 +442,8 @@ export class Monitor implements MonitorApi {
       fingerprint256: draft.fingerprint256,
       muted: previous?.muted ?? false,
       mutedUntil: previous?.mutedUntil ?? null,
+      // Not part of the form: a saved profile's setting survives an edit.
+      ...(previous?.compression !== undefined ? { compression: previous.compression } : {}),
     };
   }
 

@@ -62,6 +62,11 @@ export const ProfileSchema = z.object({
   mutedUntil: z.number().nullable().default(null),
   /** This server's rules, checked before the global ones; first match wins. */
   methodRules: z.array(MethodRuleSchema).max(200).default(() => []),
+  /**
+   * Offer permessage-deflate to this server: for a slow link (VPN, mobile), where fewer bytes matter more than CPU.
+   * Files from before this setting load as false, the default.
+   */
+  compression: z.boolean().default(false),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 /** What callers pass to `save`: defaults may be left out. */

@@ -46,7 +46,16 @@ export interface OpenConnectionOptions {
   lookup?: net.LookupFunction;
   /** The endpoint URL that worked last time for this address: tried first, so a legacy server costs one upgrade. */
   preferredEndpoint?: string | null;
+  /**
+   * Offer permessage-deflate (TrueNAS accepts it: aiohttp's WebSocketResponse compresses by default, nginx passes the
+   * extension through). Default false: on a LAN it costs about three times the CPU of the whole stream and saves
+   * bandwidth nobody lacks; worth it only on a slow link (figures: `npm run bench`, cli-e2e).
+   */
+  compression?: boolean;
 }
+
+/** Whether permessage-deflate is offered when a server's settings do not say. */
+export const DEFAULT_COMPRESSION = false;
 
 export interface Endpoint {
   url: string;
@@ -167,6 +176,7 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
     createConnection: () => socket,
     maxPayload: connectionOptions.maxPayloadBytes,
     followRedirects: false,
+    perMessageDeflate: options.compression ?? DEFAULT_COMPRESSION,
   });
 
   const upgraded = await new Promise<AttemptOutcome | { kind: 'legacy'; handshake: Promise<LegacyConnection> }>((resolve, reject) => {

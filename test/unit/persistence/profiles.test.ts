@@ -3,6 +3,7 @@ import type { SecretStore } from '../../../electron/core/ports';
 import { ProfileError, ProfilesRepository, createProfilesStore, profileServerPrefs } from '../../../electron/core/profiles';
 import type { ProfileInput } from '../../../electron/core/profiles';
 import { MemoryStorage } from './memory-storage';
+import { profileDirectory } from '../../../electron/core/monitor-setup';
 
 class MemorySecrets implements SecretStore {
   readonly secrets = new Map<string, string>();
@@ -46,6 +47,7 @@ describe('ProfilesRepository', () => {
       muted: false,
       mutedUntil: null,
       methodRules: [],
+      compression: false,
     });
     expect(await repo.list()).toEqual([saved]);
     expect(await repo.get('p1')).toEqual(saved);
@@ -181,5 +183,30 @@ describe('ProfilesRepository', () => {
     const { repo } = setup();
     const saved = await repo.save({ ...nas1, muted: true, mutedUntil: 5, methodRules: [{ glob: '*', action: 'never' }] });
     expect(profileServerPrefs(saved)).toEqual({ name: 'nas1', muted: true, mutedUntil: 5, methodRules: [{ glob: '*', action: 'never' }] });
+  });
+
+  it('loads a file saved before the compression setting as off, and keeps it on once saved', async () => {
+    const { storage, secrets } = setup();
+    storage.files.set('profiles.json', JSON.stringify({ version: 1, data: { profiles: [{ id: 'p1', name: 'nas1', url: 'wss://nas1.lan', auth: { method: 'api-key' } }] } }));
+    const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
+    expect(await repo.problem()).toBeNull();
+    expect((await repo.get('p1'))?.compression).toBe(false);
+    await repo.save({ ...nas1, compression: true });
+    const again = new ProfilesRepository(createProfilesStore(storage), secrets);
+    expect((await again.get('p1'))?.compression).toBe(true);
+    const wrong = await again.save({ ...nas1, compression: 'on' as never }).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ code: 'INVALID_PROFILE' });
+  });
+
+  it('the compression setting reaches the monitor as the server target, and an edit from the window keeps it', async () => {
+    const { repo, secrets } = setup();
+    await repo.save({ ...nas1, compression: true });
+    const directory = profileDirectory(repo, secrets);
+    const [target] = await directory.list();
+    expect(target?.compression).toBe(true);
+    // The window's form has no such field: a target without it leaves the saved setting alone.
+    const { compression: _dropped, ...fromForm } = target!;
+    await directory.save({ ...fromForm, name: 'nas1 renamed' }, null);
+    expect(await repo.get('p1')).toMatchObject({ name: 'nas1 renamed', compression: true });
   });
 });

@@ -228,3 +228,78 @@ describe('openConnection', () => {
     expect(err).toMatchObject({ code: 'ACCESS_RESTRICTED' });
   });
 });
+
+/**
+ * A JSON-RPC endpoint that accepts permessage-deflate as TrueNAS does (aiohttp's WebSocketResponse compresses by
+ * default and compresses every frame), recording what each client offered and what was agreed.
+ */
+async function deflatingServer(): Promise<{ port: number; offered: string[]; agreed: string[] }> {
+  const http = await import('node:http');
+  const { WebSocketServer } = await import('ws');
+  const httpServer = http.createServer();
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: { threshold: 0 } });
+  const offered: string[] = [];
+  const agreed: string[] = [];
+  httpServer.on('upgrade', (req, socket, head) => {
+    offered.push(String(req.headers['sec-websocket-extensions'] ?? ''));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      agreed.push(ws.extensions);
+      ws.on('message', (data) => {
+        const request = JSON.parse(String(data)) as { id: number; method: string };
+        // Large enough that compression would matter: a job listing's worth of text.
+        const result = request.method === 'core.get_jobs' ? Array.from({ length: 200 }, (_, id) => ({ id, method: 'cloudsync.sync', state: 'SUCCESS' })) : 'pong';
+        ws.send(JSON.stringify({ jsonrpc: '2.0', result, id: request.id }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        httpServer.close(() => resolve());
+      }),
+  );
+  return { port: (httpServer.address() as import('node:net').AddressInfo).port, offered, agreed };
+}
+
+describe('permessage-deflate', () => {
+  it('is not offered by default, although the server would accept it', async () => {
+    const s = await deflatingServer();
+    const connection = keep(await openConnection({ url: `ws://127.0.0.1:${s.port}/api/current` }));
+    await expect(connection.call('core.ping')).resolves.toBe('pong');
+    expect(s.offered).toEqual(['']);
+    expect(s.agreed).toEqual(['']);
+  });
+
+  it('is offered and used when the server settings ask for it, and frames still arrive whole', async () => {
+    const s = await deflatingServer();
+    const connection = keep(await openConnection({ url: `ws://127.0.0.1:${s.port}/api/current`, compression: true }));
+    expect(s.offered[0]).toContain('permessage-deflate');
+    expect(s.agreed[0]).toContain('permessage-deflate');
+    await expect(connection.call('core.ping')).resolves.toBe('pong');
+    await expect(connection.call('core.get_jobs')).resolves.toHaveLength(200);
+  });
+
+  it("a server target's compression setting reaches the socket through the connector", async () => {
+    const { createServerConnector } = await import('../../../electron/core/connector');
+    const s = await deflatingServer();
+    const target = {
+      id: 'nas', name: 'nas', url: `ws://127.0.0.1:${s.port}/api/current`, auth: { method: 'api-key' as const, username: '' },
+      fingerprint256: null, muted: false, mutedUntil: null,
+    };
+    const connector = createServerConnector();
+    const plain = await connector.connect(target);
+    cleanups.push(() => plain.close());
+    const compressed = await connector.connect({ ...target, compression: true });
+    cleanups.push(() => compressed.close());
+    expect(s.agreed.map((e) => e.includes('permessage-deflate'))).toEqual([false, true]);
+  });
+
+  it('compression: false is not offered either', async () => {
+    const s = await deflatingServer();
+    keep(await openConnection({ url: `ws://127.0.0.1:${s.port}/api/current`, compression: false }));
+    expect(s.offered).toEqual(['']);
+  });
+});
