@@ -203,21 +203,18 @@ export class JobBook {
   /** Every entry, current and recent, by identity. */
   private readonly entries = new Map<string, JobEntry>();
   /** Job id → identity, for non-transient jobs on the server; insertion order ≈ id order (to evict the oldest). */
-  private readonly currentByJobId = new Map<number, string>();
-  /** Job id → its place in `currentByJobId`'s insertion order (a counter; a re-listed id goes last, as in the Map). */
-  private readonly listedAt = new Map<number, number>();
-  private nextListing = 0;
+  private readonly currentByJobId = new OrderedMap<number, string>();
   /**
    * Listings of finished jobs in `currentByJobId`, as a min-heap by place: the oldest finished job without a scan.
    * Listings that ended since are skipped (and dropped) when met at the top.
    */
   private finishedListings: Listing[] = [];
   /** Job id → identity, for transient jobs on the server (not yet finished); oldest first. */
-  private readonly transientByJobId = new Map<number, string>();
+  private readonly transientByJobId = new OrderedMap<number, string>();
   /** Transient identities already reported (or seen terminal while seeding), oldest first. */
   private readonly transientSettled = new Set<string>();
   /** Identities of recent history, oldest first. */
-  private readonly recentKeys = new Set<string>();
+  private readonly recentKeys = new OrderedMap<string, true>();
   private badJobs = 0;
   private connected = false;
 
@@ -237,7 +234,6 @@ export class JobBook {
     const finishedMeanwhile: { key: string; job: Job; fromState: JobState | null }[] = [];
     const copyCandidates: { key: string; job: Job; fromState: null; fingerprint: string; originalKey: string }[] = [];
     this.currentByJobId.clear();
-    this.listedAt.clear();
     this.finishedListings = [];
     this.transientByJobId.clear();
 
@@ -458,17 +454,11 @@ export class JobBook {
 
   private unlistCurrent(id: number): void {
     this.currentByJobId.delete(id);
-    this.listedAt.delete(id);
   }
 
   /** Lists a non-transient job as on the server under its id, keeping the id's place when it is already listed. */
   private listCurrent(id: number, key: string, finished: boolean): void {
-    let place = this.listedAt.get(id);
-    if (place === undefined || !this.currentByJobId.has(id)) {
-      place = this.nextListing++;
-      this.listedAt.set(id, place);
-    }
-    this.currentByJobId.set(id, key);
+    const place = this.currentByJobId.set(id, key);
     if (!finished) return;
     pushListing(this.finishedListings, { place, id });
     // Repeated terminal events push the same listing again, and listings end without a pop: compact now and then.
@@ -477,7 +467,7 @@ export class JobBook {
 
   /** Whether a heap entry still names a listed job (finished, as it was when pushed: terminal states are final). */
   private isLiveListing(listing: Listing): boolean {
-    return this.listedAt.get(listing.id) === listing.place && this.currentByJobId.has(listing.id);
+    return this.currentByJobId.placeOf(listing.id) === listing.place;
   }
 
   private compactFinishedListings(): void {
@@ -535,7 +525,7 @@ export class JobBook {
     const recent: JobEntry = { ...entry, onServer: false };
     this.entries.set(entry.key, recent);
     this.recentKeys.delete(entry.key);
-    this.recentKeys.add(entry.key);
+    this.recentKeys.set(entry.key, true);
     update.upsert(recent);
   }
 
@@ -548,22 +538,22 @@ export class JobBook {
 
   private enforceBounds(update: UpdateBuilder): void {
     while (this.currentByJobId.size > this.maxJobs) {
-      const victim = this.oldestFinishedCurrent() ?? this.currentByJobId.values().next().value;
+      const victim = this.oldestFinishedCurrent() ?? this.currentByJobId.oldest()?.[1];
       const entry = victim === undefined ? undefined : this.entries.get(victim);
       if (!entry) break;
       if (isTerminal(entry.job.state)) this.moveToRecent(entry, update);
       else this.drop(entry.key, update);
     }
     while (this.transientByJobId.size > this.maxJobs) {
-      const oldest = this.transientByJobId.entries().next().value;
+      const oldest = this.transientByJobId.oldest();
       if (oldest === undefined) break;
       this.transientByJobId.delete(oldest[0]);
       this.drop(oldest[1], update);
     }
     while (this.recentKeys.size > this.recentLimit) {
-      const oldest = this.recentKeys.values().next().value;
+      const oldest = this.recentKeys.oldest();
       if (oldest === undefined) break;
-      this.drop(oldest, update);
+      this.drop(oldest[0], update);
     }
   }
 
@@ -579,6 +569,94 @@ export class JobBook {
       }
       popListing(this.finishedListings);
     }
+  }
+}
+
+/**
+ * A Map that also finds its oldest entry in amortized constant time. A Map's own iteration walks over the entries
+ * deleted at its front until it is rehashed, so taking `values().next()` after each of many deletions there is
+ * quadratic; here the insertion order is a queue read from a moving head. `set` of a present key keeps its place,
+ * as in a Map; each insertion gets a new, increasing place.
+ */
+class OrderedMap<K, V> {
+  private readonly items = new Map<K, { value: V; place: number }>();
+  private orderKeys: K[] = [];
+  private orderPlaces: number[] = [];
+  private head = 0;
+  private nextPlace = 0;
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.items.get(key)?.value;
+  }
+
+  has(key: K): boolean {
+    return this.items.has(key);
+  }
+
+  placeOf(key: K): number | undefined {
+    return this.items.get(key)?.place;
+  }
+
+  /** Sets the value; returns the key's place. */
+  set(key: K, value: V): number {
+    const item = this.items.get(key);
+    if (item) {
+      item.value = value;
+      return item.place;
+    }
+    const place = this.nextPlace++;
+    this.items.set(key, { value, place });
+    this.orderKeys.push(key);
+    this.orderPlaces.push(place);
+    return place;
+  }
+
+  delete(key: K): boolean {
+    if (!this.items.delete(key)) return false;
+    // A deleted key stays in the queue (before or after the head) until compacted: when deleted ones are most of it.
+    if (this.orderKeys.length > 2 * this.items.size + 64) this.compact();
+    return true;
+  }
+
+  clear(): void {
+    this.items.clear();
+    this.orderKeys = [];
+    this.orderPlaces = [];
+    this.head = 0;
+  }
+
+  values(): V[] {
+    return Array.from(this.items.values(), (item) => item.value);
+  }
+
+  /** The entry inserted first among those present. */
+  oldest(): [K, V] | undefined {
+    while (this.head < this.orderKeys.length) {
+      const key = this.orderKeys[this.head]!;
+      const item = this.items.get(key);
+      if (item && item.place === this.orderPlaces[this.head]) return [key, item.value];
+      this.head += 1;
+    }
+    return undefined;
+  }
+
+  private compact(): void {
+    const keys: K[] = [];
+    const places: number[] = [];
+    for (let index = this.head; index < this.orderKeys.length; index += 1) {
+      const key = this.orderKeys[index]!;
+      const place = this.orderPlaces[index]!;
+      if (this.items.get(key)?.place !== place) continue;
+      keys.push(key);
+      places.push(place);
+    }
+    this.orderKeys = keys;
+    this.orderPlaces = places;
+    this.head = 0;
   }
 }
 

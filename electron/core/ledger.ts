@@ -45,9 +45,9 @@ interface ServerLedger {
   /** key → timeFinished (null: terminal without time_finished, settled by key only). Insertion-ordered. */
   keys: Map<string, number | null>;
   /** Keys without timeFinished, oldest first. */
-  untimed: Set<string>;
+  untimed: KeyQueue;
   /** Timed keys by timeFinished; each group oldest first. */
-  groups: Map<number, Set<string>>;
+  groups: Map<number, KeyQueue>;
   /** The timeFinished values of `groups`, as a binary min-heap (smallest first). */
   times: number[];
   /** The largest timeFinished among listed keys, null when none is timed. */
@@ -275,7 +275,7 @@ function emptyServerLedger(): ServerLedger {
     seeded: false,
     floor: null,
     keys: new Map(),
-    untimed: new Set(),
+    untimed: new KeyQueue(),
     groups: new Map(),
     times: [],
     newest: null,
@@ -293,16 +293,16 @@ function list(ledger: ServerLedger, key: string, timeFinished: number | null, fi
     ledger.keyByFingerprint.set(fingerprint, key);
   }
   if (timeFinished === null) {
-    ledger.untimed.add(key);
+    ledger.untimed.push(key);
     return;
   }
   let group = ledger.groups.get(timeFinished);
   if (!group) {
-    group = new Set();
+    group = new KeyQueue();
     ledger.groups.set(timeFinished, group);
     heapPush(ledger.times, timeFinished);
   }
-  group.add(key);
+  group.push(key);
   if (ledger.newest === null || timeFinished > ledger.newest) ledger.newest = timeFinished;
 }
 
@@ -311,20 +311,16 @@ function raiseFloor(ledger: ServerLedger, floor: number): void {
 }
 
 function evictOldestUntimed(ledger: ServerLedger): void {
-  const oldest = ledger.untimed.values().next().value;
-  if (oldest === undefined) return;
-  ledger.untimed.delete(oldest);
-  unlist(ledger, oldest);
+  const oldest = ledger.untimed.shift();
+  if (oldest !== undefined) unlist(ledger, oldest);
 }
 
 /** Evicts up to `count` keys of the group at `time`, oldest first; an emptied group leaves the heap (it is its top). */
-function evictFromGroup(ledger: ServerLedger, time: number, group: Set<string>, count: number): void {
-  let left = count;
-  for (const key of group) {
-    if (left <= 0) break;
-    group.delete(key);
+function evictFromGroup(ledger: ServerLedger, time: number, group: KeyQueue, count: number): void {
+  for (let left = count; left > 0; left -= 1) {
+    const key = group.shift();
+    if (key === undefined) break;
     unlist(ledger, key);
-    left -= 1;
   }
   if (group.size > 0) return;
   ledger.groups.delete(time);
@@ -339,6 +335,34 @@ function unlist(ledger: ServerLedger, key: string): void {
   if (fingerprint === undefined) return;
   ledger.fingerprintByKey.delete(key);
   if (ledger.keyByFingerprint.get(fingerprint) === key) ledger.keyByFingerprint.delete(fingerprint);
+}
+
+/**
+ * Keys in insertion order, taken from the front only (keys leave a group or the untimed list only by eviction,
+ * oldest first). An array with a moving head: a Set's iteration would walk over every key deleted at its front.
+ */
+class KeyQueue {
+  private keys: string[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.keys.length - this.head;
+  }
+
+  push(key: string): void {
+    this.keys.push(key);
+  }
+
+  shift(): string | undefined {
+    if (this.head >= this.keys.length) return undefined;
+    const key = this.keys[this.head]!;
+    this.head += 1;
+    if (this.head > 64 && this.head * 2 > this.keys.length) {
+      this.keys = this.keys.slice(this.head);
+      this.head = 0;
+    }
+    return key;
+  }
 }
 
 function heapPush(heap: number[], value: number): void {

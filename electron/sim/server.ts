@@ -202,7 +202,9 @@ class SimulatorImpl implements Simulator {
   private readonly accounts: Accounts;
   private readonly store: JobStore;
   private readonly conns = new Set<Conn>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  // aiohttp's WebSocketResponse (compress=True by default) accepts permessage-deflate and compresses every frame,
+  // whatever its size (`main.py`, `api/base/server/ws_handler/base.py`); nginx passes the extension through.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024, perMessageDeflate: { threshold: 0 } });
   private readonly downloads = new Map<number, Download>();
   private readonly pending = new Map<number, Promise<WireJob>>();
   private readonly rateHits = new Map<string, number[]>();
