@@ -26,3 +26,7 @@ export function medianMs(run: () => void, options: { warmups?: number; runs?: nu
 export function formatRate(perSecond: number): string {
   return Math.round(perSecond).toString();
 }
+
+export function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}

@@ -92,12 +92,27 @@ export interface JobStream {
   snapshotFrame: string;
   /** `collection_update` frames, in server order. */
   updateFrames: string[];
+  /** Where a following stream continues: the next job id and the server clock at the end. */
+  nextId: number;
+  endClock: number;
 }
 
-export function generateJobStream(options: { seed: number; snapshotJobs: number; updates: number }): JobStream {
+export interface JobStreamOptions {
+  seed: number;
+  snapshotJobs: number;
+  updates: number;
+  /** Jobs still running at the end of the snapshot (the newest ones); 20 unless told. */
+  running?: number;
+  /** The first job id (1 unless told) and the server clock to start from, to chain streams. */
+  firstId?: number;
+  startClock?: number;
+}
+
+export function generateJobStream(options: JobStreamOptions): JobStream {
   const random = seededRandom(options.seed);
-  let clock = 1_750_000_000_000;
-  let nextId = 1;
+  let clock = options.startClock ?? 1_750_000_000_000;
+  let nextId = options.firstId ?? 1;
+  const running = Math.min(options.snapshotJobs, options.running ?? 20);
   const pickKind = () => {
     const total = KINDS.reduce((sum, kind) => sum + kind.weight, 0);
     let roll = random() * total;
@@ -151,7 +166,7 @@ export function generateJobStream(options: { seed: number; snapshotJobs: number;
     clock += 30_000 + Math.floor(random() * 600) * 1000;
     const job = newJob(false);
     job.logsPath = `/var/log/jobs/${job.id}.log`;
-    if (i < options.snapshotJobs - 20) {
+    if (i < options.snapshotJobs - running) {
       job.percent = 100;
       finish(job, random());
     } else {
@@ -210,5 +225,5 @@ export function generateJobStream(options: { seed: number; snapshotJobs: number;
     }
   }
   updateFrames.length = options.updates;
-  return { snapshotFrame, updateFrames };
+  return { snapshotFrame, updateFrames, nextId, endClock: clock };
 }
