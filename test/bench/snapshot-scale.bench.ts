@@ -11,15 +11,18 @@ import { generateJobStream } from './job-stream';
 const SIZES = [1_000, 10_000, 40_000] as const;
 
 function absorbMs(frame: string, count: number): number {
-  collectGarbage();
   return medianMs(
     () => {
       const book = new JobBook({ server: 'nas', ledger: new TransitionLedger() });
       book.applySnapshot((JSON.parse(frame) as { result: unknown[] }).result);
       if (book.stats().badJobs > 0 || book.stats().jobs !== Math.min(count, 1000)) throw new Error('snapshot not absorbed');
     },
-    // Small sizes are quick and noisy on a shared machine: more runs for a steadier median.
-    count >= 40_000 ? { warmups: 1, runs: 3 } : count >= 10_000 ? { warmups: 1, runs: 7 } : { warmups: 3, runs: 15 },
+    // Every run starts from a collected heap, so one size does not pay for another's garbage; small sizes are quick
+    // and noisy on a shared machine, so they get more runs.
+    {
+      before: collectGarbage,
+      ...(count >= 40_000 ? { warmups: 1, runs: 3 } : count >= 10_000 ? { warmups: 2, runs: 7 } : { warmups: 3, runs: 15 }),
+    },
   );
 }
 
