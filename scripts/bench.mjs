@@ -31,6 +31,8 @@ try {
     format: 'esm',
     target: 'node20',
     outExtension: { '.js': '.mjs' },
+    // Bundled CommonJS packages (ws) require Node's built-ins; an ESM bundle needs a require for that.
+    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
     logLevel: 'warning',
   });
   for (const entry of entries) {

@@ -46,7 +46,7 @@ list:
   --timeout SECONDS        give up on servers not reached by then (default 30): prints the last error, exits 1
 
 sim: runs a simulated TrueNAS server (demo scenario by default) and prints how to connect.
-  --port N (default 6000), --host ADDR (default 127.0.0.1), --tls, --scenario demo|failures|restart|faults|FILE,
+  --port N (default 6000), --host ADDR (default 127.0.0.1), --tls, --scenario demo|failures|restart|faults|stress|FILE,
   --truenas-version core13|24.10|25.04|25.10|26.0|27.0 (default 25.10): which release it behaves like
 
 Exit codes: 0 done, 1 other error, 2 bad arguments, 3 authentication failed, 4 certificate not trusted.`;

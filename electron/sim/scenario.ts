@@ -120,8 +120,44 @@ export function parseScenario(value: unknown, source = 'scenario'): ScriptScenar
 
 const s = (ms: number): ScenarioStep => ({ type: 'wait', ms });
 
+export interface StressOptions {
+  /** Jobs running at once, all started together. Default 100. */
+  jobs?: number;
+  /** How long each runs (unscaled ms). Default 30 000. */
+  durationMs?: number;
+  /** Progress events of each job, evenly spread (each one changes the description, so each is sent). Default 300. */
+  steps?: number;
+}
+
+/**
+ * Many cloud syncs reporting progress at once, every one finishing: 100 jobs × 300 progress events over 30 s, i.e.
+ * 1 000 events/s and 30 000 progress events by default (rclone reports about once a second per job, `--stats 1s`).
+ */
+export function stressScenario(options: StressOptions = {}): ScriptScenario {
+  const jobs = options.jobs ?? 100;
+  const durationMs = options.durationMs ?? 30_000;
+  const steps = options.steps ?? 300;
+  const progress = Array.from({ length: steps }, (_, i) => ({
+    percent: Math.floor((i * 100) / steps),
+    description: `Transferred: ${i * 37} MiB / ${steps * 37} MiB, ${Math.floor((i * 100) / steps)}%, 12.3 MiB/s, step ${i + 1} of ${steps}`,
+  }));
+  return parseScenario({
+    name: 'stress',
+    description: `${jobs} cloud syncs at once, ${steps} progress events each over ${durationMs / 1000} s, all finishing.`,
+    steps: [
+      {
+        type: 'job',
+        count: jobs,
+        await: true,
+        job: { method: 'cloudsync.sync', arguments: [7], description: 'Cloud sync task "offsite"', abortable: true, durationMs, progress, finalPercent: 100 },
+      },
+    ],
+  });
+}
+
 const NAMED: Record<string, () => Scenario> = {
   demo: () => demoScenario(),
+  stress: () => stressScenario(),
   failures: () =>
     parseScenario({
       name: 'failures',
@@ -179,7 +215,7 @@ const NAMED: Record<string, () => Scenario> = {
 
 export const SCENARIO_NAMES = Object.keys(NAMED);
 
-/** A named scenario ("demo", "failures", "restart", "faults") or a JSON file path. */
+/** A named scenario ("demo", "failures", "restart", "faults", "stress") or a JSON file path. */
 export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   const named = NAMED[nameOrPath];
   if (named) return named();
