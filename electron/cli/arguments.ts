@@ -11,10 +11,12 @@ import { SIM_VERSIONS } from '../sim/types';
 import type { CliCommand } from './main';
 import type { CliServer } from './watch';
 import { appDataDir, findProfile, loadAppProfiles } from './app-profiles';
+import { DEFAULT_EXEC_TIMEOUT_SEC, parseExecCommand } from './exec';
 
 export const USAGE = `Usage:
   jobwatch watch --url URL [--url URL …] | --profile NAME [auth] [--fingerprint SHA256] [--json]
                  [--compression on|off] [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
+                 [--include-transient] [--exec CMD [--exec-timeout SECONDS]]
   jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json] [--timeout SECONDS]
   jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE] [--truenas-version V]
   jobwatch help | --version
@@ -34,7 +36,14 @@ auth (secrets are never accepted as arguments):
                            network can read it (refused otherwise; an API key is never sent that way)
 
 watch:
-  --json                   one JSON object per line: connection, transition, notification
+  --json                   one JSON object per line (connection, transition, notification, error, exec), each
+                           with "v" (format version) and "ts"; schema: docs/ndjson.schema.json
+  --include-transient      also print the middleware's own housekeeping jobs (e.g. alert.process_alerts),
+                           marked "transient": true; left out by default
+  --exec CMD               run CMD for each shown notification, without a shell: its JSON line on stdin, its
+                           fields in JOBWATCH_TITLE, JOBWATCH_BODY, JOBWATCH_URGENCY, JOBWATCH_SERVER…; CMD is
+                           split into words with '…' and "…" quoting, or given as a JSON array of strings
+  --exec-timeout SECONDS   stop a command still running after this long (default 30); failures print an exec line
   --state-dir DIR          remember reported transitions and unacknowledged failures in DIR
   --rules FILE             notification rules (JSON: the app's settings, or their "notifications" part)
   --notify                 also show desktop notifications (D-Bus, Linux)
@@ -68,6 +77,9 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   rules: { type: 'string' },
   notify: { type: 'boolean' },
+  'include-transient': { type: 'boolean' },
+  exec: { type: 'string' },
+  'exec-timeout': { type: 'string' },
   timeout: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -109,6 +121,23 @@ const WatchFlags = z
     'state-dir': z.string().min(1).optional(),
     rules: z.string().min(1).optional(),
     notify: z.boolean().default(false),
+    'include-transient': z.boolean().default(false),
+    exec: z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseExecCommand(value);
+        if (!parsed.ok) {
+          ctx.addIssue({ code: 'custom', message: parsed.message });
+          return z.NEVER;
+        }
+        return parsed.argv;
+      })
+      .optional(),
+    'exec-timeout': z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .positive('must be more than 0 seconds')
+      .max(3600, 'must be at most 3600 seconds (an hour)')
+      .default(DEFAULT_EXEC_TIMEOUT_SEC),
     timeout: z.coerce
       .number({ message: 'must be a number of seconds' })
       .positive('must be more than 0 seconds')
@@ -122,6 +151,7 @@ const WatchFlags = z
     if (flags['password-env'] && !flags.username && flags.profile.length === 0) {
       ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
     }
+    if (flags['exec-timeout'] !== DEFAULT_EXEC_TIMEOUT_SEC && !flags.exec) ctx.addIssue({ code: 'custom', message: '--exec-timeout needs --exec' });
     if (flags['allow-insecure-password'] && (flags['api-key-env'] || flags['api-key-file'])) {
       ctx.addIssue({ code: 'custom', message: '--allow-insecure-password is for passwords only: TrueNAS revokes an API key sent over ws://' });
     }
@@ -191,14 +221,14 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
 
   const given = (names: string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined);
   if (command === 'sim') {
-    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'allow-insecure-password', 'fingerprint', 'compression', 'json', 'state-dir', 'rules', 'notify', 'timeout']);
+    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'allow-insecure-password', 'fingerprint', 'compression', 'json', 'state-dir', 'rules', 'notify', 'timeout', 'include-transient', 'exec', 'exec-timeout']);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
     if (!sim.success) return { ok: false, message: issues(sim.error) };
     return { ok: true, value: { command: 'sim', ...sim.data } };
   }
   if (command !== 'watch' && command !== 'list') return { ok: false, message: `unknown command: ${command}` };
-  const misplaced = given(['port', 'host', 'tls', 'scenario', 'truenas-version', ...(command === 'list' ? ['state-dir', 'rules', 'notify'] : ['timeout'])]);
+  const misplaced = given(['port', 'host', 'tls', 'scenario', 'truenas-version', ...(command === 'list' ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout'] : ['timeout'])]);
   if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
   const flags = WatchFlags.safeParse(values);
   if (!flags.success) return { ok: false, message: issues(flags.error) };
@@ -249,6 +279,8 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
       notify: flags.data.notify,
       otpEnv: flags.data['otp-env'],
       ...(command === 'list' ? { timeoutSec: flags.data.timeout } : {}),
+      ...(command === 'watch' ? { includeTransient: flags.data['include-transient'] } : {}),
+      ...(command === 'watch' && flags.data.exec ? { exec: { argv: flags.data.exec, timeoutSec: flags.data['exec-timeout'] } } : {}),
     },
   };
 }

@@ -1,9 +1,14 @@
 /**
- * How the CLI prints what it sees: one JSON object per line with `--json` (times as ISO 8601 UTC strings, or
- * null), else one concise human line. Never a secret, never a job's result or arguments.
+ * How the CLI prints what it sees: one JSON object per line with `--json` (the contract in ndjson.ts: `v`, `ts`,
+ * times as ISO 8601 UTC strings or null), else one concise human line. Never a secret, never a job's result or
+ * arguments.
  */
 import { LINE_BREAK, stripUnsafe, truncate } from '../core/notification-text';
+import type { NotificationView } from '../core/view';
+import { NDJSON_VERSION, type NdjsonJobRef, type NdjsonLine } from './ndjson';
 import type { CliRecord } from './watch';
+
+type NdjsonNotificationLine = Extract<NdjsonLine, { type: 'notification' }>;
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
@@ -24,13 +29,29 @@ function oneLine(text: string, max = 300): string {
 /** Room for the longest status the core writes (a changed certificate's explanation and its fingerprint), or a bounded server text with advice around it. */
 const CONNECTION_DETAIL_MAX = 600;
 
-export function jsonLine(record: CliRecord): string {
+/** A notification's jobs as references; from the keys when the producer predates `jobRefs`. */
+export function jobRefsOf(n: NotificationView, serverName: (id: string) => string): NdjsonJobRef[] {
+  if (n.jobRefs) {
+    return n.jobRefs.map((r) => ({ server: serverName(r.server), jobId: r.jobId, method: r.method, timeStarted: iso(r.timeStarted) }));
+  }
+  return n.jobs.map((key) => {
+    // jobKey's layout (core/model.ts): server, id, start time or 'null', method, separated by NUL.
+    const [server = '', id = '', started = 'null', ...method] = key.split('\u0000');
+    const time = Number(started);
+    return { server: serverName(server), jobId: Number.parseInt(id, 10) || 0, method: method.join('\u0000'), timeStarted: started === 'null' || !Number.isFinite(time) ? null : iso(time) };
+  });
+}
+
+/** The line as an object (see ndjson.ts for its schema and the compatibility policy). */
+export function jsonObject(record: CliRecord, now = new Date()): NdjsonLine {
+  const head = { v: NDJSON_VERSION, ts: now.toISOString() } as const;
   switch (record.type) {
     case 'connection':
-      return JSON.stringify({ type: 'connection', server: record.server, state: record.state, detail: record.detail });
+      return { ...head, type: 'connection', server: record.server, state: record.state, detail: record.detail };
     case 'transition': {
       const t = record.transition;
-      return JSON.stringify({
+      return {
+        ...head,
         type: 'transition',
         server: record.serverName,
         jobId: t.jobId,
@@ -42,24 +63,28 @@ export function jsonLine(record: CliRecord): string {
         timeStarted: iso(t.timeStarted),
         timeFinished: iso(t.timeFinished),
         catchUp: t.catchUp,
-      });
+        transient: t.transient,
+      };
     }
     case 'notification': {
       const n = record.notification;
-      return JSON.stringify({
+      return {
+        ...head,
         type: 'notification',
         server: record.serverName,
+        id: n.id,
         title: n.title,
         body: n.body,
         urgency: n.urgency,
-        jobs: n.jobs,
+        jobs: jobRefsOf(n, record.nameOf ?? (() => record.serverName)),
         catchUp: n.catchUp,
-        suppressed: n.suppressed,
-      });
+        suppressed: n.suppressed as NdjsonNotificationLine['suppressed'],
+      };
     }
     case 'job': {
       const j = record.job;
-      return JSON.stringify({
+      return {
+        ...head,
         type: 'job',
         server: record.serverName,
         jobId: j.id,
@@ -72,11 +97,28 @@ export function jsonLine(record: CliRecord): string {
         timeStarted: iso(j.timeStarted),
         timeFinished: iso(j.timeFinished),
         error: j.error,
-      });
+      };
     }
     case 'error':
-      return JSON.stringify({ type: 'error', server: record.server, message: record.message });
+      return { ...head, type: 'error', server: record.server, message: record.message };
+    case 'exec':
+      return {
+        ...head,
+        type: 'exec',
+        server: record.server,
+        notificationId: record.notificationId,
+        command: record.command,
+        status: record.status,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        stderr: record.stderr,
+        message: record.message,
+      };
   }
+}
+
+export function jsonLine(record: CliRecord, now = new Date()): string {
+  return JSON.stringify(jsonObject(record, now));
 }
 
 export function humanLine(record: CliRecord, now = new Date()): string {
@@ -89,7 +131,7 @@ export function humanLine(record: CliRecord, now = new Date()): string {
       const method = oneLine(t.method, 120);
       const what = t.description ? `${oneLine(t.description, 80)} (${method} #${t.jobId})` : `${method} #${t.jobId}`;
       const error = t.error ? ` — ${oneLine(firstLine(t.error), 200)}` : '';
-      return `${at} ${oneLine(record.serverName, 80)} ${t.to} ${what}${t.catchUp ? ' [while away]' : ''}${error}`;
+      return `${at} ${oneLine(record.serverName, 80)} ${t.to} ${what}${t.catchUp ? ' [while away]' : ''}${t.transient ? ' [transient]' : ''}${error}`;
     }
     case 'notification': {
       const n = record.notification;
@@ -106,6 +148,8 @@ export function humanLine(record: CliRecord, now = new Date()): string {
     }
     case 'error':
       return `${at} ${record.server === null ? 'jobwatch' : oneLine(record.server, 80)} error: ${oneLine(record.message, CONNECTION_DETAIL_MAX)}`;
+    case 'exec':
+      return `${at} ${oneLine(record.server, 80)} exec ${record.status}: ${oneLine(record.message, CONNECTION_DETAIL_MAX)}`;
   }
 }
 
@@ -114,6 +158,6 @@ function firstLine(text: string): string {
   return text.slice(0, 4000).split(LINE_BREAK).find((line) => line.trim().length > 0) ?? '';
 }
 
-export function formatRecord(record: CliRecord, json: boolean): string {
-  return json ? jsonLine(record) : humanLine(record);
+export function formatRecord(record: CliRecord, json: boolean, now = new Date()): string {
+  return json ? jsonLine(record, now) : humanLine(record, now);
 }

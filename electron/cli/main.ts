@@ -9,7 +9,9 @@ import type { ServerTarget } from '../core/monitor';
 import { startWatch, type CliRecord, type CliServer, EXIT_OK, EXIT_OTHER, exitCodeFor } from './watch';
 import { openCliState, type CliState } from './state';
 import { DEFAULT_LIST_TIMEOUT_SEC, USAGE, parseCommandLine } from './arguments';
-import { formatRecord } from './lines';
+import { formatRecord, jsonObject } from './lines';
+import { ExecRunner, findProgram } from './exec';
+import type { NdjsonLine } from './ndjson';
 import packageJson from '../../package.json';
 import { createDbusNotifier } from './dbus-notifier';
 import { cleanStatusText } from '../core/status-text';
@@ -41,13 +43,18 @@ export type CliCommand =
       otpEnv?: string | undefined;
       /** list only: seconds to wait for servers that cannot be reached. */
       timeoutSec?: number | undefined;
+      /** watch only: print transient jobs' transitions and notifications (left out by default). */
+      includeTransient?: boolean | undefined;
+      /** watch only: the command run for each shown notification (argv, never a shell). */
+      exec?: { argv: string[]; timeoutSec: number } | undefined;
     };
 
 export interface CliDeps {
   parse: (argv: string[], env: Record<string, string | undefined>) => Promise<{ ok: true; value: CliCommand } | { ok: false; message: string }>;
   usage: string;
   version: string;
-  format: (record: CliRecord, json: boolean) => string;
+  /** `now` is the line's `ts`. */
+  format: (record: CliRecord, json: boolean, now?: Date) => string;
   createNotifier?: () => Promise<{ notify(n: import('../core/view').NotificationView): Promise<unknown>; close(): Promise<void> | void }>;
 }
 
@@ -111,8 +118,24 @@ async function runSim(command: Extract<CliCommand, { command: 'sim' }>, io: CliI
   return EXIT_OK;
 }
 
+/** A transient job's transition, or a notification that stands only for such transitions. */
+function isTransientRecord(record: CliRecord): boolean {
+  if (record.type === 'transition') return record.transition.transient;
+  return record.type === 'notification' && record.notification.suppressed === 'transient';
+}
+
 async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list' }>, io: CliIo, deps: CliDeps): Promise<number> {
-  const emit = (record: CliRecord) => io.stdout(deps.format(record, command.json));
+  const emit = (record: CliRecord) => io.stdout(deps.format(record, command.json, new Date()));
+  if (command.exec) {
+    // Checked before anything starts: a typo in --exec would otherwise surface only at the first failure.
+    const program = command.exec.argv[0]!;
+    if (!(await findProgram(program, io.env))) {
+      io.stderr(
+        `jobwatch: --exec: cannot find ${program}${program.includes('/') ? ' (or it is not executable: chmod +x it)' : ' in PATH'}. Give the full path of the program or script to run.`,
+      );
+      return EXIT_USAGE;
+    }
+  }
   let state: CliState;
   try {
     state = await openCliState({
@@ -186,19 +209,40 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     return code;
   }
 
+  const exec = command.exec
+    ? new ExecRunner({
+        argv: command.exec.argv,
+        timeoutMs: command.exec.timeoutSec * 1000,
+        env: io.env,
+        // The command is the user's, but it has no business with the servers' keys or passwords.
+        secrets: command.servers.flatMap((s) => (s.secret ? [s.secret] : [])),
+        hiddenNames: command.otpEnv ? [command.otpEnv] : [],
+        report: (outcome) => emit({ type: 'exec', ...outcome }),
+      })
+    : null;
   const watch = await startWatch({
     servers: command.servers,
     policy: state.policy,
     failures: state.failures,
     ledger: state.ledger,
     emit: (record) => {
-      emit(record);
-      if (record.type === 'notification' && !record.notification.suppressed) void state.notify(record.notification);
+      // The middleware's housekeeping (alert.process_alerts every few seconds) drowns the jobs people care about.
+      if (!command.includeTransient && isTransientRecord(record)) return;
+      const now = new Date();
+      io.stdout(deps.format(record, command.json, now));
+      if (record.type === 'notification' && !record.notification.suppressed) {
+        void state.notify(record.notification);
+        if (exec) {
+          const line = jsonObject(record, now) as Extract<NdjsonLine, { type: 'notification' }>;
+          exec.submit(line, JSON.stringify(line));
+        }
+      }
     },
     ...(askOtp ? { askOtp } : {}),
   });
   const code = await Promise.race([watch.finished, new Promise<number>((resolve) => io.onSignal(() => resolve(EXIT_OK)))]);
   await watch.stop();
+  await exec?.close();
   await state.close();
   return code;
 }

@@ -6,9 +6,10 @@
 import { Monitor, type NotificationPolicy, type ServerDirectory, type ServerTarget, type FailureList } from '../core/monitor';
 import { createServerConnector } from '../core/connector';
 import { TransitionLedger } from '../core/ledger';
-import type { Transition } from '../core/model';
+import type { SessionState, Transition } from '../core/model';
 import type { JobView, NotificationView, ServerView } from '../core/view';
 import type { SessionTimings } from '../core/session';
+import type { ExecStatus } from './ndjson';
 
 export interface CliServer {
   url: string;
@@ -24,11 +25,23 @@ export interface CliServer {
 }
 
 export type CliRecord =
-  | { type: 'connection'; server: string; state: string; detail: string }
+  | { type: 'connection'; server: string; state: SessionState; detail: string }
   | { type: 'transition'; transition: Transition; serverName: string }
-  | { type: 'notification'; notification: NotificationView; serverName: string }
+  /** nameOf: server id → name, for the notification's job references. */
+  | { type: 'notification'; notification: NotificationView; serverName: string; nameOf?: (id: string) => string }
   | { type: 'job'; job: JobView; serverName: string }
-  | { type: 'error'; server: string | null; message: string };
+  | { type: 'error'; server: string | null; message: string }
+  | {
+      type: 'exec';
+      server: string;
+      notificationId: string;
+      command: string;
+      status: ExecStatus;
+      exitCode: number | null;
+      signal: string | null;
+      stderr: string;
+      message: string;
+    };
 
 export const EXIT_OK = 0;
 export const EXIT_OTHER = 1;
@@ -133,7 +146,7 @@ export async function startWatch(setup: WatchSetup): Promise<RunningWatch> {
     }
   });
   monitor.onTransition((transition) => setup.emit({ type: 'transition', transition, serverName: nameOf(transition.server) }));
-  monitor.onNotification((notification) => setup.emit({ type: 'notification', notification, serverName: nameOf(notification.server) }));
+  monitor.onNotification((notification) => setup.emit({ type: 'notification', notification, serverName: nameOf(notification.server), nameOf }));
   await monitor.start();
   return { monitor, finished, stop: () => monitor.stop() };
 }

@@ -1,79 +1,36 @@
 /**
- * The real `jobwatch` CLI as a separate process against the simulator: NDJSON output, a state directory kept
- * across a stop and restart midway (no duplicate, no missing transition or notification), and the exit codes.
+ * The real `jobwatch` CLI (bin/jobwatch.js as shipped) as a separate process against the simulator: NDJSON output,
+ * a state directory kept across a stop and restart midway (no duplicate, no missing transition or notification),
+ * a clean exit with its state saved on SIGINT and SIGTERM, and the exit codes.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
+import { CliProcesses, buildCli, byType, until } from './cli-process';
 
 const work = mkdtempSync(join(tmpdir(), 'jobwatch-cli-'));
-// Inside the project, so the bundle's packages resolve from its node_modules (ESM ignores NODE_PATH).
-const cli = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `cli-${process.pid}.mjs`);
+let built: Awaited<ReturnType<typeof buildCli>> | null = null;
+const processes = new CliProcesses(() => built!.launcher);
+const run = (args: string[], env: Record<string, string> = {}) => processes.run(args, env);
 
 beforeAll(async () => {
-  await build({ entryPoints: ['electron/cli.ts'], outfile: cli, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+  // Run through bin/jobwatch.js as shipped: the launcher must not stand between the signals and the watcher.
+  built = await buildCli();
 });
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
-  rmSync(cli, { force: true });
+  built?.remove();
 });
 
 let sim: Simulator | null = null;
-const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  processes.killAll();
   await sim?.close();
   sim = null;
 });
-
-interface Run {
-  child: ChildProcessWithoutNullStreams;
-  lines: Array<Record<string, unknown>>;
-  stderr: string[];
-  exit: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
-  children.push(child);
-  const lines: Array<Record<string, unknown>> = [];
-  const stderr: string[] = [];
-  let buffer = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (!line.trim()) continue;
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ type: 'text', text: line });
-      }
-    }
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => stderr.push(chunk));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, lines, stderr, exit };
-}
-
-async function until(probe: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const byType = (run: Run, type: string) => run.lines.filter((l) => l['type'] === type);
 
 describe('jobwatch CLI against the simulator', () => {
   it('keeps state across a restart midway: every failure reported and notified exactly once', async () => {
@@ -115,12 +72,28 @@ describe('jobwatch CLI against the simulator', () => {
 
     // Notifications: every transition's job appears in exactly one notification across both runs.
     const notifications = [...byType(first, 'notification'), ...byType(second, 'notification')];
-    const notifiedJobs = notifications.flatMap((n) => n['jobs'] as string[]);
+    const notifiedJobs = notifications.flatMap((n) => (n['jobs'] as Array<Record<string, unknown>>).map((j) => `${j['server']}#${j['jobId']}#${j['method']}#${j['timeStarted']}`));
     expect(new Set(notifiedJobs).size).toBe(notifiedJobs.length);
     expect(notifiedJobs).toHaveLength(transitions.length);
     const failedShown = notifications.filter((n) => n['urgency'] === 'critical' && n['suppressed'] === null);
     expect(failedShown.length).toBeGreaterThanOrEqual(3);
     expect(notifications.find((n) => n['catchUp'] === true)).toMatchObject({ title: expect.stringContaining('While you were away') });
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('node bin/jobwatch.js watch exits 0 on %s and has saved its state by then', async (signal) => {
+    sim = await startSimulator({ port: 0 });
+    const stateDir = join(work, `state-${signal}`);
+    const env = { JW_KEY: sim.credentials.apiKey };
+    const r = run(['watch', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--state-dir', stateDir], env);
+    await until(() => byType(r, 'connection').some((l) => l['state'] === 'live'), 'live');
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: `[EFAULT] before ${signal}` });
+    await until(() => byType(r, 'transition').length === 1, 'the failure');
+    r.child.kill(signal);
+    expect(await r.exit).toBe(0);
+    // The failure inbox and the ledger are on disk once the process is gone (no write left pending).
+    expect(existsSync(stateDir)).toBe(true);
+    const saved = readdirSync(stateDir).map((f) => readFileSync(join(stateDir, f), 'utf8')).join('\n');
+    expect(saved).toContain(`[EFAULT] before ${signal}`);
   });
 
   it('exits 3 on a rejected API key, with the reason on stderr and no secret anywhere', async () => {

@@ -32,6 +32,7 @@ describe('command line', () => {
         rulesFile: 'r.json',
         notify: true,
         otpEnv: undefined,
+        includeTransient: false,
       },
     });
   });
@@ -165,8 +166,10 @@ describe('output lines', () => {
   };
 
   it('prints a transition as one JSON object with the documented fields', () => {
-    expect(JSON.parse(jsonLine({ type: 'transition', transition, serverName: 'nas1' }))).toEqual({
+    expect(JSON.parse(jsonLine({ type: 'transition', transition, serverName: 'nas1' }, new Date(Date.UTC(2025, 5, 20, 11, 0, 6))))).toEqual({
+      v: 1,
       type: 'transition',
+      ts: '2025-06-20T11:00:06.000Z',
       server: 'nas1',
       jobId: 120,
       method: 'replication.run',
@@ -177,6 +180,7 @@ describe('output lines', () => {
       timeStarted: '2025-06-20T11:00:00.000Z',
       timeFinished: '2025-06-20T11:00:05.000Z',
       catchUp: true,
+      transient: false,
     });
   });
 

@@ -1,0 +1,144 @@
+/**
+ * The NDJSON contract of `jobwatch watch|list --json`: one JSON object per line, each described here by a zod
+ * schema. These schemas are the source of the shipped JSON Schema (docs/ndjson.schema.json, regenerated and
+ * checked by test/unit/cli/ndjson-schema.test.ts) and of the README's table.
+ *
+ * Compatibility policy: every line carries `v`. Adding a line type, a field, or a value to an enumeration keeps
+ * `v`; consumers must ignore what they do not know. Removing or renaming a field or a line type, or changing a
+ * field's meaning or type, bumps `v`.
+ */
+import { z } from 'zod';
+import { JOB_STATES, SESSION_STATES, TERMINAL_STATES } from '../core/model';
+import { SUPPRESSION_REASONS } from '../core/rules';
+
+export const NDJSON_VERSION = 1;
+
+const Version = z.literal(NDJSON_VERSION).describe('Version of this line format; bumped only on removals, renames or changed meanings.');
+const Ts = z.iso.datetime().describe('When the line was printed (ISO 8601, UTC).');
+const IsoOrNull = z.iso.datetime().nullable();
+const ServerName = z.string().describe("The server's name: --profile's name, or the URL's host (host:port when not the default).");
+
+const ConnectionLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('connection'),
+    ts: Ts,
+    server: ServerName,
+    state: z.enum(SESSION_STATES).describe('The connection state; a line is printed when the state or detail changes.'),
+    detail: z.string().describe('For people: "Live", "Retrying in 8 s: connection refused", …'),
+  })
+  .describe('A server connection changed state.');
+
+const TransitionLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('transition'),
+    ts: Ts,
+    server: ServerName,
+    jobId: z.number().int().describe("The job's id on the server (ids start again at 1 after a middleware restart)."),
+    method: z.string().describe('The middleware method, e.g. replication.run.'),
+    description: z.string().nullable(),
+    from: z.enum(JOB_STATES).nullable().describe('The last state seen before, or null when first seen finished.'),
+    to: z.enum(TERMINAL_STATES),
+    error: z.string().nullable(),
+    timeStarted: IsoOrNull.describe('Server time, ISO 8601 UTC, or null when unknown.'),
+    timeFinished: IsoOrNull.describe('Server time, ISO 8601 UTC, or null when unknown.'),
+    catchUp: z.boolean().describe('The job finished while jobwatch was not connected (or not running).'),
+    transient: z
+      .boolean()
+      .describe("The middleware's own housekeeping (e.g. alert.process_alerts); printed only with --include-transient."),
+  })
+  .describe('A job reached a final state; printed once per job, across restarts with --state-dir.');
+
+const JobRef = z
+  .strictObject({
+    server: ServerName,
+    jobId: z.number().int(),
+    method: z.string(),
+    timeStarted: IsoOrNull.describe('Server time, ISO 8601 UTC, or null when unknown.'),
+  })
+  .describe('One job a notification stands for.');
+
+const NotificationLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('notification'),
+    ts: Ts,
+    server: ServerName,
+    id: z.string().describe('Unique within one run of jobwatch.'),
+    title: z.string(),
+    body: z.string(),
+    urgency: z.enum(['critical', 'normal', 'low']),
+    jobs: z.array(JobRef).describe('The transitions this notification folds together (a burst of endings is one notification).'),
+    catchUp: z.boolean(),
+    suppressed: z
+      .enum(SUPPRESSION_REASONS)
+      .nullable()
+      .describe('Why it was not shown (and not passed to --exec), or null when shown. "transient" only with --include-transient.'),
+  })
+  .describe('A notification the rules planned: shown, or suppressed with the reason.');
+
+const JobLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('job'),
+    ts: Ts,
+    server: ServerName,
+    jobId: z.number().int(),
+    method: z.string(),
+    description: z.string().nullable(),
+    state: z.enum(JOB_STATES),
+    percent: z.number().nullable(),
+    progress: z.string().nullable().describe("The job's progress description."),
+    transient: z.boolean(),
+    timeStarted: IsoOrNull,
+    timeFinished: IsoOrNull,
+    error: z.string().nullable(),
+  })
+  .describe('list only: one job the server holds.');
+
+const ErrorLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('error'),
+    ts: Ts,
+    server: ServerName.nullable(),
+    message: z.string().describe('For people: what happened and what to do.'),
+  })
+  .describe('Something went wrong that is not a connection state.');
+
+export const EXEC_STATUSES = ['failed', 'timed-out', 'not-started', 'dropped'] as const;
+
+const ExecLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('exec'),
+    ts: Ts,
+    server: ServerName,
+    notificationId: z.string().describe("The notification line's id."),
+    command: z.string().describe('The program --exec ran (its first word).'),
+    status: z
+      .enum(EXEC_STATUSES)
+      .describe('failed: exited non-zero or was killed; timed-out: killed after --exec-timeout; not-started: could not be run; dropped: too many waiting.'),
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    stderr: z.string().describe("The end of the command's standard error (at most 2 KiB), or empty."),
+    message: z.string().describe('For people: what happened and what to do.'),
+  })
+  .describe('watch --exec only: the command for a shown notification did not succeed (nothing is printed when it does).');
+
+export const NdjsonLineSchema = z
+  .discriminatedUnion('type', [ConnectionLine, TransitionLine, NotificationLine, JobLine, ErrorLine, ExecLine])
+  .meta({
+    title: 'jobwatch --json line',
+    description: `One line of \`jobwatch watch --json\` or \`jobwatch list --json\`, format version ${NDJSON_VERSION}. Additions keep v; removals, renames and changed meanings bump it. This schema describes one release exactly: consumers should ignore fields and line types they do not know.`,
+  });
+
+export type NdjsonLine = z.output<typeof NdjsonLineSchema>;
+export type NdjsonJobRef = z.output<typeof JobRef>;
+export type ExecStatus = (typeof EXEC_STATUSES)[number];
+
+/** The JSON Schema shipped as docs/ndjson.schema.json (draft 2020-12). */
+export function ndjsonJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(NdjsonLineSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}

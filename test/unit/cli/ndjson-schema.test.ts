@@ -1,0 +1,98 @@
+/**
+ * The shipped JSON Schema (docs/ndjson.schema.json) is generated from the zod schemas in electron/cli/ndjson.ts
+ * and must be up to date: regenerate with `JOBWATCH_WRITE_SCHEMA=1 npx vitest run test/unit/cli/ndjson-schema.test.ts`.
+ * Lines built for every record type validate against the shipped file with Ajv (real CLI output is validated in
+ * test/integration/cli-ndjson.test.ts).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { NDJSON_VERSION, ndjsonJsonSchema } from '../../../electron/cli/ndjson';
+import { jsonLine } from '../../../electron/cli/lines';
+import type { CliRecord } from '../../../electron/cli/watch';
+import type { NotificationView } from '../../../electron/core/view';
+
+const SHIPPED = join(process.cwd(), 'docs', 'ndjson.schema.json');
+const generated = `${JSON.stringify(ndjsonJsonSchema(), null, 2)}\n`;
+if (process.env['JOBWATCH_WRITE_SCHEMA'] === '1') writeFileSync(SHIPPED, generated);
+
+function validator() {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  return ajv.compile(JSON.parse(readFileSync(SHIPPED, 'utf8')) as object);
+}
+
+const notification: NotificationView = {
+  id: 'n1',
+  server: 'nas',
+  title: 'nas: Replication failed',
+  body: '[EFAULT] boom',
+  urgency: 'critical',
+  jobs: ['nas\u00004\u00001796157459000\u0000replication.run'],
+  jobRefs: [{ server: 'nas', jobId: 4, method: 'replication.run', timeStarted: 1_796_157_459_000 }],
+  catchUp: false,
+  suppressed: null,
+  createdAt: 1_796_157_460_000,
+};
+
+const records: CliRecord[] = [
+  { type: 'connection', server: 'nas', state: 'live', detail: 'Live' },
+  {
+    type: 'transition',
+    serverName: 'nas',
+    transition: {
+      server: 'nas',
+      key: notification.jobs[0]!,
+      jobId: 4,
+      method: 'replication.run',
+      description: null,
+      transient: false,
+      from: 'RUNNING',
+      to: 'FAILED',
+      error: '[EFAULT] boom',
+      timeStarted: 1_796_157_459_000,
+      timeFinished: null,
+      catchUp: false,
+    },
+  },
+  { type: 'notification', serverName: 'nas', notification },
+  { type: 'error', server: null, message: 'Not reached within 1 s.' },
+  {
+    type: 'exec',
+    server: 'nas',
+    notificationId: 'n1',
+    command: '/usr/local/bin/notify',
+    status: 'failed',
+    exitCode: 3,
+    signal: null,
+    stderr: 'no route\n',
+    message: 'notify exited with status 3.',
+  },
+];
+
+describe('the shipped NDJSON JSON Schema', () => {
+  it('is the one generated from the zod line schemas (regenerate with JOBWATCH_WRITE_SCHEMA=1)', () => {
+    expect(readFileSync(SHIPPED, 'utf8')).toBe(generated);
+  });
+
+  it('compiles in strict mode and accepts a line of every type, each with v and ts', () => {
+    const validate = validator();
+    for (const record of records) {
+      const line = JSON.parse(jsonLine(record, new Date('2026-01-02T03:04:05.678Z'))) as Record<string, unknown>;
+      expect(line).toMatchObject({ v: NDJSON_VERSION, ts: '2026-01-02T03:04:05.678Z' });
+      expect(validate(line), JSON.stringify(validate.errors)).toBe(true);
+    }
+  });
+
+  it('refuses what the contract rules out: a NUL-joined job key, a missing ts, an unknown field, another version', () => {
+    const validate = validator();
+    const good = JSON.parse(jsonLine(records[2]!)) as Record<string, unknown>;
+    expect(validate({ ...good, jobs: notification.jobs })).toBe(false);
+    const { ts: _ts, ...noTs } = good;
+    expect(validate(noTs)).toBe(false);
+    expect(validate({ ...good, extra: 1 })).toBe(false);
+    expect(validate({ ...good, v: 2 })).toBe(false);
+  });
+});
