@@ -111,7 +111,14 @@ interface ServerRuntime {
   followup: JobFollowup;
   /** From auth.me after the last login; null while unknown. */
   access: ServerAccessView | null;
+  /**
+   * Keys of the jobs counted as running when the server view was last built. A progress event for one of them
+   * changes nothing in the server view, so it is not rebuilt (a rebuild walks every job of the server).
+   */
+  activeKeys: Set<string>;
 }
+
+const isActive = (job: Job): boolean => !job.transient && (job.state === 'RUNNING' || job.state === 'WAITING');
 
 const MAX_LOG_NAME = 120;
 
@@ -281,10 +288,9 @@ export class Monitor implements MonitorApi {
 
   private serverView(runtime: ServerRuntime): ServerView {
     const { status, target } = runtime;
-    let running = 0;
-    for (const entry of runtime.book.jobs()) {
-      if (!entry.job.transient && (entry.job.state === 'RUNNING' || entry.job.state === 'WAITING')) running += 1;
-    }
+    runtime.activeKeys.clear();
+    for (const entry of runtime.book.jobs()) if (isActive(entry.job)) runtime.activeKeys.add(entry.key);
+    const running = runtime.activeKeys.size;
     const unacknowledged = this.options.failures.list().filter((f) => f.server === target.id).length;
     return {
       id: target.id,
@@ -348,8 +354,13 @@ export class Monitor implements MonitorApi {
       if (upserts.length > 0 || update.removals.length > 0) {
         this.emitDelta({ upserts, removals: update.removals });
       }
-      for (const transition of update.transitions) this.handleTransition(transition);
-      if (upserts.length > 0 || update.removals.length > 0) this.emitServer(runtime);
+      for (const transition of update.transitions) this.handleTransition(transition, runtime);
+      this.guarded('the run history', () => this.followRuns(runtime, update.upserts, update.removals));
+      const onlyProgress =
+        update.removals.length === 0 &&
+        update.transitions.length === 0 &&
+        update.upserts.every((e) => runtime.activeKeys.has(e.key) && isActive(e.job));
+      if ((upserts.length > 0 || update.removals.length > 0) && !onlyProgress) this.emitServer(runtime);
     };
     const followup = new JobFollowup({
       book,
@@ -407,7 +418,7 @@ export class Monitor implements MonitorApi {
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       now: this.now,
     });
-    runtime = { target, book, session, status: session.current(), followup, access: null };
+    runtime = { target, book, session, status: session.current(), followup, access: null, activeKeys: new Set() };
     this.options.policy.setServerMute(target.id, target.muted, target.mutedUntil);
     this.servers.set(target.id, runtime);
     this.emitServer(runtime);
