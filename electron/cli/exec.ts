@@ -211,7 +211,7 @@ export class ExecRunner {
   }
 
   /** Waiting commands are dropped (reported); running ones get up to `graceMs` to finish, then are killed. */
-  async close(graceMs = 5000): Promise<void> {
+  async close(graceMs = Math.min(5000, this.options.timeoutMs)): Promise<void> {
     this.closed = true;
     for (const pending of this.waiting.splice(0)) {
       this.report(pending, 'dropped', null, null, '', 'jobwatch was stopping, so the command was not run for this notification.');
