@@ -1,0 +1,400 @@
+/**
+ * The scheduled tasks a TrueNAS server runs on its own, read from their `*.query` methods, and how each run shows
+ * up as a job. Everything from the network is validated here with bounded zod schemas; an entry that does not fit
+ * is dropped and counted, never fatal.
+ *
+ * Read in truenas/middleware (paths under src/middlewared/middlewared/, TN-13.3-U1.2 … the 27 head):
+ * - `etc_files/cron.d/middlewared.mako`: cron starts `rsynctask.run <id>`, `cloudsync.sync <id>`,
+ *   `cloud_backup.sync <id>` (SCALE only) and `pool.scrub.run <pool> <threshold>` for every task that is enabled
+ *   and not `locked` (a locked dataset gets an alert instead of a cron line), at minute/hour/dom/month/dow only.
+ * - `plugins/zettarepl.py`: periodic snapshot tasks and replications run in zettarepl's own scheduler, with the
+ *   `begin`/`end` window and the time zone of `system.general.config`. A snapshot task makes no job at all
+ *   (`pool.snapshottask.run` only queues it); its `state.datetime` tells its last run. A replication run is the job
+ *   `replication.run [id, false]` (`ReplicationTaskStart` → `replication.run(id, False)`). A replication with
+ *   `auto` and no `schedule` runs after its `periodic_snapshot_tasks`, not on a clock of its own.
+ * - `plugins/pool_/scrub.py`: up to 25.10 `pool.scrub.run` is no job; it starts the job `pool.scrub.scrub [pool]`
+ *   only when the last scrub is at least `threshold - 1` days old. From 26 it starts `zpool.scrub.run
+ *   [{pool_name, threshold}]` (`plugins/zpool/scrub.py`), a job that returns at once when the threshold is not met.
+ * - Roles (`role_prefix`): SNAPSHOT_TASK_READ for snapshot *and* rsync tasks (`plugins/rsync.py`), REPLICATION_TASK,
+ *   CLOUD_SYNC, CLOUD_BACKUP, POOL_SCRUB; a refused query answers EACCES "Not authorized".
+ */
+import { z } from 'zod';
+import { JobwatchError, RpcError } from './errors';
+import { isMethodMissing } from './server-access';
+import type { CronSchedule, DayRule } from './schedules';
+
+export const TASK_KINDS = ['snapshot', 'replication', 'cloudsync', 'cloud_backup', 'rsync', 'scrub'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** How a task is started: on its own schedule, after snapshot tasks (replication `auto` without a schedule), or by hand. */
+export type TaskTrigger = 'schedule' | 'snapshot-task' | 'manual';
+
+export interface TaskDefinition {
+  /** "<kind>:<id>", the key runs are filed under. */
+  key: string;
+  kind: TaskKind;
+  id: number;
+  /** What a person calls it: the description, or the dataset/path/pool when there is none. */
+  name: string;
+  enabled: boolean;
+  /** The dataset is locked (encrypted and not unlocked): cron leaves the task out. */
+  locked: boolean;
+  trigger: TaskTrigger;
+  schedule: CronSchedule | null;
+  /** Which scheduler reads the schedule: cron (Vixie day rule) or zettarepl (croniter). */
+  dayRule: DayRule;
+  /** Scrubs: the pool, and the days that must pass since the last scrub before a scheduled one starts. */
+  poolName: string | null;
+  thresholdDays: number | null;
+  /** The last run the definition itself tells of (snapshot `state.datetime`, the task's `job.time_started`), server ms. */
+  lastRunAt: number | null;
+}
+
+export interface TaskReadNote {
+  kind: TaskKind;
+  method: string;
+  /** What happened, for the person. */
+  message: string;
+}
+
+export interface TaskDefinitionsRead {
+  tasks: TaskDefinition[];
+  /** Kinds that could not be read (not allowed, not on this version, a bad answer). */
+  notes: TaskReadNote[];
+  /** Entries dropped because they did not have the expected shape. */
+  rejected: number;
+}
+
+export const MAX_TASKS_PER_KIND = 500;
+const MAX_FIELD = 100; // the schedule columns are String(100) in the database models
+const MAX_NAME = 200;
+const CALL_TIMEOUT_MS = 15_000;
+
+const cronField = z.string().min(1).max(MAX_FIELD);
+const timeOfDay = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/);
+/** `api/v25_10_0/common.py` CronModel / TimeCronModel: every field defaults to "*", the window to 00:00–23:59. */
+const scheduleSchema = z.object({
+  minute: cronField.default('*'),
+  hour: cronField.default('*'),
+  dom: cronField.default('*'),
+  month: cronField.default('*'),
+  dow: cronField.default('*'),
+  begin: timeOfDay.nullish(),
+  end: timeOfDay.nullish(),
+});
+
+const dateSchema = z.union([
+  z.object({ $date: z.number().finite() }).transform((d) => d.$date),
+  z.number().finite(),
+  z.string().max(64).transform((s, ctx) => {
+    const ms = Date.parse(s);
+    if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'not a date' });
+    return ms;
+  }),
+]);
+/** The `job` field of a task entry: its last job, or null. Only its start time is used. */
+const lastJobSchema = z.object({ time_started: dateSchema.nullish() }).nullish().catch(null);
+const text = z.string().max(4096).transform((s) => s.slice(0, MAX_NAME));
+const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const snapshotSchema = z.object({
+  id,
+  dataset: text,
+  enabled: z.boolean(),
+  schedule: scheduleSchema,
+  // `plugins/snapshot.py` extend: zettarepl's task state {state, datetime, …}, or an error string for all of them.
+  state: z
+    .object({ state: z.string().max(32).optional(), datetime: dateSchema.nullish() })
+    .nullish()
+    .catch(null),
+});
+const replicationSchema = z.object({
+  id,
+  name: text,
+  enabled: z.boolean(),
+  auto: z.boolean(),
+  schedule: scheduleSchema.nullish(),
+  periodic_snapshot_tasks: z.array(z.unknown()).max(10_000).default([]),
+  job: lastJobSchema,
+});
+const cloudSchema = z.object({
+  id,
+  description: text.default(''),
+  path: text.default(''),
+  enabled: z.boolean(),
+  locked: z.boolean().default(false),
+  schedule: scheduleSchema,
+  job: lastJobSchema,
+});
+const rsyncSchema = z.object({
+  id,
+  desc: text.default(''),
+  path: text.default(''),
+  enabled: z.boolean(),
+  locked: z.boolean().default(false),
+  schedule: scheduleSchema,
+  job: lastJobSchema,
+});
+const scrubSchema = z.object({
+  id,
+  pool_name: z.string().min(1).max(256),
+  description: text.default(''),
+  threshold: z.number().int().min(0).max(100_000),
+  enabled: z.boolean(),
+  schedule: scheduleSchema,
+});
+
+type Schedule = z.infer<typeof scheduleSchema>;
+
+function toSchedule(s: Schedule, window: boolean): CronSchedule {
+  const out: CronSchedule = { minute: s.minute, hour: s.hour, dom: s.dom, month: s.month, dow: s.dow };
+  if (window) {
+    out.begin = (s.begin ?? '00:00').slice(0, 5);
+    out.end = (s.end ?? '23:59').slice(0, 5);
+  }
+  return out;
+}
+
+function base(kind: TaskKind, id: number, name: string): Pick<TaskDefinition, 'key' | 'kind' | 'id' | 'name'> {
+  return { key: `${kind}:${id}`, kind, id, name: name || `${kind} task ${id}` };
+}
+
+/** One entry of a `*.query` answer, or null when it does not have the expected shape. */
+export function parseTaskEntry(kind: TaskKind, raw: unknown): TaskDefinition | null {
+  switch (kind) {
+    case 'snapshot': {
+      const r = snapshotSchema.safeParse(raw);
+      if (!r.success) return null;
+      const t = r.data;
+      return {
+        ...base(kind, t.id, t.dataset),
+        enabled: t.enabled,
+        locked: false,
+        trigger: 'schedule',
+        schedule: toSchedule(t.schedule, true),
+        dayRule: 'croniter',
+        poolName: null,
+        thresholdDays: null,
+        lastRunAt: t.state?.datetime ?? null,
+      };
+    }
+    case 'replication': {
+      const r = replicationSchema.safeParse(raw);
+      if (!r.success) return null;
+      const t = r.data;
+      // zettarepl runs a replication on its schedule when it has one; `auto` without one means "after the
+      // snapshot tasks it is bound to"; without `auto` it only runs by hand (`plugins/zettarepl.py` definition).
+      const trigger: TaskTrigger = !t.auto ? 'manual' : t.schedule ? 'schedule' : 'snapshot-task';
+      return {
+        ...base(kind, t.id, t.name),
+        enabled: t.enabled,
+        locked: false,
+        trigger,
+        schedule: t.schedule ? toSchedule(t.schedule, true) : null,
+        dayRule: 'croniter',
+        poolName: null,
+        thresholdDays: null,
+        lastRunAt: t.job?.time_started ?? null,
+      };
+    }
+    case 'cloudsync':
+    case 'cloud_backup': {
+      const r = cloudSchema.safeParse(raw);
+      if (!r.success) return null;
+      const t = r.data;
+      return {
+        ...base(kind, t.id, t.description || t.path),
+        enabled: t.enabled,
+        locked: t.locked,
+        trigger: 'schedule',
+        schedule: toSchedule(t.schedule, false),
+        dayRule: 'vixie',
+        poolName: null,
+        thresholdDays: null,
+        lastRunAt: t.job?.time_started ?? null,
+      };
+    }
+    case 'rsync': {
+      const r = rsyncSchema.safeParse(raw);
+      if (!r.success) return null;
+      const t = r.data;
+      return {
+        ...base(kind, t.id, t.desc || t.path),
+        enabled: t.enabled,
+        locked: t.locked,
+        trigger: 'schedule',
+        schedule: toSchedule(t.schedule, false),
+        dayRule: 'vixie',
+        poolName: null,
+        thresholdDays: null,
+        lastRunAt: t.job?.time_started ?? null,
+      };
+    }
+    case 'scrub': {
+      const r = scrubSchema.safeParse(raw);
+      if (!r.success) return null;
+      const t = r.data;
+      return {
+        ...base(kind, t.id, t.description || `scrub of ${t.pool_name}`),
+        enabled: t.enabled,
+        locked: false,
+        trigger: 'schedule',
+        schedule: toSchedule(t.schedule, false),
+        dayRule: 'vixie',
+        poolName: t.pool_name,
+        thresholdDays: t.threshold,
+        lastRunAt: null,
+      };
+    }
+  }
+}
+
+export const QUERY_METHODS: Readonly<Record<TaskKind, string>> = {
+  snapshot: 'pool.snapshottask.query',
+  replication: 'replication.query',
+  cloudsync: 'cloudsync.query',
+  cloud_backup: 'cloud_backup.query',
+  rsync: 'rsynctask.query',
+  scrub: 'pool.scrub.query',
+};
+
+const KIND_WORDS: Readonly<Record<TaskKind, string>> = {
+  snapshot: 'periodic snapshot tasks',
+  replication: 'replication tasks',
+  cloudsync: 'cloud sync tasks',
+  cloud_backup: 'cloud backup tasks',
+  rsync: 'rsync tasks',
+  scrub: 'scrub tasks',
+};
+
+export type TaskCall = (method: string, params: unknown[], options?: { timeoutMs?: number }) => Promise<unknown>;
+
+function isNotAllowed(err: unknown): boolean {
+  if (!(err instanceof RpcError)) return false;
+  return err.errno === 13 || err.errname === 'EACCES' || err.errname === 'EPERM' || /not authori[sz]ed/i.test(err.reason ?? err.message);
+}
+
+/**
+ * Reads every kind of task. A kind the account may not read, or that this version lacks (cloud backup on CORE
+ * 13), becomes a note; a lost connection is thrown so the caller tries again on the next refresh.
+ */
+export async function readTaskDefinitions(call: TaskCall): Promise<TaskDefinitionsRead> {
+  const tasks: TaskDefinition[] = [];
+  const notes: TaskReadNote[] = [];
+  let rejected = 0;
+  for (const kind of TASK_KINDS) {
+    const method = QUERY_METHODS[kind];
+    let reply: unknown;
+    try {
+      reply = await call(method, [], { timeoutMs: CALL_TIMEOUT_MS });
+    } catch (err) {
+      if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) throw err;
+      if (isMethodMissing(err)) continue; // not on this version (cloud backup before SCALE 24.04)
+      notes.push({
+        kind,
+        method,
+        message: isNotAllowed(err)
+          ? `This account may not read the ${KIND_WORDS[kind]} (${method}), so missed runs of them are not checked. Give it the matching read role, or READONLY_ADMIN, to have them checked.`
+          : `The ${KIND_WORDS[kind]} could not be read (${method}), so missed runs of them are not checked for now; Jobwatch tries again later.`,
+      });
+      continue;
+    }
+    if (!Array.isArray(reply)) {
+      notes.push({ kind, method, message: `The server answered ${method} with something that is not a list; its ${KIND_WORDS[kind]} are not checked for now.` });
+      continue;
+    }
+    for (const raw of reply.slice(0, MAX_TASKS_PER_KIND)) {
+      const task = parseTaskEntry(kind, raw);
+      if (task) tasks.push(task);
+      else rejected += 1;
+    }
+    rejected += Math.max(0, reply.length - MAX_TASKS_PER_KIND);
+  }
+  return { tasks, notes, rejected };
+}
+
+const tzSchema = z.object({ timezone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/) });
+const infoSchema = z.object({ timezone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/).optional(), datetime: dateSchema.optional() });
+
+export interface ServerClockRead {
+  /** IANA time zone the server's cron and zettarepl use, or null when it could not be read. */
+  timezone: string | null;
+  /** Desktop clock minus server clock from `system.info` `datetime` (ms), or null. */
+  clockOffsetMs: number | null;
+}
+
+function validZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The server's time zone: `system.general.config` `timezone` (SYSTEM_GENERAL_READ; every version), else
+ * `system.info` `timezone` (READONLY_ADMIN on SCALE). `system.info` `datetime` also gives the server's clock.
+ */
+export async function readServerClock(call: TaskCall, now: () => number): Promise<ServerClockRead> {
+  let timezone: string | null = null;
+  let clockOffsetMs: number | null = null;
+  try {
+    const r = tzSchema.safeParse(await call('system.general.config', [], { timeoutMs: CALL_TIMEOUT_MS }));
+    if (r.success && validZone(r.data.timezone)) timezone = r.data.timezone;
+  } catch (err) {
+    if (err instanceof JobwatchError && err.code === 'CONNECTION_CLOSED') throw err;
+  }
+  try {
+    const sent = now();
+    const r = infoSchema.safeParse(await call('system.info', [], { timeoutMs: CALL_TIMEOUT_MS }));
+    const received = now();
+    if (r.success) {
+      if (timezone === null && r.data.timezone && validZone(r.data.timezone)) timezone = r.data.timezone;
+      // The answer was made somewhere between sending and receiving: take the midpoint.
+      if (r.data.datetime !== undefined && received - sent < 10_000) clockOffsetMs = Math.round((sent + received) / 2 - r.data.datetime);
+    }
+  } catch (err) {
+    if (err instanceof JobwatchError && err.code === 'CONNECTION_CLOSED') throw err;
+  }
+  return { timezone, clockOffsetMs };
+}
+
+/** Which task a job is a run of: "<kind>:<id>", or "scrub-pool:<pool>" for scrubs (their jobs name the pool). */
+export function taskRunKey(method: string, args: readonly unknown[]): string | null {
+  const first = args[0];
+  const intId = typeof first === 'number' && Number.isInteger(first) && first >= 0 ? first : null;
+  switch (method) {
+    case 'replication.run':
+      return intId === null ? null : `replication:${intId}`;
+    case 'cloudsync.sync':
+      return intId === null ? null : `cloudsync:${intId}`;
+    case 'cloud_backup.sync':
+      return intId === null ? null : `cloud_backup:${intId}`;
+    case 'rsynctask.run':
+      return intId === null ? null : `rsync:${intId}`;
+    case 'pool.scrub.scrub':
+      return typeof first === 'string' && first.length > 0 && first.length <= 256 && (args[1] === undefined || args[1] === 'START') ? `scrub-pool:${first}` : null;
+    case 'zpool.scrub.run': {
+      if (typeof first !== 'object' || first === null) return null;
+      const pool = (first as { pool_name?: unknown; action?: unknown }).pool_name;
+      const action = (first as { action?: unknown }).action;
+      return typeof pool === 'string' && pool.length > 0 && pool.length <= 256 && (action === undefined || action === 'START') ? `scrub-pool:${pool}` : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The key a task's runs are filed under (scrubs by pool, as their jobs name it). */
+export function runKeyOfTask(task: Pick<TaskDefinition, 'key' | 'kind' | 'poolName'>): string {
+  return task.kind === 'scrub' && task.poolName ? `scrub-pool:${task.poolName}` : task.key;
+}
+
+/** Whether an account without full admin sees the jobs of this kind (`@job(read_roles=…)` in `job.py`). */
+export function runsVisibleTo(kind: TaskKind, roles: readonly string[]): boolean {
+  const readonly = roles.includes('READONLY_ADMIN');
+  if (kind === 'cloudsync') return readonly || roles.includes('CLOUD_SYNC_READ');
+  if (kind === 'replication') return readonly || roles.includes('REPLICATION_TASK_READ');
+  return false;
+}
