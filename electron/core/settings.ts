@@ -81,6 +81,8 @@ export const UiSettingsSchema = z.object({
     })
     .prefault({}),
   showTransient: z.boolean().default(false),
+  /** macOS: the number of unacknowledged failures as text beside the menu-bar icon (Tray.setTitle). */
+  trayTitleCount: z.boolean().default(false),
 });
 export type UiSettings = z.infer<typeof UiSettingsSchema>;
 

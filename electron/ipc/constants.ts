@@ -27,6 +27,7 @@ export const DEFAULT_SETTINGS: DefaultSettings = {
     globalShortcut: 'CommandOrControl+Shift+J',
     windowBounds: { width: 420, height: 600 },
     showTransient: false,
+    trayTitleCount: false,
   },
 };
 
@@ -59,5 +60,6 @@ export interface DefaultSettings {
     globalShortcut: string;
     windowBounds: { width: number; height: number };
     showTransient: boolean;
+    trayTitleCount: boolean;
   };
 }

@@ -102,6 +102,8 @@ export const SettingsViewSchema = z.object({
     globalShortcut: z.string().max(100),
     windowBounds: z.object({ width: z.number().int().min(200).max(10_000), height: z.number().int().min(200).max(10_000) }),
     showTransient: z.boolean(),
+    /** Defaulted so a window built before this field existed can still save. */
+    trayTitleCount: z.boolean().default(false),
   }),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
@@ -118,6 +120,10 @@ export const LogDownloadResultSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('cancelled') }),
 ]);
 export type LogDownloadResult = z.infer<typeof LogDownloadResultSchema>;
+
+/** The diagnostics report as copied to the clipboard; built from secret-free views and scrubbed (main/diagnostics.ts). */
+export const DiagnosticsCopySchema = z.object({ report: z.string().max(64_000), copied: z.boolean() });
+export type DiagnosticsCopy = z.infer<typeof DiagnosticsCopySchema>;
 
 export const DemoServerViewSchema = z.object({ serverId: ServerId, url: z.string() });
 export type DemoServerView = z.infer<typeof DemoServerViewSchema>;
@@ -195,6 +201,11 @@ export const REQUESTS = {
   startDemoServer: request('demo:start', NoPayload, DemoServerViewSchema),
   /** Escape in the window: hide it to the tray (the window never closes itself). */
   hideWindow: request('window:hide', NoPayload, Done),
+
+  /** Opens the app's log folder in the file manager (only that folder). */
+  openLogFolder: request('diagnostics:open-log-folder', NoPayload, Done),
+  /** Builds the diagnostics report, copies it to the clipboard and returns it for the window to show. */
+  copyDiagnostics: request('diagnostics:copy', NoPayload, DiagnosticsCopySchema),
 } as const satisfies Record<string, RequestDefinition>;
 
 export const EVENTS = {
