@@ -5,6 +5,7 @@
  */
 import { LINE_BREAK, stripUnsafe, truncate } from '../core/notification-text';
 import type { NotificationView } from '../core/view';
+import { insightText } from '../core/insights';
 import { NDJSON_VERSION, type NdjsonJobRef, type NdjsonLine } from './ndjson';
 import type { CliRecord } from './watch';
 
@@ -101,6 +102,23 @@ export function jsonObject(record: CliRecord, now = new Date()): NdjsonLine {
     }
     case 'error':
       return { ...head, type: 'error', server: record.server, message: record.message };
+    case 'insight': {
+      const i = record.insight;
+      return {
+        ...head,
+        type: 'insight',
+        kind: i.kind as Exclude<typeof i.kind, 'missed-run'>,
+        server: record.serverName,
+        task: i.task,
+        jobId: i.jobId,
+        method: i.method,
+        description: i.description,
+        timeStarted: iso(i.timeStarted),
+        catchUp: i.catchUp,
+        figures: { ...i.figures },
+        detail: i.detail === null ? null : oneLine(i.detail, 300),
+      };
+    }
     case 'exec':
       return {
         ...head,
@@ -148,6 +166,10 @@ export function humanLine(record: CliRecord, now = new Date()): string {
     }
     case 'error':
       return `${at} ${record.server === null ? 'jobwatch' : oneLine(record.server, 80)} error: ${oneLine(record.message, CONNECTION_DETAIL_MAX)}`;
+    case 'insight': {
+      const text = insightText(record.insight, record.serverName);
+      return `${at} ${oneLine(record.serverName, 80)} insight ${record.insight.kind}: ${oneLine(text.body, 300)}`;
+    }
     case 'exec':
       return `${at} ${oneLine(record.server, 80)} exec ${record.status}: ${oneLine(record.message, CONNECTION_DETAIL_MAX)}`;
   }

@@ -225,6 +225,7 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     policy: state.policy,
     failures: state.failures,
     ledger: state.ledger,
+    history: state.history,
     emit: (record) => {
       // The middleware's housekeeping (alert.process_alerts every few seconds) drowns the jobs people care about.
       if (!command.includeTransient && isTransientRecord(record)) return;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { JOB_STATES, SESSION_STATES, TERMINAL_STATES } from '../core/model';
 import { SUPPRESSION_REASONS } from '../core/rules';
+import { INSIGHT_KINDS } from '../core/insights';
 
 export const NDJSON_VERSION = 1;
 
@@ -127,8 +128,33 @@ const ExecLine = z
   })
   .describe('watch --exec only: the command for a shown notification did not succeed (nothing is printed when it does).');
 
+/** Insights about one run of a task (core/insights.ts); missed-run lines are the schedule checker's. */
+const RunInsightLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('insight'),
+    ts: Ts,
+    kind: z.enum(INSIGHT_KINDS.filter((k) => k !== 'missed-run') as ['slower-than-usual', 'stalled', 'fixed', 'still-failing']),
+    server: ServerName,
+    task: z.string().describe('The task: the method and the task id among its arguments ("replication.run [2]"), or the method for jobs that are not tasks.'),
+    jobId: z.number().int().nullable(),
+    method: z.string(),
+    description: z.string().nullable(),
+    timeStarted: IsoOrNull.describe('Server time, ISO 8601 UTC, or null when unknown.'),
+    catchUp: z.boolean().describe('Decided on catching up with what ended while jobwatch was away.'),
+    figures: z
+      .record(z.string(), z.number().nullable())
+      .describe(
+        'The numbers behind the decision (durations in ms). slower-than-usual: elapsedMs, usualMs (median), p90Ms, thresholdMs = max(2 × median, p90 + 10 min), runs. stalled: stalledForMs (live time without progress), thresholdMs, percent. fixed: failedRuns before this success. still-failing: failedRuns in a row, this one included.',
+      ),
+    detail: z.string().nullable().describe("fixed and still-failing: the previous failure's first error line; stalled: the progress text; else null."),
+  })
+  .describe('An insight about one run, once per run and kind; its notification (if any) follows the rules like any other.');
+
+const InsightLine = z.discriminatedUnion('kind', [RunInsightLine]);
+
 export const NdjsonLineSchema = z
-  .discriminatedUnion('type', [ConnectionLine, TransitionLine, NotificationLine, JobLine, ErrorLine, ExecLine])
+  .discriminatedUnion('type', [ConnectionLine, TransitionLine, NotificationLine, JobLine, ErrorLine, ExecLine, InsightLine])
   .meta({
     title: 'jobwatch --json line',
     description: `One line of \`jobwatch watch --json\` or \`jobwatch list --json\`, format version ${NDJSON_VERSION}. Additions keep v; removals, renames and changed meanings bump it. This schema describes one release exactly: consumers should ignore fields and line types they do not know.`,

@@ -1,12 +1,13 @@
 /**
  * What `jobwatch watch` keeps between runs when given --state-dir (the transition ledger, the unacknowledged
- * failures), the notification rules from --rules, and the desktop notifier for --notify.
+ * failures, the run history), the notification rules from --rules, and the desktop notifier for --notify.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { TransitionLedger } from '../core/ledger';
 import { NotificationPlanner } from '../core/rules';
 import { FailureInbox, createFailureStore } from '../core/failures';
+import { RunHistory, createHistoryStore } from '../core/history';
 import { NotificationSettingsSchema, SettingsSchema, type NotificationSettings } from '../core/settings';
 import { FileStorage } from '../core/storage/file-storage';
 import { PersistedLedger, createLedgerStore } from '../core/monitor-setup';
@@ -26,6 +27,8 @@ export interface CliState {
   policy: NotificationPlanner;
   silentPolicy: NotificationPlanner;
   failures: FailureInbox;
+  /** The run history per task, for insights (kept in --state-dir). */
+  history: RunHistory;
   notify(notification: NotificationView): Promise<void>;
   close(): Promise<void>;
 }
@@ -65,6 +68,7 @@ export async function openCliState(options: CliStateOptions): Promise<CliState> 
   let ledger = new TransitionLedger();
   let persisted: PersistedLedger | null = null;
   let failures = new FailureInbox({ store: null });
+  let history = new RunHistory({ store: null });
   if (options.stateDir) {
     const storage = new FileStorage(options.stateDir);
     persisted = new PersistedLedger(createLedgerStore(storage));
@@ -74,6 +78,9 @@ export async function openCliState(options: CliStateOptions): Promise<CliState> 
     failures = new FailureInbox({ store: createFailureStore(storage) });
     const failuresProblem = await failures.load();
     if (failuresProblem) options.warn(failuresProblem.message);
+    history = new RunHistory({ store: createHistoryStore(storage) });
+    const historyProblem = await history.load();
+    if (historyProblem) options.warn(historyProblem.message);
   }
 
   let notifier: Awaited<ReturnType<NonNullable<CliStateOptions['createNotifier']>>> | null = null;
@@ -84,12 +91,14 @@ export async function openCliState(options: CliStateOptions): Promise<CliState> 
     policy,
     silentPolicy,
     failures,
+    history,
     notify: async (notification) => {
       await notifier?.notify(notification);
     },
     close: async () => {
       await persisted?.flush();
       await failures.flush();
+      await history.flush();
       await notifier?.close();
     },
   };

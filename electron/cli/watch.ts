@@ -10,6 +10,8 @@ import type { SessionState, Transition } from '../core/model';
 import type { JobView, NotificationView, ServerView } from '../core/view';
 import type { SessionTimings } from '../core/session';
 import type { ExecStatus } from './ndjson';
+import type { Insight } from '../core/insights';
+import type { RunHistory } from '../core/history';
 
 export interface CliServer {
   url: string;
@@ -31,6 +33,7 @@ export type CliRecord =
   | { type: 'notification'; notification: NotificationView; serverName: string; nameOf?: (id: string) => string }
   | { type: 'job'; job: JobView; serverName: string }
   | { type: 'error'; server: string | null; message: string }
+  | { type: 'insight'; insight: Insight; serverName: string }
   | {
       type: 'exec';
       server: string;
@@ -99,6 +102,8 @@ export interface WatchSetup {
   timings?: Partial<SessionTimings>;
   askOtp?: (target: ServerTarget) => Promise<string | null>;
   onStop?: () => Promise<void>;
+  /** The run history (persisted with --state-dir); in memory when absent. */
+  history?: RunHistory;
 }
 
 export interface RunningWatch {
@@ -124,6 +129,7 @@ export async function startWatch(setup: WatchSetup): Promise<RunningWatch> {
     failures: setup.failures,
     ...(setup.timings ? { timings: setup.timings } : {}),
     ...(setup.onStop ? { flush: setup.onStop } : {}),
+    ...(setup.history ? { history: setup.history } : {}),
   });
   const names = new Map(targets.map((t) => [t.id, t.name]));
   const nameOf = (id: string) => names.get(id) ?? id;
@@ -146,6 +152,7 @@ export async function startWatch(setup: WatchSetup): Promise<RunningWatch> {
     }
   });
   monitor.onTransition((transition) => setup.emit({ type: 'transition', transition, serverName: nameOf(transition.server) }));
+  monitor.onInsight((insight) => setup.emit({ type: 'insight', insight, serverName: nameOf(insight.server) }));
   monitor.onNotification((notification) => setup.emit({ type: 'notification', notification, serverName: nameOf(notification.server), nameOf }));
   await monitor.start();
   return { monitor, finished, stop: () => monitor.stop() };

@@ -5,6 +5,10 @@
  * Bounded: at most `limit` (500) entries are kept. Past that, the oldest entries leave the list but are still
  * counted, per server, in `overflow`, so the counts never understate what is unacknowledged; acknowledging a
  * server (or all) clears its overflow, because those are the only actions that can reach entries no longer listed.
+ *
+ * Folded per task: a failure of a task that already has an unacknowledged failure here ("still failing") replaces
+ * that entry, newest error and job first, with `count` one higher. The tray then counts tasks that need a look, not
+ * how often each retried; acknowledging the entry acknowledges every failure folded into it.
  */
 import { z } from 'zod';
 import type { ServerId, Transition } from './model';
@@ -27,6 +31,10 @@ export const FailureEntrySchema = z.object({
   timeFinished: z.number().nullable(),
   /** Desktop time (ms) when the failure was reported. */
   reportedAt: z.number(),
+  /** The task (history.ts taskKeyOf) whose later failures fold into this entry. */
+  task: z.string().max(400).optional(),
+  /** Failures folded into this entry, this one included; absent means 1. */
+  count: z.number().int().positive().optional(),
 });
 export type FailureEntry = z.infer<typeof FailureEntrySchema>;
 
@@ -104,10 +112,24 @@ export class FailureInbox {
     return problem;
   }
 
-  /** Records a FAILED transition (other outcomes are ignored); a key already present is not added twice. */
-  add(transition: Transition, now: number): void {
+  /**
+   * Records a FAILED transition (other outcomes are ignored); a key already present is not added twice. With a
+   * task, an unacknowledged failure of the same task on the same server is folded into the new entry.
+   */
+  add(transition: Transition, now: number, options: { task?: string } = {}): void {
     if (transition.to !== 'FAILED' || this.has(transition.key)) return;
+    const task = options.task?.slice(0, 400);
+    let count = 1;
+    if (task !== undefined) {
+      const earlier = this.entries.findIndex((e) => e.server === transition.server && e.task === task);
+      if (earlier !== -1) {
+        count = (this.entries[earlier]!.count ?? 1) + 1;
+        this.entries.splice(earlier, 1);
+      }
+    }
     this.insert({
+      ...(task !== undefined ? { task } : {}),
+      ...(count > 1 ? { count } : {}),
       key: transition.key,
       server: transition.server,
       jobId: transition.jobId,

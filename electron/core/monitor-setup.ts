@@ -1,7 +1,8 @@
 /**
  * Builds a Monitor from the shell's ports: saved profiles and secrets as the server directory, the persisted
  * settings driving the notification planner, the persisted failure inbox, and the persisted transition ledger
- * (saved shortly after each change and on stop, so an app restart reports nothing twice and catches up the rest).
+ * (saved shortly after each change and on stop, so an app restart reports nothing twice and catches up the rest),
+ * and the persisted run history per task (what the insights compare a run with).
  */
 import { z } from 'zod';
 import { Monitor, type ServerConnector, type ServerDirectory, type ServerTarget } from './monitor';
@@ -9,6 +10,7 @@ import { createServerConnector } from './connector';
 import { LedgerJsonSchema, LedgerFormatError, TransitionLedger, type TransitionLedgerOptions } from './ledger';
 import { NotificationPlanner } from './rules';
 import { FailureInbox, createFailureStore } from './failures';
+import { RunHistory, createHistoryStore } from './history';
 import { ProfilesRepository, createProfilesStore, profileServerPrefs, type Profile } from './profiles';
 import { createSettingsStore, defaultSettings, type Settings } from './settings';
 import { VersionedStore, type StoreProblem } from './store';
@@ -169,6 +171,7 @@ export function createMonitor(ports: MonitorPorts): Monitor & { settings: Settin
   const planner = new NotificationPlanner({ settings: settings.notifications });
   const failures = new FailureInbox({ store: createFailureStore(ports.storage, { logger }), logger });
   const ledger = new PersistedLedger(createLedgerStore(ports.storage, logger), logger);
+  const history = new RunHistory({ store: createHistoryStore(ports.storage, { logger }), logger });
   const profiles = new ProfilesRepository(createProfilesStore(ports.storage, { logger }), ports.secrets);
 
   let pauseSaved: Promise<void> = Promise.resolve();
@@ -178,6 +181,7 @@ export function createMonitor(ports: MonitorPorts): Monitor & { settings: Settin
     ledger: () => ledger.current(),
     policy: planner,
     failures,
+    history,
     ...(ports.logger ? { logger: ports.logger } : {}),
     ...(ports.now ? { now: ports.now } : {}),
     ...(ports.timings ? { timings: ports.timings } : {}),
@@ -189,6 +193,7 @@ export function createMonitor(ports: MonitorPorts): Monitor & { settings: Settin
       planner.setPausedUntil(settings.notifications.pausedUntil);
       report(await failures.load());
       report(await ledger.load());
+      report(await history.load());
       report(await profiles.problem());
     },
     flush: async () => {

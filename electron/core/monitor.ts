@@ -20,6 +20,22 @@ import { silentLogger, type Logger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
 import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerAccessView, ServerView } from './view';
 import type { Job } from './model';
+import { isTerminal } from './model';
+import { RunHistory, statsOf, taskKeyOf } from './history';
+import {
+  DEFAULT_STALLED_AFTER_MS,
+  InsightLog,
+  SLOW_MARGIN_MS,
+  StallWatch,
+  decideOutcome,
+  decideSlower,
+  usualDuration,
+  type Insight,
+  type InsightFigures,
+  type InsightKind,
+} from './insights';
+import type { TransitionContext } from './rules';
+import { cleanLine } from './notification-text';
 
 /** What the monitor needs to know to follow one server. */
 export interface ServerTarget {
@@ -56,7 +72,11 @@ export interface ServerDirectory {
 
 /** The notification rules, as a planner driven by the monitor's clock. */
 export interface NotificationPolicy {
-  push(transition: Transition, now: number): void;
+  push(transition: Transition, now: number, context?: TransitionContext): void;
+  /** Plans an insight's notification (absent: insights are only told to listeners). */
+  pushInsight?(insight: Insight, now: number): void;
+  /** The stalled threshold the user chose (ms). */
+  stalledAfterMs?(): number;
   due(now: number): NotificationView[];
   nextDueAt(): number | null;
   watchJob(key: string): void;
@@ -68,7 +88,8 @@ export interface NotificationPolicy {
 
 /** Unacknowledged failures. */
 export interface FailureList {
-  add(transition: Transition, now: number): void;
+  /** `task` folds a failure into an earlier unacknowledged one of the same task ("still failing"). */
+  add(transition: Transition, now: number, options?: { task?: string }): void;
   acknowledge(key: string): void;
   acknowledgeServer(server: ServerId): void;
   acknowledgeAll(): void;
@@ -101,6 +122,19 @@ export interface MonitorOptions {
   logDownloadTimeoutMs?: number;
   /** Where a failing listener is reported (it never stops the others, nor the failure inbox). */
   logger?: Logger;
+  /** The run history per task (persisted by the caller); in memory when absent. */
+  history?: RunHistory;
+  /** How often running jobs are checked for slow and stalled runs, and their thresholds (tests shorten these). */
+  insights?: Partial<InsightTimings>;
+}
+
+export interface InsightTimings {
+  /** Default 15 s. */
+  checkIntervalMs: number;
+  /** Overrides the policy's (the user's setting). */
+  stalledAfterMs: number;
+  /** The p90 margin of slower-than-usual; default 10 min. */
+  slowMarginMs: number;
 }
 
 interface ServerRuntime {
@@ -188,11 +222,17 @@ export class Monitor implements MonitorApi {
   private readonly notificationListeners = new Set<(n: NotificationView) => void>();
   private readonly serverListeners = new Set<(s: ServerView) => void>();
   private readonly notifications: NotificationView[] = [];
+  private readonly insightListeners = new Set<(i: Insight) => void>();
+  private readonly history: RunHistory;
+  private readonly stalls = new StallWatch();
+  private readonly insightLog = new InsightLog();
   private plannerTimer: ReturnType<typeof setTimeout> | null = null;
+  private insightTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
 
   constructor(private readonly options: MonitorOptions) {
     this.now = options.now ?? Date.now;
+    this.history = options.history ?? new RunHistory({ store: null });
     options.failures.onChange(() => {
       this.emitDelta({ upserts: [], removals: [], failures: this.options.failures.list() });
       for (const runtime of this.servers.values()) this.emitServer(runtime);
@@ -211,6 +251,8 @@ export class Monitor implements MonitorApi {
     this.started = true;
     await this.options.prepare?.();
     for (const target of await this.options.directory.list()) this.follow(target);
+    this.insightTimer = setInterval(() => this.guarded('the insight check', () => this.checkRunning()), this.options.insights?.checkIntervalMs ?? 15_000);
+    this.insightTimer.unref?.();
   }
 
   async stop(): Promise<void> {
@@ -218,8 +260,11 @@ export class Monitor implements MonitorApi {
     for (const runtime of this.servers.values()) runtime.session.stop();
     if (this.plannerTimer) clearTimeout(this.plannerTimer);
     this.plannerTimer = null;
+    if (this.insightTimer) clearInterval(this.insightTimer);
+    this.insightTimer = null;
     // Whatever is still folding in a burst window is decided now, so it is not lost at shutdown.
     this.deliver(this.options.policy.due(Number.POSITIVE_INFINITY));
+    await this.history.flush();
     await this.options.flush?.();
   }
 
@@ -248,6 +293,11 @@ export class Monitor implements MonitorApi {
   onServerChange(listener: (server: ServerView) => void): () => void {
     this.serverListeners.add(listener);
     return () => this.serverListeners.delete(listener);
+  }
+  /** Every insight as it is decided (notified or not: the rules decide that), at most one of each kind per run. */
+  onInsight(listener: (insight: Insight) => void): () => void {
+    this.insightListeners.add(listener);
+    return () => this.insightListeners.delete(listener);
   }
 
   // ---- views --------------------------------------------------------------------------------------------------
@@ -283,7 +333,15 @@ export class Monitor implements MonitorApi {
       logsExcerpt: job.logsExcerpt,
       credentialsType: job.credentials?.type ?? null,
       webUiUrl: webUiUrl(runtime.target.url),
+      history: this.taskHistory(runtime.target.id, taskKeyOf(job.method, job.arguments)),
     };
+  }
+
+  private taskHistory(server: ServerId, task: string): JobDetail['history'] {
+    const runs = this.history.runs(server, task);
+    if (runs.length === 0) return null;
+    const stats = statsOf(runs);
+    return { task, label: this.history.label(server, task), runs: runs.map((r) => ({ ...r })), successRate: stats.successRate, usualMs: stats.usualMs };
   }
 
   private serverView(runtime: ServerRuntime): ServerView {
@@ -331,7 +389,17 @@ export class Monitor implements MonitorApi {
       error: job.error,
       startedBy: job.credentials?.username ?? null,
       onServer: entry.onServer,
+      ...this.taskFields(runtime, entry),
     };
+  }
+
+  /** The job's task and, while it runs, its usual duration (for a time-left estimate without a percent). */
+  private taskFields(runtime: ServerRuntime, entry: JobEntry): { task?: string; usualDurationMs?: number | null } {
+    const job = entry.job;
+    if (job.transient) return {};
+    const task = taskKeyOf(job.method, job.arguments);
+    if (isTerminal(job.state)) return { task };
+    return { task, usualDurationMs: usualDuration(this.history.before(runtime.target.id, task, entry.key, job.timeStarted)) };
   }
 
   private findJob(key: string): { runtime: ServerRuntime; entry: JobEntry } | null {
@@ -431,6 +499,7 @@ export class Monitor implements MonitorApi {
     if (!runtime) return;
     runtime.session.stop();
     runtime.followup.stop();
+    this.stalls.forgetServer(id);
     this.servers.delete(id);
     this.emitDelta({
       upserts: [],
@@ -495,6 +564,7 @@ export class Monitor implements MonitorApi {
   async removeServer(id: string): Promise<void> {
     this.unfollow(id);
     this.ledger().forget(id);
+    this.history.forget(id);
     this.options.failures.acknowledgeServer(id);
     await this.options.directory.remove(id);
   }
@@ -614,15 +684,146 @@ export class Monitor implements MonitorApi {
 
   // ---- notifications and failures ------------------------------------------------------------------------------
 
-  private handleTransition(transition: Transition): void {
+  private handleTransition(transition: Transition, runtime: ServerRuntime): void {
+    // What the task's history says (fixed, still failing), decided before this run joins it. Never allowed to
+    // stand in the way of the failure list and the notification below.
+    let decided: ReturnType<typeof decideOutcome> = null;
+    let task: string | undefined;
+    if (!transition.transient) {
+      this.guarded('the run history', () => {
+        const job = runtime.book.get(transition.key)?.job;
+        const taskKey = taskKeyOf(transition.method, job?.arguments ?? []);
+        task = taskKey;
+        decided = decideOutcome(this.history.before(transition.server, taskKey, transition.key, transition.timeStarted), transition.to);
+        this.history.record(transition.server, taskKey, {
+          jobKey: transition.key,
+          jobId: transition.jobId,
+          description: transition.description,
+          outcome: transition.to,
+          error: transition.error,
+          timeStarted: transition.timeStarted,
+          timeFinished: transition.timeFinished,
+        });
+      });
+    }
+    const outcome = decided as ReturnType<typeof decideOutcome>;
     // The promise first: the failure is kept and its notification planned before anyone else can throw.
     // Transient jobs (the middleware's own housekeeping, e.g. alert.process_alerts) are never the user's failures.
     if (transition.to === 'FAILED' && !transition.transient) {
-      this.guarded('the failure list', () => this.options.failures.add(transition, this.now()));
+      this.guarded('the failure list', () => this.options.failures.add(transition, this.now(), task === undefined ? {} : { task }));
     }
-    this.guarded('the notification planner', () => this.options.policy.push(transition, this.now()));
+    const context: TransitionContext | undefined = outcome?.kind === 'still-failing' ? { stillFailing: outcome.failedRuns } : undefined;
+    this.guarded('the notification planner', () => this.options.policy.push(transition, this.now(), context));
+    if (outcome && task !== undefined) {
+      const figures: InsightFigures = { failedRuns: outcome.failedRuns };
+      const insight = this.insightOf(outcome.kind, transition.server, transition.key, transition, task, figures, transition.catchUp, outcome.previousError);
+      // "Still failing" is told by the failure's own notification; "fixed" is a notification of its own.
+      this.raiseInsight(insight, outcome.kind === 'fixed');
+    }
     this.schedulePlanner();
     this.emit(this.transitionListeners, transition, 'a transition listener');
+  }
+
+  private insightOf(
+    kind: InsightKind,
+    server: ServerId,
+    key: string,
+    job: Pick<Job, 'method' | 'description' | 'timeStarted'> & { jobId?: number; id?: number },
+    task: string,
+    figures: InsightFigures,
+    catchUp: boolean,
+    detail: string | null = null,
+  ): Insight {
+    return {
+      kind,
+      server,
+      key,
+      jobId: job.jobId ?? job.id ?? null,
+      method: job.method,
+      task,
+      description: job.description,
+      timeStarted: job.timeStarted,
+      catchUp,
+      figures,
+      detail,
+      at: this.now(),
+    };
+  }
+
+  /** Once per run and kind: told to listeners and, when `notify`, planned as a notification. */
+  private raiseInsight(insight: Insight, notify: boolean): void {
+    const run = insight.key ?? `${insight.server}\u0000${insight.task}\u0000${String(insight.figures['expectedAt'] ?? '')}`;
+    if (!this.insightLog.claim(insight.kind, run)) return;
+    if (notify && this.options.policy.pushInsight) {
+      this.guarded('the notification planner', () => this.options.policy.pushInsight?.(insight, this.now()));
+      this.schedulePlanner();
+    }
+    this.emit(this.insightListeners, insight, 'an insight listener');
+  }
+
+  /**
+   * Keeps the run history and the progress watch up to date with the book: finished jobs join the history (the
+   * first snapshot seeds it with what the server still lists), running ones are watched for progress.
+   */
+  private followRuns(runtime: ServerRuntime, upserts: readonly JobEntry[], removals: readonly string[]): void {
+    const server = runtime.target.id;
+    for (const key of removals) this.stalls.forget(key);
+    for (const entry of upserts) {
+      const job = entry.job;
+      if (job.transient) continue;
+      if (isTerminal(job.state)) {
+        this.stalls.forget(entry.key);
+        this.history.record(server, taskKeyOf(job.method, job.arguments), {
+          jobKey: entry.key,
+          jobId: job.id,
+          description: job.description,
+          outcome: job.state,
+          error: job.error,
+          timeStarted: job.timeStarted,
+          timeFinished: job.timeFinished,
+        });
+      } else if (job.state === 'RUNNING') {
+        this.stalls.observe(entry.key, server, job.progress.percent, job.progress.description, this.now());
+        if (runtime.status.state === 'live') this.checkSlower(runtime, entry);
+      }
+    }
+  }
+
+  private checkSlower(runtime: ServerRuntime, entry: JobEntry): void {
+    const job = entry.job;
+    if (job.state !== 'RUNNING' || job.transient || job.timeStarted === null) return;
+    const task = taskKeyOf(job.method, job.arguments);
+    const serverNow = this.now() - runtime.status.clockOffsetMs;
+    const elapsed = serverNow - job.timeStarted;
+    const margin = this.options.insights?.slowMarginMs ?? SLOW_MARGIN_MS;
+    const figures = decideSlower(elapsed, this.history.before(runtime.target.id, task, entry.key, job.timeStarted), margin);
+    if (figures) this.raiseInsight(this.insightOf('slower-than-usual', runtime.target.id, entry.key, job, task, figures, false), true);
+  }
+
+  /** The periodic look at running jobs: slower than usual, stalled (live time only). */
+  private checkRunning(): void {
+    const thresholdMs = this.options.insights?.stalledAfterMs ?? this.options.policy.stalledAfterMs?.() ?? DEFAULT_STALLED_AFTER_MS;
+    const stalled = this.stalls.tick(this.now(), (server) => this.servers.get(server)?.status.state === 'live', thresholdMs);
+    for (const runtime of this.servers.values()) {
+      if (runtime.status.state !== 'live') continue;
+      for (const entry of runtime.book.jobs()) if (entry.job.state === 'RUNNING') this.checkSlower(runtime, entry);
+    }
+    for (const { key, quietMs } of stalled) {
+      const found = this.findJob(key);
+      if (!found || found.entry.job.state !== 'RUNNING') {
+        this.stalls.forget(key);
+        continue;
+      }
+      const { runtime, entry } = found;
+      const job = entry.job;
+      const figures: InsightFigures = {
+        stalledForMs: quietMs,
+        thresholdMs,
+        percent: job.progress.percent,
+      };
+      const progress = job.progress.description === null ? null : cleanLine(job.progress.description, 200) || null;
+      this.raiseInsight(this.insightOf('stalled', runtime.target.id, key, job, taskKeyOf(job.method, job.arguments), figures, false, progress), true);
+    }
   }
 
   /** Calls every listener; one that throws is logged and skipped, the rest still run. */

@@ -16,14 +16,21 @@
  *     server muted (until a time, or indefinitely) → 'server-muted'; quiet hours → 'quiet-hours', unless the
  *     transition is a failure and failures break through.
  * Suppressed is not lost: every transition ends up in exactly one planned notification, flagged when suppressed.
+ *
+ * Insights (insights.ts: slower than usual, stalled, fixed…) go through the same planner with the same order:
+ * method rules ('never' and 'no-insights' silence them, 'failures' silences "fixed"; 'no-insights' rules decide
+ * nothing about job endings), the quiet list, pause, mute and quiet hours (no breaking through: an insight is not a
+ * failure). They fold into the same bursts; a shown "fixed" stands in for its job's shown success.
  */
 import picomatch from 'picomatch';
 import type { ServerId, Transition } from './model';
 import type { MethodRule, NotificationSettings } from './settings';
 import { BUILT_IN_QUIET_METHODS, NotificationSettingsSchema } from './settings';
-import { burstText, watchDoneText } from './notification-text';
+import { BODY_MAX, TITLE_MAX, burstText, cleanLine, jobLabel, truncate, watchDoneText } from './notification-text';
 import type { TextSource } from './notification-text';
 import type { NotificationJobRef } from './view';
+import type { Insight, InsightKind } from './insights';
+import { insightText } from './insights';
 
 export type Urgency = 'critical' | 'normal' | 'low';
 export const SUPPRESSION_REASONS = [
@@ -78,13 +85,18 @@ export function globMatches(glob: string, method: string): boolean {
   return matcher(method);
 }
 
-/** The first rule whose glob matches, server rules before global ones. */
+/**
+ * The first rule whose glob matches, server rules before global ones. For a job's ending ('ending'), rules whose
+ * action is 'no-insights' are passed over: they only speak about insights.
+ */
 export function matchMethodRule(
   method: string,
   serverRules: readonly MethodRule[],
   globalRules: readonly MethodRule[],
+  subject: 'ending' | 'insight' = 'ending',
 ): MethodRule | null {
-  return serverRules.find((r) => globMatches(r.glob, method)) ?? globalRules.find((r) => globMatches(r.glob, method)) ?? null;
+  const applies = (r: MethodRule) => (subject === 'insight' || r.action !== 'no-insights') && globMatches(r.glob, method);
+  return serverRules.find(applies) ?? globalRules.find(applies) ?? null;
 }
 
 export function localMinuteOfDay(now: number): number {
@@ -152,6 +164,28 @@ export function classify(
   return { notify: true, urgency };
 }
 
+/** How an insight is decided: see the file's comment. Insights about transient jobs are never made. */
+export function classifyInsight(
+  insight: Pick<Insight, 'kind' | 'method'>,
+  settings: NotificationSettings,
+  prefs: ServerPrefs | undefined,
+  now: number,
+  options: Pick<ClassifyOptions, 'minuteOfDay'> = {},
+): Classification {
+  const urgency: Urgency = insight.kind === 'fixed' ? 'low' : 'normal';
+  const suppress = (suppressedBy: SuppressionReason): Classification => ({ notify: false, urgency, suppressedBy });
+  const rule = matchMethodRule(insight.method, prefs?.methodRules ?? [], settings.methodRules, 'insight');
+  if (rule) {
+    if (rule.action === 'never' || rule.action === 'no-insights') return suppress('method-rule');
+    if (rule.action === 'failures' && insight.kind === 'fixed') return suppress('method-rule');
+  } else if (BUILT_IN_QUIET_METHODS.some((glob) => globMatches(glob, insight.method))) return suppress('quiet-list');
+  if (isPaused(settings.pausedUntil, now)) return suppress('paused');
+  if (isMuted(prefs, now)) return suppress('server-muted');
+  const minute = options.minuteOfDay ?? localMinuteOfDay(now);
+  if (inQuietHours(settings.quietHours, minute)) return suppress('quiet-hours');
+  return { notify: true, urgency };
+}
+
 /** Unknown duration counts as short: a success we cannot measure is not worth interrupting anyone. */
 function ranLongEnough(t: Pick<Transition, 'timeStarted' | 'timeFinished'>, thresholdSec: number): boolean {
   if (thresholdSec <= 0) return true;
@@ -174,6 +208,14 @@ export interface PlannedNotification {
   catchUp: boolean;
   suppressed: SuppressionReason | null;
   createdAt: number;
+  /** The insights this notification tells of (absent when it tells only of job endings). */
+  insights?: InsightKind[];
+}
+
+/** What the monitor knows about a transition beyond the transition itself. */
+export interface TransitionContext {
+  /** The task failed this many times in a row, this failure included (2 or more): "still failing". */
+  stillFailing?: number;
 }
 
 export interface PlannerOptions {
@@ -189,6 +231,12 @@ export interface PlannerOptions {
 interface BufferedTransition {
   transition: Transition;
   classification: Classification;
+  context?: TransitionContext;
+}
+
+interface BufferedInsight {
+  insight: Insight;
+  classification: Classification;
 }
 
 interface Burst {
@@ -196,6 +244,7 @@ interface Burst {
   catchUp: boolean;
   dueAt: number;
   items: BufferedTransition[];
+  insights: BufferedInsight[];
   /** Set when this burst holds the last job of a server watch. */
   watchDone: { outcomes: TextSource[]; paused: boolean } | null;
 }
@@ -251,6 +300,11 @@ export class NotificationPlanner {
     return this.current.pausedUntil;
   }
 
+  /** The user's stalled threshold (ms): how long a running job's progress may stand still while its server is live. */
+  stalledAfterMs(): number {
+    return this.current.stalledAfterMin * 60_000;
+  }
+
   setServer(server: ServerId, prefs: Partial<ServerPrefs>): void {
     this.servers.set(server, { ...(this.servers.get(server) ?? DEFAULT_PREFS), ...prefs });
   }
@@ -304,20 +358,31 @@ export class NotificationPlanner {
     return this.serverWatches.has(server);
   }
 
-  push(transition: Transition, now: number): void {
+  private burstFor(server: ServerId, catchUp: boolean, now: number): Burst {
+    const burstKey = `${server}\u0000${catchUp ? 'catch-up' : 'live'}`;
+    let burst = this.bursts.get(burstKey);
+    if (!burst) {
+      // The window opens with the first transition and does not slide: a steady trickle still gets out in time.
+      burst = { server, catchUp, dueAt: now + this.current.burstWindowMs, items: [], insights: [], watchDone: null };
+      this.bursts.set(burstKey, burst);
+    }
+    return burst;
+  }
+
+  /** Plans an insight: classified now, folded with whatever else the server's burst holds. */
+  pushInsight(insight: Insight, now: number): void {
+    const classification = classifyInsight(insight, this.current, this.servers.get(insight.server), now, { minuteOfDay: this.minuteOfDay(now) });
+    this.burstFor(insight.server, insight.catchUp, now).insights.push({ insight, classification });
+  }
+
+  push(transition: Transition, now: number, context?: TransitionContext): void {
     const watched = this.watchedJobs.delete(transition.key);
     const classification = classify(transition, this.current, this.servers.get(transition.server), now, {
       watched,
       minuteOfDay: this.minuteOfDay(now),
     });
-    const burstKey = `${transition.server}\u0000${transition.catchUp ? 'catch-up' : 'live'}`;
-    let burst = this.bursts.get(burstKey);
-    if (!burst) {
-      // The window opens with the first transition and does not slide: a steady trickle still gets out in time.
-      burst = { server: transition.server, catchUp: transition.catchUp, dueAt: now + this.current.burstWindowMs, items: [], watchDone: null };
-      this.bursts.set(burstKey, burst);
-    }
-    burst.items.push({ transition, classification });
+    const burst = this.burstFor(transition.server, transition.catchUp, now);
+    burst.items.push(context ? { transition, classification, context } : { transition, classification });
 
     const watch = this.serverWatches.get(transition.server);
     if (watch?.remaining.delete(transition.key)) {
@@ -348,7 +413,7 @@ export class NotificationPlanner {
   /** How many transitions wait in bursts. */
   pendingCount(): number {
     let n = 0;
-    for (const burst of this.bursts.values()) n += burst.items.length;
+    for (const burst of this.bursts.values()) n += burst.items.length + burst.insights.length;
     return n;
   }
 
@@ -386,14 +451,40 @@ export class NotificationPlanner {
     });
 
     const out: PlannedNotification[] = [];
-    const notified = burst.items.filter((i) => i.classification.notify);
+    const text = (items: BufferedTransition[]) => {
+      const only = items.length === 1 ? items[0] : undefined;
+      const words = burstText(items.map((i) => i.transition), name, burst.catchUp);
+      if (!only?.context?.stillFailing || only.transition.to !== 'FAILED') return words;
+      // CCMenu's "still failing": the same failure again is not news, but it must not read as if it were new.
+      const label = jobLabel(only.transition);
+      return {
+        title: cleanLine(`${burst.catchUp ? 'While you were away: ' : ''}${label} is still failing on ${cleanLine(name, 40)}`, TITLE_MAX),
+        body: truncate(`Failed ${only.context.stillFailing} times in a row.\n${words.body}`, BODY_MAX),
+      };
+    };
+    // A shown "fixed" says more than its job's shown "finished": it stands in for it.
+    const fixedShown = new Set<string>();
+    if (!burst.watchDone) {
+      for (const { insight, classification } of burst.insights) {
+        if (insight.kind === 'fixed' && classification.notify && insight.key !== null) fixedShown.add(insight.key);
+      }
+    }
+    const standIns: BufferedTransition[] = [];
+    const notified = burst.items.filter((i) => {
+      if (!i.classification.notify) return false;
+      if (fixedShown.has(i.transition.key) && i.transition.to === 'SUCCESS') {
+        standIns.push(i);
+        return false;
+      }
+      return true;
+    });
     if (burst.watchDone) {
       // The watch's end stands in for the burst's own notification: one notification, not two at once.
       out.push(
         make(watchDoneText(burst.watchDone.outcomes, name), notified, burst.watchDone.paused ? 'paused' : null, 'normal'),
       );
     } else if (notified.length > 0) {
-      out.push(make(burstText(notified.map((i) => i.transition), name, burst.catchUp), notified, null));
+      out.push(make(text(notified), notified, null));
     }
     const byReason = new Map<SuppressionReason, BufferedTransition[]>();
     for (const item of burst.items) {
@@ -405,8 +496,57 @@ export class NotificationPlanner {
       else byReason.set(reason, [item]);
     }
     for (const [reason, items] of byReason) {
-      out.push(make(burstText(items.map((i) => i.transition), name, burst.catchUp), items, reason));
+      out.push(make(text(items), items, reason));
     }
+    out.push(...this.planInsights(burst, name, now, standIns));
+    return out;
+  }
+
+  /** The burst's insights: one notification for those shown (with the endings they stand in for), one per reason for the rest. */
+  private planInsights(burst: Burst, name: string, now: number, standIns: BufferedTransition[]): PlannedNotification[] {
+    if (burst.insights.length === 0) return [];
+    const make = (items: BufferedInsight[], suppressed: SuppressionReason | null, endings: BufferedTransition[]): PlannedNotification => {
+      const first = items[0]!.insight;
+      const words =
+        items.length === 1
+          ? insightText(first, name)
+          : {
+              title: cleanLine(`${items.length} insights on ${cleanLine(name, 40)}`, TITLE_MAX),
+              body: cleanLine(items.map((i) => insightText(i.insight, name).title).join('; '), BODY_MAX),
+            };
+      const jobs: string[] = [];
+      const jobRefs: NotificationJobRef[] = [];
+      for (const { insight: i } of items) {
+        if (i.key === null || i.jobId === null || jobs.includes(i.key)) continue;
+        jobs.push(i.key);
+        jobRefs.push({ server: i.server, jobId: i.jobId, method: i.method, timeStarted: i.timeStarted });
+      }
+      return {
+        id: `${this.idPrefix}${++this.seq}`,
+        server: burst.server,
+        title: words.title,
+        body: words.body,
+        urgency: maxUrgency([...items.map((i) => i.classification.urgency), ...endings.map((e) => e.classification.urgency)]),
+        jobs,
+        jobRefs,
+        catchUp: burst.catchUp,
+        suppressed,
+        createdAt: now,
+        insights: [...new Set(items.map((i) => i.insight.kind))],
+      };
+    };
+    const out: PlannedNotification[] = [];
+    const shown = burst.insights.filter((i) => i.classification.notify);
+    if (shown.length > 0) out.push(make(shown, null, standIns));
+    const byReason = new Map<SuppressionReason, BufferedInsight[]>();
+    for (const item of burst.insights) {
+      const reason = item.classification.suppressedBy;
+      if (item.classification.notify || !reason) continue;
+      const group = byReason.get(reason);
+      if (group) group.push(item);
+      else byReason.set(reason, [item]);
+    }
+    for (const [reason, items] of byReason) out.push(make(items, reason, []));
     return out;
   }
 }

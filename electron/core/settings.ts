@@ -7,7 +7,8 @@ import picomatch from 'picomatch';
 import type { StoragePort, Clock, Logger } from './ports';
 import { VersionedStore } from './store';
 
-export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never'] as const;
+/** 'no-insights': no insight notifications (slower than usual, stalled, fixed…) for these methods; endings follow the other rules. */
+export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never', 'no-insights'] as const;
 export type MethodRuleAction = (typeof METHOD_RULE_ACTIONS)[number];
 
 function isCompilableGlob(glob: string): boolean {
@@ -65,6 +66,8 @@ export const NotificationSettingsSchema = z.object({
   quietHours: QuietHoursSchema.prefault({}),
   /** Global pause until this desktop time (ms); null when not paused. */
   pausedUntil: z.number().nullable().default(null),
+  /** A running job whose progress has not moved for this long while its server was live is "stalled". */
+  stalledAfterMin: z.number().int().min(1).max(7 * 24 * 60).default(30),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 

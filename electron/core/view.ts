@@ -4,7 +4,8 @@
  * job's raw result.
  */
 import { z } from 'zod';
-import { JOB_STATES, SESSION_STATES } from './model';
+import { JOB_STATES, SESSION_STATES, TERMINAL_STATES } from './model';
+import { INSIGHT_KINDS } from './insights';
 
 export const ServerAccessViewSchema = z.object({
   /** Sees every job (FULL_ADMIN; CORE 13's root; an API key not tied to a user up to 24.10). */
@@ -66,8 +67,36 @@ export const JobViewSchema = z.object({
   startedBy: z.string().nullable(),
   /** Still on the server (false: kept in recent history after the server dropped it). */
   onServer: z.boolean(),
+  /** The task it is a run of (`replication.run [2]`, or the method); absent from older producers. */
+  task: z.string().optional(),
+  /** While running: the task's usual duration from its history (ms), to estimate time left without a percent. */
+  usualDurationMs: z.number().nonnegative().nullable().optional(),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
+
+/** A task's last runs, for the job detail's chart. */
+export const TaskHistoryViewSchema = z.object({
+  task: z.string(),
+  label: z.string().nullable(),
+  /** Oldest first, at most 50. */
+  runs: z
+    .array(
+      z.object({
+        jobKey: z.string(),
+        jobId: z.number().int(),
+        startedAt: z.number().nullable(),
+        durationMs: z.number().nullable(),
+        outcome: z.enum(TERMINAL_STATES),
+        error: z.string().nullable(),
+      }),
+    )
+    .max(1000),
+  /** Successes among succeeded and failed runs, 0–1; null with none. */
+  successRate: z.number().min(0).max(1).nullable(),
+  /** Median duration of successful runs (ms); null with none. */
+  usualMs: z.number().nullable(),
+});
+export type TaskHistoryView = z.infer<typeof TaskHistoryViewSchema>;
 
 /** Everything about one job that the detail view shows; fetched on demand, not streamed. */
 export const JobDetailSchema = JobViewSchema.extend({
@@ -77,6 +106,8 @@ export const JobDetailSchema = JobViewSchema.extend({
   logsExcerpt: z.string().nullable(),
   credentialsType: z.string().nullable(),
   webUiUrl: z.string().nullable(),
+  /** The task's last runs; absent from older producers, null when none are known. */
+  history: TaskHistoryViewSchema.nullable().optional(),
 });
 export type JobDetail = z.infer<typeof JobDetailSchema>;
 
@@ -89,6 +120,10 @@ export const FailureViewSchema = z.object({
   error: z.string().nullable(),
   timeFinished: z.number().nullable(),
   reportedAt: z.number(),
+  /** The task whose failures fold into this entry ("still failing"); absent when not known. */
+  task: z.string().optional(),
+  /** Failures folded into this entry, this one included; absent means 1. */
+  count: z.number().int().positive().optional(),
 });
 export type FailureView = z.infer<typeof FailureViewSchema>;
 
@@ -114,6 +149,8 @@ export const NotificationViewSchema = z.object({
   catchUp: z.boolean(),
   suppressed: z.string().nullable(),
   createdAt: z.number(),
+  /** The insights it tells of (slower-than-usual, stalled…); absent when it tells only of job endings. */
+  insights: z.array(z.enum(INSIGHT_KINDS)).optional(),
 });
 export type NotificationView = z.infer<typeof NotificationViewSchema>;
 

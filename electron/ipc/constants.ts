@@ -4,10 +4,10 @@
  */
 export { JOB_STATES } from '../core/model';
 
-export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never'] as const;
+export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never', 'no-insights'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
 
-export const VIEWS = ['jobs', 'failures', 'servers', 'settings'] as const;
+export const VIEWS = ['jobs', 'failures', 'notifications', 'servers', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /** The core's defaults, so the settings view can show them ("default: 60 s"). Kept equal by a unit test. */
@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS: DefaultSettings = {
     methodRules: [],
     quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
     pausedUntil: null,
+    stalledAfterMin: 30,
   },
   ui: {
     theme: 'system',
@@ -52,6 +53,7 @@ export interface DefaultSettings {
     methodRules: { glob: string; action: (typeof METHOD_RULE_ACTIONS)[number] }[];
     quietHours: { enabled: boolean; start: string; end: string; failuresBreakThrough: boolean };
     pausedUntil: number | null;
+    stalledAfterMin: number;
   };
   ui: {
     theme: (typeof THEMES)[number];

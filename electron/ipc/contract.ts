@@ -94,6 +94,8 @@ export const SettingsViewSchema = z.object({
     methodRules: z.array(z.object({ glob: z.string().trim().min(1).max(200), action: z.enum(METHOD_RULE_ACTIONS) })).max(200),
     quietHours: z.object({ enabled: z.boolean(), start: TimeOfDay, end: TimeOfDay, failuresBreakThrough: z.boolean() }),
     pausedUntil: z.number().nullable(),
+    /** Defaulted so a window built before this field existed can still save. */
+    stalledAfterMin: z.number().int().min(1).max(7 * 24 * 60).default(30),
   }),
   ui: z.object({
     theme: z.enum(THEMES),

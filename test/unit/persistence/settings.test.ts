@@ -12,6 +12,7 @@ describe('settings', () => {
         methodRules: [],
         quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
         pausedUntil: null,
+        stalledAfterMin: 30,
       },
       ui: {
         theme: 'system',

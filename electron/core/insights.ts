@@ -1,0 +1,229 @@
+/**
+ * Insights: what the run history says about a job beyond its own state. Each is decided here as a pure function
+ * of the history and the clock; the monitor hands each one (at most one of each kind per run) to the notification
+ * planner, which applies the same rules, quiet hours, folding and acknowledgement as for failures.
+ *
+ * - slower-than-usual: a running job has run longer than max(2 × median, p90 + 10 min) of at least five earlier
+ *   successful runs of its task.
+ * - stalled: a running job's progress (percent and description) has not changed for a threshold of time during
+ *   which its server was live (time disconnected does not count: no events could arrive).
+ * - fixed / still-failing (CCMenu's): a success after a failure, a failure after a failure (aborted runs are
+ *   skipped: they say nothing about whether the task works).
+ * - missed-run: a scheduled run that produced no job (decided elsewhere, from the task schedules).
+ */
+import type { ServerId, TerminalState } from './model';
+import type { RunRecord } from './history';
+import { median, percentile } from './history';
+import { cleanLine, humanDuration, jobLabel, truncate } from './notification-text';
+
+export const INSIGHT_KINDS = ['slower-than-usual', 'stalled', 'missed-run', 'fixed', 'still-failing'] as const;
+export type InsightKind = (typeof INSIGHT_KINDS)[number];
+
+/** Fewer earlier successful runs than this, and nothing is "usual" yet. */
+export const MIN_RUNS_FOR_USUAL = 5;
+/** The p90 margin of slower-than-usual. */
+export const SLOW_MARGIN_MS = 10 * 60_000;
+export const DEFAULT_STALLED_AFTER_MS = 30 * 60_000;
+/** Fewer earlier successful runs than this, and no time left is estimated from history. */
+export const MIN_RUNS_FOR_ESTIMATE = 3;
+
+/** The numbers behind a decision (durations in ms, counts, times in server ms); shown in NDJSON, kept small and flat. */
+export type InsightFigures = Readonly<Record<string, number | null>>;
+
+export interface Insight {
+  kind: InsightKind;
+  server: ServerId;
+  /** The job it is about (jobKey); null for a run that never happened (missed-run). */
+  key: string | null;
+  jobId: number | null;
+  method: string;
+  /** The task key (`replication.run [2]`, or the method). */
+  task: string;
+  description: string | null;
+  /** Server time (ms) the job started, or null. */
+  timeStarted: number | null;
+  /** Decided while catching up with what happened while away. */
+  catchUp: boolean;
+  figures: InsightFigures;
+  /** One line of text behind it: the previous error (fixed, still-failing), the progress text (stalled); or null. */
+  detail: string | null;
+  /** Desktop time (ms) of the decision. */
+  at: number;
+}
+
+export interface SlowThreshold {
+  thresholdMs: number;
+  usualMs: number;
+  p90Ms: number;
+  runs: number;
+}
+
+/** The slower-than-usual threshold from earlier successful durations; null with fewer than five. */
+export function slowThreshold(successfulDurations: readonly number[], marginMs = SLOW_MARGIN_MS): SlowThreshold | null {
+  const durations = successfulDurations.filter((d) => Number.isFinite(d) && d >= 0);
+  if (durations.length < MIN_RUNS_FOR_USUAL) return null;
+  const usualMs = median(durations)!;
+  const p90Ms = percentile(durations, 90)!;
+  return { thresholdMs: Math.max(2 * usualMs, p90Ms + marginMs), usualMs, p90Ms, runs: durations.length };
+}
+
+function successfulDurations(earlier: readonly RunRecord[]): number[] {
+  const out: number[] = [];
+  for (const run of earlier) if (run.outcome === 'SUCCESS' && run.durationMs !== null) out.push(run.durationMs);
+  return out;
+}
+
+/** The figures of a slower-than-usual insight when `elapsedMs` passes the threshold, else null. */
+export function decideSlower(elapsedMs: number, earlier: readonly RunRecord[], marginMs = SLOW_MARGIN_MS): InsightFigures | null {
+  const threshold = slowThreshold(successfulDurations(earlier), marginMs);
+  if (!threshold || !(elapsedMs > threshold.thresholdMs)) return null;
+  return { elapsedMs, usualMs: threshold.usualMs, p90Ms: threshold.p90Ms, thresholdMs: threshold.thresholdMs, runs: threshold.runs };
+}
+
+/** The usual duration to estimate time left from, when the job gives no percent; null with too few runs. */
+export function usualDuration(earlier: readonly RunRecord[]): number | null {
+  const durations = successfulDurations(earlier);
+  return durations.length < MIN_RUNS_FOR_ESTIMATE ? null : median(durations);
+}
+
+/**
+ * Fixed or still failing, from the earlier runs of the task (oldest first) and this run's outcome. The count is the
+ * consecutive failures before a fix, or including this one while still failing.
+ */
+export function decideOutcome(
+  earlier: readonly RunRecord[],
+  outcome: TerminalState,
+): { kind: 'fixed' | 'still-failing'; failedRuns: number; previousError: string | null } | null {
+  if (outcome === 'ABORTED') return null;
+  let failedRuns = 0;
+  let previousError: string | null = null;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const run = earlier[i]!;
+    if (run.outcome === 'ABORTED') continue;
+    if (run.outcome === 'SUCCESS') break;
+    if (failedRuns === 0) previousError = run.error;
+    failedRuns += 1;
+  }
+  if (failedRuns === 0) return null;
+  return outcome === 'SUCCESS'
+    ? { kind: 'fixed', failedRuns, previousError }
+    : { kind: 'still-failing', failedRuns: failedRuns + 1, previousError };
+}
+
+/**
+ * Follows the progress of running jobs to tell when one has stalled. Time counts only while the job's server is
+ * live: `tick` adds the time since the last tick to every job of a live server, and only moves the mark for the
+ * others. A change of percent or description starts over.
+ */
+export class StallWatch {
+  private readonly jobs = new Map<string, { server: ServerId; signature: string; quietMs: number; lastAt: number }>();
+
+  constructor(private readonly maxJobs = 5_000) {}
+
+  /** A running job's progress now; a new job or a changed progress starts its quiet time at zero. */
+  observe(key: string, server: ServerId, percent: number | null, description: string | null, now: number): void {
+    const signature = `${percent ?? ''}\u0000${description ?? ''}`;
+    const known = this.jobs.get(key);
+    if (known && known.signature === signature) return;
+    if (!known && this.jobs.size >= this.maxJobs) return;
+    this.jobs.set(key, { server, signature, quietMs: 0, lastAt: now });
+  }
+
+  forget(key: string): void {
+    this.jobs.delete(key);
+  }
+
+  forgetServer(server: ServerId): void {
+    for (const [key, job] of this.jobs) if (job.server === server) this.jobs.delete(key);
+  }
+
+  /** Adds elapsed live time; answers the jobs quiet for at least `thresholdMs`, with how long. */
+  tick(now: number, isLive: (server: ServerId) => boolean, thresholdMs: number): { key: string; quietMs: number }[] {
+    const stalled: { key: string; quietMs: number }[] = [];
+    for (const [key, job] of this.jobs) {
+      if (isLive(job.server)) job.quietMs += Math.max(0, now - job.lastAt);
+      job.lastAt = now;
+      if (job.quietMs >= thresholdMs) stalled.push({ key, quietMs: job.quietMs });
+    }
+    return stalled;
+  }
+
+  /** Live time since the job's progress last changed; null when not followed. */
+  quietFor(key: string): number | null {
+    return this.jobs.get(key)?.quietMs ?? null;
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
+}
+
+/** Remembers which insights were given for which runs, so each run gets at most one of each kind. Bounded. */
+export class InsightLog {
+  private readonly given = new Set<string>();
+  constructor(private readonly limit = 10_000) {}
+
+  /** True the first time for this kind and run; false after. */
+  claim(kind: InsightKind, runKey: string): boolean {
+    const id = `${kind}\u0000${runKey}`;
+    if (this.given.has(id)) return false;
+    this.given.add(id);
+    if (this.given.size > this.limit) {
+      const oldest = this.given.values().next();
+      if (!oldest.done) this.given.delete(oldest.value);
+    }
+    return true;
+  }
+}
+
+const TITLE_MAX = 100;
+const BODY_MAX = 300;
+
+function figure(insight: Insight, name: string): number | null {
+  const value = insight.figures[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The notification words of one insight. Plain text, bounded, never from arguments. */
+export function insightText(insight: Insight, server: string): { title: string; body: string } {
+  const where = cleanLine(server, 40);
+  const label = jobLabel(insight);
+  const away = insight.catchUp ? 'While you were away: ' : '';
+  let title: string;
+  let body: string;
+  switch (insight.kind) {
+    case 'slower-than-usual': {
+      const elapsed = figure(insight, 'elapsedMs');
+      const usual = figure(insight, 'usualMs');
+      title = `${label} is slower than usual on ${where}`;
+      body = `${label} has run ${humanDuration(elapsed ?? 0)}; it usually takes ${humanDuration(usual ?? 0)}.`;
+      break;
+    }
+    case 'stalled': {
+      const quiet = figure(insight, 'stalledForMs');
+      const percent = figure(insight, 'percent');
+      title = `${label} seems stalled on ${where}`;
+      body = `No progress for ${humanDuration(quiet ?? 0)}${percent !== null ? ` (still at ${Math.round(percent)} %)` : ''}.`;
+      break;
+    }
+    case 'fixed': {
+      const failed = figure(insight, 'failedRuns') ?? 1;
+      title = `${away}${label} is fixed on ${where}`;
+      body = `It succeeded after ${failed} failed run${failed === 1 ? '' : 's'}.`;
+      break;
+    }
+    case 'still-failing': {
+      const failed = figure(insight, 'failedRuns') ?? 2;
+      title = `${away}${label} is still failing on ${where}`;
+      body = `It has failed ${failed} times in a row.`;
+      break;
+    }
+    case 'missed-run': {
+      const expected = figure(insight, 'expectedAt');
+      title = `${label} did not run on ${where}`;
+      body = expected !== null ? `A run was expected at ${new Date(expected).toISOString().slice(0, 16).replace('T', ' ')} UTC (server time).` : 'A scheduled run did not start.';
+      break;
+    }
+  }
+  return { title: cleanLine(title, TITLE_MAX), body: truncate(cleanLine(body, BODY_MAX), BODY_MAX) };
+}
