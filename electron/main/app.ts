@@ -4,6 +4,7 @@
  * jobs, rules and failures is the core's. main.ts calls this with the real `electron` module; the end-to-end test
  * calls it with the test double.
  */
+import { arch, release, type } from 'node:os';
 import { join } from 'node:path';
 import type { MonitorApi } from '../core/monitor-api';
 import type { LogFields, Logger, SecretStore, StoragePort } from '../core/ports';
@@ -31,6 +32,9 @@ import {
 } from './security';
 import { UiPreferences } from './ui-preferences';
 import { ToggleShortcut, type ShortcutElectron } from './shortcut';
+import { diagnosticsReport } from './diagnostics';
+import { AppLog, secretsSeenByLog, type ShellLog } from './log';
+import { UpdateController, updateMenuItem, updateSummary, updateSupport, updateTooltipLine, type UpdaterLike } from './updates';
 import { StatusTray, type TrayElectron } from './tray';
 import { JobWindow, type WindowElectron } from './window';
 
@@ -50,11 +54,16 @@ export interface ShellElectron
     setAppUserModelId(id: string): void;
     dock?: { hide(): void } | undefined;
     readonly isPackaged: boolean;
+    getVersion(): string;
   };
   powerMonitor: LifecycleElectron['powerMonitor'];
   session: { defaultSession: GuardedSession & HeaderSession };
-  shell: { openExternal(url: string): Promise<void> };
-  dialog: { showSaveDialog(options: { defaultPath?: string; title?: string }): Promise<{ canceled: boolean; filePath?: string | undefined }> };
+  shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
+  clipboard: { writeText(text: string): void };
+  dialog: {
+    showErrorBox(title: string, content: string): void;
+    showSaveDialog(options: { defaultPath?: string; title?: string }): Promise<{ canceled: boolean; filePath?: string | undefined }>;
+  };
 }
 
 /** The core monitor with its settings (createMonitor in core/monitor-setup.ts). */
@@ -87,7 +96,12 @@ export interface ShellOptions {
   openStore: OpenStore;
   createMonitor(ports: MonitorPorts): ShellMonitor;
   runSimCommand?: RunSimCommand;
+  /** Where log lines go when `log` is not given (the console; a silent logger in tests). */
   logger?: Logger;
+  /** The app's own log (log.ts, electron-log in main.ts): file, scrubbing, recent problems for the diagnostics. */
+  log?: ShellLog;
+  /** electron-updater's autoUpdater (main.ts); without it the app has no updater. Only built where updates are on. */
+  createUpdater?: () => UpdaterLike;
   /** Tray refresh at most this often (ms); the window's own updates are batched separately. */
   trayIntervalMs?: number;
   now?: () => number;
@@ -96,6 +110,8 @@ export interface ShellOptions {
 export interface Shell extends Omit<ShellContext, 'startDemo'> {
   startDemo(): Promise<DemoServer>;
   tray: StatusTray;
+  log: ShellLog;
+  updates: UpdateController | null;
   notifier: DesktopNotifier;
   shortcut: ToggleShortcut;
   demo(): DemoServer | null;
@@ -137,7 +153,8 @@ export function isConfiguredWebUi(url: string, monitor: Pick<MonitorApi, 'snapsh
  */
 export async function startShell(options: ShellOptions): Promise<Shell | null> {
   const { electron, platform, appRoot } = options;
-  const log = options.logger ?? consoleLogger;
+  // Even without a file (tests), warnings and errors are kept and scrubbed for the diagnostics.
+  const log: ShellLog = options.log ?? new AppLog({ sink: null, folder: null, forward: options.logger ?? consoleLogger });
   registerAppScheme(electron);
 
   let window: JobWindow | null = null;
@@ -156,7 +173,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform);
   const storage = new ElectronStoreStorage(options.openStore);
-  const monitor = options.createMonitor({ storage, secrets, logger: log });
+  // Every secret the monitor stores or reads back is known to the log, which masks it wherever it appears.
+  const monitor = options.createMonitor({ storage, secrets: secretsSeenByLog(secrets, log), logger: log });
   const now = options.now ?? Date.now;
 
   // Everything that listens to the monitor is wired before it starts, so nothing it reports is missed; the
@@ -201,9 +219,26 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
         window?.show();
         events.openView({ view: 'settings' });
       },
+      restartToUpdate: () => {
+        // quitAndInstall quits the app itself; the window must let it close.
+        quitting = true;
+        window?.allowClose();
+        if (!updates?.restartToUpdate()) quitting = false;
+      },
       quit,
     },
+    titleCount: () => monitor.settings.get().ui.trayTitleCount,
   });
+  const updates = options.createUpdater
+    ? new UpdateController({
+        support: updateSupport(platform, options.env, electron.app.isPackaged),
+        createUpdater: options.createUpdater,
+        logger: log,
+        now,
+        onChange: (state) => tray.setUpdate(updateMenuItem(state), updateTooltipLine(state)),
+      })
+    : null;
+  if (updates) tray.setUpdate(updateMenuItem(updates.state), updateTooltipLine(updates.state));
   // The tray follows the monitor at a calm rate; it only redraws when its icon, tooltip or menu would change.
   const trayRefresh = new DeltaBatcher({ intervalMs: options.trayIntervalMs ?? 500, now, send: () => tray.update(monitor.snapshot()) });
   monitor.onDelta((delta) => trayRefresh.push(delta));
@@ -220,6 +255,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       window?.allowClose();
     }
     network.stop();
+    updates?.dispose();
     shortcut.dispose();
     trayRefresh.dispose();
     events.flush();
@@ -244,6 +280,16 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     devTools: !electron.app.isPackaged,
     preferences: ui.windowPreferences(),
     trayBounds: () => tray.bounds(),
+    recovery: {
+      // The old page is gone; the reloaded one subscribes and gets a snapshot of the state main kept.
+      onReload: () => events.detach(),
+      onGiveUp: (title, message) => {
+        log.error(message);
+        electron.dialog.showErrorBox(title, message);
+      },
+      log: (message) => log.warn(message),
+      now,
+    },
   });
   window = jobWindow;
 
@@ -290,6 +336,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       }
       if (next.ui.alwaysOnTop !== jobWindow.isAlwaysOnTop()) jobWindow.setAlwaysOnTop(next.ui.alwaysOnTop);
       const saved = await monitor.settings.update(next);
+      // The tray title follows its setting at once, not at the next change of the jobs.
+      if (saved.ui.trayTitleCount !== previous.ui.trayTitleCount) tray.update(monitor.snapshot());
       // A pause set from the window goes to the live planner and the tray as well.
       if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil) monitor.pauseNotifications(saved.notifications.pausedUntil);
       return saved;
@@ -305,6 +353,32 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       }
       await electron.shell.openExternal(url);
     },
+    openLogFolder: async () => {
+      if (!log.folder) throw Object.assign(new Error('This build writes no log file: its log goes to the terminal it was started from.'), { code: 'NO_LOG_FILE' });
+      // shell.openPath answers with an error text ('' on success) instead of rejecting.
+      const problem = await electron.shell.openPath(log.folder);
+      if (problem) {
+        throw Object.assign(new Error(`The log folder could not be opened (${problem}). It is ${log.folder}.`), { code: 'OPEN_FAILED' });
+      }
+    },
+    copyDiagnostics: () => {
+      const report = diagnosticsReport({
+        versions: {
+          app: electron.app.getVersion(),
+          electron: process.versions['electron'] ?? null,
+          chrome: process.versions['chrome'] ?? null,
+          node: process.versions.node,
+          os: `${type()} ${release()} ${arch()} (${platform})`,
+        },
+        snapshot: monitor.snapshot(),
+        recentProblems: log.recentProblems(),
+        updates: updates ? updateSummary(updates.state) : 'No updater in this build.',
+        rendererReloads: jobWindow.recovery?.reloads ?? 0,
+        now: now(),
+      });
+      electron.clipboard.writeText(report);
+      return { report, copied: true };
+    },
     quit,
   };
   registerContractRoutes(ipc, context);
@@ -319,11 +393,14 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   // the window opens, offering to add a server or start the demo server.
   const hidden = (options.argv ?? []).includes('--hidden');
   if (monitor.snapshot().servers.length === 0 || !hidden) jobWindow.show();
+  updates?.start();
 
   return {
     ...context,
     startDemo,
     tray,
+    log,
+    updates,
     notifier,
     shortcut,
     demo: () => demo,

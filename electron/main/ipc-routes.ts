@@ -24,6 +24,10 @@ export interface RouteContext {
   openExternal(url: string): Promise<void>;
   /** Asks where to save a file; null when the user cancelled. */
   askSavePath(defaultName: string): Promise<string | null>;
+  /** Opens the app's log folder (and nothing else) in the file manager. */
+  openLogFolder(): Promise<void>;
+  /** The diagnostics report, copied to the clipboard. */
+  copyDiagnostics(): RequestReply<'copyDiagnostics'>;
 }
 
 type Handler<N extends RequestName> = (payload: RequestPayload<N>) => Promise<unknown> | unknown;
@@ -70,6 +74,9 @@ function routes(context: RouteContext): Handlers {
 
     startDemoServer: () => context.startDemo(),
     hideWindow: () => context.hideWindow(),
+
+    openLogFolder: () => context.openLogFolder(),
+    copyDiagnostics: () => context.copyDiagnostics(),
   };
 }
 

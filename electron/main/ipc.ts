@@ -155,6 +155,12 @@ export class RendererEvents {
     return this.events.snapshot.payload.parse(this.monitor.snapshot());
   }
 
+  /** The page is going (crash, hang, reload): nothing more is sent until the new page subscribes. */
+  detach(): void {
+    this.subscribed = false;
+    this.batcher.discard();
+  }
+
   /** Pushes a snapshot without being asked (e.g. after the window reloads). */
   pushSnapshot(): void {
     this.send(this.events.snapshot, this.subscribe());

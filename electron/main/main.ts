@@ -5,10 +5,16 @@
  */
 import * as electron from 'electron';
 import ElectronStore from 'electron-store';
+import electronLog from 'electron-log/main';
+import electronUpdater from 'electron-updater';
 import { createMonitor } from '../core/monitor-setup';
 import { runSimCommand } from '../sim/index';
-import { startShell } from './app';
+import { consoleLogger, startShell } from './app';
+import { AppLog } from './log';
 import { privateStoreOpener } from './storage';
+
+// The rotated file in the platform's log folder; the console copy is for `npm start`.
+const log = new AppLog({ sink: electronLog, folder: electron.app.getPath('logs'), forward: electron.app.isPackaged ? undefined : consoleLogger });
 
 // Synchronously up to its first await, startShell registers the app:// scheme: that must happen before `ready`.
 startShell({
@@ -20,7 +26,11 @@ startShell({
   openStore: privateStoreOpener(ElectronStore),
   createMonitor: (ports) => createMonitor(ports),
   runSimCommand,
+  log,
+  // The publish: entry of electron-builder.yml (GitHub releases) is written into the package as app-update.yml.
+  createUpdater: () => electronUpdater.autoUpdater,
 }).catch((err: unknown) => {
+  log.error(`Jobwatch could not start: ${err instanceof Error ? err.message : String(err)}`);
   console.error('[jobwatch] could not start:', err);
   electron.dialog.showErrorBox('Jobwatch could not start', err instanceof Error ? err.message : String(err));
   electron.app.exit(1);

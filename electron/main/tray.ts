@@ -41,8 +41,8 @@ function clock(at: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-/** "2 running · 1 failed · 3 servers", with offline servers and a pause appended when there are any. */
-export function trayTooltip(snapshot: MonitorSnapshot, now: number): string {
+/** "2 running · 1 failed · 3 servers", with offline servers, a pause and an update appended when there are any. */
+export function trayTooltip(snapshot: MonitorSnapshot, now: number, updateLine: string | null = null): string {
   const running = snapshot.servers.reduce((sum, s) => sum + s.running, 0);
   const parts = [
     `${running} running`,
@@ -52,6 +52,7 @@ export function trayTooltip(snapshot: MonitorSnapshot, now: number): string {
   const offline = snapshot.servers.filter(isOffline).length;
   if (offline > 0) parts.push(`${offline} offline`);
   if (isPaused(snapshot, now)) parts.push(`paused until ${clock(snapshot.pausedUntil as number)}`);
+  if (updateLine) parts.push(updateLine);
   return `Jobwatch: ${parts.join(' · ')}`;
 }
 
@@ -72,7 +73,15 @@ export interface TrayActions {
   pauseUntil(until: number | null): void;
   acknowledgeAll(): void;
   openSettings(): void;
+  /** Quits and installs a downloaded update (only offered once one is ready). */
+  restartToUpdate?(): void;
   quit(): void;
+}
+
+/** The update line of the menu (updates.ts updateMenuItem); absent when the app has no updater at all. */
+export interface TrayUpdateItem {
+  label: string;
+  restart: boolean;
 }
 
 /** The subset of Electron's MenuItemConstructorOptions the tray uses (structurally compatible with it). */
@@ -99,6 +108,7 @@ export function trayMenuTemplate(
   now: number,
   actions: TrayActions,
   clickTime: () => number = () => now,
+  update: TrayUpdateItem | null = null,
 ): TrayMenuItem[] {
   const paused = isPaused(snapshot, now);
   const servers: TrayMenuItem[] =
@@ -124,6 +134,9 @@ export function trayMenuTemplate(
       click: () => actions.acknowledgeAll(),
     },
     { type: 'separator' },
+    ...(update
+      ? [update.restart ? { label: update.label, click: () => actions.restartToUpdate?.() } : { label: update.label, enabled: false }]
+      : []),
     { label: 'Settings…', click: () => actions.openSettings() },
     { label: 'Quit Jobwatch', click: () => actions.quit() },
   ];
@@ -144,6 +157,8 @@ export function trayIconPath(state: TrayState, platform: NodeJS.Platform, iconDi
 export interface TrayLike {
   setImage(image: unknown): void;
   setToolTip(toolTip: string): void;
+  /** Text beside the icon in the macOS menu bar (ignored elsewhere). */
+  setTitle(title: string): void;
   setContextMenu(menu: unknown): void;
   popUpContextMenu(menu?: never): void;
   on(event: 'click' | 'right-click', listener: () => void): unknown;
@@ -163,6 +178,13 @@ export interface StatusTrayOptions {
   iconDir: string;
   actions: TrayActions;
   now?: () => number;
+  /** macOS: show the failure count beside the icon (the trayTitleCount setting), read at each update. */
+  titleCount?: () => boolean;
+}
+
+/** The macOS menu-bar title: the number of unacknowledged failures, or nothing. */
+export function trayTitle(snapshot: MonitorSnapshot, enabled: boolean): string {
+  return enabled && snapshot.failures.length > 0 ? String(snapshot.failures.length) : '';
 }
 
 export class StatusTray {
@@ -171,7 +193,11 @@ export class StatusTray {
   private shownState: TrayState | null = null;
   private shownTooltip = '';
   private shownMenu = '';
+  private shownTitle = '';
   private menu: unknown = null;
+  private last: MonitorSnapshot | null = null;
+  private updateItem: TrayUpdateItem | null = null;
+  private updateLine: string | null = null;
 
   constructor(
     private readonly electron: TrayElectron,
@@ -196,19 +222,34 @@ export class StatusTray {
     return this.tray.getBounds();
   }
 
+  /** The updater's state for the tooltip and the menu; redraws with the last snapshot. */
+  setUpdate(item: TrayUpdateItem | null, tooltipLine: string | null): void {
+    this.updateItem = item;
+    this.updateLine = tooltipLine;
+    if (this.last) this.update(this.last);
+  }
+
   update(snapshot: MonitorSnapshot): void {
+    this.last = snapshot;
     const now = this.now();
     const state = trayState(snapshot, now);
     if (state !== this.shownState) {
       this.tray.setImage(this.image(state));
       this.shownState = state;
     }
-    const tooltip = trayTooltip(snapshot, now);
+    const tooltip = trayTooltip(snapshot, now, this.updateLine);
     if (tooltip !== this.shownTooltip) {
       this.tray.setToolTip(tooltip);
       this.shownTooltip = tooltip;
     }
-    const template = trayMenuTemplate(snapshot, now, this.options.actions, this.now);
+    if (this.options.platform === 'darwin') {
+      const title = trayTitle(snapshot, this.options.titleCount?.() ?? false);
+      if (title !== this.shownTitle) {
+        this.tray.setTitle(title);
+        this.shownTitle = title;
+      }
+    }
+    const template = trayMenuTemplate(snapshot, now, this.options.actions, this.now, this.updateItem);
     const signature = JSON.stringify(template);
     if (signature !== this.shownMenu) {
       this.menu = this.electron.Menu.buildFromTemplate(template as never[]);

@@ -3,6 +3,7 @@
  * us where that is, a normal window where it cannot (Wayland gives no positions), hidden rather than closed,
  * and its size remembered.
  */
+import { RendererRecovery, type RecoverableWindow, type RendererRecoveryOptions } from './recovery';
 import { APP_URL, guardWebContents, isAppUrl, secureWebPreferences, type GuardedWebContents, type SecureWebPreferences } from './security';
 
 export interface Size {
@@ -106,7 +107,10 @@ export interface FrameIdentity {
   routingId?: number;
 }
 
-export interface WindowWebContents extends GuardedWebContents {
+export interface WindowWebContents extends GuardedWebContents, Pick<RecoverableWindow['webContents'], 'reload' | 'forcefullyCrashRenderer'> {
+  on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string; exitCode?: number }) => void): unknown;
+  on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   send(channel: string, ...args: unknown[]): void;
   readonly mainFrame: unknown;
   getURL(): string;
@@ -128,7 +132,7 @@ export interface BrowserWindowLike {
   getSize(): number[];
   once(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown;
-  on(event: 'resized' | 'closed', listener: () => void): unknown;
+  on(event: 'resized' | 'closed' | 'unresponsive' | 'responsive', listener: () => void): unknown;
   destroy(): void;
 }
 
@@ -153,6 +157,8 @@ export interface JobWindowOptions {
   preferences: WindowPreferences;
   /** Where the tray icon is, for placing the window next to it; null when unknown. */
   trayBounds: () => Rectangle | null;
+  /** Reload after a renderer crash or hang (recovery.ts); absent in tests that do not need it. */
+  recovery?: RendererRecoveryOptions;
 }
 
 /**
@@ -163,6 +169,7 @@ export class JobWindow {
   private readonly window: BrowserWindowLike;
   private quitting = false;
   private placedOnce = false;
+  readonly recovery: RendererRecovery | null;
 
   constructor(
     private readonly electron: WindowElectron,
@@ -187,6 +194,7 @@ export class JobWindow {
       this.window.hide();
     });
     this.window.on('resized', () => this.rememberSize());
+    this.recovery = options.recovery ? new RendererRecovery(this.window, options.recovery) : null;
   }
 
   get webContents(): WindowWebContents {
@@ -211,6 +219,8 @@ export class JobWindow {
 
   show(): void {
     if (this.window.isDestroyed()) return;
+    // Recovery had stopped after repeated crashes: the person asking for the window is worth one more try.
+    this.recovery?.retry();
     this.place();
     this.window.show();
     this.window.focus();
@@ -245,6 +255,7 @@ export class JobWindow {
 
   destroy(): void {
     this.quitting = true;
+    this.recovery?.dispose();
     if (!this.window.isDestroyed()) this.window.destroy();
   }
 

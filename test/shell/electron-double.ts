@@ -40,6 +40,20 @@ export class FakeWebContents extends EventEmitter {
   getURL(): string {
     return this.mainFrame.url;
   }
+  reloads = 0;
+  crashedOnPurpose = 0;
+  /** A reload gives the page a new main frame (as a new renderer process does), showing the same URL. */
+  reload(): void {
+    this.reloads += 1;
+    this.mainFrame = new FakeFrame(this.mainFrame.url);
+  }
+  forcefullyCrashRenderer(): void {
+    this.crashedOnPurpose += 1;
+  }
+  /** Test control: the renderer process died (crash, OOM, killed). */
+  renderProcessGone(reason = 'crashed'): void {
+    this.emit('render-process-gone', { preventDefault: () => undefined }, { reason, exitCode: 11 });
+  }
   isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -191,6 +205,12 @@ export class FakeTray extends EventEmitter {
   }
   setToolTip(text: string): void {
     this.toolTip = text;
+  }
+  title = '';
+  titles: string[] = [];
+  setTitle(title: string): void {
+    this.title = title;
+    this.titles.push(title);
   }
   setContextMenu(menu: FakeMenu | null): void {
     this.contextMenu = menu;
@@ -435,8 +455,25 @@ class FakeProtocol {
 
 export class FakeShell {
   readonly opened: string[] = [];
+  readonly openedPaths: string[] = [];
+  /** What openPath answers: '' for success, else the OS's error text. */
+  openPathError = '';
   async openExternal(url: string): Promise<void> {
     this.opened.push(url);
+  }
+  async openPath(path: string): Promise<string> {
+    this.openedPaths.push(path);
+    return this.openPathError;
+  }
+}
+
+export class FakeClipboard {
+  text = '';
+  writeText(text: string): void {
+    this.text = text;
+  }
+  readText(): string {
+    return this.text;
   }
 }
 
@@ -460,6 +497,7 @@ function build() {
     screen: new FakeScreen(),
     protocol: new FakeProtocol(),
     shell: new FakeShell(),
+    clipboard: new FakeClipboard(),
     session: { defaultSession },
     nativeImage: { createFromPath: (path: string) => new FakeNativeImage(path) },
     net: { online: true, isOnline: () => true },

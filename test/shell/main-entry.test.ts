@@ -1,6 +1,7 @@
 /**
  * The real entry (electron/main/main.ts) loaded as Electron would, with `electron` replaced by the double and
- * electron-store by conf on a temp folder (electron-store itself imports `electron` outside Vitest's reach).
+ * electron-store by conf on a temp folder and electron-log/main by its Node build (both import `electron` outside Vitest's
+ * reach).
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -18,6 +19,12 @@ vi.mock('electron-store', async () => {
       }
     },
   };
+});
+// electron-log/main requires `electron` with Node's own require too; its Node build has the same file transport.
+vi.mock('electron-log/main', async () => {
+  const { createRequire } = await import('node:module');
+  const log = createRequire(import.meta.url)('electron-log/node') as { create(options: { logId: string }): unknown };
+  return { default: log.create({ logId: 'jobwatch-entry-test' }) };
 });
 const { electronDouble, resetElectronDouble, FakeBrowserWindow, FakeTray } = await import('./electron-double');
 const { trayIconPath } = await import('../../electron/main/tray');

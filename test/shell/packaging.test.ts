@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { APP_ID } from '../../electron/main/app';
 
 const root = process.cwd();
 const require = createRequire(import.meta.url);
@@ -61,9 +62,22 @@ describe('electron-builder configuration', () => {
     expect(config['win'].target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
     expect(config['linux'].target).toEqual(['AppImage', 'deb', 'rpm']);
     expect(config['linux'].category).toBe('System');
+    // The .desktop entry, the deb maintainer (an email is required by dpkg) and the Windows notification id.
+    expect(config['linux'].maintainer).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[a-z]+>$/);
+    expect(config['linux'].desktop.entry).toMatchObject({ Name: 'Jobwatch for TrueNAS', Categories: 'System;Monitor;', StartupWMClass: 'jobwatch' });
+    expect(config['appId']).toBe(APP_ID);
     for (const icon of [config['mac'].icon, config['win'].icon, join(config['linux'].icon, '512x512.png'), config['mac'].entitlements]) {
       expect(existsSync(join(root, icon)), icon).toBe(true);
     }
+  });
+});
+
+describe('updates from GitHub releases', () => {
+  it('publishes to GitHub releases, which electron-updater reads back from app-update.yml', async () => {
+    const config = await getConfig(root, null, null);
+    expect(config['publish']).toMatchObject({ provider: 'github', owner: expect.any(String), repo: expect.any(String) });
+    expect(pkg.dependencies['electron-updater']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies['electron-log']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
@@ -104,6 +118,13 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     expect(existsSync(join(work, 'out', 'linux-unpacked', 'jobwatch'))).toBe(true);
   });
 
+  it('writes app-update.yml for the updater, pointing at the GitHub releases', () => {
+    const updateConfig = readFileSync(join(work, 'out', 'linux-unpacked', 'resources', 'app-update.yml'), 'utf8');
+    expect(updateConfig).toMatch(/^provider: github$/m);
+    expect(updateConfig).toMatch(/^repo: jobwatch-truenas$/m);
+    expect(updateConfig).toMatch(/^updaterCacheDirName: /m);
+  });
+
   it('flips the fuses in the packaged binary', async () => {
     const wire = await getCurrentFuseWire(join(work, 'out', 'linux-unpacked', 'jobwatch'));
     const state = (name: string) => wire[FuseV1Options[name]!];
@@ -129,8 +150,12 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
 
   it('holds the production dependencies and no devDependency', () => {
     const packaged = new Set(entries.filter((e) => /^\/node_modules\/(@[^/]+\/)?[^/]+$/.test(e)).map((e) => e.slice('/node_modules/'.length)));
-    for (const dep of ['ws', 'zod', 'electron-store', 'conf']) expect(packaged.has(dep), dep).toBe(true);
-    for (const dev of Object.keys(pkg.devDependencies)) expect(packaged.has(dev), dev).toBe(false);
+    for (const dep of ['ws', 'zod', 'electron-store', 'conf', 'electron-log', 'electron-updater']) expect(packaged.has(dep), dep).toBe(true);
+    // A devDependency that a production dependency also needs (ajv, through conf) ships, rightly.
+    const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' });
+    const production = new Set(ls.stdout.split('\n').map((path) => path.split('/node_modules/').pop() ?? ''));
+    expect(production.has('conf')).toBe(true);
+    for (const dev of Object.keys(pkg.devDependencies).filter((name) => !production.has(name))) expect(packaged.has(dev), dev).toBe(false);
     for (const tool of ['vitest', 'svelte', 'electron', 'typescript', 'esbuild', 'vite', '@playwright/test', 'electron-builder']) {
       expect(packaged.has(tool), tool).toBe(false);
     }

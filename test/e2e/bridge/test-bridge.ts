@@ -19,6 +19,8 @@ import { EVENTS, REPLY_ENCODING, REQUESTS, type EventName, type ProfileView, typ
 import { DeltaBatcher } from '../../../electron/main/delta-batcher';
 import { startDemoServer, type DemoServer } from '../../../electron/main/demo';
 import { runSimCommand } from '../../../electron/sim/index';
+import { diagnosticsReport } from '../../../electron/main/diagnostics';
+import { AppLog, secretsSeenByLog } from '../../../electron/main/log';
 
 export class MemorySecrets implements SecretStore {
   private readonly values = new Map<string, string>();
@@ -73,7 +75,9 @@ export class TestBridge {
   readonly downloadsDir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-downloads-'));
   readonly storage = new FileStorage(this.storageDir);
   readonly secrets = new MemorySecrets();
-  readonly monitor = createMonitor({ storage: this.storage, secrets: this.secrets, timings: TEST_TIMINGS });
+  /** As main's log: scrubbed warnings and errors kept for the diagnostics (no file); it learns secrets as main's does. */
+  readonly log = new AppLog({ sink: null, folder: null });
+  readonly monitor = createMonitor({ storage: this.storage, secrets: secretsSeenByLog(this.secrets, this.log), logger: this.log, timings: TEST_TIMINGS });
   /** Requests the page made, by contract name, and how main would have answered (for assertions). */
   readonly calls: { name: RequestName; payload: unknown }[] = [];
   readonly openedUrls: string[] = [];
@@ -83,6 +87,9 @@ export class TestBridge {
   demo: DemoServer | null = null;
   /** How often the window asked to be hidden (Escape). */
   hideRequests = 0;
+  /** What main would have done with the clipboard and the file manager. */
+  clipboard = '';
+  openedLogFolders = 0;
   private page: Page | null = null;
   private subscribed = false;
   private readonly batcher = new DeltaBatcher({ intervalMs: 100, send: (delta) => this.emit('delta', delta) });
@@ -190,6 +197,22 @@ export class TestBridge {
     muteServer: ({ serverId, muted, until }: { serverId: string; muted: boolean; until: number | null }) => this.monitor.muteServer(serverId, until, muted),
     hideWindow: () => {
       this.hideRequests += 1;
+    },
+    openLogFolder: () => {
+      this.openedLogFolders += 1;
+    },
+    copyDiagnostics: () => {
+      // main's own report builder, over this core and log; versions as a packaged app would report them.
+      const report = diagnosticsReport({
+        versions: { app: '0.1.0', electron: '45.5.0', chrome: '142.0.0.0', node: process.versions.node, os: 'Linux (test bridge)' },
+        snapshot: this.monitor.snapshot(),
+        recentProblems: this.log.recentProblems(),
+        updates: 'Updates are off in a development build.',
+        rendererReloads: 0,
+        now: Date.now(),
+      });
+      this.clipboard = report;
+      return { report, copied: true };
     },
     startDemoServer: async () => {
       // The app's own demo wiring, with the simulator sped up so progress visibly moves within a test.

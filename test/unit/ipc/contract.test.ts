@@ -77,6 +77,8 @@ describe('the request schemas', () => {
     muteServer: { serverId: 'nas1', muted: true, until: 1_700_000_000_000 },
     startDemoServer: undefined,
     hideWindow: undefined,
+    openLogFolder: undefined,
+    copyDiagnostics: undefined,
   };
 
   it.each(Object.keys(REQUESTS) as RequestName[])('%s accepts a valid payload', (name) => {
