@@ -113,7 +113,9 @@ export function parseJsonRpcFrame(text: string): ParsedFrame<JsonRpcFrame> {
       const { collection, error } = parsed.data.params;
       return { ok: true, frame: { kind: 'unsubscribed', collection, error: error ?? null } };
     }
-    return bad(`unknown notification method ${JSON.stringify(String(value['method'])).slice(0, 80)}`);
+    // String() of a server object can throw ({"toString": 1}): only a string is named.
+    const method = value['method'];
+    return bad(`unknown notification method ${typeof method === 'string' ? JSON.stringify(method.slice(0, 80)) : `(${typeof method})`}`);
   }
   if ('error' in value) {
     const parsed = jsonRpcErrorResponseSchema.safeParse(value);

@@ -152,3 +152,16 @@ export const junkFrame: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: junkId.map((id) => `{"jsonrpc":"2.0","id":${id},"error":{"code":-32000,"message":"nope","data":{"reason":"x"}}}`) },
   { weight: 1, arbitrary: fc.constant('{"jsonrpc":"2.0","method":"notify_unsubscribed","params":{"collection":"core.get_jobs","error":null}}') },
 );
+
+/**
+ * Counterexamples hold megabytes of text: report the seed and path to replay (fc.assert's `seed` and `path`)
+ * and the first part of the error, not the value. No shrinking for the same reason.
+ */
+export const COMPACT: fc.Parameters<unknown> = {
+  endOnFailure: true,
+  reporter: (details) => {
+    if (!details.failed) return;
+    const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(`property failed (replay with seed ${details.seed}, path "${details.counterexamplePath}"): ${error.slice(0, 2000)}`);
+  },
+};
