@@ -44,7 +44,8 @@ const TASK_ID_AT: Readonly<Record<string, (args: readonly unknown[]) => unknown>
 
 /** The task a job belongs to: `method [id]` for task methods whose id is a number or a name, else the method. */
 export function taskKeyOf(method: string, args: readonly unknown[]): string {
-  const pick = TASK_ID_AT[method];
+  // The method comes from the server: "__proto__" or "valueOf" must not find Object.prototype's members.
+  const pick = Object.hasOwn(TASK_ID_AT, method) ? TASK_ID_AT[method] : undefined;
   const id = pick ? pick(args) : undefined;
   if (typeof id === 'number' && Number.isSafeInteger(id)) return `${method} [${id}]`.slice(0, TASK_KEY_MAX);
   if (typeof id === 'string' && id.length > 0 && id.length <= 256) return `${method} [${JSON.stringify(id)}]`.slice(0, TASK_KEY_MAX);

@@ -418,7 +418,10 @@ export class Monitor implements MonitorApi {
     let runtime!: ServerRuntime;
     let sentSecret: string | null = null;
     const applyUpdate = (update: SessionBookUpdate) => {
-      const upserts = update.upserts.map((e) => this.jobView(runtime, e));
+      // Transitions first: a failure reaches the inbox and the planner even if building a view throws below.
+      for (const transition of update.transitions) this.handleTransition(transition, runtime);
+      const upserts: JobView[] = [];
+      for (const e of update.upserts) this.guarded('a job view', () => upserts.push(this.jobView(runtime, e)));
       if (upserts.length > 0 || update.removals.length > 0) {
         this.emitDelta({ upserts, removals: update.removals });
       }
