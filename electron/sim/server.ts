@@ -15,6 +15,8 @@ import { realClock } from './clock';
 import { invalidParams, jobNotFound, legacyErrorData, notAuthenticated, rpcErrorData, SimCallError } from './errors';
 import { JobStore, isTerminal, type JobOwner, type SimJob } from './jobs';
 import { applyQuery, parseQueryParams } from './query';
+import { SimScheduler } from './scheduler';
+import { SimTasks } from './tasks';
 import { traits } from './versions';
 import type {
   JobSpec,
@@ -216,6 +218,8 @@ class SimulatorImpl implements Simulator {
   private bytesSent = 0;
   private readonly methods: Map<string, MethodDef>;
   private readonly eventsLost = new WeakSet<SimJob>();
+  private readonly tasks: SimTasks;
+  private readonly scheduler: SimScheduler;
 
   constructor(
     private readonly opts: SimulatorOptions,
@@ -240,7 +244,25 @@ class SimulatorImpl implements Simulator {
       clockSkewMs: opts.clockSkewMs ?? 0,
       emit: (kind, job) => this.broadcast(kind, job),
     });
+    // Scheduled tasks (./tasks, ./scheduler): served by their query methods, run on this server's clock.
+    const timezone = opts.timezone ?? 'America/Los_Angeles';
+    this.tasks = new SimTasks(opts.tasks ?? [], {
+      version: this.version,
+      timezone,
+      now: () => this.store.now(),
+      date: (ms) => this.store.date(ms),
+      job: (id) => this.job(id),
+    });
+    this.scheduler = new SimScheduler(this.tasks, {
+      version: this.version,
+      timezone,
+      clock: this.clock,
+      now: () => this.store.now(),
+      down: () => this.downUntil !== null || this.closed,
+      startJob: (spec) => this.startJob(spec),
+    });
     this.methods = this.buildMethods();
+    this.scheduler.start();
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     server.on('request', (req, res) => this.onRequest(req, res));
   }
@@ -786,6 +808,7 @@ class SimulatorImpl implements Simulator {
         return this.accounts.me(user, this.uid(user));
       });
     }
+    for (const [name, run] of this.tasks.methods()) def(name, true, false, (conn, params) => run(conn.user!, params));
     def('auth.logout', false, false, (conn) => {
       conn.user = null;
       conn.pendingOtp = null;
@@ -1069,6 +1092,7 @@ class SimulatorImpl implements Simulator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.scheduler.stop();
     for (const conn of [...this.conns]) {
       conn.socket.resume();
       conn.ws.terminate();

@@ -162,6 +162,10 @@ export interface SimulatorOptions {
    * peer is unreachable, so logins succeed there instead of answering REDIRECT (`plugins/auth.py` login_ex).
    */
   failoverStatus?: 'SINGLE' | 'MASTER' | 'BACKUP';
+  /** Scheduled tasks the server serves and runs on its clock (see ./scheduler). */
+  tasks?: SimTaskSpec[];
+  /** The server's time zone (`system.general.config` `timezone`), default "America/Los_Angeles" (the model's default). */
+  timezone?: string;
 }
 
 export interface SimCredentials {
@@ -182,3 +186,32 @@ export interface SimStats {
 }
   /** Calls of methods that are private on this version (27: auth.login, auth.login_with_api_key). */
   privateMethodWarnings: number;
+
+/**
+ * A scheduled task of the simulated server (served by its `*.query` method and run by the simulator's scheduler on
+ * its clock, see ./scheduler).
+ */
+export interface SimTaskSpec {
+  kind: 'snapshot' | 'replication' | 'cloudsync' | 'cloud_backup' | 'rsync' | 'scrub';
+  id: number;
+  /** Description (cloud sync, cloud backup, rsync), dataset (snapshot), name (replication) or pool name (scrub). */
+  name?: string;
+  enabled?: boolean;
+  /** Its dataset is locked: cron leaves it out (cloud sync, cloud backup, rsync). */
+  locked?: boolean;
+  /** Cron fields, plus begin/end ("HH:MM") for snapshot tasks and replications. Null: a replication without a schedule. */
+  schedule?: { minute: string; hour: string; dom: string; month: string; dow: string; begin?: string; end?: string } | null;
+  /** Replication: runs automatically (on its schedule, or after its snapshot tasks when it has none). Default true. */
+  auto?: boolean;
+  /** Replication: the periodic snapshot tasks it is bound to. */
+  snapshotTaskIds?: number[];
+  /** Scrub: days since the last scrub before a scheduled one starts (default 35). */
+  thresholdDays?: number;
+  /** Scrub: the pool was last scrubbed this long ago (unscaled ms); unknown when absent. */
+  lastScrubAgoMs?: number;
+  /** Leave out due runs, as when cron or zettarepl fails to start them: true = never, n = the next n. */
+  doesNotFire?: boolean | number;
+  durationMs?: number;
+  outcome?: Outcome;
+  error?: string;
+}

@@ -87,6 +87,12 @@ export interface VersionTraits {
   authMe: boolean;
   /** `failover.status` exists (SCALE `plugins/failover.py`, role FAILOVER_READ); not in CORE 13's open middleware. */
   failoverStatus: boolean;
+  /** `cloud_backup.*` exists (SCALE 24.04+; CORE 13 has none). */
+  cloudBackup: boolean;
+  /** Methods check the caller's roles (`api_method(roles=…)`, `role_prefix`; SCALE). CORE 13 lets only root sign in. */
+  methodRoles: boolean;
+  /** A scheduled scrub is the job `zpool.scrub.run`, run even when skipped (26+, `plugins/zpool/scrub.py`); before, `pool.scrub.scrub` only when due. */
+  scrubRunJob: boolean;
 }
 
 const SCALE_25: VersionTraits = {
@@ -120,6 +126,9 @@ const SCALE_25: VersionTraits = {
   logoutClearsCredentials: false,
   authMe: true,
   failoverStatus: true,
+  cloudBackup: true,
+  methodRoles: true,
+  scrubRunJob: false,
 };
 
 const TS_24_10: VersionTraits = {
@@ -154,6 +163,7 @@ const TS_26: VersionTraits = {
   traceFrames: false,
   deniedResult: true,
   revokedKeyAnswer: 'AUTH_ERR',
+  scrubRunJob: true,
 };
 
 export const VERSION_TRAITS: Readonly<Record<SimVersion, VersionTraits>> = {
@@ -172,6 +182,8 @@ export const VERSION_TRAITS: Readonly<Record<SimVersion, VersionTraits>> = {
     jobDownloadLogs: false,
     authMe: false,
     failoverStatus: false,
+    cloudBackup: false,
+    methodRoles: false,
   },
   '24.10': TS_24_10,
   '25.04': SCALE_25,
