@@ -171,6 +171,15 @@ export interface RunHistoryOptions {
   saveDelayMs?: number;
 }
 
+/**
+ * After an HA failover the other controller lists finished task jobs again under new ids, with the same times and
+ * state (`plugins/failover_/jobs_copy.py`): the same start, duration, outcome and error is the same run. SCALE dates
+ * are whole seconds, so a start alone is not enough: two runs can start within one second.
+ */
+function isCopy(a: RunRecord, b: RunRecord): boolean {
+  return a.startedAt !== null && a.startedAt === b.startedAt && a.durationMs === b.durationMs && a.outcome === b.outcome && a.error === b.error;
+}
+
 export class RunHistory {
   /** By server, then task; each server's map in least-recently-run-first order. */
   private readonly servers = new Map<ServerId, Map<string, TaskHistory>>();
@@ -197,8 +206,8 @@ export class RunHistory {
   }
 
   /**
-   * Records a finished run of a task; false when this run (same job, or same start: an HA copy under a new id)
-   * is already there, or when it is older than every run the bound keeps.
+   * Records a finished run of a task; false when this run (same job, or an HA copy of it under a new id) is
+   * already there, or when it is older than every run the bound keeps.
    */
   record(server: ServerId, task: string, run: FinishedRun): boolean {
     const durationMs =
@@ -226,10 +235,13 @@ export class RunHistory {
     return this.servers.get(server)?.get(task)?.label ?? null;
   }
 
-  /** The runs before the given job (by start), newest last: what a decision about that job may look at. */
+  /**
+   * The other runs that started no later than the given job, newest last: what a decision about that job may look
+   * at. A run that started in the same second counts (SCALE dates are whole seconds; it is recorded, so it ended).
+   */
   before(server: ServerId, task: string, jobKey: string, startedAt: number | null): RunRecord[] {
     return this.runs(server, task).filter(
-      (r) => r.jobKey !== jobKey && (startedAt === null || r.startedAt === null || r.startedAt < startedAt),
+      (r) => r.jobKey !== jobKey && (startedAt === null || r.startedAt === null || r.startedAt <= startedAt),
     );
   }
 
@@ -277,7 +289,7 @@ export class RunHistory {
     }
     if (label) history.label = label;
     const runs = history.runs;
-    if (runs.some((r) => r.jobKey === record.jobKey || (record.startedAt !== null && r.startedAt === record.startedAt))) return false;
+    if (runs.some((r) => r.jobKey === record.jobKey || isCopy(r, record))) return false;
     // Sorted by start (unknown starts count as newest); runs arrive almost always newest last, so search from the end.
     let at = runs.length;
     const start = record.startedAt ?? Number.POSITIVE_INFINITY;

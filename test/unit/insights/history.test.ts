@@ -59,12 +59,16 @@ describe('median and percentile', () => {
 });
 
 describe('RunHistory', () => {
-  it('records start, duration, outcome and the first error line; a run once (by job, or by start for an HA copy)', () => {
+  it('records start, duration, outcome and the first error line; a run once (by job, or an HA copy by its times, outcome and error)', () => {
     const history = new RunHistory({ store: null });
     const failed = run({ outcome: 'FAILED', error: '\n[EFAULT] remote refused\nTraceback…' });
     expect(history.record('nas', 'replication.run [2]', failed)).toBe(true);
     expect(history.record('nas', 'replication.run [2]', failed)).toBe(false);
     expect(history.record('nas', 'replication.run [2]', { ...failed, jobKey: 'copy', jobId: 999 })).toBe(false);
+    // Another run that started in the same (whole) second is a run of its own.
+    expect(history.record('nas', 'replication.run [2]', { ...failed, jobKey: 'next', jobId: 1000, error: 'other' })).toBe(true);
+    history.forget('nas');
+    history.record('nas', 'replication.run [2]', failed);
     expect(history.runs('nas', 'replication.run [2]')).toEqual([
       { jobKey: failed.jobKey, jobId: failed.jobId, startedAt: failed.timeStarted, durationMs: 30_000, outcome: 'FAILED', error: '[EFAULT] remote refused' },
     ]);
