@@ -27,7 +27,13 @@ export const truenasErrorDataSchema = z.object({
 export type TruenasErrorData = z.infer<typeof truenasErrorDataSchema>;
 
 const collectionEventMsgSchema = z.enum(['added', 'changed', 'removed']);
-const fieldsSchema = z.record(z.string(), z.unknown());
+/**
+ * Any JSON object, passed on as parsed: the job schema checks the fields themselves. (A z.record copied every key of
+ * every event into a new object, a fifth of the pipeline's time, for nothing the job schema does not check again.)
+ */
+const fieldsSchema = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+  message: 'fields must be an object',
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // JSON-RPC 2.0 (/api/current)
