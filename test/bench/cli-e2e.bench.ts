@@ -255,9 +255,10 @@ try {
   const deflated = floorOn.bytesRead!;
   const streamRaw = (raw - floorOff.snapshotBytes!) / floorOff.events;
   const streamDeflated = (deflated - floorOn.snapshotBytes!) / floorOn.events;
+  const kib = (bytes: number) => (bytes / 1024).toFixed(0);
   const atMbit = (bytes: number, mbit: number) => `${((bytes * 8) / (mbit * 1_000_000)).toFixed(1)} s`;
   console.log(
-    `e2e bytes on the wire: snapshot of 1 000 jobs ${mib(floorOff.snapshotBytes!)} MiB raw, ${mib(floorOn.snapshotBytes!)} MiB deflated (` +
+    `e2e bytes on the wire: snapshot of 1 000 jobs ${kib(floorOff.snapshotBytes!)} KiB raw, ${kib(floorOn.snapshotBytes!)} KiB deflated (` +
       `${atMbit(floorOff.snapshotBytes!, 1)} vs ${atMbit(floorOn.snapshotBytes!, 1)} at 1 Mbit/s); stream ${streamRaw.toFixed(0)} B/event raw, ` +
       `${streamDeflated.toFixed(0)} B/event deflated (${(streamRaw / streamDeflated).toFixed(1)}×); at 100 running cloud syncs (~100 events/s) ` +
       `${((streamRaw * 100 * 8) / 1e6).toFixed(2)} vs ${((streamDeflated * 100 * 8) / 1e6).toFixed(2)} Mbit/s`,

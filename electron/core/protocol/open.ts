@@ -48,8 +48,9 @@ export interface OpenConnectionOptions {
   preferredEndpoint?: string | null;
   /**
    * Offer permessage-deflate (TrueNAS accepts it: aiohttp's WebSocketResponse compresses by default, nginx passes the
-   * extension through). Default false: on a LAN it costs about three times the CPU of the whole stream and saves
-   * bandwidth nobody lacks; worth it only on a slow link (figures: `npm run bench`, cli-e2e).
+   * extension through). Default false: on a LAN it made the CLI use 4× the CPU (inflating every frame on the thread
+   * pool) to save bandwidth nobody lacks there; it pays on a slow link, where the snapshot and the stream shrink
+   * tens of times (figures: `npm run bench cli-e2e`).
    */
   compression?: boolean;
 }
