@@ -73,7 +73,7 @@ describe('app restart with persisted state', () => {
       sim.credentials.apiKey,
     );
     await until(() => first.monitor.snapshot().servers[0]?.state === 'live', 'live');
-    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: '[EFAULT] before restart' });
+    sim.startJob({ method: 'replication.run', arguments: [1], durationMs: 10, outcome: 'FAILED', error: '[EFAULT] before restart' });
     await until(() => first.transitions.length === 1, 'the first failure');
     // The burst window (3 s by default) is flushed at stop, so the notification is not lost either.
     await first.monitor.stop();
@@ -83,7 +83,8 @@ describe('app restart with persisted state', () => {
 
     // While the app is closed: one job fails, one running job succeeds.
     const running = sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS' });
-    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: '[EFAULT] while closed' });
+    // Another replication task: two failures of one task fold into one inbox entry ("still failing").
+    sim.startJob({ method: 'replication.run', arguments: [2], durationMs: 10, outcome: 'FAILED', error: '[EFAULT] while closed' });
     await new Promise((r) => setTimeout(r, 1_100));
     sim.finishJob(running, 'SUCCESS');
 

@@ -21,6 +21,7 @@ describe('settings', () => {
         globalShortcut: 'CommandOrControl+Shift+J',
         windowBounds: { width: 420, height: 600 },
         showTransient: false,
+        trayTitleCount: false,
       },
     });
   });
