@@ -14,6 +14,7 @@ import { Session, type SessionBook, type SessionBookUpdate, type SessionStatus, 
 import { JobFollowup, type FollowupTimings } from './job-followup';
 import { isMethodMissing, readServerAccess, rejectStandby } from './server-access';
 import type { RpcConnection } from './protocol/connection';
+import { MissedRunWatch, type MissedRunInsight, type MissedRunTimings, type ScheduleCheckStatus } from './missed-runs';
 import { JobwatchError } from './errors';
 import { resolveEndpoints } from './protocol/open';
 import { silentLogger, type Logger } from './ports';
@@ -126,6 +127,8 @@ export interface MonitorOptions {
   history?: RunHistory;
   /** How often running jobs are checked for slow and stalled runs, and their thresholds (tests shorten these). */
   insights?: Partial<InsightTimings>;
+  /** Missed scheduled runs: tolerance, refresh and check intervals (tests shorten these). */
+  missedRuns?: Partial<MissedRunTimings>;
 }
 
 export interface InsightTimings {
@@ -150,11 +153,23 @@ interface ServerRuntime {
    * changes nothing in the server view, so it is not rebuilt (a rebuild walks every job of the server).
    */
   activeKeys: Set<string>;
+  /** Task definitions and schedules of this server, and the runs they should have produced. */
+  schedules: MissedRunWatch;
 }
 
 const isActive = (job: Job): boolean => !job.transient && (job.state === 'RUNNING' || job.state === 'WAITING');
 
 const MAX_LOG_NAME = 120;
+
+/** The job each kind of task runs as (a snapshot task runs none: zettarepl; named by its manual method). */
+const RUN_METHODS: Readonly<Record<MissedRunInsight['task']['kind'], string>> = {
+  snapshot: 'pool.snapshottask.run',
+  replication: 'replication.run',
+  cloudsync: 'cloudsync.sync',
+  cloud_backup: 'cloud_backup.sync',
+  rsync: 'rsynctask.run',
+  scrub: 'pool.scrub.scrub',
+};
 
 /**
  * A file name for a downloaded log: "<server>-<job id>.log", without path separators, control or reserved
@@ -223,6 +238,7 @@ export class Monitor implements MonitorApi {
   private readonly serverListeners = new Set<(s: ServerView) => void>();
   private readonly notifications: NotificationView[] = [];
   private readonly insightListeners = new Set<(i: Insight) => void>();
+  private readonly scheduleListeners = new Set<(c: MissedRunInsight) => void>();
   private readonly history: RunHistory;
   private readonly stalls = new StallWatch();
   private readonly insightLog = new InsightLog();
@@ -293,6 +309,15 @@ export class Monitor implements MonitorApi {
   onServerChange(listener: (server: ServerView) => void): () => void {
     this.serverListeners.add(listener);
     return () => this.serverListeners.delete(listener);
+  }
+  /** Every judged stretch of a schedule that did not run: "missed" (also an insight) or "could not check". */
+  onScheduleCheck(listener: (check: MissedRunInsight) => void): () => void {
+    this.scheduleListeners.add(listener);
+    return () => this.scheduleListeners.delete(listener);
+  }
+  /** What the schedule check of a server knows: tasks checked, time zone, notes for the person, counts. */
+  scheduleStatus(serverId: string): ScheduleCheckStatus | null {
+    return this.servers.get(serverId)?.schedules.status() ?? null;
   }
   /** Every insight as it is decided (notified or not: the rules decide that), at most one of each kind per run. */
   onInsight(listener: (insight: Insight) => void): () => void {
@@ -427,6 +452,9 @@ export class Monitor implements MonitorApi {
       }
       for (const transition of update.transitions) this.handleTransition(transition, runtime);
       this.guarded('the run history', () => this.followRuns(runtime, update.upserts, update.removals));
+      this.guarded('the schedule check', () => {
+        for (const e of update.upserts) runtime.schedules.observe(e.job);
+      });
       const onlyProgress =
         update.removals.length === 0 &&
         update.transitions.length === 0 &&
@@ -484,12 +512,24 @@ export class Monitor implements MonitorApi {
         runtime.status = status;
         if (status.state === 'live') followup.start();
         else followup.stop();
+        // Definitions are read once the session is live (after login and the job snapshot), then every refresh.
+        this.guarded('the schedule check', () => (status.state === 'live' ? runtime.schedules.live() : runtime.schedules.notLive()));
         this.emitServer(runtime);
       },
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       now: this.now,
     });
-    runtime = { target, book, session, status: session.current(), followup, access: null, activeKeys: new Set() };
+    const schedules = new MissedRunWatch({
+      server: target.id,
+      call: (method, params) => runtime.session.call(method, params),
+      now: this.now,
+      sessionClockOffsetMs: () => runtime.status.clockOffsetMs,
+      // Unknown access counts as limited: only what the definitions themselves say is used then.
+      restrictedRoles: () => (runtime.access === null ? [] : runtime.access.fullAdmin ? null : runtime.access.roles),
+      onInsight: (insight) => this.scheduleInsight(insight),
+      ...(this.options.missedRuns ? { timings: this.options.missedRuns } : {}),
+    });
+    runtime = { target, book, session, status: session.current(), followup, access: null, activeKeys: new Set(), schedules };
     this.options.policy.setServerMute(target.id, target.muted, target.mutedUntil);
     this.servers.set(target.id, runtime);
     this.emitServer(runtime);
@@ -502,6 +542,7 @@ export class Monitor implements MonitorApi {
     if (!runtime) return;
     runtime.session.stop();
     runtime.followup.stop();
+    runtime.schedules.stop();
     this.stalls.forgetServer(id);
     this.servers.delete(id);
     this.emitDelta({
@@ -751,6 +792,34 @@ export class Monitor implements MonitorApi {
       detail,
       at: this.now(),
     };
+  }
+
+  /**
+   * A missed run becomes a `missed-run` insight (notified through the rules like the others, once per due time);
+   * "could not check" is only told to schedule listeners: it is no failure of the server.
+   */
+  private scheduleInsight(check: MissedRunInsight): void {
+    this.emit(this.scheduleListeners, check, 'a schedule listener');
+    if (check.outcome !== 'missed') return;
+    const method = RUN_METHODS[check.task.kind];
+    const task = check.task.kind === 'snapshot' ? `pool.snapshottask.run [${check.task.id}]` : taskKeyOf(method, [check.task.kind === 'scrub' ? check.task.name : check.task.id]);
+    this.raiseInsight(
+      {
+        kind: 'missed-run',
+        server: check.server,
+        key: null,
+        jobId: null,
+        method,
+        task,
+        description: check.task.name,
+        timeStarted: null,
+        catchUp: false,
+        figures: { expectedAt: check.dueAt, lastExpectedAt: check.lastDueAt, count: check.count, toleranceMs: check.toleranceMs, lastRunAt: check.lastRunAt },
+        detail: check.message,
+        at: this.now(),
+      },
+      true,
+    );
   }
 
   /** Once per run and kind: told to listeners and, when `notify`, planned as a notification. */

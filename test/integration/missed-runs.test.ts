@@ -1,0 +1,146 @@
+/**
+ * Missed scheduled runs over real sockets: the simulator serves task definitions and runs them on its schedules
+ * (every minute, on a NAS clock hours off the desktop's, in another time zone); the real monitor reads them and
+ * judges each due time.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Monitor, type FailureList, type NotificationPolicy, type ServerDirectory, type ServerTarget } from '../../electron/core/monitor';
+import { createServerConnector } from '../../electron/core/connector';
+import { TransitionLedger } from '../../electron/core/ledger';
+import type { Insight } from '../../electron/core/insights';
+import type { MissedRunInsight } from '../../electron/core/missed-runs';
+import type { NotificationView } from '../../electron/core/view';
+import { startSimulator, type Simulator } from '../../electron/sim/server';
+import type { SimTaskSpec, SimUser } from '../../electron/sim/types';
+import { FAST_TIMINGS } from './harness';
+
+const EVERY_MINUTE = { minute: '*', hour: '*', dom: '*', month: '*', dow: '*' };
+const HOURS_3 = 3 * 3_600_000;
+
+class RecordingPolicy implements NotificationPolicy {
+  readonly insights: Insight[] = [];
+  push(): void {}
+  pushInsight(insight: Insight): void {
+    this.insights.push(insight);
+  }
+  due(): NotificationView[] {
+    return [];
+  }
+  nextDueAt(): number | null {
+    return null;
+  }
+  watchJob(): void {}
+  watchServer(): void {}
+  setPausedUntil(): void {}
+  pausedUntil(): number | null {
+    return null;
+  }
+  setServerMute(): void {}
+}
+
+const noFailures: FailureList = { add() {}, acknowledge() {}, acknowledgeServer() {}, acknowledgeAll() {}, list: () => [], onChange: () => () => {} };
+
+/** A NAS clock three hours ahead, at `second` of a minute now (so the next due time comes in a few seconds). */
+function skewAt(second: number): number {
+  return HOURS_3 + ((((second * 1000 - (Date.now() % 60_000)) % 60_000) + 60_000) % 60_000);
+}
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c();
+});
+
+async function watch(sim: Simulator, user = sim.credentials.username, key = sim.credentials.apiKey) {
+  const target: ServerTarget = { id: 'nas', name: 'nas', url: sim.url, auth: { method: 'api-key', username: user }, fingerprint256: null, muted: false, mutedUntil: null };
+  const directory: ServerDirectory = { list: async () => [target], secret: async () => key, save: async () => {}, remove: async () => {} };
+  const policy = new RecordingPolicy();
+  const monitor = new Monitor({
+    connector: createServerConnector({ connectTimeoutMs: 3_000, callTimeoutMs: 5_000 }),
+    directory,
+    ledger: new TransitionLedger(),
+    policy,
+    failures: noFailures,
+    timings: FAST_TIMINGS,
+    missedRuns: { toleranceMs: 2_500, earlyMs: 1_000, checkMs: 100, refreshMs: 60_000 },
+  });
+  const checks: MissedRunInsight[] = [];
+  const insights: Insight[] = [];
+  monitor.onScheduleCheck((c) => checks.push(c));
+  monitor.onInsight((i) => insights.push(i));
+  await monitor.start();
+  cleanup.unshift(() => monitor.stop());
+  const waitFor = async <T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = probe();
+      if (v !== undefined && v !== null && v !== false) return v as T;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(monitor.scheduleStatus('nas'))}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { monitor, policy, checks, insights, waitFor, status: () => monitor.scheduleStatus('nas')! };
+}
+
+async function simWith(tasks: SimTaskSpec[], second: number, users?: SimUser[]): Promise<Simulator> {
+  const sim = await startSimulator({ version: '25.10', tasks, timezone: 'Asia/Kolkata', clockSkewMs: skewAt(second), ...(users ? { users } : {}) });
+  cleanup.push(() => sim.close());
+  return sim;
+}
+
+describe('missed scheduled runs against the simulator', () => {
+  it('reports exactly one missed run for the task that did not fire, none for a disabled or locked one', async () => {
+    const sim = await simWith(
+      [
+        { kind: 'cloudsync', id: 1, name: 'fires', schedule: EVERY_MINUTE, durationMs: 300 },
+        { kind: 'cloudsync', id: 2, name: 'does not fire', schedule: EVERY_MINUTE, doesNotFire: true },
+        { kind: 'cloudsync', id: 3, name: 'disabled', schedule: EVERY_MINUTE, enabled: false },
+        { kind: 'rsync', id: 4, name: 'locked', schedule: EVERY_MINUTE, locked: true },
+      ],
+      50,
+    );
+    const w = await watch(sim);
+    await w.waitFor(() => w.status().checkedTasks === 2 && w.status().timezone === 'Asia/Kolkata', 'the definitions');
+    // The next due time (a few seconds away) is judged for both tasks in the same pass.
+    await w.waitFor(() => w.status().judged.ran >= 1, 'the run of the task that fires to be judged');
+    expect(sim.jobs().filter((j) => j.method === 'cloudsync.sync').map((j) => j.arguments)).toContainEqual([1]);
+    const missed = w.checks.filter((c) => c.outcome === 'missed');
+    expect(missed).toHaveLength(1);
+    expect(missed[0]!.task).toMatchObject({ kind: 'cloudsync', id: 2, name: 'does not fire' });
+    expect(missed[0]!.message).toMatch(/Cloud sync "does not fire" was due at .* \(Asia\/Kolkata\) and did not start within/);
+    // Due on the NAS clock (three hours ahead), on a whole minute.
+    expect(missed[0]!.dueAt % 60_000).toBe(0);
+    expect(Math.abs(missed[0]!.dueAt - (Date.now() + HOURS_3))).toBeLessThan(60_000);
+    expect(w.insights.filter((i) => i.kind === 'missed-run')).toHaveLength(1);
+    expect(w.insights[0]).toMatchObject({ kind: 'missed-run', task: 'cloudsync.sync [2]', key: null, description: 'does not fire' });
+    expect(w.policy.insights).toHaveLength(1);
+    expect(w.checks.filter((c) => c.outcome === 'could-not-check')).toEqual([]);
+  });
+
+  it('says "could not check" for a due time while the server was down, and never "missed"', async () => {
+    const sim = await simWith([{ kind: 'cloudsync', id: 1, name: 'nightly', schedule: EVERY_MINUTE, durationMs: 300 }], 52);
+    const w = await watch(sim);
+    await w.waitFor(() => w.status().checkedTasks === 1, 'the definitions');
+    // Down across the next minute: cron's midclt cannot reach the middleware, and Jobwatch cannot watch.
+    await sim.restartMiddleware({ downtimeMs: 12_000 });
+    await w.waitFor(() => w.checks.find((c) => c.outcome === 'could-not-check'), 'a could-not-check');
+    expect(w.checks.filter((c) => c.outcome === 'missed')).toEqual([]);
+    expect(w.insights.filter((i) => i.kind === 'missed-run')).toEqual([]);
+    expect(w.checks[0]!.message).toMatch(/Could not check whether Cloud sync "nightly" ran at .*: Jobwatch was not connected/);
+  });
+
+  it('gives an account that may not read the definitions a clear note, and keeps watching jobs', async () => {
+    const users: SimUser[] = [
+      { username: 'demo', apiKeys: ['1-' + 'a'.repeat(64)], fullAdmin: true },
+      { username: 'viewer', apiKeys: ['2-' + 'b'.repeat(64)], roles: ['CLOUD_SYNC_READ'] },
+    ];
+    const sim = await simWith([{ kind: 'cloudsync', id: 1, schedule: EVERY_MINUTE }, { kind: 'rsync', id: 2, schedule: EVERY_MINUTE }], 10, users);
+    const w = await watch(sim, 'viewer', '2-' + 'b'.repeat(64));
+    await w.waitFor(() => w.status().notes.length > 0, 'the notes');
+    const notes = w.status().notes.join('\n');
+    expect(notes).toMatch(/may not read the server's time zone/);
+    expect(notes).toMatch(/may not read the rsync tasks \(rsynctask\.query\)/);
+    expect(notes).toMatch(/may not read the periodic snapshot tasks/);
+    expect(notes).not.toMatch(/cloud sync/);
+    expect(w.monitor.snapshot().servers[0]!.state).toBe('live');
+  });
+});
