@@ -6,8 +6,14 @@
  * session bus, or no notification server on it, one line is written through `warn` (once for the notifier's
  * lifetime) and every notify() resolves to null; nothing here throws or rejects.
  */
-import { Message, Variant, sessionBus } from 'dbus-next';
-import type { MessageBus } from 'dbus-next';
+import type * as DbusNext from 'dbus-next';
+import type { Message, MessageBus } from 'dbus-next';
+
+/** dbus-next (about 12 MiB once loaded) is loaded only when --notify sends its first notification. */
+let dbusNext: Promise<typeof DbusNext> | null = null;
+function loadDbusNext(): Promise<typeof DbusNext> {
+  return (dbusNext ??= import('dbus-next'));
+}
 import type { NotificationView } from '../core/view';
 import { LINE_BREAK, escapeMarkup, stripUnsafe, truncate } from '../core/notification-text';
 
@@ -114,6 +120,8 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
   const serverIds = new Map<string, number>();
   /** Rejects when the connected bus fails, so calls in flight end at once rather than at their timeout. */
   let busLost: Promise<never> = new Promise<never>(() => undefined);
+  /** Set by connect() before any bus exists, so every use below has it. */
+  let dbus: typeof DbusNext | null = null;
 
   function warnOnce(reason: string): void {
     if (warned) return;
@@ -121,7 +129,7 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
     warn(`jobwatch: desktop notifications not shown: ${reason}; lines are still printed`);
   }
 
-  function connect(): Promise<MessageBus | null> {
+  async function connect(): Promise<MessageBus | null> {
     const address = options.busAddress ?? env.DBUS_SESSION_BUS_ADDRESS;
     if (address === undefined || address.trim() === '') {
       warnOnce('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)');
@@ -132,9 +140,15 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
       warnOnce('the session bus is on an abstract socket (unix:abstract=…), which jobwatch cannot reach');
       return Promise.resolve(null);
     }
+    try {
+      dbus = await loadDbusNext();
+    } catch (err) {
+      warnOnce(`the D-Bus library could not be loaded (${describe(err)})`);
+      return null;
+    }
     let candidate: MessageBus;
     try {
-      candidate = sessionBus({ busAddress: usable });
+      candidate = dbus.sessionBus({ busAddress: usable });
     } catch (err) {
       // dbus-next throws synchronously for addresses it cannot parse.
       warnOnce(`cannot use D-Bus address ${JSON.stringify(address)} (${describe(err)})`);
@@ -178,7 +192,7 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
   }
 
   async function call(target: MessageBus, member: string, signature: string, body: unknown[]): Promise<Message> {
-    const message = new Message({
+    const message = new dbus!.Message({
       destination: NOTIFICATIONS_NAME,
       path: NOTIFICATIONS_PATH,
       interface: NOTIFICATIONS_NAME,
@@ -222,7 +236,7 @@ export function createDbusNotifier(options: DbusNotifierOptions = {}): DbusNotif
         summary,
         body,
         [],
-        { urgency: new Variant('y', URGENCY_BYTE[notification.urgency]) },
+        { urgency: new dbus!.Variant('y', URGENCY_BYTE[notification.urgency]) },
         -1, // the server's default expiry (critical ones stay until dismissed, per the spec)
       ]);
       const id: unknown = reply.body[0];

@@ -2,7 +2,6 @@
  * The CLI's commands wired together: arguments (validated) → secrets → monitor or simulator → output lines.
  * Returns the exit code instead of exiting, so tests can run it in-process.
  */
-import { runSimCommand } from '../sim/index';
 import type { SimVersion } from '../sim/types';
 import { TransitionLedger } from '../core/ledger';
 import type { ServerTarget } from '../core/monitor';
@@ -98,6 +97,8 @@ export async function runCommand(command: CliCommand, io: CliIo, deps: CliDeps):
 async function runSim(command: Extract<CliCommand, { command: 'sim' }>, io: CliIo): Promise<number> {
   let sim;
   try {
+    // Loaded only for `jobwatch sim`: watching and listing never evaluate the simulator.
+    const { runSimCommand } = await import('../sim/index');
     sim = await runSimCommand(
       {
         port: command.port,
