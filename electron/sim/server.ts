@@ -25,6 +25,7 @@ import type {
   SimCredentials,
   SimJobHandle,
   SimStats,
+  SimTaskSpec,
   SimUser,
   SimVersion,
   SimulatorOptions,
@@ -109,6 +110,12 @@ export interface Simulator {
   stats(): SimStats;
   /** Waits `ms` of scenario time (divided by speed, on the simulator's clock). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** The NAS clock now (the simulator's clock plus its skew), ms. */
+  serverTime(): number;
+  /** Adds scheduled tasks while running (replacing any of the same kind and id); they run from their next due time. */
+  addTasks(specs: SimTaskSpec[]): void;
+  /** The task leaves out its next `count` due runs (cron or zettarepl failing to start them). False if unknown. */
+  skipTaskRuns(kind: SimTaskSpec['kind'], id: number, count?: number): boolean;
   close(): Promise<void>;
 }
 
@@ -1072,6 +1079,21 @@ class SimulatorImpl implements Simulator {
       bytesSent: this.bytesSent,
       nextJobId: this.store.peekNextId,
     };
+  }
+
+  serverTime(): number {
+    return this.store.now();
+  }
+
+  addTasks(specs: SimTaskSpec[]): void {
+    for (const spec of specs) this.scheduler.add(spec);
+  }
+
+  skipTaskRuns(kind: SimTaskSpec['kind'], id: number, count = 1): boolean {
+    const task = this.tasks.find(kind, id);
+    if (!task) return false;
+    task.skipsLeft += count;
+    return true;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
