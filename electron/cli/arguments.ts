@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { normaliseFingerprint } from '../core/tls';
 import { SIM_VERSIONS } from '../sim/types';
-import type { CliCommand } from './main';
+import type { CliCommand } from './command';
 import type { CliServer } from './watch';
 import { appDataDir, findProfile, loadAppProfiles } from './app-profiles';
 import { DEFAULT_EXEC_TIMEOUT_SEC, parseExecCommand } from './exec';

@@ -2,10 +2,10 @@
  * The CLI's commands wired together: arguments (validated) → secrets → monitor or simulator → output lines.
  * Returns the exit code instead of exiting, so tests can run it in-process.
  */
-import type { SimVersion } from '../sim/types';
+import type { CliCommand } from './command';
 import { TransitionLedger } from '../core/ledger';
 import type { ServerTarget } from '../core/monitor';
-import { startWatch, type CliRecord, type CliServer, EXIT_OK, EXIT_OTHER, exitCodeFor } from './watch';
+import { startWatch, type CliRecord, EXIT_OK, EXIT_OTHER, exitCodeFor } from './watch';
 import { openCliState, type CliState } from './state';
 import { DEFAULT_LIST_TIMEOUT_SEC, USAGE, parseCommandLine } from './arguments';
 import { formatRecord, jsonObject } from './lines';
@@ -26,27 +26,6 @@ export interface CliIo {
 export const EXIT_USAGE = 2;
 /** Internal: list's deadline passed (reported as EXIT_OTHER). */
 const TIMED_OUT = -1;
-
-/** The parsed, validated command line (see args.ts). */
-export type CliCommand =
-  | { command: 'help' }
-  | { command: 'version' }
-  | { command: 'sim'; port: number; host: string; tls: boolean; scenario?: string | undefined; 'truenas-version'?: SimVersion | undefined }
-  | {
-      command: 'watch' | 'list';
-      servers: CliServer[];
-      json: boolean;
-      stateDir?: string | undefined;
-      rulesFile?: string | undefined;
-      notify?: boolean | undefined;
-      otpEnv?: string | undefined;
-      /** list only: seconds to wait for servers that cannot be reached. */
-      timeoutSec?: number | undefined;
-      /** watch only: print transient jobs' transitions and notifications (left out by default). */
-      includeTransient?: boolean | undefined;
-      /** watch only: the command run for each shown notification (argv, never a shell). */
-      exec?: { argv: string[]; timeoutSec: number } | undefined;
-    };
 
 export interface CliDeps {
   parse: (argv: string[], env: Record<string, string | undefined>) => Promise<{ ok: true; value: CliCommand } | { ok: false; message: string }>;
