@@ -104,10 +104,26 @@ export function jsonObject(record: CliRecord, now = new Date()): NdjsonLine {
       return { ...head, type: 'error', server: record.server, message: record.message };
     case 'insight': {
       const i = record.insight;
+      if (i.kind === 'missed-run') {
+        return {
+          ...head,
+          type: 'insight',
+          kind: 'missed-run',
+          server: record.serverName,
+          task: i.task,
+          jobId: null,
+          method: i.method,
+          description: i.description,
+          timeStarted: null,
+          catchUp: i.catchUp,
+          figures: { ...i.figures },
+          detail: i.detail === null ? null : oneLine(i.detail, 300),
+        };
+      }
       return {
         ...head,
         type: 'insight',
-        kind: i.kind as Exclude<typeof i.kind, 'missed-run'>,
+        kind: i.kind,
         server: record.serverName,
         task: i.task,
         jobId: i.jobId,

@@ -151,7 +151,32 @@ const RunInsightLine = z
   })
   .describe('An insight about one run, once per run and kind; its notification (if any) follows the rules like any other.');
 
-const InsightLine = z.discriminatedUnion('kind', [RunInsightLine]);
+/** A scheduled run that did not start (core/missed-runs.ts): no job, so no job id or start time. */
+const MissedRunInsightLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('insight'),
+    ts: Ts,
+    kind: z.literal('missed-run'),
+    server: ServerName,
+    task: z.string().describe('The task as its runs are filed: the method its runs are and the task id ("replication.run [2]"; scrubs by pool name).'),
+    jobId: z.null(),
+    method: z.string().describe('The job its runs are (pool.snapshottask.run for a periodic snapshot task, which runs as no job).'),
+    description: z.string().nullable().describe("The task's name on the server (description, dataset or pool)."),
+    timeStarted: z.null(),
+    catchUp: z.boolean(),
+    figures: z
+      .record(z.string(), z.number().nullable())
+      .describe(
+        'expectedAt: the due time (server ms); lastExpectedAt and count when several are folded into one line; toleranceMs: how late a run could start and still count; lastRunAt: the last run seen before it (server ms), or null.',
+      ),
+    detail: z.string().nullable().describe('For people: what was due, in the server time zone, and what to check.'),
+  })
+  .describe(
+    'A scheduled run that produced no job within the tolerance while jobwatch was watching (never for disabled or locked tasks, replications run by their snapshot tasks, or scrubs skipped for their threshold).',
+  );
+
+const InsightLine = z.discriminatedUnion('kind', [RunInsightLine, MissedRunInsightLine]);
 
 export const NdjsonLineSchema = z
   .discriminatedUnion('type', [ConnectionLine, TransitionLine, NotificationLine, JobLine, ErrorLine, ExecLine, InsightLine])

@@ -20,21 +20,28 @@ import {
 import { JobwatchError } from './errors';
 
 export interface MissedRunTimings {
-  /** How long after its due time a run may start and still count. Default 10 min. */
+  /**
+   * How long after its due time a run may start and still count. Default 10 min. A schedule that fires more often
+   * gets half its period instead (at least `minToleranceMs`): cron and zettarepl start a run (a job, WAITING when
+   * queued behind the last one) at the due time, so the next due time is the latest a late run could be told apart.
+   */
   toleranceMs: number;
+  /** Default 30 s. */
+  minToleranceMs: number;
   /** How long before it (clock jitter). Default 30 s. */
   earlyMs: number;
   /** How often the definitions are read again. Default 15 min. */
   refreshMs: number;
-  /** How often due times are judged. Default 60 s. */
+  /** How often due times are judged. Default 10 s. */
   checkMs: number;
 }
 
 export const DEFAULT_MISSED_RUN_TIMINGS: MissedRunTimings = {
   toleranceMs: 10 * 60_000,
+  minToleranceMs: 30_000,
   earlyMs: 30_000,
   refreshMs: 15 * 60_000,
-  checkMs: 60_000,
+  checkMs: 10_000,
 };
 
 /** A missed run (or a stretch that could not be checked), as the monitor, rules and NDJSON get it. */
@@ -290,11 +297,19 @@ export class MissedRunWatch {
     const zone = this.timezone;
     const now = this.serverNow();
     const watched = addInterval(this.watched, this.liveFrom, now);
-    const { toleranceMs, earlyMs } = this.timings;
+    const { earlyMs } = this.timings;
     const badSchedules: string[] = [];
     for (const state of this.tasks.values()) {
       const { task } = state;
       if (!this.isDue(task) || !task.schedule) continue;
+      let toleranceMs: number;
+      try {
+        toleranceMs = this.toleranceFor(task, zone, state.checkedUntil);
+      } catch (err) {
+        if (!(err instanceof ScheduleError)) throw err;
+        badSchedules.push(`${KIND_NAMES[task.kind]} "${task.name}": ${err.message}`);
+        continue;
+      }
       const seesRuns = this.seesRuns(task);
       // Evidence that only the definition carries is as fresh as the last read.
       const horizon = (seesRuns ? now : Math.min(now, this.readAt ?? now)) - toleranceMs;
@@ -321,18 +336,27 @@ export class MissedRunWatch {
         scrubThresholdDays: task.kind === 'scrub' ? task.thresholdDays : null,
       });
       state.checkedUntil = due.scannedUntil;
-      this.report(task, judgements, runs, zone);
+      this.report(task, judgements, runs, zone, toleranceMs);
     }
     if (badSchedules.length > 0) this.notes = [...this.notes.filter((n) => !badSchedules.includes(n)), ...badSchedules].slice(-20);
     this.emitStatus();
   }
 
-  private report(task: TaskDefinition, judgements: ReturnType<typeof judgeDueTimes>, runs: readonly TaskRun[], zone: string): void {
+  /** The configured tolerance, or half the schedule's shortest period near `from` when that is shorter (bounded below). */
+  private toleranceFor(task: TaskDefinition, zone: string, from: number): number {
+    const { toleranceMs, minToleranceMs } = this.timings;
+    const next = dueTimes(task.schedule!, zone, task.dayRule, from, from + 2 * toleranceMs, 4).times;
+    let period = Number.POSITIVE_INFINITY;
+    for (let i = 1; i < next.length; i++) period = Math.min(period, next[i]! - next[i - 1]!);
+    return Math.min(toleranceMs, Math.max(Math.min(minToleranceMs, toleranceMs), period / 2));
+  }
+
+  private report(task: TaskDefinition, judgements: ReturnType<typeof judgeDueTimes>, runs: readonly TaskRun[], zone: string, toleranceMs: number): void {
     // Consecutive "could not check" times fold into one insight; so do the missed ones past the cap.
     const fold: { gap: Fold | null; overflow: Fold | null } = { gap: null, overflow: null };
     const flushGap = () => {
       const gap = fold.gap;
-      if (gap) this.emit(task, 'could-not-check', gap.first, gap.last, gap.count, runs, zone);
+      if (gap) this.emit(task, 'could-not-check', gap.first, gap.last, gap.count, runs, zone, toleranceMs);
       fold.gap = null;
     };
     let missed = 0;
@@ -345,25 +369,34 @@ export class MissedRunWatch {
       flushGap();
       if (j.verdict !== 'missed') continue;
       missed += 1;
-      if (missed <= MAX_MISSED_PER_CHECK) this.emit(task, 'missed', j.dueAt, j.dueAt, 1, runs, zone);
+      if (missed <= MAX_MISSED_PER_CHECK) this.emit(task, 'missed', j.dueAt, j.dueAt, 1, runs, zone, toleranceMs);
       else fold.overflow = extend(fold.overflow, j.dueAt);
     }
     flushGap();
     const overflow = fold.overflow;
-    if (overflow) this.emit(task, 'missed', overflow.first, overflow.last, overflow.count, runs, zone);
+    if (overflow) this.emit(task, 'missed', overflow.first, overflow.last, overflow.count, runs, zone, toleranceMs);
   }
 
-  private emit(task: TaskDefinition, outcome: MissedRunInsight['outcome'], dueAt: number, lastDueAt: number, count: number, runs: readonly TaskRun[], zone: string): void {
+  private emit(
+    task: TaskDefinition,
+    outcome: MissedRunInsight['outcome'],
+    dueAt: number,
+    lastDueAt: number,
+    count: number,
+    runs: readonly TaskRun[],
+    zone: string,
+    toleranceMs: number,
+  ): void {
     let lastRunAt = task.lastRunAt !== null && task.lastRunAt < dueAt ? task.lastRunAt : null;
     for (const r of runs) if (r.startedAt < dueAt && (lastRunAt === null || r.startedAt > lastRunAt)) lastRunAt = r.startedAt;
     const schedule = scheduleText(task.schedule!);
     const what = `${KIND_NAMES[task.kind]} "${task.name}"`;
     const when = timeIn(dueAt, zone);
-    const tolerance = Math.round(this.timings.toleranceMs / 60_000);
+    const tolerance = toleranceMs >= 60_000 ? `${Math.round(toleranceMs / 60_000)} min` : `${Math.round(toleranceMs / 1000)} s`;
     const message =
       outcome === 'missed'
         ? count === 1
-          ? `${what} was due at ${when} (${zone}) and did not start within ${tolerance} min. Check the task and the server's alerts in the TrueNAS web interface.`
+          ? `${what} was due at ${when} (${zone}) and did not start within ${tolerance}. Check the task and the server's alerts in the TrueNAS web interface.`
           : `${what} missed ${count} scheduled runs from ${when} to ${timeIn(lastDueAt, zone)} (${zone}). Check the task and the server's alerts in the TrueNAS web interface.`
         : count === 1
           ? `Could not check whether ${what} ran at ${when} (${zone}): Jobwatch was not connected to the server then.`
@@ -379,7 +412,7 @@ export class MissedRunWatch {
       count,
       schedule,
       timezone: zone,
-      toleranceMs: this.timings.toleranceMs,
+      toleranceMs,
       lastRunAt,
       message,
       ts: this.options.now(),

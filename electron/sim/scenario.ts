@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { demoScenario } from './demo';
+import { insightsScenario } from './insights-scenario';
 import type { Simulator } from './server';
 import type { JobSpec } from './types';
 
@@ -158,6 +159,7 @@ export function stressScenario(options: StressOptions = {}): ScriptScenario {
 const NAMED: Record<string, () => Scenario> = {
   demo: () => demoScenario(),
   stress: () => stressScenario(),
+  insights: () => insightsScenario(),
   failures: () =>
     parseScenario({
       name: 'failures',
@@ -215,7 +217,7 @@ const NAMED: Record<string, () => Scenario> = {
 
 export const SCENARIO_NAMES = Object.keys(NAMED);
 
-/** A named scenario ("demo", "failures", "restart", "faults", "stress") or a JSON file path. */
+/** A named scenario ("demo", "failures", "restart", "faults", "stress", "insights") or a JSON file path. */
 export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   const named = NAMED[nameOrPath];
   if (named) return named();

@@ -56,6 +56,18 @@ export class SimScheduler {
     for (const task of this.tasks.tasks) if (this.scheduled(task)) this.arm(task);
   }
 
+  /** Adds a task while running (replacing one of the same kind and id) and arms it. */
+  add(spec: SimTaskSpec): void {
+    const previous = this.tasks.find(spec.kind, spec.id);
+    if (previous) {
+      const handle = this.timers.get(previous);
+      if (handle !== undefined) this.host.clock.clearTimeout(handle);
+      this.timers.delete(previous);
+    }
+    const task = this.tasks.add(spec);
+    if (task && this.scheduled(task)) this.arm(task);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const handle of this.timers.values()) this.host.clock.clearTimeout(handle);

@@ -65,23 +65,30 @@ export interface SimTaskHost {
 }
 
 export class SimTasks {
-  readonly tasks: SimTask[];
+  readonly tasks: SimTask[] = [];
 
   constructor(
     specs: readonly SimTaskSpec[],
     private readonly host: SimTaskHost,
   ) {
-    const now = host.now();
-    this.tasks = specs
-      .filter((s) => s.kind !== 'cloud_backup' || traits(host.version).cloudBackup)
-      .map((spec) => ({
-        spec,
-        schedule: spec.kind === 'replication' && spec.schedule === null ? null : { ...defaultSchedule(spec.kind), ...(spec.schedule ?? {}) },
-        skipsLeft: spec.doesNotFire === true ? Number.POSITIVE_INFINITY : typeof spec.doesNotFire === 'number' ? spec.doesNotFire : 0,
-        lastJobId: null,
-        state: { state: 'PENDING', datetime: null },
-        lastScrubAt: spec.lastScrubAgoMs !== undefined ? now - spec.lastScrubAgoMs : null,
-      }));
+    for (const spec of specs) this.add(spec);
+  }
+
+  /** Adds a task (replacing one of the same kind and id); null for a kind this version lacks. */
+  add(spec: SimTaskSpec): SimTask | null {
+    if (spec.kind === 'cloud_backup' && !traits(this.host.version).cloudBackup) return null;
+    const task: SimTask = {
+      spec,
+      schedule: spec.kind === 'replication' && spec.schedule === null ? null : { ...defaultSchedule(spec.kind), ...(spec.schedule ?? {}) },
+      skipsLeft: spec.doesNotFire === true ? Number.POSITIVE_INFINITY : typeof spec.doesNotFire === 'number' ? spec.doesNotFire : 0,
+      lastJobId: null,
+      state: { state: 'PENDING', datetime: null },
+      lastScrubAt: spec.lastScrubAgoMs !== undefined ? this.host.now() - spec.lastScrubAgoMs : null,
+    };
+    const at = this.tasks.findIndex((t) => t.spec.kind === spec.kind && t.spec.id === spec.id);
+    if (at >= 0) this.tasks.splice(at, 1, task);
+    else this.tasks.push(task);
+    return task;
   }
 
   find(kind: SimTaskSpec['kind'], id: number): SimTask | undefined {

@@ -63,3 +63,25 @@ describe('the simulator scheduler', () => {
     expect(methods(sim)).toEqual(['pool.scrub.scrub ["tank"]']);
   });
 });
+
+describe('the insights scenario', () => {
+  it('leaves out exactly one replication run in its first two minutes, and runs the rest every minute', async () => {
+    const { runScenario, loadScenario } = await import('../../../electron/sim/scenario');
+    for (const second of [10, 50]) {
+      const clock = new ManualClock(Date.UTC(2025, 5, 20, 10, 0, second));
+      const s = await startSimulator({ clock, version: '25.10' });
+      const done = runScenario(s, await loadScenario('insights'));
+      await clock.advance(3 * 60_000);
+      await done;
+      const started = (method: string, id: number) => s.jobs().filter((j) => j.method === method && j.arguments[0] === id && j.time_started!.$date > Date.UTC(2025, 5, 20, 10, 0, second));
+      expect(started('cloudsync.sync', 3)).toHaveLength(3);
+      expect(started('replication.run', 2)).toHaveLength(2);
+      // After each snapshot: the replication bound to it.
+      expect(started('replication.run', 5)).toHaveLength(3);
+      expect(s.jobs().filter((j) => ['rsynctask.run', 'cloud_backup.sync', 'pool.scrub.scrub'].includes(j.method))).toEqual([]);
+      // Seeded history of the tasks.
+      expect(s.jobs().filter((j) => j.method === 'cloudsync.sync' && j.state === 'SUCCESS').length).toBeGreaterThanOrEqual(5);
+      await s.close();
+    }
+  });
+});
