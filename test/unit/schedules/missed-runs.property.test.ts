@@ -173,3 +173,29 @@ describe('missed runs of a server', () => {
     expect(watch.status().judged.ran).toBeGreaterThan(0);
   });
 });
+
+describe('tolerance', () => {
+  it('is half the period of a schedule that fires more often than the setting (at least 30 s)', async () => {
+    const world: World = { desktopNow: START + 10_000, offset: 0, zone: 'UTC', tellsClock: false, tasks: { 'cloudsync.query': [cloud(1, { schedule: { minute: '*', hour: '*', dom: '*', month: '*', dow: '*' } })] } };
+    const insights: MissedRunInsight[] = [];
+    const watch = new MissedRunWatch({
+      server: 'nas',
+      now: () => world.desktopNow,
+      sessionClockOffsetMs: () => 0,
+      restrictedRoles: () => null,
+      onInsight: (i) => insights.push(i),
+      timings: { checkMs: 1e9, refreshMs: 1e9 },
+      call: async (method) => (method === 'system.general.config' ? { timezone: 'UTC' } : (world.tasks[method] ?? [])),
+    });
+    watch.live();
+    await watch.refresh();
+    world.desktopNow = START + MIN + 29_000;
+    watch.check();
+    expect(insights).toEqual([]);
+    world.desktopNow = START + MIN + 31_000;
+    watch.check();
+    watch.stop();
+    expect(insights.map((i) => [i.outcome, i.dueAt, i.toleranceMs])).toEqual([['missed', START + MIN, 30_000]]);
+    expect(insights[0]!.message).toMatch(/did not start within 30 s/);
+  });
+});
