@@ -115,6 +115,22 @@ export class MonitorState {
     if (delta.pausedUntil !== undefined) this.pausedUntil = delta.pausedUntil;
   }
 
+  /**
+   * Which server a job belongs to, from the fields the contract sends with it (the job's, a failure's, a
+   * notification's job reference): the key's format is the core's business, never parsed here.
+   */
+  serverOfJob(key: string): string | null {
+    const job = this.jobs.get(key);
+    if (job) return job.server;
+    const failure = this.failures.find((f) => f.key === key);
+    if (failure) return failure.server;
+    for (const notification of this.notifications) {
+      const index = notification.jobs.indexOf(key);
+      if (index >= 0) return notification.jobRefs?.[index]?.server ?? notification.server;
+    }
+    return null;
+  }
+
   serverName(id: string): string {
     return this.serverById.get(id)?.name ?? id;
   }

@@ -23,6 +23,8 @@ export class UiState {
   view = $state<ViewName>('jobs');
   /** The job whose detail is open (on the jobs view), by job key. */
   openJobKey = $state<string | null>(null);
+  /** The open job's server, as the contract gave it: the window never takes a job key apart. */
+  openJobServer = $state<string | null>(null);
   filter = $state<JobFilter>({ tab: 'active', server: null, search: '', showTransient: false });
   settings = $state.raw<SettingsView>(DEFAULT_SETTINGS);
   settingsLoaded = $state(false);
@@ -52,16 +54,18 @@ export class UiState {
 
   show(view: ViewName): void {
     this.view = view;
-    if (view !== 'jobs') this.openJobKey = null;
+    if (view !== 'jobs') this.closeJob();
   }
 
-  openJob(key: string): void {
+  openJob(key: string, server: string | null): void {
     this.view = 'jobs';
     this.openJobKey = key;
+    this.openJobServer = server;
   }
 
   closeJob(): void {
     this.openJobKey = null;
+    this.openJobServer = null;
   }
 
   /** A notification click or the tray: show a job, or one server's jobs, or a view. */
@@ -71,11 +75,11 @@ export class UiState {
       return;
     }
     if (target.jobKey) {
-      this.openJob(target.jobKey);
+      this.openJob(target.jobKey, target.server);
       return;
     }
     this.show('jobs');
-    this.openJobKey = null;
+    this.closeJob();
     if (target.server) this.filter.server = target.server;
   }
 }
