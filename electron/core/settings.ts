@@ -6,10 +6,18 @@ import { z } from 'zod';
 import picomatch from 'picomatch';
 import type { StoragePort, Clock, Logger } from './ports';
 import { VersionedStore } from './store';
+import {
+  DEFAULT_SETTINGS,
+  FAILURE_URGENCIES,
+  METHOD_RULE_ACTIONS,
+  THEMES,
+  type DefaultSettings,
+} from './settings-defaults';
 
-/** 'no-insights': no insight notifications (slower than usual, stalled, fixed…) for these methods; endings follow the other rules. */
-export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never', 'no-insights'] as const;
-export type MethodRuleAction = (typeof METHOD_RULE_ACTIONS)[number];
+export { BUILT_IN_QUIET_METHODS, METHOD_RULE_ACTIONS, type MethodRuleAction } from './settings-defaults';
+
+const N = DEFAULT_SETTINGS.notifications;
+const UI = DEFAULT_SETTINGS.ui;
 
 function isCompilableGlob(glob: string): boolean {
   try {
@@ -30,70 +38,110 @@ export const MethodRuleSchema = z.object({
 });
 export type MethodRule = z.infer<typeof MethodRuleSchema>;
 
-/**
- * Self-induced or low-value jobs (protocol reference §7): log downloads, job waits, daily internal housekeeping,
- * service control. Never notified unless a method rule names them; their failures still reach the inbox.
- */
-export const BUILT_IN_QUIET_METHODS: readonly string[] = [
-  'filesystem.get',
-  'core.job_wait',
-  'core.bulk',
-  'certificate.renew_certs',
-  'pool.dataset.sync_db_keys',
-  'directoryservices.cache_refresh',
-  'service.control',
-];
-
 export const TimeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)');
 
-export const QuietHoursSchema = z.object({
-  enabled: z.boolean().default(false),
+/**
+ * Each setting's type and bounds, without defaults. The file schema below adds the defaults; the IPC contract's
+ * SettingsView uses these as they are (the window always sends complete settings).
+ */
+const quietHoursFields = {
+  enabled: z.boolean(),
   /** Local time; `start` after `end` wraps past midnight (22:00–07:00). Equal start and end is an empty window. */
-  start: TimeOfDaySchema.default('22:00'),
-  end: TimeOfDaySchema.default('07:00'),
-  failuresBreakThrough: z.boolean().default(true),
+  start: TimeOfDaySchema,
+  end: TimeOfDaySchema,
+  failuresBreakThrough: z.boolean(),
+};
+const notificationFields = {
+  /** Failures always notify (unless a rule, mute, pause or quiet hours say otherwise) with this urgency. */
+  failureUrgency: z.enum(FAILURE_URGENCIES),
+  /** SUCCESS/ABORTED notify only when the job ran at least this long (or was watched, or a rule says 'always'). */
+  successThresholdSec: z.number().int().min(0).max(7 * 24 * 3600),
+  /** Transitions of one server within this window fold into one notification. */
+  burstWindowMs: z.number().int().min(0).max(60_000),
+  methodRules: z.array(MethodRuleSchema).max(200),
+  /** Global pause until this desktop time (ms); null when not paused. */
+  pausedUntil: z.number().nullable(),
+  /** A running job whose progress has not moved for this long while its server was live is "stalled". */
+  stalledAfterMin: z.number().int().min(1).max(7 * 24 * 60),
+};
+const windowBoundsFields = {
+  width: z.number().int().min(200).max(10_000),
+  height: z.number().int().min(200).max(10_000),
+};
+const uiFields = {
+  theme: z.enum(THEMES),
+  alwaysOnTop: z.boolean(),
+  startAtLogin: z.boolean(),
+  /** An Electron accelerator; empty string means no shortcut. */
+  globalShortcut: z.string().max(100),
+  showTransient: z.boolean(),
+  /** macOS: the number of unacknowledged failures as text beside the menu-bar icon (Tray.setTitle). */
+  trayTitleCount: z.boolean(),
+};
+
+export const QuietHoursSchema = z.object({
+  enabled: quietHoursFields.enabled.default(N.quietHours.enabled),
+  start: quietHoursFields.start.default(N.quietHours.start),
+  end: quietHoursFields.end.default(N.quietHours.end),
+  failuresBreakThrough: quietHoursFields.failuresBreakThrough.default(N.quietHours.failuresBreakThrough),
 });
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
 export const NotificationSettingsSchema = z.object({
-  /** Failures always notify (unless a rule, mute, pause or quiet hours say otherwise) with this urgency. */
-  failureUrgency: z.enum(['critical', 'normal']).default('critical'),
-  /** SUCCESS/ABORTED notify only when the job ran at least this long (or was watched, or a rule says 'always'). */
-  successThresholdSec: z.number().int().min(0).max(7 * 24 * 3600).default(60),
-  /** Transitions of one server within this window fold into one notification. */
-  burstWindowMs: z.number().int().min(0).max(60_000).default(3000),
-  methodRules: z.array(MethodRuleSchema).max(200).default(() => []),
+  failureUrgency: notificationFields.failureUrgency.default(N.failureUrgency),
+  successThresholdSec: notificationFields.successThresholdSec.default(N.successThresholdSec),
+  burstWindowMs: notificationFields.burstWindowMs.default(N.burstWindowMs),
+  methodRules: notificationFields.methodRules.default(() => structuredClone(N.methodRules)),
   quietHours: QuietHoursSchema.prefault({}),
-  /** Global pause until this desktop time (ms); null when not paused. */
-  pausedUntil: z.number().nullable().default(null),
-  /** A running job whose progress has not moved for this long while its server was live is "stalled". */
-  stalledAfterMin: z.number().int().min(1).max(7 * 24 * 60).default(30),
+  pausedUntil: notificationFields.pausedUntil.default(N.pausedUntil),
+  stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 
 export const UiSettingsSchema = z.object({
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  alwaysOnTop: z.boolean().default(false),
-  startAtLogin: z.boolean().default(false),
-  /** An Electron accelerator; empty string means no shortcut. */
-  globalShortcut: z.string().max(100).default('CommandOrControl+Shift+J'),
+  theme: uiFields.theme.default(UI.theme),
+  alwaysOnTop: uiFields.alwaysOnTop.default(UI.alwaysOnTop),
+  startAtLogin: uiFields.startAtLogin.default(UI.startAtLogin),
+  globalShortcut: uiFields.globalShortcut.default(UI.globalShortcut),
   windowBounds: z
     .object({
-      width: z.number().int().min(200).max(10_000).default(420),
-      height: z.number().int().min(200).max(10_000).default(600),
+      width: windowBoundsFields.width.default(UI.windowBounds.width),
+      height: windowBoundsFields.height.default(UI.windowBounds.height),
     })
     .prefault({}),
-  showTransient: z.boolean().default(false),
-  /** macOS: the number of unacknowledged failures as text beside the menu-bar icon (Tray.setTitle). */
-  trayTitleCount: z.boolean().default(false),
+  showTransient: uiFields.showTransient.default(UI.showTransient),
+  trayTitleCount: uiFields.trayTitleCount.default(UI.trayTitleCount),
 });
 export type UiSettings = z.infer<typeof UiSettingsSchema>;
 
+/** Settings as a file holds them: anything missing takes its default (older version, hand edit). */
 export const SettingsSchema = z.object({
   notifications: NotificationSettingsSchema.prefault({}),
   ui: UiSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/**
+ * Complete settings, as the window sends them: every field required, except the ones added after the first
+ * release, which are defaulted so a window built before them can still save.
+ */
+export const CompleteSettingsSchema = z.object({
+  notifications: z.object({
+    ...notificationFields,
+    quietHours: z.object(quietHoursFields),
+    stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
+  }),
+  ui: z.object({
+    ...uiFields,
+    windowBounds: z.object(windowBoundsFields),
+    trayTitleCount: uiFields.trayTitleCount.default(UI.trayTitleCount),
+  }),
+});
+
+// Compile-time: the plain shape in settings-defaults.ts is exactly what both schemas produce.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _shapesAgree: [Same<Settings, DefaultSettings>, Same<z.output<typeof CompleteSettingsSchema>, DefaultSettings>] = [true, true];
+void _shapesAgree;
 
 export const SETTINGS_VERSION = 1;
 export const SETTINGS_FILE = 'settings.json';

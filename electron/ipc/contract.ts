@@ -10,7 +10,8 @@
  * bundle can include this file.
  */
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, METHOD_RULE_ACTIONS, THEMES, VIEWS } from './constants';
+import { VIEWS } from './constants';
+import { CompleteSettingsSchema } from '../core/settings';
 import type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
 import { JobDetailSchema, MonitorDeltaSchema, MonitorSnapshotSchema, ServerViewSchema } from '../core/view';
 
@@ -82,37 +83,11 @@ export const ProfileViewSchema = z.object({
 });
 export type ProfileView = z.infer<typeof ProfileViewSchema>;
 
-// ---- settings (mirrors core/settings.ts; test/unit/ipc keeps the two in step) --------------------------------
+// ---- settings ----------------------------------------------------------------------------------------------------
 
-const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)');
-
-export const SettingsViewSchema = z.object({
-  notifications: z.object({
-    failureUrgency: z.enum(['critical', 'normal']),
-    successThresholdSec: z.number().int().min(0).max(7 * 24 * 3600),
-    burstWindowMs: z.number().int().min(0).max(60_000),
-    methodRules: z.array(z.object({ glob: z.string().trim().min(1).max(200), action: z.enum(METHOD_RULE_ACTIONS) })).max(200),
-    quietHours: z.object({ enabled: z.boolean(), start: TimeOfDay, end: TimeOfDay, failuresBreakThrough: z.boolean() }),
-    pausedUntil: z.number().nullable(),
-    /** Defaulted so a window built before this field existed can still save. */
-    stalledAfterMin: z.number().int().min(1).max(7 * 24 * 60).default(30),
-  }),
-  ui: z.object({
-    theme: z.enum(THEMES),
-    alwaysOnTop: z.boolean(),
-    startAtLogin: z.boolean(),
-    globalShortcut: z.string().max(100),
-    windowBounds: z.object({ width: z.number().int().min(200).max(10_000), height: z.number().int().min(200).max(10_000) }),
-    showTransient: z.boolean(),
-    /** Defaulted so a window built before this field existed can still save. */
-    trayTitleCount: z.boolean().default(false),
-  }),
-});
+/** Complete settings, checked with the core's own field schemas (core/settings.ts): one definition for both. */
+export const SettingsViewSchema = CompleteSettingsSchema;
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
-
-// A compile-time check that the plain defaults in constants.ts fit the schema.
-const _defaultsFit: SettingsView = DEFAULT_SETTINGS;
-void _defaultsFit;
 
 // ---- replies that are not core views ---------------------------------------------------------------------------
 
