@@ -9,8 +9,16 @@ export type JobState = (typeof JOB_STATES)[number];
 export const TERMINAL_STATES = ['SUCCESS', 'FAILED', 'ABORTED'] as const;
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
+export const ACTIVE_STATES = ['WAITING', 'RUNNING'] as const;
+export type ActiveState = (typeof ACTIVE_STATES)[number];
+
 export function isTerminal(state: JobState): state is TerminalState {
   return state === 'SUCCESS' || state === 'FAILED' || state === 'ABORTED';
+}
+
+/** Not finished yet: waiting to run or running. */
+export function isActiveState(state: JobState): state is ActiveState {
+  return state === 'WAITING' || state === 'RUNNING';
 }
 
 /** A configured server's stable identifier (the profile name, or the URL for ad-hoc CLI use). */
@@ -60,10 +68,32 @@ export interface Job {
 
 /**
  * Identity of a job that survives middleware restarts (ids start again at 1): server, id, start time, method.
- * Serialised as a string so it can key maps, the persisted ledger and IPC payloads.
+ * Serialised as a string so it can key maps, the persisted ledger and IPC payloads. Only the core (and the CLI,
+ * for keys in older notification records) takes a key apart; the window gets `server` and `jobId` as fields.
  */
+const JOB_KEY_SEPARATOR = '\u0000';
+
 export function jobKey(server: ServerId, job: Pick<Job, 'id' | 'timeStarted' | 'method'>): string {
-  return `${server}\u0000${job.id}\u0000${job.timeStarted ?? 'null'}\u0000${job.method}`;
+  return [server, job.id, job.timeStarted ?? 'null', job.method].join(JOB_KEY_SEPARATOR);
+}
+
+export interface JobKeyParts {
+  server: ServerId;
+  jobId: number;
+  timeStarted: number | null;
+  method: string;
+}
+
+/** The parts of a key made by jobKey; a malformed key gives empty or zero parts rather than throwing. */
+export function parseJobKey(key: string): JobKeyParts {
+  const [server = '', id = '', started = 'null', ...method] = key.split(JOB_KEY_SEPARATOR);
+  const time = Number(started);
+  return {
+    server,
+    jobId: Number.parseInt(id, 10) || 0,
+    timeStarted: started === 'null' || !Number.isFinite(time) ? null : time,
+    method: method.join(JOB_KEY_SEPARATOR),
+  };
 }
 
 /** A job reaching a terminal state, reported exactly once per job identity. */

@@ -26,6 +26,9 @@ import picomatch from 'picomatch';
 import type { ServerId, Transition } from './model';
 import type { MethodRule, NotificationSettings } from './settings';
 import { BUILT_IN_QUIET_METHODS, NotificationSettingsSchema } from './settings';
+import { isPaused } from './pause';
+
+export { isPaused } from './pause';
 import { BODY_MAX, TITLE_MAX, burstText, cleanLine, jobLabel, truncate, watchDoneText } from './notification-text';
 import type { TextSource } from './notification-text';
 import type { NotificationJobRef } from './view';
@@ -116,10 +119,6 @@ export function inQuietHours(quiet: NotificationSettings['quietHours'], minuteOf
   const end = parseTimeOfDay(quiet.end);
   if (start === end) return false;
   return start < end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
-}
-
-export function isPaused(pausedUntil: number | null, now: number): boolean {
-  return pausedUntil !== null && now < pausedUntil;
 }
 
 export function isMuted(prefs: Pick<ServerPrefs, 'muted' | 'mutedUntil'> | undefined, now: number): boolean {

@@ -2,7 +2,9 @@
  * The contract's plain constants, without zod: the renderer imports its run-time values from here (and only
  * types from contract.ts), so its bundle carries no schema library and never probes for eval under the CSP.
  */
-export { JOB_STATES } from '../core/model';
+export { ACTIVE_STATES, JOB_STATES, SESSION_STATES, TERMINAL_STATES, isActiveState, isTerminal } from '../core/model';
+export type { ActiveState, JobState, SessionState, TerminalState } from '../core/model';
+export { HOUR_MS, PAUSE_PRESETS, isPaused, tomorrowMorning, type PausePreset } from '../core/pause';
 
 export {
   BUILT_IN_QUIET_METHODS,

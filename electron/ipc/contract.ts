@@ -18,7 +18,6 @@ import { JobDetailSchema, MonitorDeltaSchema, MonitorSnapshotSchema, ServerViewS
 export * from './constants';
 export type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from '../core/view';
 export type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
-export type { JobState, SessionState } from '../core/model';
 
 // ---- shared pieces ------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { MonitorSnapshot, ServerView } from '../core/view';
+import { PAUSE_PRESETS, isPaused as isPauseOn } from '../core/pause';
 
 /** In priority order: the first that applies wins. */
 export const TRAY_STATES = ['failure', 'attention', 'paused', 'running', 'idle'] as const;
@@ -17,7 +18,7 @@ function isOffline(server: ServerView): boolean {
 }
 
 export function isPaused(snapshot: Pick<MonitorSnapshot, 'pausedUntil'>, now: number): boolean {
-  return snapshot.pausedUntil !== null && snapshot.pausedUntil > now;
+  return isPauseOn(snapshot.pausedUntil, now);
 }
 
 /**
@@ -55,16 +56,6 @@ export function trayTooltip(snapshot: MonitorSnapshot, now: number, updateLine: 
   if (updateLine) parts.push(updateLine);
   return `Jobwatch: ${parts.join(' · ')}`;
 }
-
-/** Tomorrow at 08:00 local time: "until tomorrow" means quiet through the night, not a ping at midnight. */
-export function tomorrowMorning(now: number): number {
-  const d = new Date(now);
-  d.setDate(d.getDate() + 1);
-  d.setHours(8, 0, 0, 0);
-  return d.getTime();
-}
-
-export const HOUR_MS = 60 * 60 * 1000;
 
 /** What the menu items do; the composition root binds them to the monitor and the window. */
 export interface TrayActions {
@@ -123,8 +114,7 @@ export function trayMenuTemplate(
     {
       label: paused ? `Notifications paused until ${clock(snapshot.pausedUntil as number)}` : 'Pause notifications',
       submenu: [
-        { label: 'For 1 hour', click: () => actions.pauseUntil(clickTime() + HOUR_MS) },
-        { label: 'Until tomorrow (08:00)', click: () => actions.pauseUntil(tomorrowMorning(clickTime())) },
+        ...PAUSE_PRESETS.map((preset) => ({ label: preset.label, click: () => actions.pauseUntil(preset.until(clickTime())) })),
         { label: 'Resume', enabled: paused, click: () => actions.pauseUntil(null) },
       ],
     },

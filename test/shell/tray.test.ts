@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { HOUR_MS, StatusTray, TRAY_STATES, tomorrowMorning, trayIconPath, trayMenuTemplate, trayState, trayTooltip, type TrayActions } from '../../electron/main/tray';
+import { HOUR_MS, tomorrowMorning } from '../../electron/core/pause';
+import { StatusTray, TRAY_STATES, trayIconPath, trayMenuTemplate, trayState, trayTooltip, type TrayActions } from '../../electron/main/tray';
 import { electronDouble, resetElectronDouble, type FakeMenu, FakeTray } from './electron-double';
 import { failure, server, snapshot } from './fixtures';
 

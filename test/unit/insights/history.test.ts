@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HISTORY_FILE, RunHistory, createHistoryStore, median, percentile, statsOf, taskKeyOf, type FinishedRun } from '../../../electron/core/history';
 import { MemoryStorage } from '../persistence/memory-storage';
+import { jobKey } from '../../../electron/core/model';
 
 let nextJob = 1;
 function run(over: Partial<FinishedRun> = {}): FinishedRun {
   const jobId = over.jobId ?? nextJob++;
   const timeStarted = over.timeStarted === undefined ? 1_000_000 + jobId * 60_000 : over.timeStarted;
   return {
-    jobKey: `nas\u0000${jobId}\u0000${timeStarted}\u0000replication.run`,
+    jobKey: jobKey('nas', { id: jobId, timeStarted, method: 'replication.run' }),
     jobId,
     description: null,
     outcome: 'SUCCESS',

@@ -1,4 +1,4 @@
-import type { Transition } from '../../../electron/core/model';
+import { jobKey, type Transition } from '../../../electron/core/model';
 import type { NotificationSettings } from '../../../electron/core/settings';
 import { NotificationSettingsSchema } from '../../../electron/core/settings';
 
@@ -12,7 +12,7 @@ export function transition(over: Partial<Transition> = {}): Transition {
   const timeStarted = over.timeStarted === undefined ? 1_000_000 : over.timeStarted;
   return {
     server,
-    key: `${server}\u0000${jobId}\u0000${timeStarted}\u0000${method}`,
+    key: jobKey(server, { id: jobId, timeStarted, method }),
     jobId,
     method,
     description: null,
