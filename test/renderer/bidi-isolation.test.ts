@@ -11,6 +11,7 @@ import JobRow from '../../renderer/src/components/JobRow.svelte';
 import ServerChip from '../../renderer/src/components/ServerChip.svelte';
 import type { JobDetail } from '../../electron/ipc/contract';
 import { fakeApi } from './fake-api';
+import { inWindow } from './window-context';
 import { jobView, serverView } from './views';
 
 const RLO = '\u202E';
@@ -56,7 +57,7 @@ describe('bidi isolation of server text', () => {
     const api = fakeApi();
     const detail: JobDetail = { ...job, arguments: [], exception: null, excType: null, logsExcerpt: null, credentialsType: null, webUiUrl: null };
     api.jobDetail.mockResolvedValue(detail);
-    const view = render(JobDetailView, { api, job, jobKey: job.key, serverName: hostile.server, unacknowledged: false, now: 0, onclose: () => {} });
+    const view = render(JobDetailView, inWindow({ api }, { job, jobKey: job.key, serverName: hostile.server, unacknowledged: false, now: 0, onclose: () => {} }));
     await waitFor(() => expect(view.getByTestId('job-error')).toBeInTheDocument());
     for (const text of [hostile.method, hostile.description, hostile.error, hostile.server]) expectIsolated(view.container, text);
   });

@@ -10,6 +10,7 @@ import { diagnosticsText } from '../../renderer/src/lib/diagnostics';
 import { JOB_STATES } from '../../electron/ipc/constants';
 import type { JobDetail } from '../../electron/ipc/contract';
 import { fakeApi } from './fake-api';
+import { inWindow } from './window-context';
 import { jobView } from './views';
 
 const detailOf = (overrides: Partial<JobDetail> = {}): JobDetail => ({
@@ -95,18 +96,18 @@ describe('JobDetailView', () => {
   it('offers Abort only for a running, abortable job', async () => {
     const api = fakeApi();
     api.jobDetail.mockResolvedValue(detailOf({ state: 'RUNNING', abortable: true }));
-    const running = render(JobDetailView, { api, job: jobView({ abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} });
+    const running = render(JobDetailView, inWindow({ api }, { job: jobView({ abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }));
     await waitFor(() => expect(running.getByRole('button', { name: 'Abort…' })).toBeInTheDocument());
     running.unmount();
 
     api.jobDetail.mockResolvedValue(detailOf({ state: 'RUNNING', abortable: false }));
-    const notAbortable = render(JobDetailView, { api, job: jobView(), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} });
+    const notAbortable = render(JobDetailView, inWindow({ api }, { job: jobView(), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }));
     await waitFor(() => expect(notAbortable.getByRole('button', { name: 'Copy diagnostics' })).toBeEnabled());
     expect(notAbortable.queryByRole('button', { name: 'Abort…' })).toBeNull();
     notAbortable.unmount();
 
     api.jobDetail.mockResolvedValue(detailOf({ state: 'SUCCESS', abortable: true }));
-    const done = render(JobDetailView, { api, job: jobView({ state: 'SUCCESS', abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} });
+    const done = render(JobDetailView, inWindow({ api }, { job: jobView({ state: 'SUCCESS', abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }));
     await waitFor(() => expect(done.getByRole('button', { name: 'Copy diagnostics' })).toBeEnabled());
     expect(done.queryByRole('button', { name: 'Abort…' })).toBeNull();
     expect(done.queryByRole('button', { name: 'Notify me when it finishes' })).toBeNull();
@@ -115,7 +116,7 @@ describe('JobDetailView', () => {
   it('shows the traceback collapsed and the arguments as sent', async () => {
     const api = fakeApi();
     api.jobDetail.mockResolvedValue(detailOf({ state: 'FAILED', error: '[EFAULT] boom', exception: 'Traceback (most recent call last):\n  File "x"', excType: 'CallError' }));
-    const view = render(JobDetailView, { api, job: jobView({ state: 'FAILED', error: '[EFAULT] boom' }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: true, now: 0, onclose: () => {} });
+    const view = render(JobDetailView, inWindow({ api }, { job: jobView({ state: 'FAILED', error: '[EFAULT] boom' }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: true, now: 0, onclose: () => {} }));
     await waitFor(() => expect(view.getByText('Traceback (CallError)')).toBeInTheDocument());
     expect(view.container.querySelector('details')).not.toHaveAttribute('open');
     expect(view.container.textContent).toContain('"credentials": "********"');
@@ -135,7 +136,7 @@ describe('ServerForm', () => {
   it('explains ws:// with an API key and offers wss:// instead', async () => {
     const api = fakeApi();
     api.testConnection.mockResolvedValue({ ok: false, code: 'INSECURE_TRANSPORT', message: 'Jobwatch will not send the API key over ws://.' });
-    const view = render(ServerForm, { api, profile: null, onsaved: () => {}, oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fill(view.container, 'ws://nas.lan/api/current');
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(view.getByRole('heading', { name: 'An API key cannot be sent over ws://' })).toBeInTheDocument());
@@ -153,7 +154,7 @@ describe('ServerForm', () => {
       message: 'The certificate changed.',
       certificate: { fingerprint256: 'AA:BB', subject: 'CN=nas', issuer: 'CN=nas', validFrom: '2026-01-01', validTo: '2027-01-01', selfSigned: true, trustedBySystem: false },
     });
-    const view = render(ServerForm, { api, profile: null, onsaved: () => {}, oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fill(view.container, 'nas.lan');
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(view.getByRole('heading', { name: 'The certificate has changed' })).toBeInTheDocument());
@@ -165,7 +166,7 @@ describe('ServerForm', () => {
     const api = fakeApi();
     api.testConnection.mockResolvedValue({ ok: true, flavor: 'jsonrpc', endpoint: 'wss://evil.example/api/current', jobs: 0 });
     const profile = { id: 'nas1', name: 'nas1', url: 'nas.lan', auth: { method: 'api-key' as const, username: 'monitor' }, fingerprint256: null, muted: false, mutedUntil: null };
-    const view = render(ServerForm, { api, profile, onsaved: () => {}, oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile, onsaved: () => {}, oncancel: () => {} }));
     const save = () => view.getByRole('button', { name: 'Test and save' });
     expect(view.getByText(/leave empty to keep the saved one/)).toBeInTheDocument();
     expect(save()).not.toBeDisabled();
@@ -186,7 +187,7 @@ describe('ServerForm', () => {
     const api = fakeApi();
     api.testConnection.mockResolvedValue({ ok: true, flavor: 'jsonrpc', endpoint: 'wss://nas.lan/api/current', jobs: 3 });
     const saved: string[] = [];
-    const view = render(ServerForm, { api, profile: null, onsaved: (m: string) => saved.push(m), oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: (m: string) => saved.push(m), oncancel: () => {} }));
     await fill(view.container, 'nas.lan');
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(saved).toEqual(['nas1 added: connected, 3 jobs on the server.']));
@@ -209,7 +210,7 @@ describe('ServerForm', () => {
     const api = fakeApi();
     api.testConnection.mockResolvedValueOnce({ ok: false, code: 'INSECURE_TRANSPORT', message: 'Jobwatch will not send the password of "admin" over ws://.' });
     api.testConnection.mockResolvedValueOnce({ ok: true, flavor: 'jsonrpc', endpoint: 'ws://192.168.1.5/api/current', jobs: 1 });
-    const view = render(ServerForm, { api, profile: null, onsaved: () => {}, oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fillPassword(view.container, 'ws://192.168.1.5');
     expect(view.getByTestId('insecure-password')).toHaveTextContent(/anyone on the network between this computer and the server can read the password/);
     const allow = view.getByRole('checkbox', { name: /Send the password unencrypted/ });
@@ -226,7 +227,7 @@ describe('ServerForm', () => {
 
   it('offers no unencrypted-password choice for wss://, this computer, or an API key', async () => {
     const api = fakeApi();
-    const view = render(ServerForm, { api, profile: null, onsaved: () => {}, oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fillPassword(view.container, 'ws://192.168.1.5');
     expect(view.queryByTestId('insecure-password')).not.toBeNull();
     for (const url of ['wss://192.168.1.5', 'nas.lan', 'https://nas.lan', 'ws://127.0.0.1:6000', 'ws://localhost', 'ws://[::1]:6000']) {
@@ -250,7 +251,7 @@ describe('ServerForm', () => {
       muted: false,
       mutedUntil: null,
     };
-    const view = render(ServerForm, { api, profile, onsaved: () => {}, oncancel: () => {} });
+    const view = render(ServerForm, inWindow({ api }, { profile, onsaved: () => {}, oncancel: () => {} }));
     const allow = view.getByRole('checkbox', { name: /Send the password unencrypted/ });
     expect(allow).toBeChecked();
     expect(view.getByText(/leave empty to keep the saved one/)).toBeInTheDocument();

@@ -6,6 +6,7 @@ import { MonitorState } from '../../renderer/src/lib/monitor.svelte';
 import { historyRemaining } from '../../renderer/src/lib/history-eta';
 import type { JobDetail, NotificationView } from '../../electron/ipc/contract';
 import { emptySnapshot, fakeApi } from './fake-api';
+import { inWindow } from './window-context';
 import { jobView, serverView } from './views';
 
 const MIN = 60_000;
@@ -81,7 +82,7 @@ describe('NotificationsView', () => {
     const monitor = new MonitorState(api);
     await monitor.connect();
     const onopen = vi.fn();
-    const { getAllByTestId, getByRole } = render(NotificationsView, { monitor, now: 10_000, onopen });
+    const { getAllByTestId, getByRole } = render(NotificationsView, inWindow({ api, monitor }, { now: 10_000, onopen }));
     const entries = getAllByTestId('notification-entry');
     expect(entries.map((e) => within(e).getByTestId('notification-reason').textContent)).toEqual([
       'Not shown: quiet hours',

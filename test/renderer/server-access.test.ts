@@ -4,6 +4,7 @@ import ServersView from '../../renderer/src/components/ServersView.svelte';
 import { MonitorState } from '../../renderer/src/lib/monitor.svelte';
 import type { ProfileView } from '../../electron/ipc/contract';
 import { emptySnapshot, fakeApi } from './fake-api';
+import { inWindow } from './window-context';
 import { serverView } from './views';
 
 const profile: ProfileView = {
@@ -22,7 +23,7 @@ async function serversViewWith(server: ReturnType<typeof serverView>) {
   api.listProfiles.mockResolvedValue([profile]);
   const monitor = new MonitorState(api);
   await monitor.connect();
-  return render(ServersView, { api, monitor, now: 0, onstartdemo: () => {}, demoStarting: false });
+  return render(ServersView, inWindow({ api, monitor }, { now: 0, onstartdemo: () => {}, demoStarting: false }));
 }
 
 describe('ServersView: what the account can see', () => {
