@@ -1,4 +1,5 @@
 /** Which jobs the list shows, and in what order. Pure, so it is tested without a DOM. */
+import { isActiveState } from '../../../electron/ipc/constants';
 import type { JobState, JobView } from '../../../electron/ipc/contract';
 
 export const JOB_TABS = ['active', 'failed', 'all'] as const;
@@ -12,10 +13,8 @@ export interface JobFilter {
   showTransient: boolean;
 }
 
-export const ACTIVE_STATES: ReadonlySet<JobState> = new Set(['RUNNING', 'WAITING']);
-
 export function matchesTab(job: Pick<JobView, 'state'>, tab: JobTab): boolean {
-  if (tab === 'active') return ACTIVE_STATES.has(job.state);
+  if (tab === 'active') return isActiveState(job.state);
   if (tab === 'failed') return job.state === 'FAILED';
   return true;
 }
@@ -59,7 +58,7 @@ export function countByTab(jobs: Iterable<JobView>, filter: Pick<JobFilter, 'ser
     if (job.transient && !filter.showTransient) continue;
     if (filter.server !== null && job.server !== filter.server) continue;
     counts.all++;
-    if (ACTIVE_STATES.has(job.state)) counts.active++;
+    if (isActiveState(job.state)) counts.active++;
     else if (job.state === 'FAILED') counts.failed++;
   }
   return counts;

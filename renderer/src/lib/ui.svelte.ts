@@ -1,6 +1,6 @@
 /** What the window shows right now: the view, the open job, the list filter, the clock, the settings and theme. */
 import type { JobwatchApi, SettingsView, ViewName } from '../../../electron/ipc/contract';
-import { DEFAULT_SETTINGS } from '../../../electron/ipc/constants';
+import { DEFAULT_SETTINGS, type Theme } from '../../../electron/ipc/constants';
 import type { JobFilter } from './job-filter';
 
 export class Clock {
@@ -85,7 +85,7 @@ export class UiState {
 }
 
 /** 'system' follows prefers-color-scheme in CSS; light and dark override it. */
-export function applyTheme(theme: SettingsView['ui']['theme']): void {
+export function applyTheme(theme: Theme): void {
   if (typeof document === 'undefined') return;
   document.documentElement.dataset['theme'] = theme;
 }
