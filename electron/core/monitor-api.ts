@@ -2,6 +2,7 @@
  * The monitor's public face: what the CLI, the Electron composition root and the renderer's test bridge use.
  * The implementation (monitor.ts) wires sessions, job books, rules, failures and persistence behind it.
  */
+import type { ErrorCode } from './errors';
 import type { Transition } from './model';
 import type { FailureView, JobDetail, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
 
@@ -36,7 +37,7 @@ export interface CertificateInfo {
 /** Outcome of "test connection" in words a person understands; `code` lets the UI offer the right next step. */
 export type ConnectionTestResult =
   | { ok: true; flavor: 'jsonrpc' | 'legacy'; endpoint: string; jobs: number }
-  | { ok: false; code: string; message: string; certificate?: CertificateInfo; otpRequired?: boolean };
+  | { ok: false; code: ErrorCode; message: string; certificate?: CertificateInfo; otpRequired?: boolean };
 
 export interface LogDownload {
   filename: string;

@@ -574,7 +574,7 @@ export class Monitor implements MonitorApi {
   async addServer(draft: ServerDraft, secret: string): Promise<ServerView> {
     const name = draft.name.trim();
     if ([...this.servers.values()].some((r) => r.target.name === name)) {
-      throw new JobwatchError('RPC_ERROR', `A server named "${name}" already exists.`);
+      throw new JobwatchError('INVALID_INPUT', `A server named "${name}" already exists.`);
     }
     const id = slugId(name, (candidate) => this.servers.has(candidate));
     const target = this.targetFromDraft(id, draft);
@@ -584,7 +584,7 @@ export class Monitor implements MonitorApi {
 
   async updateServer(id: string, draft: ServerDraft, secret: string | null): Promise<ServerView> {
     const runtime = this.servers.get(id);
-    if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${id}".`);
+    if (!runtime) throw new JobwatchError('NOT_FOUND', `No server with id "${id}".`);
     const target = this.targetFromDraft(id, draft, runtime.target);
     // A saved secret belongs to the server, sign-in method and user it was entered for. Anything else (a typo, a
     // compromised window pointing it at another host) must not receive it: a new binding needs the secret typed
@@ -615,7 +615,7 @@ export class Monitor implements MonitorApi {
 
   async trustCertificate(serverId: string, fingerprint256: string): Promise<void> {
     const runtime = this.servers.get(serverId);
-    if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${serverId}".`);
+    if (!runtime) throw new JobwatchError('NOT_FOUND', `No server with id "${serverId}".`);
     const target = { ...runtime.target, fingerprint256 };
     await this.options.directory.save(target, null);
     runtime.target = target;
@@ -624,7 +624,7 @@ export class Monitor implements MonitorApi {
 
   async muteServer(serverId: string, until: number | null, muted: boolean): Promise<void> {
     const runtime = this.servers.get(serverId);
-    if (!runtime) throw new JobwatchError('RPC_ERROR', `No server with id "${serverId}".`);
+    if (!runtime) throw new JobwatchError('NOT_FOUND', `No server with id "${serverId}".`);
     runtime.target = { ...runtime.target, muted, mutedUntil: muted ? until : null };
     this.options.policy.setServerMute(serverId, muted, muted ? until : null);
     await this.options.directory.save(runtime.target, null);
@@ -650,7 +650,7 @@ export class Monitor implements MonitorApi {
       };
     } catch (err) {
       if (!(err instanceof JobwatchError)) {
-        return { ok: false, code: 'ERROR', message: err instanceof Error ? err.message : String(err) };
+        return { ok: false, code: 'FAILED', message: err instanceof Error ? err.message : String(err) };
       }
       const result: ConnectionTestResult = { ok: false, code: err.code, message: err.message };
       if (err.code === 'CERT_UNTRUSTED' || err.code === 'CERT_CHANGED') {
@@ -668,18 +668,18 @@ export class Monitor implements MonitorApi {
 
   async abortJob(key: string): Promise<void> {
     const found = this.findJob(key);
-    if (!found) throw new JobwatchError('RPC_ERROR', 'That job is no longer known.');
+    if (!found) throw new JobwatchError('NOT_FOUND', 'That job is no longer known.');
     if (found.entry.job.state !== 'RUNNING' && found.entry.job.state !== 'WAITING') {
-      throw new JobwatchError('RPC_ERROR', `The job has already ended (${found.entry.job.state}).`);
+      throw new JobwatchError('INVALID_INPUT', `The job has already ended (${found.entry.job.state}).`);
     }
     await found.runtime.session.call('core.job_abort', [found.entry.job.id]);
   }
 
   async downloadJobLog(key: string): Promise<LogDownload> {
     const found = this.findJob(key);
-    if (!found) throw new JobwatchError('RPC_ERROR', 'That job is no longer known.');
+    if (!found) throw new JobwatchError('NOT_FOUND', 'That job is no longer known.');
     const { job } = found.entry;
-    if (!job.logsPath) throw new JobwatchError('RPC_ERROR', 'This job has no log.');
+    if (!job.logsPath) throw new JobwatchError('INVALID_INPUT', 'This job has no log.');
     const { runtime } = found;
     const filename = logFileName(runtime.target.name, job.id);
     const timeoutMs = this.options.logDownloadTimeoutMs ?? 60_000;

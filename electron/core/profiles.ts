@@ -8,6 +8,7 @@ import type { ServerPrefs } from './rules';
 import { MethodRuleSchema } from './settings';
 import type { StoreProblem } from './store';
 import { VersionedStore } from './store';
+import type { ErrorCode } from './errors';
 
 const URL_PROTOCOLS = new Set(['ws:', 'wss:', 'http:', 'https:']);
 
@@ -98,7 +99,7 @@ export function profileServerPrefs(profile: Profile): ServerPrefs {
   return { name: profile.name, muted: profile.muted, mutedUntil: profile.mutedUntil, methodRules: profile.methodRules };
 }
 
-export type ProfileErrorCode = 'INVALID_PROFILE' | 'DUPLICATE_NAME' | 'SECRETS_UNAVAILABLE';
+export type ProfileErrorCode = Extract<ErrorCode, 'INVALID_PROFILE' | 'DUPLICATE_NAME' | 'SECRETS_UNAVAILABLE'>;
 
 export class ProfileError extends Error {
   override readonly name = 'ProfileError';

@@ -11,7 +11,7 @@
 import type { CollectionEvent, RpcConnection } from './protocol/connection';
 import type { SessionState, ServerId, Transition } from './model';
 import type { JobEntry } from './jobs';
-import { JobwatchError, RpcError, isCredentialError, isFinalError, isJobwatchError, mayRecoverLater } from './errors';
+import { JobwatchError, RpcError, isCredentialError, isFinalError, isJobwatchError, mayRecoverLater, type ErrorCode } from './errors';
 import { refusedAfterWorking } from './auth';
 import { cleanStatusText, scrubSecret } from './status-text';
 
@@ -70,7 +70,7 @@ export interface SessionStatus {
   state: SessionState;
   detail: string;
   retryAt: number | null;
-  attention: { code: string; message: string } | null;
+  attention: { code: ErrorCode; message: string } | null;
   flavor: RpcConnection['flavor'] | null;
   endpoint: string | null;
   badFrames: number;
@@ -102,7 +102,7 @@ export interface SessionOptions {
   random?: () => number;
 }
 
-function describeError(err: unknown): { code: string; message: string } {
+function describeError(err: unknown): { code: ErrorCode; message: string } {
   // An error reply's message is the server's own words (middleware reason, possibly a traceback line).
   if (err instanceof RpcError) return { code: err.code, message: cleanStatusText(err.message) };
   if (err instanceof JobwatchError) {
@@ -114,8 +114,8 @@ function describeError(err: unknown): { code: string; message: string } {
     }
     return { code: err.code, message: err.message };
   }
-  if (err instanceof Error) return { code: 'ERROR', message: cleanStatusText(err.message) };
-  return { code: 'ERROR', message: cleanStatusText(String(err)) };
+  if (err instanceof Error) return { code: 'FAILED', message: cleanStatusText(err.message) };
+  return { code: 'FAILED', message: cleanStatusText(String(err)) };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { JOB_STATES, SESSION_STATES, TERMINAL_STATES } from './model';
+import { ERROR_CODES } from './errors';
 import { INSIGHT_KINDS } from './insights';
 
 export const ServerAccessViewSchema = z.object({
@@ -31,7 +32,7 @@ export const ServerViewSchema = z.object({
   /** When the next reconnect attempt happens (desktop time, ms), while backing off. */
   retryAt: z.number().nullable(),
   /** Set when the session stopped for something only the user can fix (credentials, certificate…). */
-  attention: z.object({ code: z.string(), message: z.string() }).nullable(),
+  attention: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).nullable(),
   flavor: z.enum(['jsonrpc', 'legacy']).nullable(),
   /** The exact ws(s):// URL in use, once connected. */
   endpoint: z.string().nullable(),

@@ -18,5 +18,7 @@ export {
   type Theme,
 } from '../core/settings-defaults';
 
+export { ERROR_CODES, isErrorCode, type ErrorCode } from '../core/errors';
+
 export const VIEWS = ['jobs', 'failures', 'notifications', 'servers', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];

@@ -10,7 +10,7 @@
  * bundle can include this file.
  */
 import { z } from 'zod';
-import { VIEWS } from './constants';
+import { ERROR_CODES, VIEWS, type ErrorCode } from './constants';
 import { CompleteSettingsSchema } from '../core/settings';
 import type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
 import { JobDetailSchema, MonitorDeltaSchema, MonitorSnapshotSchema, ServerViewSchema } from '../core/view';
@@ -63,7 +63,7 @@ export const ConnectionTestResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), flavor: z.enum(['jsonrpc', 'legacy']), endpoint: z.string(), jobs: z.number().int().nonnegative() }),
   z.object({
     ok: z.literal(false),
-    code: z.string(),
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     certificate: CertificateInfoSchema.optional(),
     otpRequired: z.boolean().optional(),
@@ -221,19 +221,19 @@ export type JobwatchApi = { readonly [N in RequestName]: RequestMethod<N> } & {
  */
 export const REPLY_ENCODING = {
   ok: (value: unknown) => ({ ok: true as const, value }),
-  fail: (code: string, message: string) => ({ ok: false as const, error: { code, message } }),
+  fail: (code: ErrorCode, message: string) => ({ ok: false as const, error: { code, message } }),
 };
 
 const ReplyEnvelopeSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
 ]);
 
-/** A request that main refused or that failed; `code` is the core's error code (AUTH_FAILED, UNREACHABLE…). */
+/** A request that main refused or that failed; `code` is one of ERROR_CODES (AUTH_FAILED, UNREACHABLE…). */
 export class JobwatchRequestError extends Error {
   override readonly name = 'JobwatchRequestError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

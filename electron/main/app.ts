@@ -11,6 +11,7 @@ import type { LogFields, Logger, SecretStore, StoragePort } from '../core/ports'
 import type { SettingsAccess } from '../core/monitor-setup';
 import type { Settings } from '../core/settings';
 import { webUiUrl } from '../core/monitor';
+import { JobwatchError } from '../core/errors';
 import { createProfilesStore } from '../core/profiles';
 import { EVENTS, REPLY_ENCODING, type ProfileView } from '../ipc/contract';
 import { handleAppProtocol, registerAppScheme, type ProtocolElectron } from './app-protocol';
@@ -328,11 +329,11 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       const previous = monitor.settings.get();
       if (next.ui.globalShortcut !== previous.ui.globalShortcut) {
         const result = shortcut.set(next.ui.globalShortcut || null);
-        if (!result.ok) throw Object.assign(new Error(result.message), { code: 'SHORTCUT_UNAVAILABLE' });
+        if (!result.ok) throw new JobwatchError('SHORTCUT_UNAVAILABLE', result.message);
       }
       if (next.ui.startAtLogin !== previous.ui.startAtLogin) {
         const result = setStartAtLogin(electron, platform, next.ui.startAtLogin, { env: options.env, execPath: process.execPath });
-        if (!result.ok) throw Object.assign(new Error(result.message ?? 'Start at login is not available.'), { code: 'START_AT_LOGIN_UNAVAILABLE' });
+        if (!result.ok) throw new JobwatchError('START_AT_LOGIN_UNAVAILABLE', result.message ?? 'Start at login is not available.');
       }
       if (next.ui.alwaysOnTop !== jobWindow.isAlwaysOnTop()) jobWindow.setAlwaysOnTop(next.ui.alwaysOnTop);
       const saved = await monitor.settings.update(next);
@@ -349,16 +350,16 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     },
     openExternal: async (url) => {
       if (!isConfiguredWebUi(url, monitor, webUiUrl)) {
-        throw Object.assign(new Error('Only the web UI of a configured server can be opened.'), { code: 'URL_NOT_ALLOWED' });
+        throw new JobwatchError('URL_NOT_ALLOWED', 'Only the web UI of a configured server can be opened.');
       }
       await electron.shell.openExternal(url);
     },
     openLogFolder: async () => {
-      if (!log.folder) throw Object.assign(new Error('This build writes no log file: its log goes to the terminal it was started from.'), { code: 'NO_LOG_FILE' });
+      if (!log.folder) throw new JobwatchError('NO_LOG_FILE', 'This build writes no log file: its log goes to the terminal it was started from.');
       // shell.openPath answers with an error text ('' on success) instead of rejecting.
       const problem = await electron.shell.openPath(log.folder);
       if (problem) {
-        throw Object.assign(new Error(`The log folder could not be opened (${problem}). It is ${log.folder}.`), { code: 'OPEN_FAILED' });
+        throw new JobwatchError('OPEN_FAILED', `The log folder could not be opened (${problem}). It is ${log.folder}.`);
       }
     },
     copyDiagnostics: () => {

@@ -57,7 +57,7 @@ function routes(context: RouteContext): Handlers {
     },
     openJobInWebUi: async ({ key }) => {
       const url = monitor.jobDetail(key)?.webUiUrl ?? null;
-      if (!url) throw new JobwatchError('RPC_ERROR', 'That job is no longer known, or its server has no web UI address.');
+      if (!url) throw new JobwatchError('NOT_FOUND', 'That job is no longer known, or its server has no web UI address.');
       await context.openExternal(url);
     },
     watchJob: ({ key }) => monitor.watchJob(key),

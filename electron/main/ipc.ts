@@ -5,19 +5,19 @@
  * secret). Events go out through a DeltaBatcher: at most ten messages a second, and a full snapshot on subscribe.
  */
 import type { ZodType } from 'zod';
-import { JobwatchError } from '../core/errors';
+import { JobwatchError, isErrorCode, type ErrorCode } from '../core/errors';
 import type { MonitorApi } from '../core/monitor-api';
 import type { MonitorDelta, MonitorSnapshot } from '../core/view';
 import { DeltaBatcher, DEFAULT_BATCH_INTERVAL_MS } from './delta-batcher';
 import type { FrameIdentity } from './window';
 
 /** How a refused or failed request is answered: a code the renderer branches on and a message people read. */
-export type IpcFailureCode = 'FORBIDDEN_SENDER' | 'INVALID_REQUEST' | 'INVALID_REPLY' | 'FAILED';
+export type IpcFailureCode = Extract<ErrorCode, 'FORBIDDEN_SENDER' | 'INVALID_REQUEST' | 'INVALID_REPLY' | 'FAILED'>;
 
 export class IpcRequestError extends Error {
   override readonly name = 'IpcRequestError';
   constructor(
-    readonly code: IpcFailureCode | string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -47,7 +47,7 @@ export interface IpcWindow {
  */
 export interface ReplyEncoding {
   ok(value: unknown): unknown;
-  fail(code: string, message: string): unknown;
+  fail(code: ErrorCode, message: string): unknown;
 }
 
 export const THROWING_REPLIES: ReplyEncoding = {
@@ -57,11 +57,14 @@ export const THROWING_REPLIES: ReplyEncoding = {
   },
 };
 
-/** Messages safe to show: our own typed errors; anything else becomes a generic sentence (no stack, no internals). */
-export function describeError(err: unknown): { code: string; message: string } {
+/**
+ * Messages safe to show: our own typed errors, and errors whose code is one of ours (core/errors.ts ERROR_CODES);
+ * anything else becomes a generic sentence (no stack, no internals, no Node error codes such as ENOENT).
+ */
+export function describeError(err: unknown): { code: ErrorCode; message: string } {
   if (err instanceof JobwatchError) return { code: err.code, message: err.message };
   if (err instanceof IpcRequestError) return { code: err.code, message: err.message };
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && /^[A-Z_]+$/.test(err.code)) {
+  if (err instanceof Error && 'code' in err && isErrorCode(err.code)) {
     return { code: err.code, message: err.message };
   }
   return { code: 'FAILED', message: 'Something went wrong in Jobwatch; see the log for details.' };

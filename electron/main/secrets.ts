@@ -4,6 +4,7 @@
  * with a clear error: never a silent plaintext fallback. On Linux, the 'basic_text' backend (a hard-coded key,
  * used when no keyring is running) counts as unavailable.
  */
+import type { ErrorCode } from '../core/errors';
 import type { SecretStore } from '../core/ports';
 
 export interface SafeStorageElectron {
@@ -24,7 +25,7 @@ export interface KeyValueStore {
 
 export class SecretStorageUnavailableError extends Error {
   override readonly name = 'SecretStorageUnavailableError';
-  readonly code = 'SECRET_STORAGE_UNAVAILABLE';
+  readonly code = 'SECRET_STORAGE_UNAVAILABLE' satisfies ErrorCode;
 }
 
 export function secretStorageProblem(electron: SafeStorageElectron, platform: NodeJS.Platform): string | null {

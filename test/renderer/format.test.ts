@@ -72,7 +72,7 @@ describe('titles and server states', () => {
     expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'AUTH_FAILED', message: 'The key was refused.' } }), 0)).toBe(
       'Needs attention: key or password refused',
     );
-    expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'SOMETHING_NEW', message: 'Odd.' } }), 0)).toBe('Needs attention: Odd.');
+    expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'SOMETHING_NEW' as never, message: 'Odd.' } }), 0)).toBe('Needs attention: Odd.');
     expect(serverStatusLine(serverView({ state: 'needs-attention', detail: 'x', attention: { code: 'CERT_CHANGED', message: 'The certificate changed.' } }), 0)).toBe(
       'Needs attention: The certificate changed.',
     );

@@ -82,7 +82,7 @@ describe('contract routes', () => {
 
   it('passes the core’s errors through with their codes', async () => {
     const frame = await boot();
-    expect(await call(frame, 'abortJob', { key: 'nope' })).toMatchObject({ ok: false, error: { code: 'RPC_ERROR', message: 'That job is no longer known.' } });
+    expect(await call(frame, 'abortJob', { key: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'That job is no longer known.' } });
     expect(await call(frame, 'jobDetail', { key: 'nope' })).toEqual({ ok: true, value: null });
   });
 

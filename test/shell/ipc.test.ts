@@ -83,6 +83,9 @@ describe('IPC request handlers', () => {
     expect(b).toMatch(/^FAILED: /);
     expect(b).not.toContain('secret-path');
     expect(describeError(Object.assign(new Error('x'), { code: 'SECRET_STORAGE_UNAVAILABLE' }))).toEqual({ code: 'SECRET_STORAGE_UNAVAILABLE', message: 'x' });
+    // A Node error's own code (ENOENT…) is not one of ours: generic, so no path leaks through its message.
+    expect(describeError(Object.assign(new Error('ENOENT: /home/me/x'), { code: 'ENOENT' }))).toMatchObject({ code: 'FAILED' });
+    expect(describeError(Object.assign(new Error('ENOENT: /home/me/x'), { code: 'ENOENT' })).message).not.toContain('/home/me');
   });
 
   it('can use an envelope encoding instead of rejections', async () => {

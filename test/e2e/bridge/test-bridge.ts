@@ -15,7 +15,7 @@ import type { SecretStore } from '../../../electron/core/ports';
 import type { ServerDraft } from '../../../electron/core/monitor-api';
 import { FileStorage } from '../../../electron/core/storage/file-storage';
 import { ProfilesRepository, createProfilesStore } from '../../../electron/core/profiles';
-import { EVENTS, REPLY_ENCODING, REQUESTS, type EventName, type ProfileView, type RequestName } from '../../../electron/ipc/contract';
+import { EVENTS, REPLY_ENCODING, REQUESTS, isErrorCode, type EventName, type ProfileView, type RequestName } from '../../../electron/ipc/contract';
 import { DeltaBatcher } from '../../../electron/main/delta-batcher';
 import { startDemoServer, type DemoServer } from '../../../electron/main/demo';
 import { runSimCommand } from '../../../electron/sim/index';
@@ -127,7 +127,7 @@ export class TestBridge {
     try {
       result = await (this.handlers[name] as Handler)(parsed.data as never);
     } catch (err) {
-      const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'FAILED';
+      const code = err instanceof Error && 'code' in err && isErrorCode(err.code) ? err.code : 'FAILED';
       return REPLY_ENCODING.fail(code, err instanceof Error ? err.message : String(err));
     }
     const reply = definition.reply.safeParse(result);

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   DEFAULT_SETTINGS,
+  ERROR_CODES,
   EVENTS,
   EVENT_CHANNELS,
   JobwatchRequestError,
@@ -228,6 +229,13 @@ describe('createJobwatchApi', () => {
     const error = await api.removeServer({ id: 'nas1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobwatchRequestError);
     expect(error).toMatchObject({ code: 'UNREACHABLE', message: 'nas1.local does not answer.' });
+  });
+
+  it('error codes are a closed set: a failure with a code outside ERROR_CODES is an invalid reply', async () => {
+    const { api } = bridge(() => ({ ok: false, error: { code: 'SOMETHING_NEW', message: 'x' } }));
+    await expect(api.removeServer({ id: 'nas1' })).rejects.toMatchObject({ code: 'INVALID_REPLY' });
+    expect(ERROR_CODES).toContain('NOT_FOUND');
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
   });
 
   it('delivers valid events, drops invalid ones, and unsubscribes', () => {
