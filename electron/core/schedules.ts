@@ -217,7 +217,9 @@ export function judgeDueTimes(options: JudgeOptions): DueJudgement[] {
         continue;
       }
     }
-    out.push({ dueAt, verdict: covered(watched, windowFrom, windowTo) ? 'missed' : 'could-not-check' });
+    // Runs that started just before the due time were listed by the snapshot when watching began; what must have
+    // been watched is the time from the due time to the end of the tolerance.
+    out.push({ dueAt, verdict: covered(watched, dueAt, windowTo) ? 'missed' : 'could-not-check' });
   }
   return out;
 }

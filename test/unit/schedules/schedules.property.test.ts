@@ -106,11 +106,17 @@ describe('judging due times', () => {
         for (const [from, len] of gaps) watched = addInterval(watched, START + from * MIN, START + (from + len) * MIN);
         const out = judgeDueTimes({ due, runs: [], watched, toleranceMs: tol, earlyMs: 30_000 });
         for (const j of out) {
-          const watchedAll = covered(watched, j.dueAt - 30_000, j.dueAt + tol);
+          const watchedAll = covered(watched, j.dueAt, j.dueAt + tol);
           expect(j.verdict).toBe(watchedAll ? 'missed' : 'could-not-check');
         }
       }),
     );
+  });
+
+  it('say missed when watching began only just before the due time (earlier runs were in the snapshot)', () => {
+    const d = START + HOUR;
+    const out = judgeDueTimes({ due: [d], runs: [], watched: [{ from: d - 10_000, to: d + DAY }], toleranceMs: MIN, earlyMs: 30_000 });
+    expect(out[0]!.verdict).toBe('missed');
   });
 
   it('count a run still going at the due time (cron queues the call behind it)', () => {
