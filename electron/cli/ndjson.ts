@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { JOB_STATES, SESSION_STATES, TERMINAL_STATES } from '../core/model';
-import { SUPPRESSION_REASONS } from '../core/rules';
+import { SUPPRESSION_REASONS } from '../core/classification';
 import { INSIGHT_KINDS } from '../core/insights';
 
 export const NDJSON_VERSION = 1;

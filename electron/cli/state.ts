@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { TransitionLedger } from '../core/ledger';
-import { NotificationPlanner } from '../core/rules';
+import { NotificationPlanner } from '../core/planner';
 import { FailureInbox, createFailureStore } from '../core/failures';
 import { RunHistory, createHistoryStore } from '../core/history';
 import { NotificationSettingsSchema, SettingsSchema, type NotificationSettings } from '../core/settings';

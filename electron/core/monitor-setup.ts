@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Monitor, type ServerConnector, type ServerDirectory, type ServerTarget } from './monitor';
 import { createServerConnector } from './connector';
 import { LedgerJsonSchema, LedgerFormatError, TransitionLedger, type TransitionLedgerOptions } from './ledger';
-import { NotificationPlanner } from './rules';
+import { NotificationPlanner } from './planner';
 import { FailureInbox, createFailureStore } from './failures';
 import { RunHistory, createHistoryStore } from './history';
 import { ProfilesRepository, createProfilesStore, profileServerPrefs, type Profile } from './profiles';

@@ -35,7 +35,7 @@ import {
   type InsightFigures,
   type InsightKind,
 } from './insights';
-import type { TransitionContext } from './rules';
+import type { TransitionContext } from './planner';
 import { cleanLine } from './notification-text';
 
 /** What the monitor needs to know to follow one server. */

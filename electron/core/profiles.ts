@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Clock, Logger, SecretStore, StoragePort } from './ports';
-import type { ServerPrefs } from './rules';
+import type { ServerPrefs } from './classification';
 import { MethodRuleSchema } from './settings';
 import type { StoreProblem } from './store';
 import { VersionedStore } from './store';

@@ -2,7 +2,7 @@
  * Notification planner time for one burst of suppressed transitions (successes under the threshold), at 10 000
  * and 40 000 transitions side by side: linear planning keeps the ratio near 4.
  */
-import { NotificationPlanner } from '../../electron/core/rules';
+import { NotificationPlanner } from '../../electron/core/planner';
 import type { Transition } from '../../electron/core/model';
 import { collectGarbage, medianMs } from './bench-util';
 

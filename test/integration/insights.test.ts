@@ -8,7 +8,7 @@ import { startSimulator, type Simulator } from '../../electron/sim/index';
 import { Monitor, type ServerDirectory, type ServerTarget } from '../../electron/core/monitor';
 import { createServerConnector } from '../../electron/core/connector';
 import { TransitionLedger } from '../../electron/core/ledger';
-import { NotificationPlanner } from '../../electron/core/rules';
+import { NotificationPlanner } from '../../electron/core/planner';
 import { FailureInbox } from '../../electron/core/failures';
 import { NotificationSettingsSchema } from '../../electron/core/settings';
 import type { Insight } from '../../electron/core/insights';

@@ -15,7 +15,7 @@ import type WebSocket from 'ws';
 import { JsonRpcConnection } from '../../../electron/core/protocol/jsonrpc';
 import { Monitor, type ServerConnector, type ServerDirectory, type ServerTarget } from '../../../electron/core/monitor';
 import { TransitionLedger } from '../../../electron/core/ledger';
-import { NotificationPlanner } from '../../../electron/core/rules';
+import { NotificationPlanner } from '../../../electron/core/planner';
 import { FailureInbox } from '../../../electron/core/failures';
 import { defaultSettings } from '../../../electron/core/settings';
 import { JobDetailSchema, MonitorSnapshotSchema } from '../../../electron/core/view';

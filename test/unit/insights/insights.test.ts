@@ -11,7 +11,8 @@ import {
   usualDuration,
   type Insight,
 } from '../../../electron/core/insights';
-import { NotificationPlanner, classifyInsight } from '../../../electron/core/rules';
+import { NotificationPlanner } from '../../../electron/core/planner';
+import { classifyInsight } from '../../../electron/core/classification';
 import { FailureInbox } from '../../../electron/core/failures';
 import { NOON, settings, transition, utcMinuteOfDay } from '../rules/fixtures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, globMatches, inQuietHours, matchMethodRule } from '../../../electron/core/rules';
-import type { ServerPrefs } from '../../../electron/core/rules';
+import { classify, globMatches, inQuietHours, matchMethodRule } from '../../../electron/core/classification';
+import type { ServerPrefs } from '../../../electron/core/classification';
 import { BUILT_IN_QUIET_METHODS } from '../../../electron/core/settings';
 import { at, NOON, settings, transition } from './fixtures';
 

@@ -5,7 +5,7 @@
  * quadratic grouping) gives 16.
  */
 import { describe, expect, it } from 'vitest';
-import { NotificationPlanner } from '../../../electron/core/rules';
+import { NotificationPlanner } from '../../../electron/core/planner';
 import { NOON, settings, transition, utcMinuteOfDay } from './fixtures';
 
 /** Array-iterator steps taken while `run` executes (patching the iterator also turns off V8's spread fast path). */

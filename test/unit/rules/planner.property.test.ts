@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NotificationPlanner } from '../../../electron/core/rules';
+import { NotificationPlanner } from '../../../electron/core/planner';
 import type { Transition } from '../../../electron/core/model';
 import type { MethodRule } from '../../../electron/core/settings';
 import { NOON, settings, utcMinuteOfDay } from './fixtures';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationPlanner } from '../../../electron/core/rules';
-import type { PlannedNotification } from '../../../electron/core/rules';
+import { NotificationPlanner } from '../../../electron/core/planner';
+import type { PlannedNotification } from '../../../electron/core/planner';
 import { NOON, settings, transition, utcMinuteOfDay } from './fixtures';
 
 function planner(over: Parameters<typeof settings>[0] = {}): NotificationPlanner {

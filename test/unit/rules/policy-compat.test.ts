@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NotificationPolicy } from '../../../electron/core/monitor';
 import type { NotificationView } from '../../../electron/core/view';
 import { NotificationViewSchema } from '../../../electron/core/view';
-import { NotificationPlanner } from '../../../electron/core/rules';
+import { NotificationPlanner } from '../../../electron/core/planner';
 import { NOON, transition, utcMinuteOfDay } from './fixtures';
 
 describe('the planner as the monitor’s NotificationPolicy', () => {
