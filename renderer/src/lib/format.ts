@@ -2,6 +2,7 @@
  * Times and durations for people: the user's locale and time zone (Intl picks both up from the OS), durations in
  * the largest two units that matter ("1 h 5 min", "42 s").
  */
+import { isErrorCode, type ErrorCode } from '../../../electron/ipc/constants';
 import type { JobState, JobView, ServerView } from '../../../electron/ipc/contract';
 
 const SECOND = 1000;
@@ -128,7 +129,11 @@ export function serverStatus(server: ServerView, now: number): string {
   }
 }
 
-const ATTENTION_REASONS: Record<string, string> = {
+/**
+ * A few words for each code that can put a server in "needs attention" (the core's final errors); null leaves the
+ * chip to the core's message. Typed by the closed list, so a new code does not compile until it is decided here.
+ */
+const ATTENTION_REASONS: Record<ErrorCode, string | null> = {
   CERT_UNTRUSTED: 'certificate not trusted',
   CERT_CHANGED: 'certificate changed',
   INSECURE_TRANSPORT: 'not sent over unencrypted ws://',
@@ -140,11 +145,37 @@ const ATTENTION_REASONS: Record<string, string> = {
   ACCESS_RESTRICTED: 'this computer is not allowed',
   ENDPOINT_NOT_FOUND: 'not a TrueNAS address',
   SECRET_REQUIRED: 'key or password needed',
+  MECHANISM_UNSUPPORTED: 'sign-in method not supported',
+  // Not final (the core retries), or nothing shorter to say than the message.
+  UNREACHABLE: null,
+  CONNECTION_CLOSED: null,
+  TIMEOUT: null,
+  FRAME_TOO_LARGE: null,
+  RATE_LIMITED: null,
+  NOT_AUTHENTICATED: null,
+  RPC_ERROR: null,
+  TOO_MANY_CALLS: null,
+  BAD_FRAME: null,
+  INVALID_INPUT: null,
+  NOT_FOUND: null,
+  INVALID_PROFILE: null,
+  DUPLICATE_NAME: null,
+  SECRETS_UNAVAILABLE: null,
+  SECRET_STORAGE_UNAVAILABLE: null,
+  SHORTCUT_UNAVAILABLE: null,
+  START_AT_LOGIN_UNAVAILABLE: null,
+  URL_NOT_ALLOWED: null,
+  NO_LOG_FILE: null,
+  OPEN_FAILED: null,
+  FORBIDDEN_SENDER: null,
+  INVALID_REQUEST: null,
+  INVALID_REPLY: null,
+  FAILED: null,
 };
 
 /** The reason in a few words, for a chip; the full message goes in the tooltip and the servers view. */
 export function attentionReason(attention: { code: string; message: string }): string {
-  return ATTENTION_REASONS[attention.code] ?? attention.message;
+  return (isErrorCode(attention.code) ? ATTENTION_REASONS[attention.code] : null) ?? attention.message;
 }
 
 /** The servers view's line: the state, and the core's full explanation when it adds something. */
