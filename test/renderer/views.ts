@@ -1,9 +1,11 @@
 /** Plain view objects for tests, with overridable fields. */
+import { jobKey } from '../../electron/core/model';
 import type { JobView, ServerView } from '../../electron/ipc/contract';
 
 export function jobView(overrides: Partial<JobView> = {}): JobView {
   return {
-    key: 'nas1\u00001\u00001000\u0000cloudsync.sync',
+    // The core writes the key; the window only carries it.
+    key: jobKey('nas1', { id: 1, timeStarted: 1_000, method: 'cloudsync.sync' }),
     server: 'nas1',
     id: 1,
     method: 'cloudsync.sync',
