@@ -10,7 +10,7 @@ import { FailureInbox, createFailureStore } from '../core/failures';
 import { RunHistory, createHistoryStore } from '../core/history';
 import { NotificationSettingsSchema, SettingsSchema, type NotificationSettings } from '../core/settings';
 import { FileStorage } from '../core/storage/file-storage';
-import { PersistedLedger, createLedgerStore } from '../core/monitor-setup';
+import { PersistedLedger, createLedgerStore } from '../core/persisted-ledger';
 import type { NotificationView } from '../core/view';
 
 export interface CliStateOptions {

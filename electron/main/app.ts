@@ -8,7 +8,7 @@ import { arch, release, type } from 'node:os';
 import { join } from 'node:path';
 import type { MonitorApi } from '../core/monitor-api';
 import type { LogFields, Logger, SecretStore, StoragePort } from '../core/ports';
-import type { SettingsAccess } from '../core/monitor-setup';
+import type { SettingsAccess } from '../core/desktop-monitor';
 import type { Settings } from '../core/settings';
 import { webUiUrl } from '../core/monitor';
 import { JobwatchError } from '../core/errors';
@@ -191,15 +191,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     notifier.show(notification);
   });
 
-  /** A pause (tray or window) goes to the live planner and is saved, so it survives a restart. */
-  const pause = (until: number | null) => {
-    monitor.pauseNotifications(until);
-    const current = monitor.settings.get();
-    if (current.notifications.pausedUntil === until) return;
-    monitor.settings
-      .update({ ...current, notifications: { ...current.notifications, pausedUntil: until } })
-      .catch((err: unknown) => log.warn(`Could not save the pause: ${(err as Error).message}`));
-  };
+  /** A pause (tray or window) goes to the live planner; the monitor saves it, so it survives a restart. */
+  const pause = (until: number | null) => monitor.pauseNotifications(until);
 
   let quitting = false;
   const quit = () => {

@@ -7,7 +7,7 @@ import * as electron from 'electron';
 import ElectronStore from 'electron-store';
 import electronLog from 'electron-log/main';
 import electronUpdater from 'electron-updater';
-import { createMonitor } from '../core/monitor-setup';
+import { createMonitor } from '../core/desktop-monitor';
 import { runSimCommand } from '../sim/index';
 import { consoleLogger, startShell } from './app';
 import { AppLog } from './log';

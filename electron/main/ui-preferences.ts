@@ -3,7 +3,7 @@
  * settings view and the shell never disagree. Saving is fire-and-forget: a failed write is logged, and the
  * window keeps working.
  */
-import type { SettingsAccess } from '../core/monitor-setup';
+import type { SettingsAccess } from '../core/desktop-monitor';
 import type { UiSettings } from '../core/settings';
 import type { Size, WindowPreferences } from './window';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
-import { createMonitor } from '../../electron/core/monitor-setup';
+import { createMonitor } from '../../electron/core/desktop-monitor';
 import { FileStorage } from '../../electron/core/storage/file-storage';
 import type { SecretStore } from '../../electron/core/ports';
 import type { Transition } from '../../electron/core/model';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { startShell, type Shell } from '../../electron/main/app';
-import { createMonitor } from '../../electron/core/monitor-setup';
+import { createMonitor } from '../../electron/core/desktop-monitor';
 import { AppLog } from '../../electron/main/log';
 import { diagnosticsReport, hostOf } from '../../electron/main/diagnostics';
 import { REQUESTS, type RequestName } from '../../electron/ipc/contract';

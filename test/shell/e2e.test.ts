@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { startShell, type Shell } from '../../electron/main/app';
-import { createMonitor } from '../../electron/core/monitor-setup';
+import { createMonitor } from '../../electron/core/desktop-monitor';
 import type { MonitorDelta } from '../../electron/core/view';
 import { EVENTS } from '../../electron/ipc/contract';
 import { startSimulator, type Simulator } from '../../electron/sim/index';

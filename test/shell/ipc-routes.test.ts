@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { startShell, type Shell } from '../../electron/main/app';
-import { createMonitor } from '../../electron/core/monitor-setup';
+import { createMonitor } from '../../electron/core/desktop-monitor';
 import { DEMO_API_KEY, runSimCommand } from '../../electron/sim/index';
 import { DEFAULT_SETTINGS, REQUESTS, type RequestName } from '../../electron/ipc/contract';
 import { electronDouble, FakeBrowserWindow, FakeFrame, resetElectronDouble } from './electron-double';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
-import { createMonitor } from '../../../electron/core/monitor-setup';
+import { createMonitor } from '../../../electron/core/desktop-monitor';
 import { webUiUrl } from '../../../electron/core/monitor';
 import type { SecretStore } from '../../../electron/core/ports';
 import type { ServerDraft } from '../../../electron/core/monitor-api';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_KEYS_PER_SERVER, TransitionLedger } from '../../../electron/core/ledger';
 import { JobBook } from '../../../electron/core/jobs';
-import { PersistedLedger, createLedgerStore } from '../../../electron/core/monitor-setup';
+import { PersistedLedger, createLedgerStore } from '../../../electron/core/persisted-ledger';
 import { MemoryStorage } from '../persistence/memory-storage';
 import { countMapWork } from './work-counter';
 import { jobEvent, wireJob } from './fixtures';

@@ -3,7 +3,7 @@ import type { SecretStore } from '../../../electron/core/ports';
 import { ProfileError, ProfilesRepository, createProfilesStore, profileServerPrefs } from '../../../electron/core/profiles';
 import type { ProfileInput } from '../../../electron/core/profiles';
 import { MemoryStorage } from './memory-storage';
-import { profileDirectory } from '../../../electron/core/monitor-setup';
+import { profileDirectory } from '../../../electron/core/profile-directory';
 
 class MemorySecrets implements SecretStore {
   readonly secrets = new Map<string, string>();

@@ -1,0 +1,112 @@
+/**
+ * The monitor of the desktop app, composed from the shell's ports: saved profiles and secrets as the server
+ * directory, the persisted settings driving the notification planner, the persisted failure inbox, the persisted
+ * transition ledger and the persisted run history per task (what the insights compare a run with).
+ */
+import { Monitor, type MonitorOptions, type ServerConnector } from './monitor';
+import { createServerConnector } from './connector';
+import { NotificationPlanner } from './planner';
+import { FailureInbox, createFailureStore } from './failures';
+import { RunHistory, createHistoryStore } from './history';
+import { PersistedLedger, createLedgerStore } from './persisted-ledger';
+import { profileDirectory } from './profile-directory';
+import { ProfilesRepository, createProfilesStore } from './profiles';
+import { createSettingsStore, defaultSettings, type Settings } from './settings';
+import type { StoreProblem } from './store';
+import { silentLogger, type Logger, type SecretStore, type StoragePort } from './ports';
+import type { SessionTimings } from './session';
+
+export interface MonitorPorts {
+  storage: StoragePort;
+  secrets: SecretStore;
+  logger?: Logger;
+  connector?: ServerConnector;
+  now?: () => number;
+  timings?: Partial<SessionTimings>;
+  /** Told about every persisted file that was corrupt or invalid (already recovered from). */
+  onStoreProblem?: (problem: StoreProblem) => void;
+}
+
+/** The saved settings, and saving new ones (which the planner follows at once). */
+export interface SettingsAccess {
+  get(): Settings;
+  update(settings: Settings): Promise<Settings>;
+}
+
+/** A Monitor that also owns its persisted settings. */
+export class DesktopMonitor extends Monitor {
+  constructor(
+    options: MonitorOptions,
+    readonly settings: SettingsAccess,
+  ) {
+    super(options);
+  }
+}
+
+/** The monitor of the desktop app: everything persisted through the shell's ports. */
+export function createMonitor(ports: MonitorPorts): DesktopMonitor {
+  const logger = ports.logger ?? silentLogger;
+  const report = (problem: StoreProblem | null) => {
+    if (!problem) return;
+    logger.warn(problem.message, { kind: problem.kind, backup: problem.backupName });
+    ports.onStoreProblem?.(problem);
+  };
+  const settingsStore = createSettingsStore(ports.storage, { logger });
+  let settings = defaultSettings();
+  const planner = new NotificationPlanner({ settings: settings.notifications });
+  const failures = new FailureInbox({ store: createFailureStore(ports.storage, { logger }), logger });
+  const ledger = new PersistedLedger(createLedgerStore(ports.storage, logger), logger);
+  const history = new RunHistory({ store: createHistoryStore(ports.storage, { logger }), logger });
+  const profiles = new ProfilesRepository(createProfilesStore(ports.storage, { logger }), ports.secrets);
+
+  const access: SettingsAccess = {
+    get: () => settings,
+    update: async (next) => {
+      await settingsStore.save(next);
+      settings = next;
+      planner.setSettings(next.notifications);
+      planner.setPausedUntil(next.notifications.pausedUntil);
+      return settings;
+    },
+  };
+
+  let pauseSaved: Promise<void> = Promise.resolve();
+  return new DesktopMonitor(
+    {
+      connector: ports.connector ?? createServerConnector(),
+      directory: profileDirectory(profiles, ports.secrets, planner),
+      ledger: () => ledger.current(),
+      policy: planner,
+      failures,
+      history,
+      ...(ports.logger ? { logger: ports.logger } : {}),
+      ...(ports.now ? { now: ports.now } : {}),
+      ...(ports.timings ? { timings: ports.timings } : {}),
+      prepare: async () => {
+        const loaded = await settingsStore.load();
+        report(loaded.problem);
+        settings = loaded.value;
+        planner.setSettings(settings.notifications);
+        planner.setPausedUntil(settings.notifications.pausedUntil);
+        report(await failures.load());
+        report(await ledger.load());
+        report(await history.load());
+        report(await profiles.problem());
+      },
+      flush: async () => {
+        await Promise.all([ledger.flush(), failures.flush(), pauseSaved]);
+      },
+      onPausedChange: (until) => {
+        // A pause ("until tomorrow") must survive a restart of the app. Saved here only: settings that already
+        // hold this pause (saved from the window) are not written again.
+        if (settings.notifications.pausedUntil === until) return;
+        const next = { ...settings, notifications: { ...settings.notifications, pausedUntil: until } };
+        pauseSaved = access.update(next).then(
+          () => undefined,
+          (err: Error) => logger.error('could not save the pause', { reason: err.message }),
+        );
+      },
+    },
+    access,
+  );
+}
