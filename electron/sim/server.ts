@@ -223,6 +223,8 @@ class SimulatorImpl implements Simulator {
   private framesSent = 0;
   private framesReceived = 0;
   private bytesSent = 0;
+  /** Calls of methods private on this version's /api/current (the server logs a warning and runs them). */
+  private privateMethodWarnings = 0;
   private readonly methods: Map<string, MethodDef>;
   private readonly eventsLost = new WeakSet<SimJob>();
   private readonly tasks: SimTasks;
@@ -230,8 +232,6 @@ class SimulatorImpl implements Simulator {
 
   constructor(
     private readonly opts: SimulatorOptions,
-  /** Calls of methods private on this version's /api/current (the server logs a warning and runs them). */
-  private privateMethodWarnings = 0;
     private readonly server: HttpServer,
     cert: string | undefined,
   ) {
@@ -325,14 +325,6 @@ class SimulatorImpl implements Simulator {
     });
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://sim');
-    if (this.downUntil) {
-      res.writeHead(502).end();
-      return;
-    }
-    const dl = /^\/_download\/(\d+)$/.exec(url.pathname);
-    if (dl && req.method === 'GET') return this.serveDownload(Number(dl[1]), url.searchParams.get('auth_token'), res);
   /**
    * nginx's locations (`etc_files/local/nginx/nginx.conf.mako`): /websocket, /_download, and from 25.04 /api (the
    * middleware answers 404 for an /api path it does not serve); `location /` sends everything else to the web UI
@@ -354,6 +346,14 @@ class SimulatorImpl implements Simulator {
     return `${this.tls ? 'https' : 'http'}://${req.headers.host ?? `${this.host}:${this.port}`}/ui/`;
   }
 
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (this.downUntil) {
+      res.writeHead(502).end();
+      return;
+    }
+    const dl = /^\/_download\/(\d+)$/.exec(url.pathname);
+    if (dl && req.method === 'GET') return this.serveDownload(Number(dl[1]), url.searchParams.get('auth_token'), res);
     if (this.route(url.pathname) === 'ui-redirect') {
       res.writeHead(302, { Location: this.uiUrl(req), 'Content-Type': 'text/html' }).end('<html><body>302 Found</body></html>');
       return;
@@ -564,15 +564,15 @@ class SimulatorImpl implements Simulator {
     if (!def) throw new SimCallError('ENOMETHOD', `Method '${method}' not found`);
     conn.inflight++;
     try {
+      // 27: `removed_in='v27'` makes the old login methods private; rpc.py only logs a warning for such a call.
+      if (conn.kind === 'rpc' && !conn.options.private_methods && traits(this.version).oldLoginMethodsPrivate && OLD_LOGIN_METHODS.has(method)) {
+        this.privateMethodWarnings++;
+      }
       if (def.auth && !conn.user) throw notAuthenticated(this.version);
       if (!conn.user && def.rateLimited) await this.rateLimit(conn, method);
       return await def.run(conn, params, requestId);
     } finally {
       conn.inflight--;
-      // 27: `removed_in='v27'` makes the old login methods private; rpc.py only logs a warning for such a call.
-      if (conn.kind === 'rpc' && !conn.options.private_methods && traits(this.version).oldLoginMethodsPrivate && OLD_LOGIN_METHODS.has(method)) {
-        this.privateMethodWarnings++;
-      }
     }
   }
 
@@ -1077,6 +1077,7 @@ class SimulatorImpl implements Simulator {
       framesSent: this.framesSent,
       framesReceived: this.framesReceived,
       bytesSent: this.bytesSent,
+      privateMethodWarnings: this.privateMethodWarnings,
       nextJobId: this.store.peekNextId,
     };
   }
@@ -1134,7 +1135,6 @@ class SimulatorImpl implements Simulator {
       this.server.listen(port, this.host, () => {
         this.server.off('error', reject);
         resolve();
-      privateMethodWarnings: this.privateMethodWarnings,
       });
     });
     this.port = (this.server.address() as AddressInfo).port;

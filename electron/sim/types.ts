@@ -183,9 +183,9 @@ export interface SimStats {
   framesReceived: number;
   bytesSent: number;
   nextJobId: number;
-}
   /** Calls of methods that are private on this version (27: auth.login, auth.login_with_api_key). */
   privateMethodWarnings: number;
+}
 
 /**
  * A scheduled task of the simulated server (served by its `*.query` method and run by the simulator's scheduler on
