@@ -15,6 +15,7 @@ import { createSettingsStore, defaultSettings, type Settings } from './settings'
 import type { StoreProblem } from './store';
 import { silentLogger, type Logger, type SecretStore, type StoragePort } from './ports';
 import type { SessionTimings } from './session';
+import type { MonitorApi } from './monitor-api';
 
 export interface MonitorPorts {
   storage: StoragePort;
@@ -33,8 +34,13 @@ export interface SettingsAccess {
   update(settings: Settings): Promise<Settings>;
 }
 
+/** What the desktop shell uses of its monitor: the monitor's API and its persisted settings. */
+export interface DesktopMonitorApi extends MonitorApi {
+  readonly settings: SettingsAccess;
+}
+
 /** A Monitor that also owns its persisted settings. */
-export class DesktopMonitor extends Monitor {
+export class DesktopMonitor extends Monitor implements DesktopMonitorApi {
   constructor(
     options: MonitorOptions,
     readonly settings: SettingsAccess,

@@ -6,14 +6,12 @@
  */
 import { arch, release, type } from 'node:os';
 import { join } from 'node:path';
-import type { MonitorApi } from '../core/monitor-api';
 import type { LogFields, Logger, SecretStore, StoragePort } from '../core/ports';
-import type { SettingsAccess } from '../core/desktop-monitor';
-import type { Settings } from '../core/settings';
+import type { DesktopMonitorApi } from '../core/desktop-monitor';
+import { savedProfileViews } from '../core/profile-directory';
 import { webUiUrl } from '../core/monitor';
 import { JobwatchError } from '../core/errors';
-import { createProfilesStore } from '../core/profiles';
-import { EVENTS, REPLY_ENCODING, type ProfileView } from '../ipc/contract';
+import { EVENTS, REPLY_ENCODING } from '../ipc/contract';
 import { handleAppProtocol, registerAppScheme, type ProtocolElectron } from './app-protocol';
 import { DeltaBatcher } from './delta-batcher';
 import { DEMO_SERVER_NAME, startDemoServer, type DemoServer, type RunSimCommand } from './demo';
@@ -37,6 +35,8 @@ import { diagnosticsReport } from './diagnostics';
 import { AppLog, secretsSeenByLog, type ShellLog } from './log';
 import { UpdateController, updateMenuItem, updateSummary, updateSupport, updateTooltipLine, type UpdaterLike } from './updates';
 import { StatusTray, type TrayElectron } from './tray';
+import { isConfiguredWebUi } from './url-policy';
+import { saveSettings } from './settings-workflow';
 import { JobWindow, type WindowElectron } from './window';
 
 export const APP_ID = 'org.jobwatch.truenas';
@@ -67,8 +67,8 @@ export interface ShellElectron
   };
 }
 
-/** The core monitor with its settings (createMonitor in core/monitor-setup.ts). */
-export type ShellMonitor = MonitorApi & { settings: SettingsAccess };
+/** The core monitor with its settings (createMonitor in core/desktop-monitor.ts). */
+export type ShellMonitor = DesktopMonitorApi;
 
 /** What the shell hands to the monitor factory (the core's createMonitor, adapted in main.ts). */
 export interface MonitorPorts {
@@ -131,22 +131,6 @@ export const consoleLogger: Logger = {
   warn: (m, f) => console.warn(`[jobwatch] ${m}${fieldsText(f)}`),
   error: (m, f) => console.error(`[jobwatch] ${m}${fieldsText(f)}`),
 };
-
-/** The web UI of a configured server: the only place openExternal may go. */
-export function isConfiguredWebUi(url: string, monitor: Pick<MonitorApi, 'snapshot'>, webUiUrl: (serverUrl: string) => string | null): boolean {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    return false;
-  }
-  if (target.protocol !== 'https:' && target.protocol !== 'http:') return false;
-  if (target.username || target.password) return false;
-  return monitor.snapshot().servers.some((server) => {
-    const base = webUiUrl(server.url);
-    return base !== null && new URL(base).origin === target.origin;
-  });
-}
 
 /**
  * Starts the desktop app. Returns null when another instance already runs (this one then quits).
@@ -306,36 +290,21 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     events,
     secrets,
     subscribe: () => events.subscribe(),
-    listProfiles: async (): Promise<ProfileView[]> => {
-      // Read from the saved file each time: the monitor's repository saves before addServer/updateServer resolve.
-      const { value } = await createProfilesStore(storage).load();
-      return value.profiles.map((p) => ({ id: p.id, name: p.name, url: p.url, auth: p.auth, fingerprint256: p.fingerprint256, muted: p.muted, mutedUntil: p.mutedUntil }));
-    },
+    listProfiles: () => savedProfileViews(storage),
     pause,
     askSavePath: async (defaultName) => {
       const result = await electron.dialog.showSaveDialog({ defaultPath: defaultName, title: 'Save job log' });
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     settings: () => monitor.settings.get(),
-    updateSettings: async (next) => {
-      // The shell applies what it owns first, so a shortcut that cannot be registered is refused, not saved.
-      const previous = monitor.settings.get();
-      if (next.ui.globalShortcut !== previous.ui.globalShortcut) {
-        const result = shortcut.set(next.ui.globalShortcut || null);
-        if (!result.ok) throw new JobwatchError('SHORTCUT_UNAVAILABLE', result.message);
-      }
-      if (next.ui.startAtLogin !== previous.ui.startAtLogin) {
-        const result = setStartAtLogin(electron, platform, next.ui.startAtLogin, { env: options.env, execPath: process.execPath });
-        if (!result.ok) throw new JobwatchError('START_AT_LOGIN_UNAVAILABLE', result.message ?? 'Start at login is not available.');
-      }
-      if (next.ui.alwaysOnTop !== jobWindow.isAlwaysOnTop()) jobWindow.setAlwaysOnTop(next.ui.alwaysOnTop);
-      const saved = await monitor.settings.update(next);
-      // The tray title follows its setting at once, not at the next change of the jobs.
-      if (saved.ui.trayTitleCount !== previous.ui.trayTitleCount) tray.update(monitor.snapshot());
-      // A pause set from the window goes to the live planner and the tray as well.
-      if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil) monitor.pauseNotifications(saved.notifications.pausedUntil);
-      return saved;
-    },
+    updateSettings: (next) =>
+      saveSettings(next, {
+        monitor,
+        setShortcut: (accelerator) => shortcut.set(accelerator),
+        setStartAtLogin: (enabled) => setStartAtLogin(electron, platform, enabled, { env: options.env, execPath: process.execPath }),
+        window: jobWindow,
+        updateTray: () => tray.update(monitor.snapshot()),
+      }),
     hideWindow: () => jobWindow.hide(),
     startDemo: async () => {
       const started = await startDemo();

@@ -6,11 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { REQUESTS, type ProfileView, type RequestName, type RequestPayload, type RequestReply, type SettingsView } from '../ipc/contract';
 import { JobwatchError } from '../core/errors';
 import type { Settings } from '../core/settings';
+import type { DesktopMonitorApi } from '../core/desktop-monitor';
 import type { IpcHandlers } from './ipc';
 
 /** What the routes need from the shell (startShell builds it). */
 export interface RouteContext {
-  monitor: import('./app').ShellMonitor;
+  monitor: DesktopMonitorApi;
   subscribe(): RequestReply<'subscribe'>;
   /** Saved profiles as the edit form shows them: no secret. */
   listProfiles(): Promise<ProfileView[]>;
