@@ -3,6 +3,7 @@
  * shown too (it names the host and the detail); this adds the explanation and picks the next step.
  */
 import { isErrorCode, type ErrorCode } from '../../../electron/ipc/constants';
+import type { ServerDraft } from '../../../electron/ipc/contract';
 
 export type NextStep = 'trust-certificate' | 'enter-otp' | 'use-wss' | 'fix-and-retry' | 'none';
 
@@ -12,7 +13,7 @@ export interface ConnectionHelp {
   next: NextStep;
 }
 
-type SignInMethod = 'api-key' | 'password';
+export type SignInMethod = ServerDraft['auth']['method'];
 type Explain = (url: string, method: SignInMethod) => ConnectionHelp;
 
 const fixed =
