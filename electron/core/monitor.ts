@@ -4,7 +4,7 @@
  *
  * The monitor owns no persistence format and no notification rule: it is given a `NotificationPolicy`, a
  * `FailureList`, a `ServerDirectory` (profiles + secrets) and a ledger, which the composition root
- * (`createMonitor` in monitor-setup.ts) builds from the stores.
+ * (`createMonitor` in desktop-monitor.ts) builds from the stores.
  */
 import type { ServerId, Transition } from './model';
 import type { JobEntry } from './jobs';
@@ -37,108 +37,11 @@ import {
 } from './insights';
 import type { TransitionContext } from './planner';
 import { cleanLine } from './notification-text';
+import type { MonitorOptions, ServerTarget } from './monitor-ports';
+import { MonitorListeners } from './monitor-listeners';
+import { NotificationScheduler } from './notification-scheduler';
 
-/** What the monitor needs to know to follow one server. */
-export interface ServerTarget {
-  id: ServerId;
-  name: string;
-  url: string;
-  auth: ServerDraft['auth'];
-  fingerprint256: string | null;
-  muted: boolean;
-  mutedUntil: number | null;
-  /** Offer permessage-deflate to this server (a slow link); absent = the protocol layer's default (off). */
-  compression?: boolean;
-}
-
-/** How a server's connection is opened and authenticated; production uses the protocol layer. */
-export interface ServerConnector {
-  connect(target: ServerTarget): Promise<RpcConnection>;
-  login(connection: RpcConnection, target: ServerTarget, secret: string | null, otp?: string): Promise<void>;
-  probe(url: string): Promise<CertificateInfo>;
-  /**
-   * Fetches a URL path (a /_download/… link) from the server that `endpoint` (the ws(s):// URL in use) belongs to,
-   * over HTTP(S) with the same certificate policy.
-   */
-  download(target: ServerTarget, endpoint: string, path: string, options?: { signal?: AbortSignal }): Promise<string>;
-}
-
-/** Saved servers and their secrets (profiles repository + secret store), or an in-memory list for the CLI. */
-export interface ServerDirectory {
-  list(): Promise<ServerTarget[]>;
-  secret(id: ServerId): Promise<string | null>;
-  save(target: ServerTarget, secret: string | null): Promise<void>;
-  remove(id: ServerId): Promise<void>;
-}
-
-/** The notification rules, as a planner driven by the monitor's clock. */
-export interface NotificationPolicy {
-  push(transition: Transition, now: number, context?: TransitionContext): void;
-  /** Plans an insight's notification (absent: insights are only told to listeners). */
-  pushInsight?(insight: Insight, now: number): void;
-  /** The stalled threshold the user chose (ms). */
-  stalledAfterMs?(): number;
-  due(now: number): NotificationView[];
-  nextDueAt(): number | null;
-  watchJob(key: string): void;
-  watchServer(server: ServerId, runningKeys: string[]): void;
-  setPausedUntil(until: number | null): void;
-  pausedUntil(): number | null;
-  setServerMute(server: ServerId, muted: boolean, until: number | null): void;
-}
-
-/** Unacknowledged failures. */
-export interface FailureList {
-  /** `task` folds a failure into an earlier unacknowledged one of the same task ("still failing"). */
-  add(transition: Transition, now: number, options?: { task?: string }): void;
-  acknowledge(key: string): void;
-  acknowledgeServer(server: ServerId): void;
-  acknowledgeAll(): void;
-  list(): FailureView[];
-  onChange(listener: () => void): () => void;
-}
-
-export interface MonitorOptions {
-  connector: ServerConnector;
-  directory: ServerDirectory;
-  /** The ledger, or a getter for one that `prepare` loads. */
-  ledger: TransitionLedger | (() => TransitionLedger);
-  /** Loads persisted state before the first server is followed. */
-  prepare?: () => Promise<void>;
-  policy: NotificationPolicy;
-  failures: FailureList;
-  now?: () => number;
-  timings?: Partial<SessionTimings>;
-  /** How many notifications are kept for the window's list. */
-  notificationHistory?: number;
-  /** Called before stop() returns, to flush persisted state. */
-  flush?: () => Promise<void>;
-  /** Told when notifications are paused or resumed, to persist it. */
-  onPausedChange?: (until: number | null) => void;
-  /** Asked when a server wants a one-time password during login; null = none available. */
-  askOtp?: (server: ServerTarget) => Promise<string | null>;
-  /** Looking up restricted accounts' silent jobs (tests shorten these). */
-  followup?: Partial<FollowupTimings>;
-  /** Overall deadline of one log download, from asking the server to the last byte. Default 60 s. */
-  logDownloadTimeoutMs?: number;
-  /** Where a failing listener is reported (it never stops the others, nor the failure inbox). */
-  logger?: Logger;
-  /** The run history per task (persisted by the caller); in memory when absent. */
-  history?: RunHistory;
-  /** How often running jobs are checked for slow and stalled runs, and their thresholds (tests shorten these). */
-  insights?: Partial<InsightTimings>;
-  /** Missed scheduled runs: tolerance, refresh and check intervals (tests shorten these). */
-  missedRuns?: Partial<MissedRunTimings>;
-}
-
-export interface InsightTimings {
-  /** Default 15 s. */
-  checkIntervalMs: number;
-  /** Overrides the policy's (the user's setting). */
-  stalledAfterMs: number;
-  /** The p90 margin of slower-than-usual; default 10 min. */
-  slowMarginMs: number;
-}
+export type { FailureList, InsightTimings, MonitorOptions, NotificationPolicy, ServerConnector, ServerDirectory, ServerTarget } from './monitor-ports';
 
 interface ServerRuntime {
   target: ServerTarget;
@@ -232,22 +135,26 @@ function slugId(name: string, taken: (id: string) => boolean): string {
 export class Monitor implements MonitorApi {
   private readonly now: () => number;
   private readonly servers = new Map<ServerId, ServerRuntime>();
-  private readonly deltaListeners = new Set<(d: MonitorDelta) => void>();
-  private readonly transitionListeners = new Set<(t: Transition) => void>();
-  private readonly notificationListeners = new Set<(n: NotificationView) => void>();
-  private readonly serverListeners = new Set<(s: ServerView) => void>();
-  private readonly notifications: NotificationView[] = [];
-  private readonly insightListeners = new Set<(i: Insight) => void>();
-  private readonly scheduleListeners = new Set<(c: MissedRunInsight) => void>();
+  private readonly listeners: MonitorListeners;
+  private readonly notifications: NotificationScheduler;
   private readonly history: RunHistory;
   private readonly stalls = new StallWatch();
   private readonly insightLog = new InsightLog();
-  private plannerTimer: ReturnType<typeof setTimeout> | null = null;
   private insightTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
 
   constructor(private readonly options: MonitorOptions) {
     this.now = options.now ?? Date.now;
+    this.listeners = new MonitorListeners(options.logger ?? silentLogger);
+    this.notifications = new NotificationScheduler(
+      options.policy,
+      this.now,
+      (planned) => {
+        for (const notification of planned) this.listeners.emit('notification', notification);
+        this.emitDelta({ upserts: [], removals: [], notifications: planned });
+      },
+      options.notificationHistory ?? 200,
+    );
     this.history = options.history ?? new RunHistory({ store: null });
     options.failures.onChange(() => {
       this.emitDelta({ upserts: [], removals: [], failures: this.options.failures.list() });
@@ -274,12 +181,9 @@ export class Monitor implements MonitorApi {
   async stop(): Promise<void> {
     this.started = false;
     for (const runtime of this.servers.values()) runtime.session.stop();
-    if (this.plannerTimer) clearTimeout(this.plannerTimer);
-    this.plannerTimer = null;
     if (this.insightTimer) clearInterval(this.insightTimer);
     this.insightTimer = null;
-    // Whatever is still folding in a burst window is decided now, so it is not lost at shutdown.
-    this.deliver(this.options.policy.due(Number.POSITIVE_INFINITY));
+    this.notifications.flush();
     await this.history.flush();
     await this.options.flush?.();
   }
@@ -295,25 +199,20 @@ export class Monitor implements MonitorApi {
   // ---- listeners ----------------------------------------------------------------------------------------------
 
   onDelta(listener: (delta: MonitorDelta) => void): () => void {
-    this.deltaListeners.add(listener);
-    return () => this.deltaListeners.delete(listener);
+    return this.listeners.on('delta', listener);
   }
   onTransition(listener: (transition: Transition) => void): () => void {
-    this.transitionListeners.add(listener);
-    return () => this.transitionListeners.delete(listener);
+    return this.listeners.on('transition', listener);
   }
   onNotification(listener: (notification: NotificationView) => void): () => void {
-    this.notificationListeners.add(listener);
-    return () => this.notificationListeners.delete(listener);
+    return this.listeners.on('notification', listener);
   }
   onServerChange(listener: (server: ServerView) => void): () => void {
-    this.serverListeners.add(listener);
-    return () => this.serverListeners.delete(listener);
+    return this.listeners.on('server', listener);
   }
   /** Every judged stretch of a schedule that did not run: "missed" (also an insight) or "could not check". */
   onScheduleCheck(listener: (check: MissedRunInsight) => void): () => void {
-    this.scheduleListeners.add(listener);
-    return () => this.scheduleListeners.delete(listener);
+    return this.listeners.on('schedule', listener);
   }
   /** What the schedule check of a server knows: tasks checked, time zone, notes for the person, counts. */
   scheduleStatus(serverId: string): ScheduleCheckStatus | null {
@@ -321,8 +220,7 @@ export class Monitor implements MonitorApi {
   }
   /** Every insight as it is decided (notified or not: the rules decide that), at most one of each kind per run. */
   onInsight(listener: (insight: Insight) => void): () => void {
-    this.insightListeners.add(listener);
-    return () => this.insightListeners.delete(listener);
+    return this.listeners.on('insight', listener);
   }
 
   // ---- views --------------------------------------------------------------------------------------------------
@@ -336,7 +234,7 @@ export class Monitor implements MonitorApi {
       servers: [...this.servers.values()].map((r) => this.serverView(r)),
       jobs,
       failures: this.options.failures.list(),
-      notifications: [...this.notifications],
+      notifications: this.notifications.list(),
       pausedUntil: this.options.policy.pausedUntil(),
     };
   }
@@ -764,8 +662,8 @@ export class Monitor implements MonitorApi {
       // "Still failing" is told by the failure's own notification; "fixed" is a notification of its own.
       this.raiseInsight(insight, outcome.kind === 'fixed');
     }
-    this.schedulePlanner();
-    this.emit(this.transitionListeners, transition, 'a transition listener');
+    this.notifications.schedule();
+    this.listeners.emit('transition', transition);
   }
 
   private insightOf(
@@ -799,7 +697,7 @@ export class Monitor implements MonitorApi {
    * "could not check" is only told to schedule listeners: it is no failure of the server.
    */
   private scheduleInsight(check: MissedRunInsight): void {
-    this.emit(this.scheduleListeners, check, 'a schedule listener');
+    this.listeners.emit('schedule', check);
     if (check.outcome !== 'missed') return;
     const method = RUN_METHODS[check.task.kind];
     const task = check.task.kind === 'snapshot' ? `pool.snapshottask.run [${check.task.id}]` : taskKeyOf(method, [check.task.kind === 'scrub' ? check.task.name : check.task.id]);
@@ -828,9 +726,9 @@ export class Monitor implements MonitorApi {
     if (!this.insightLog.claim(insight.kind, run)) return;
     if (notify && this.options.policy.pushInsight) {
       this.guarded('the notification planner', () => this.options.policy.pushInsight?.(insight, this.now()));
-      this.schedulePlanner();
+      this.notifications.schedule();
     }
-    this.emit(this.insightListeners, insight, 'an insight listener');
+    this.listeners.emit('insight', insight);
   }
 
   /**
@@ -898,40 +796,8 @@ export class Monitor implements MonitorApi {
     }
   }
 
-  /** Calls every listener; one that throws is logged and skipped, the rest still run. */
-  private emit<T>(listeners: Iterable<(value: T) => void>, value: T, what: string): void {
-    for (const listener of listeners) this.guarded(what, () => listener(value));
-  }
-
   private guarded(what: string, run: () => void): void {
-    try {
-      run();
-    } catch (err) {
-      (this.options.logger ?? silentLogger).error(`${what} failed`, { reason: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
-  private schedulePlanner(): void {
-    if (this.plannerTimer) clearTimeout(this.plannerTimer);
-    this.plannerTimer = null;
-    const at = this.options.policy.nextDueAt();
-    if (at === null) return;
-    this.plannerTimer = setTimeout(() => {
-      this.plannerTimer = null;
-      this.deliver(this.options.policy.due(this.now()));
-      this.schedulePlanner();
-    }, Math.max(0, at - this.now()));
-  }
-
-  private deliver(planned: NotificationView[]): void {
-    if (planned.length === 0) return;
-    const limit = this.options.notificationHistory ?? 200;
-    for (const notification of planned) {
-      this.notifications.unshift(notification);
-      this.emit(this.notificationListeners, notification, 'a notification listener');
-    }
-    this.notifications.splice(limit);
-    this.emitDelta({ upserts: [], removals: [], notifications: planned });
+    this.listeners.guarded(what, run);
   }
 
   acknowledge(key: string): void {
@@ -967,13 +833,13 @@ export class Monitor implements MonitorApi {
   // ---- emit ---------------------------------------------------------------------------------------------------
 
   private emitDelta(delta: MonitorDelta): void {
-    this.emit(this.deltaListeners, delta, 'a view listener');
+    this.listeners.emit('delta', delta);
   }
 
   private emitServer(runtime: ServerRuntime): void {
     if (!this.servers.has(runtime.target.id)) return;
     const view = this.serverView(runtime);
-    this.emit(this.serverListeners, view, 'a server listener');
+    this.listeners.emit('server', view);
     this.emitDelta({ upserts: [], removals: [], servers: [view] });
   }
 }

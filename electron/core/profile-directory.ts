@@ -2,7 +2,7 @@
  * Saved profiles and their secrets as the monitor's server directory, and the saved profiles as the edit form
  * shows them (without secrets).
  */
-import type { ServerDirectory, ServerTarget } from './monitor';
+import type { ServerDirectory, ServerTarget } from './monitor-ports';
 import type { NotificationPlanner } from './planner';
 import { createProfilesStore, profileServerPrefs, type Profile, type ProfilesRepository } from './profiles';
 import type { SecretStore, StoragePort } from './ports';
