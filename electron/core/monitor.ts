@@ -21,7 +21,7 @@ import { silentLogger, type Logger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
 import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerAccessView, ServerView } from './view';
 import type { Job } from './model';
-import { isTerminal } from './model';
+import { isActiveState, isTerminal } from './model';
 import { RunHistory, statsOf, taskKeyOf } from './history';
 import {
   DEFAULT_STALLED_AFTER_MS,
@@ -40,29 +40,20 @@ import { cleanLine } from './notification-text';
 import type { MonitorOptions, ServerTarget } from './monitor-ports';
 import { MonitorListeners } from './monitor-listeners';
 import { NotificationScheduler } from './notification-scheduler';
+import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
 
+export { logFileName, webUiUrl } from './monitor-views';
 export type { FailureList, InsightTimings, MonitorOptions, NotificationPolicy, ServerConnector, ServerDirectory, ServerTarget } from './monitor-ports';
 
-interface ServerRuntime {
+interface ServerRuntime extends ViewedServer {
   target: ServerTarget;
   book: JobBook;
   session: Session;
   status: SessionStatus;
   followup: JobFollowup;
-  /** From auth.me after the last login; null while unknown. */
-  access: ServerAccessView | null;
-  /**
-   * Keys of the jobs counted as running when the server view was last built. A progress event for one of them
-   * changes nothing in the server view, so it is not rebuilt (a rebuild walks every job of the server).
-   */
-  activeKeys: Set<string>;
   /** Task definitions and schedules of this server, and the runs they should have produced. */
   schedules: MissedRunWatch;
 }
-
-const isActive = (job: Job): boolean => !job.transient && (job.state === 'RUNNING' || job.state === 'WAITING');
-
-const MAX_LOG_NAME = 120;
 
 /** The job each kind of task runs as (a snapshot task runs none: zettarepl; named by its manual method). */
 const RUN_METHODS: Readonly<Record<MissedRunInsight['task']['kind'], string>> = {
@@ -74,23 +65,6 @@ const RUN_METHODS: Readonly<Record<MissedRunInsight['task']['kind'], string>> = 
   scrub: 'pool.scrub.scrub',
 };
 
-/**
- * A file name for a downloaded log: "<server>-<job id>.log", without path separators, control or reserved
- * characters, and bounded in length, whatever the server's name holds.
- */
-export function logFileName(serverName: string, jobId: number): string {
-  const cleaned = serverName
-    .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .replace(/[\\/:*?"<>|]+/g, '_')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[. ]+|[. ]+$/g, '');
-  const suffix = `-${jobId}.log`;
-  const base = [...(cleaned || 'server')].slice(0, MAX_LOG_NAME - suffix.length).join('');
-  return `${base}${suffix}`;
-}
-
 /** What to tell about a job the account lost sight of. */
 function lostNotice(job: Job, count: number): string {
   const name = job.description ?? job.method;
@@ -99,18 +73,6 @@ function lostNotice(job: Job, count: number): string {
     `Lost sight of "${name}" (job ${job.id}) before it finished${more}: this account can no longer see it, so how it ` +
     'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.'
   );
-}
-
-/** The TrueNAS web UI for a server URL as the user typed it (host, https://…, or ws(s)://…/api/current). */
-export function webUiUrl(url: string): string | null {
-  try {
-    const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`;
-    const parsed = new URL(withScheme);
-    const scheme = parsed.protocol === 'ws:' || parsed.protocol === 'http:' ? 'http:' : 'https:';
-    return `${scheme}//${parsed.host}`;
-  } catch {
-    return null;
-  }
 }
 
 /** What a saved secret is bound to: the server's origin (scheme, host, port), the sign-in method, the user, and whether a password may go over ws://. */
@@ -256,73 +218,16 @@ export class Monitor implements MonitorApi {
       logsExcerpt: job.logsExcerpt,
       credentialsType: job.credentials?.type ?? null,
       webUiUrl: webUiUrl(runtime.target.url),
-      history: this.taskHistory(runtime.target.id, taskKeyOf(job.method, job.arguments)),
+      history: taskHistoryOf(this.history, runtime.target.id, taskKeyOf(job.method, job.arguments)),
     };
-  }
-
-  private taskHistory(server: ServerId, task: string): JobDetail['history'] {
-    const runs = this.history.runs(server, task);
-    if (runs.length === 0) return null;
-    const stats = statsOf(runs);
-    return { task, label: this.history.label(server, task), runs: runs.map((r) => ({ ...r })), successRate: stats.successRate, usualMs: stats.usualMs };
   }
 
   private serverView(runtime: ServerRuntime): ServerView {
-    const { status, target } = runtime;
-    runtime.activeKeys.clear();
-    for (const entry of runtime.book.jobs()) if (isActive(entry.job)) runtime.activeKeys.add(entry.key);
-    const running = runtime.activeKeys.size;
-    const unacknowledged = this.options.failures.list().filter((f) => f.server === target.id).length;
-    return {
-      id: target.id,
-      name: target.name,
-      url: target.url,
-      state: status.state,
-      detail: status.detail,
-      retryAt: status.retryAt,
-      attention: status.attention,
-      flavor: status.flavor,
-      endpoint: status.endpoint,
-      running,
-      unacknowledged,
-      muted: target.muted && (target.mutedUntil === null || target.mutedUntil > this.now()),
-      mutedUntil: target.mutedUntil,
-      badFrames: status.badFrames,
-      access: runtime.access,
-    };
+    return serverViewOf(runtime, this.options.failures.list(), this.now());
   }
 
   private jobView(runtime: ServerRuntime, entry: JobEntry): JobView {
-    const job = entry.job;
-    return {
-      key: entry.key,
-      server: runtime.target.id,
-      id: job.id,
-      method: job.method,
-      description: job.description,
-      state: job.state,
-      percent: job.progress.percent,
-      progressText: job.progress.description,
-      transient: job.transient,
-      abortable: job.abortable,
-      hasLogs: job.logsPath !== null,
-      timeStarted: job.timeStarted,
-      timeFinished: job.timeFinished,
-      clockOffsetMs: runtime.status.clockOffsetMs,
-      error: job.error,
-      startedBy: job.credentials?.username ?? null,
-      onServer: entry.onServer,
-      ...this.taskFields(runtime, entry),
-    };
-  }
-
-  /** The job's task and, while it runs, its usual duration (for a time-left estimate without a percent). */
-  private taskFields(runtime: ServerRuntime, entry: JobEntry): { task?: string; usualDurationMs?: number | null } {
-    const job = entry.job;
-    if (job.transient) return {};
-    const task = taskKeyOf(job.method, job.arguments);
-    if (isTerminal(job.state)) return { task };
-    return { task, usualDurationMs: usualDuration(this.history.before(runtime.target.id, task, entry.key, job.timeStarted)) };
+    return jobViewOf(runtime, entry, this.history);
   }
 
   private findJob(key: string): { runtime: ServerRuntime; entry: JobEntry } | null {
@@ -356,7 +261,7 @@ export class Monitor implements MonitorApi {
       const onlyProgress =
         update.removals.length === 0 &&
         update.transitions.length === 0 &&
-        update.upserts.every((e) => runtime.activeKeys.has(e.key) && isActive(e.job));
+        update.upserts.every((e) => runtime.activeKeys.has(e.key) && countsAsRunning(e.job));
       if ((upserts.length > 0 || update.removals.length > 0) && !onlyProgress) this.emitServer(runtime);
     };
     const followup = new JobFollowup({
@@ -567,7 +472,7 @@ export class Monitor implements MonitorApi {
   async abortJob(key: string): Promise<void> {
     const found = this.findJob(key);
     if (!found) throw new JobwatchError('NOT_FOUND', 'That job is no longer known.');
-    if (found.entry.job.state !== 'RUNNING' && found.entry.job.state !== 'WAITING') {
+    if (!isActiveState(found.entry.job.state)) {
       throw new JobwatchError('INVALID_INPUT', `The job has already ended (${found.entry.job.state}).`);
     }
     await found.runtime.session.call('core.job_abort', [found.entry.job.id]);
@@ -819,7 +724,7 @@ export class Monitor implements MonitorApi {
     if (!runtime) return;
     const running = runtime.book
       .jobs()
-      .filter((e) => !e.job.transient && (e.job.state === 'RUNNING' || e.job.state === 'WAITING'))
+      .filter((e) => countsAsRunning(e.job))
       .map((e) => e.key);
     this.options.policy.watchServer(serverId, running);
   }

@@ -1,0 +1,127 @@
+/**
+ * The monitor's view projection: how a followed server and its jobs look to the window and the CLI (view.ts
+ * schemas), built from the session's status and the job book. Pure functions of what they are given.
+ */
+import type { Job } from './model';
+import { isActiveState, isTerminal } from './model';
+import type { JobBook, JobEntry } from './jobs';
+import type { SessionStatus } from './session';
+import type { ServerTarget } from './monitor-ports';
+import { statsOf, taskKeyOf, type RunHistory } from './history';
+import { usualDuration } from './insights';
+import type { FailureView, JobDetail, JobView, ServerAccessView, ServerView } from './view';
+
+/** What a view needs of a followed server. */
+export interface ViewedServer {
+  target: ServerTarget;
+  book: JobBook;
+  status: SessionStatus;
+  /** From auth.me after the last login; null while unknown. */
+  access: ServerAccessView | null;
+  /**
+   * Keys of the jobs counted as running when the server view was last built. A progress event for one of them
+   * changes nothing in the server view, so it is not rebuilt (a rebuild walks every job of the server).
+   */
+  activeKeys: Set<string>;
+}
+
+/** A job the server view counts as running: not finished, and not a transient housekeeping job. */
+export const countsAsRunning = (job: Job): boolean => !job.transient && isActiveState(job.state);
+
+const MAX_LOG_NAME = 120;
+
+/**
+ * A file name for a downloaded log: "<server>-<job id>.log", without path separators, control or reserved
+ * characters, and bounded in length, whatever the server's name holds.
+ */
+export function logFileName(serverName: string, jobId: number): string {
+  const cleaned = serverName
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/[\\/:*?"<>|]+/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[. ]+|[. ]+$/g, '');
+  const suffix = `-${jobId}.log`;
+  const base = [...(cleaned || 'server')].slice(0, MAX_LOG_NAME - suffix.length).join('');
+  return `${base}${suffix}`;
+}
+
+/** The TrueNAS web UI for a server URL as the user typed it (host, https://…, or ws(s)://…/api/current). */
+export function webUiUrl(url: string): string | null {
+  try {
+    const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`;
+    const parsed = new URL(withScheme);
+    const scheme = parsed.protocol === 'ws:' || parsed.protocol === 'http:' ? 'http:' : 'https:';
+    return `${scheme}//${parsed.host}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A task's last runs, success rate and usual duration, for the job detail; null when no run is known. */
+export function taskHistoryOf(history: RunHistory, server: string, task: string): JobDetail['history'] {
+  const runs = history.runs(server, task);
+  if (runs.length === 0) return null;
+  const stats = statsOf(runs);
+  return { task, label: history.label(server, task), runs: runs.map((r) => ({ ...r })), successRate: stats.successRate, usualMs: stats.usualMs };
+}
+
+/** The server's view; also records which jobs it counted as running (`activeKeys`). */
+export function serverViewOf(server: ViewedServer, failures: readonly FailureView[], now: number): ServerView {
+  const { status, target } = server;
+  server.activeKeys.clear();
+  for (const entry of server.book.jobs()) if (countsAsRunning(entry.job)) server.activeKeys.add(entry.key);
+  const running = server.activeKeys.size;
+  const unacknowledged = failures.filter((f) => f.server === target.id).length;
+  return {
+    id: target.id,
+    name: target.name,
+    url: target.url,
+    state: status.state,
+    detail: status.detail,
+    retryAt: status.retryAt,
+    attention: status.attention,
+    flavor: status.flavor,
+    endpoint: status.endpoint,
+    running,
+    unacknowledged,
+    muted: target.muted && (target.mutedUntil === null || target.mutedUntil > now),
+    mutedUntil: target.mutedUntil,
+    badFrames: status.badFrames,
+    access: server.access,
+  };
+}
+
+export function jobViewOf(server: ViewedServer, entry: JobEntry, history: RunHistory): JobView {
+  const job = entry.job;
+  return {
+    key: entry.key,
+    server: server.target.id,
+    id: job.id,
+    method: job.method,
+    description: job.description,
+    state: job.state,
+    percent: job.progress.percent,
+    progressText: job.progress.description,
+    transient: job.transient,
+    abortable: job.abortable,
+    hasLogs: job.logsPath !== null,
+    timeStarted: job.timeStarted,
+    timeFinished: job.timeFinished,
+    clockOffsetMs: server.status.clockOffsetMs,
+    error: job.error,
+    startedBy: job.credentials?.username ?? null,
+    onServer: entry.onServer,
+    ...taskFields(server.target.id, entry, history),
+  };
+}
+
+/** The job's task and, while it runs, its usual duration (for a time-left estimate without a percent). */
+function taskFields(server: string, entry: JobEntry, history: RunHistory): { task?: string; usualDurationMs?: number | null } {
+  const job = entry.job;
+  if (job.transient) return {};
+  const task = taskKeyOf(job.method, job.arguments);
+  if (isTerminal(job.state)) return { task };
+  return { task, usualDurationMs: usualDuration(history.before(server, task, entry.key, job.timeStarted)) };
+}
