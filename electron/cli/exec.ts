@@ -39,7 +39,7 @@ export function parseExecCommand(text: string): { ok: true; argv: string[] } | {
     if (!Array.isArray(value) || value.length === 0 || value.length > MAX_WORDS || !value.every((w) => typeof w === 'string')) {
       return { ok: false, message: `must be a JSON array of 1 to ${MAX_WORDS} strings` };
     }
-    const argv = value as string[];
+    const argv = value;
     if (argv[0] === '') return { ok: false, message: 'names no program (its first word is empty)' };
     if (argv.some((w) => w.includes('\u0000'))) return { ok: false, message: 'must not contain NUL characters' };
     return { ok: true, argv };

@@ -191,5 +191,5 @@ export type ExecStatus = (typeof EXEC_STATUSES)[number];
 
 /** The JSON Schema shipped as docs/ndjson.schema.json (draft 2020-12). */
 export function ndjsonJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(NdjsonLineSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  return z.toJSONSchema(NdjsonLineSchema, { target: 'draft-2020-12' });
 }

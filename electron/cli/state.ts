@@ -46,13 +46,13 @@ export async function loadRulesFile(path: string): Promise<NotificationSettings>
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the rules file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read the rules file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`the rules file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`the rules file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const whole = typeof json === 'object' && json !== null && 'notifications' in json;
   const parsed = whole ? SettingsSchema.safeParse(json) : NotificationSettingsSchema.safeParse(json);

@@ -228,9 +228,15 @@ export class JobStore {
     let changed = false;
     if (percent !== undefined && percent !== null) {
       const p = traits(this.opts.version).jobShape === 'core13' ? percent : Math.floor(percent);
-      if (p !== job.percent) (job.percent = p), (changed = true);
+      if (p !== job.percent) {
+        job.percent = p;
+        changed = true;
+      }
     }
-    if (description && description !== job.progressDescription) (job.progressDescription = description), (changed = true);
+    if (description && description !== job.progressDescription) {
+      job.progressDescription = description;
+      changed = true;
+    }
     if (job.logs && (log || (changed && description))) job.logLines.push(log ?? `${this.logStamp()} INFO  : ${description}`);
     return changed;
   }

@@ -122,7 +122,7 @@ export function parseQueryParams(method: string, params: unknown[]): { filters: 
   for (const k of ['limit', 'offset'] as const) {
     if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= 0)) throw invalidParams(`${method}.options.${k}`, 'Input should be a valid integer');
   }
-  return { filters: filters as Filter[], options: o as QueryOptions };
+  return { filters: filters as Filter[], options: o };
 }
 
 export function applyQuery<T extends object>(items: T[], filters: Filter[], options: QueryOptions): T[] | T | number {
@@ -130,8 +130,13 @@ export function applyQuery<T extends object>(items: T[], filters: Filter[], opti
   for (const spec of [...(options.order_by ?? [])].reverse()) {
     let key = spec;
     let nulls: 'first' | 'last' | null = null;
-    if (key.startsWith('nulls_first:')) (nulls = 'first'), (key = key.slice(12));
-    else if (key.startsWith('nulls_last:')) (nulls = 'last'), (key = key.slice(11));
+    if (key.startsWith('nulls_first:')) {
+      nulls = 'first';
+      key = key.slice(12);
+    } else if (key.startsWith('nulls_last:')) {
+      nulls = 'last';
+      key = key.slice(11);
+    }
     const desc = key.startsWith('-');
     if (desc) key = key.slice(1);
     out = [...out].sort((a, b) => {
@@ -145,7 +150,7 @@ export function applyQuery<T extends object>(items: T[], filters: Filter[], opti
         return na ? first : -first;
       }
       const c = compare(va, vb);
-      const r = Number.isNaN(c) ? String(va).localeCompare(String(vb)) : c;
+      const r = Number.isNaN(c) ? sortText(va).localeCompare(sortText(vb)) : c;
       return desc ? -r : r;
     });
   }
@@ -162,4 +167,9 @@ export function applyQuery<T extends object>(items: T[], filters: Filter[], opti
     return first;
   }
   return out;
+}
+
+/** Values of mixed types still sort deterministically: by their JSON text. */
+function sortText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }

@@ -71,7 +71,7 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z.lazy(() =>
       .strict(),
     z.object({ type: z.literal('repeat'), times: z.number().int().min(1), steps: z.array(ScenarioStepSchema).min(1) }).strict(),
   ]),
-) as z.ZodType<ScenarioStep>;
+);
 
 export const ScriptScenarioSchema = z
   .object({

@@ -48,13 +48,13 @@ function transitionsOf(h: Harness, method: string): Transition[] {
 describe('core ↔ simulator over ws://', () => {
   it('seeds silently, then reports a failure and a double-SUCCESS job exactly once', async () => {
     sim = await startSimulator({ port: 0 });
-    const before = await sim.startJob({ method: 'pool.snapshottask.run', durationMs: 0, outcome: 'SUCCESS' });
+    const before = sim.startJob({ method: 'pool.snapshottask.run', durationMs: 0, outcome: 'SUCCESS' });
     await sim.waitForJob(before);
     harness = await follow(sim);
     expect(harness.transitions).toEqual([]);
 
-    await sim.startJob({ method: 'replication.run', durationMs: 50, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
-    await sim.startJob({ method: 'cloudsync.sync', durationMs: 50, outcome: 'SUCCESS', finalPercent: 40 });
+    sim.startJob({ method: 'replication.run', durationMs: 50, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    sim.startJob({ method: 'cloudsync.sync', durationMs: 50, outcome: 'SUCCESS', finalPercent: 40 });
     const h = harness;
     await h.waitFor(() => h.transitions.length >= 2, 'two transitions');
     await new Promise((r) => setTimeout(r, 300));
@@ -69,11 +69,11 @@ describe('core ↔ simulator over ws://', () => {
     sim = await startSimulator({ port: 0, restartDowntimeMs: 1_100 });
     harness = await follow(sim);
     const h = harness;
-    await sim.startJob({ method: 'replication.run', durationMs: 20, outcome: 'FAILED', error: '[EFAULT] first' });
+    sim.startJob({ method: 'replication.run', durationMs: 20, outcome: 'FAILED', error: '[EFAULT] first' });
     await h.waitFor(() => h.transitions.length === 1, 'the first failure');
     await sim.restartMiddleware();
     await h.waitFor(() => h.server()?.state === 'live' && h.states.some((s) => s.state === 'backoff'), 'the reconnect');
-    const id = await sim.startJob({ method: 'replication.run', durationMs: 20, outcome: 'FAILED', error: '[EFAULT] second' });
+    const id = sim.startJob({ method: 'replication.run', durationMs: 20, outcome: 'FAILED', error: '[EFAULT] second' });
     expect(id).toBe(1);
     await h.waitFor(() => h.transitions.length === 2, 'the second failure');
     expect(h.transitions.map((t) => [t.jobId, t.error])).toEqual([
@@ -87,7 +87,7 @@ describe('core ↔ simulator over ws://', () => {
     sim = await startSimulator({ port: 0 });
     harness = await follow(sim);
     const h = harness;
-    const id = await sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS' });
+    const id = sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS' });
     await h.waitFor(() => h.monitor.snapshot().jobs.some((j) => j.id === id && j.state === 'RUNNING'), 'the job to run');
     sim.stall();
     sim.finishJob(id, 'FAILED', '[EFAULT] disk on fire');
@@ -96,7 +96,7 @@ describe('core ↔ simulator over ws://', () => {
     sim.unstall();
     await h.waitFor(() => h.transitions.length === 1, 'the catch-up');
     expect(h.transitions[0]).toMatchObject({ jobId: id, to: 'FAILED', catchUp: true, error: '[EFAULT] disk on fire' });
-    await sim.startJob({ method: 'pool.scrub.scrub', durationMs: 20, outcome: 'FAILED', error: '[EFAULT] later' });
+    sim.startJob({ method: 'pool.scrub.scrub', durationMs: 20, outcome: 'FAILED', error: '[EFAULT] later' });
     await h.waitFor(() => h.transitions.length === 2, 'a later failure');
     expect(h.transitions[1]).toMatchObject({ catchUp: false, error: '[EFAULT] later' });
     expectExactlyOnce(h.transitions);
@@ -107,7 +107,7 @@ describe('core ↔ simulator over ws://', () => {
     harness = await follow(sim);
     const h = harness;
     for (let round = 0; round < 3; round++) {
-      await sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: `round ${round}` });
+      sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: `round ${round}` });
       await h.waitFor(() => h.transitions.length === round + 1, `failure ${round}`);
       const seen = h.states.length;
       sim.dropConnections();
@@ -134,7 +134,7 @@ describe('core ↔ simulator over ws://', () => {
     sim.sendMalformed();
     await h.waitFor(() => (h.server()?.badFrames ?? 0) > 0, 'bad frames to be counted');
     expect(h.server()?.state).toBe('live');
-    await sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'after junk' });
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'after junk' });
     await h.waitFor(() => h.transitions.length === 1, 'a failure after the junk');
     expectExactlyOnce(h.transitions);
   });
@@ -144,7 +144,7 @@ describe('core ↔ simulator over ws://', () => {
     harness = await follow(sim);
     const h = harness;
     sim.sendOversized();
-    await sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'after oversize' });
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'after oversize' });
     await h.waitFor(() => h.transitions.length === 1, 'the failure');
     await h.waitFor(() => h.server()?.state === 'live', 'live again');
     expectExactlyOnce(h.transitions);
@@ -154,10 +154,10 @@ describe('core ↔ simulator over ws://', () => {
     sim = await startSimulator({ port: 0 });
     harness = await follow(sim);
     const h = harness;
-    const id = await sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS' });
+    const id = sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS' });
     await h.waitFor(() => h.monitor.snapshot().jobs.some((j) => j.id === id), 'the job');
     sim.expireSessions();
-    await sim.finishJob(id, 'FAILED', 'while expired');
+    sim.finishJob(id, 'FAILED', 'while expired');
     await h.waitFor(() => h.transitions.length === 1, 'the catch-up after re-login');
     expect(h.transitions[0]).toMatchObject({ jobId: id, to: 'FAILED', catchUp: true });
     expectExactlyOnce(h.transitions);
@@ -180,7 +180,7 @@ describe('core ↔ simulator over ws://', () => {
     harness = await follow(sim, { url: `http://${hostPort}` });
     const h = harness;
     expect(h.server()?.flavor).toBe('legacy');
-    await sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: '[EFAULT] legacy failure' });
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: '[EFAULT] legacy failure' });
     await h.waitFor(() => h.transitions.length === 1, 'the failure over legacy');
     expect(h.transitions[0]).toMatchObject({ to: 'FAILED', error: '[EFAULT] legacy failure' });
   });
@@ -192,13 +192,13 @@ describe('core ↔ simulator over wss://', () => {
     harness = await follow(sim, { fingerprint256: sim.fingerprint256! });
     const h = harness;
     expect(h.server()?.endpoint).toMatch(/^wss:/);
-    await sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'over tls' });
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'over tls' });
     await h.waitFor(() => h.transitions.length === 1, 'the failure over TLS');
     const seen = h.states.length;
     sim.dropConnections();
     await h.waitFor(() => h.states.slice(seen).some((s) => s.state === 'backoff'), 'the drop');
     await h.waitFor(() => h.server()?.state === 'live', 'the reconnect');
-    await sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'again' });
+    sim.startJob({ method: 'replication.run', durationMs: 10, outcome: 'FAILED', error: 'again' });
     await h.waitFor(() => h.transitions.length === 2, 'the second failure');
     expectExactlyOnce(h.transitions);
   });
@@ -211,7 +211,7 @@ describe('core ↔ simulator over wss://', () => {
     await untrusted.stop();
 
     const wrongPin = 'AA:' + sim.fingerprint256!.slice(3);
-    harness = await startHarness([{ url: sim.url, username: sim.credentials.username, secret: sim.credentials.apiKey, fingerprint256: wrongPin === sim.fingerprint256 ? 'BB:' + sim.fingerprint256!.slice(3) : wrongPin }]);
+    harness = await startHarness([{ url: sim.url, username: sim.credentials.username, secret: sim.credentials.apiKey, fingerprint256: wrongPin === sim.fingerprint256 ? 'BB:' + sim.fingerprint256.slice(3) : wrongPin }]);
     const h = harness;
     await h.waitFor(() => h.server()?.state === 'needs-attention', 'needs-attention');
     expect(h.server()?.attention?.code).toBe('CERT_CHANGED');

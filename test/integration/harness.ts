@@ -119,7 +119,7 @@ export async function startHarness(servers: HarnessServer[], options: { ledger?:
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();
-      if (value !== undefined && value !== null && value !== false) return value as T;
+      if (value !== undefined && value !== null && value !== false) return value;
       if (Date.now() > deadline) {
         const last = monitor.snapshot().servers.map((s) => `${s.name}: ${s.state} (${s.detail})`).join('; ');
         throw new Error(`Timed out waiting for ${what}. Servers: ${last}`);

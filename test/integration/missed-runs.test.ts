@@ -73,7 +73,7 @@ async function watch(sim: Simulator, user = sim.credentials.username, key = sim.
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = probe();
-      if (v !== undefined && v !== null && v !== false) return v as T;
+      if (v !== undefined && v !== null && v !== false) return v;
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(monitor.scheduleStatus('nas'))}`);
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -91,7 +91,7 @@ export class TestClient {
     for (const f of this.frames) {
       const p = (f.method === 'collection_update' ? f.params : f) as Frame | undefined;
       if (p && p.collection === 'core.get_jobs' && (p.msg === 'added' || p.msg === 'changed' || p.msg === 'removed')) {
-        out.push({ msg: p.msg as string, id: p.id as number, fields: p.fields as Frame });
+        out.push({ msg: p.msg, id: p.id as number, fields: p.fields as Frame });
       }
     }
     return out;
