@@ -16,7 +16,6 @@ import { isMethodMissing, readServerAccess, rejectStandby } from './server-acces
 import type { RpcConnection } from './protocol/connection';
 import { MissedRunWatch, type MissedRunInsight, type MissedRunTimings, type ScheduleCheckStatus } from './missed-runs';
 import { JobwatchError } from './errors';
-import { resolveEndpoints } from './protocol/open';
 import { silentLogger, type Logger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
 import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerAccessView, ServerView } from './view';
@@ -40,6 +39,7 @@ import { cleanLine } from './notification-text';
 import type { MonitorOptions, ServerTarget } from './monitor-ports';
 import { MonitorListeners } from './monitor-listeners';
 import { NotificationScheduler } from './notification-scheduler';
+import { ServerRegistry, secretBinding, targetFromDraft } from './server-registry';
 import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
 
 export { logFileName, webUiUrl } from './monitor-views';
@@ -75,28 +75,9 @@ function lostNotice(job: Job, count: number): string {
   );
 }
 
-/** What a saved secret is bound to: the server's origin (scheme, host, port), the sign-in method, the user, and whether a password may go over ws://. */
-function secretBinding(target: Pick<ServerTarget, 'url' | 'auth'>): string {
-  let origin: string;
-  try {
-    origin = new URL(resolveEndpoints(target.url).candidates[0]!.url).origin;
-  } catch {
-    origin = target.url.trim();
-  }
-  // Allowing the password over plain ws:// changes who can read it: that too needs the secret again.
-  return JSON.stringify([origin, target.auth.method, target.auth.username.trim(), target.auth.allowInsecurePassword === true]);
-}
-
-function slugId(name: string, taken: (id: string) => boolean): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'server';
-  let id = base;
-  for (let n = 2; taken(id); n++) id = `${base}-${n}`;
-  return id;
-}
-
 export class Monitor implements MonitorApi {
   private readonly now: () => number;
-  private readonly servers = new Map<ServerId, ServerRuntime>();
+  private readonly servers = new ServerRegistry<ServerRuntime>();
   private readonly listeners: MonitorListeners;
   private readonly notifications: NotificationScheduler;
   private readonly history: RunHistory;
@@ -206,7 +187,7 @@ export class Monitor implements MonitorApi {
   }
 
   jobDetail(key: string): JobDetail | null {
-    const found = this.findJob(key);
+    const found = this.servers.findJob(key);
     if (!found) return null;
     const { runtime, entry } = found;
     const job = entry.job;
@@ -228,14 +209,6 @@ export class Monitor implements MonitorApi {
 
   private jobView(runtime: ServerRuntime, entry: JobEntry): JobView {
     return jobViewOf(runtime, entry, this.history);
-  }
-
-  private findJob(key: string): { runtime: ServerRuntime; entry: JobEntry } | null {
-    for (const runtime of this.servers.values()) {
-      const entry = runtime.book.get(key);
-      if (entry) return { runtime, entry };
-    }
-    return null;
   }
 
   // ---- servers ------------------------------------------------------------------------------------------------
@@ -355,32 +328,13 @@ export class Monitor implements MonitorApi {
     });
   }
 
-  private targetFromDraft(id: ServerId, draft: ServerDraft, previous?: ServerTarget): ServerTarget {
-    return {
-      id,
-      name: draft.name.trim(),
-      url: draft.url.trim(),
-      auth: {
-        method: draft.auth.method,
-        username: draft.auth.username,
-        // Only meaningful for a password: an API key is never sent over ws:// to a remote host.
-        allowInsecurePassword: draft.auth.method === 'password' && draft.auth.allowInsecurePassword === true,
-      },
-      fingerprint256: draft.fingerprint256,
-      muted: previous?.muted ?? false,
-      mutedUntil: previous?.mutedUntil ?? null,
-      // Not part of the form: a saved profile's setting survives an edit.
-      ...(previous?.compression !== undefined ? { compression: previous.compression } : {}),
-    };
-  }
-
   async addServer(draft: ServerDraft, secret: string): Promise<ServerView> {
     const name = draft.name.trim();
-    if ([...this.servers.values()].some((r) => r.target.name === name)) {
+    if (this.servers.hasName(name)) {
       throw new JobwatchError('INVALID_INPUT', `A server named "${name}" already exists.`);
     }
-    const id = slugId(name, (candidate) => this.servers.has(candidate));
-    const target = this.targetFromDraft(id, draft);
+    const id = this.servers.newId(name);
+    const target = targetFromDraft(id, draft);
     await this.options.directory.save(target, secret);
     return this.serverView(this.follow(target));
   }
@@ -388,7 +342,7 @@ export class Monitor implements MonitorApi {
   async updateServer(id: string, draft: ServerDraft, secret: string | null): Promise<ServerView> {
     const runtime = this.servers.get(id);
     if (!runtime) throw new JobwatchError('NOT_FOUND', `No server with id "${id}".`);
-    const target = this.targetFromDraft(id, draft, runtime.target);
+    const target = targetFromDraft(id, draft, runtime.target);
     // A saved secret belongs to the server, sign-in method and user it was entered for. Anything else (a typo, a
     // compromised window pointing it at another host) must not receive it: a new binding needs the secret typed
     // again and a connection test that passes with it, checked here rather than trusted from the window.
@@ -439,7 +393,7 @@ export class Monitor implements MonitorApi {
   }
 
   async testConnection(draft: ServerDraft, secret: string, otp?: string): Promise<ConnectionTestResult> {
-    const target = this.targetFromDraft('connection-test', draft);
+    const target = targetFromDraft('connection-test', draft);
     let connection: RpcConnection | null = null;
     try {
       connection = await this.options.connector.connect(target);
@@ -470,7 +424,7 @@ export class Monitor implements MonitorApi {
   // ---- job actions --------------------------------------------------------------------------------------------
 
   async abortJob(key: string): Promise<void> {
-    const found = this.findJob(key);
+    const found = this.servers.findJob(key);
     if (!found) throw new JobwatchError('NOT_FOUND', 'That job is no longer known.');
     if (!isActiveState(found.entry.job.state)) {
       throw new JobwatchError('INVALID_INPUT', `The job has already ended (${found.entry.job.state}).`);
@@ -479,7 +433,7 @@ export class Monitor implements MonitorApi {
   }
 
   async downloadJobLog(key: string): Promise<LogDownload> {
-    const found = this.findJob(key);
+    const found = this.servers.findJob(key);
     if (!found) throw new JobwatchError('NOT_FOUND', 'That job is no longer known.');
     const { job } = found.entry;
     if (!job.logsPath) throw new JobwatchError('INVALID_INPUT', 'This job has no log.');
@@ -684,7 +638,7 @@ export class Monitor implements MonitorApi {
       for (const entry of runtime.book.jobs()) if (entry.job.state === 'RUNNING') this.checkSlower(runtime, entry);
     }
     for (const { key, quietMs } of stalled) {
-      const found = this.findJob(key);
+      const found = this.servers.findJob(key);
       if (!found || found.entry.job.state !== 'RUNNING') {
         this.stalls.forget(key);
         continue;
