@@ -128,7 +128,11 @@ export const FailureViewSchema = z.object({
 });
 export type FailureView = z.infer<typeof FailureViewSchema>;
 
-/** One job a notification stands for, as its parts (the key in `jobs` is the same identity, serialised). */
+/**
+ * One job a notification stands for, as its parts (the key in `jobs` is the same identity, serialised). Job keys
+ * are opaque outside the core: the window takes a job's server from JobView.server, FailureView.server,
+ * FocusJob.server or these refs (`jobRefs[i]` is `jobs[i]`), never by taking a key apart.
+ */
 export const NotificationJobRefSchema = z.object({
   server: z.string(),
   jobId: z.number().int(),
