@@ -69,7 +69,6 @@ export const test = base.extend<{ jobwatch: JobwatchWindow }, { rendererUrl: str
     await bridge.start();
     await bridge.attach(context, page);
     const sims: Simulator[] = [];
-    const violations: string[] = [];
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());

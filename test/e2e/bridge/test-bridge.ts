@@ -68,8 +68,6 @@ function pageBridgeScript(): Promise<string> {
   return pageScript;
 }
 
-type Handler = (payload: never) => unknown;
-
 export class TestBridge {
   readonly storageDir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-'));
   readonly downloadsDir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-downloads-'));
@@ -92,7 +90,7 @@ export class TestBridge {
   openedLogFolders = 0;
   private page: Page | null = null;
   private subscribed = false;
-  private readonly batcher = new DeltaBatcher({ intervalMs: 100, send: (delta) => this.emit('delta', delta) });
+  private readonly batcher = new DeltaBatcher({ intervalMs: 100, send: (delta) => void this.emit('delta', delta) });
   private readonly stopDeltas = this.monitor.onDelta((delta) => {
     if (this.subscribed) this.batcher.push(delta);
   });
@@ -125,7 +123,7 @@ export class TestBridge {
     this.calls.push({ name, payload: parsed.data });
     let result: unknown;
     try {
-      result = await (this.handlers[name] as Handler)(parsed.data as never);
+      result = await this.handlers[name](parsed.data as never);
     } catch (err) {
       const code = err instanceof Error && 'code' in err && isErrorCode(err.code) ? err.code : 'FAILED';
       return REPLY_ENCODING.fail(code, err instanceof Error ? err.message : String(err));
