@@ -10,18 +10,18 @@ import type { ServerId, Transition } from './model';
 import type { JobEntry } from './jobs';
 import { JobBook } from './jobs';
 import type { TransitionLedger } from './ledger';
-import { Session, type SessionBook, type SessionBookUpdate, type SessionStatus, type SessionTimings } from './session';
-import { JobFollowup, type FollowupTimings } from './job-followup';
+import { Session, type SessionBook, type SessionBookUpdate, type SessionStatus } from './session';
+import { JobFollowup } from './job-followup';
 import { isMethodMissing, readServerAccess, rejectStandby } from './server-access';
 import type { RpcConnection } from './protocol/connection';
-import { MissedRunWatch, type MissedRunInsight, type MissedRunTimings, type ScheduleCheckStatus } from './missed-runs';
+import { MissedRunWatch, type MissedRunInsight, type ScheduleCheckStatus } from './missed-runs';
 import { JobwatchError } from './errors';
-import { silentLogger, type Logger } from './ports';
+import { silentLogger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
-import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerAccessView, ServerView } from './view';
+import type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
 import type { Job } from './model';
 import { isActiveState, isTerminal } from './model';
-import { RunHistory, statsOf, taskKeyOf } from './history';
+import { RunHistory, taskKeyOf } from './history';
 import {
   DEFAULT_STALLED_AFTER_MS,
   InsightLog,
@@ -29,7 +29,6 @@ import {
   StallWatch,
   decideOutcome,
   decideSlower,
-  usualDuration,
   type Insight,
   type InsightFigures,
   type InsightKind,

@@ -6,8 +6,8 @@
  * Secrets travel in only (addServer / updateServer / testConnection carry one); no reply or event schema has a
  * field that could hold one, and test/unit/ipc checks that.
  *
- * Imports: zod, and the core's view schemas (plain data, no Node or Electron at run time), so the renderer
- * bundle can include this file.
+ * Imports: zod, and the core's view and settings schemas (plain data, no Node or Electron at run time), so the
+ * preload bundle can include this file; the renderer takes only its types, and its values from constants.ts.
  */
 import { z } from 'zod';
 import { ERROR_CODES, VIEWS, type ErrorCode } from './constants';
