@@ -5,6 +5,7 @@
  */
 import { LINE_BREAK, stripUnsafe, truncate } from '../core/notification-text';
 import type { NotificationView } from '../core/view';
+import { parseJobKey } from '../core/model';
 import { insightText } from '../core/insights';
 import { NDJSON_VERSION, type NdjsonJobRef, type NdjsonLine } from './ndjson';
 import type { CliRecord } from './watch';
@@ -36,10 +37,8 @@ export function jobRefsOf(n: NotificationView, serverName: (id: string) => strin
     return n.jobRefs.map((r) => ({ server: serverName(r.server), jobId: r.jobId, method: r.method, timeStarted: iso(r.timeStarted) }));
   }
   return n.jobs.map((key) => {
-    // jobKey's layout (core/model.ts): server, id, start time or 'null', method, separated by NUL.
-    const [server = '', id = '', started = 'null', ...method] = key.split('\u0000');
-    const time = Number(started);
-    return { server: serverName(server), jobId: Number.parseInt(id, 10) || 0, method: method.join('\u0000'), timeStarted: started === 'null' || !Number.isFinite(time) ? null : iso(time) };
+    const { server, jobId, method, timeStarted } = parseJobKey(key);
+    return { server: serverName(server), jobId, method, timeStarted: iso(timeStarted) };
   });
 }
 
