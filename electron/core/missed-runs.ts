@@ -5,7 +5,7 @@
  * watching the whole time; otherwise "could not check". Disabled and locked tasks, replications started by their
  * snapshot tasks, manual ones and scrubs skipped for their threshold are never due.
  */
-import type { Job, ServerId } from './model';
+import { isActiveState, type Job, type ServerId } from './model';
 import { addInterval, dueTimes, judgeDueTimes, ScheduleError, type CronSchedule, type DueVerdict, type Interval, type TaskRun } from './schedules';
 import {
   readServerClock,
@@ -200,7 +200,7 @@ export class MissedRunWatch {
       list = [];
       this.runs.set(key, list);
     }
-    const finishedAt = job.state === 'RUNNING' || job.state === 'WAITING' ? null : (job.timeFinished ?? job.timeStarted);
+    const finishedAt = isActiveState(job.state) ? null : (job.timeFinished ?? job.timeStarted);
     const existing = list.find((r) => r.startedAt === job.timeStarted);
     if (existing) {
       existing.finishedAt = finishedAt;
