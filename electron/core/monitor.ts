@@ -225,7 +225,6 @@ export class Monitor implements MonitorApi {
       if (upserts.length > 0 || update.removals.length > 0) {
         this.emitDelta({ upserts, removals: update.removals });
       }
-      for (const transition of update.transitions) this.handleTransition(transition, runtime);
       this.guarded('the run history', () => this.followRuns(runtime, update.upserts, update.removals));
       this.guarded('the schedule check', () => {
         for (const e of update.upserts) runtime.schedules.observe(e.job);
