@@ -1,14 +1,13 @@
 /**
  * Electron main-process entry (bundled to dist/main/main.js, ESM). Everything is in startShell (app.ts); this
- * file only supplies the real `electron` module, electron-store, the core's monitor factory and the simulator
- * for the demo server.
+ * file only supplies the real `electron` module, electron-store, the core's monitor factory and a loader for
+ * the demo server.
  */
 import * as electron from 'electron';
 import ElectronStore from 'electron-store';
 import electronLog from 'electron-log/main';
 import electronUpdater from 'electron-updater';
 import { createMonitor } from '../core/desktop-monitor';
-import { runSimCommand } from '../sim/index';
 import { consoleLogger, startShell } from './app';
 import { AppLog } from './log';
 import { privateStoreOpener } from './storage';
@@ -25,7 +24,13 @@ startShell({
   appRoot: electron.app.getAppPath(),
   openStore: privateStoreOpener(ElectronStore),
   createMonitor: (ports) => createMonitor(ports),
-  runSimCommand,
+  // The demo server is a separate bundle, loaded the first time the user starts it (see sim/demo-entry.ts). The
+  // specifier is computed so the bundler leaves it to run time instead of inlining the simulator here.
+  runSimCommand: async (options, out) => {
+    const entry = new URL('./demo-server.js', import.meta.url).href;
+    const demo = (await import(entry)) as typeof import('../sim/demo-entry');
+    return demo.runDemoServer({ host: '127.0.0.1', port: options.port ?? 0, scenario: 'demo' }, out);
+  },
   log,
   // The publish: entry of electron-builder.yml (GitHub releases) is written into the package as app-update.yml.
   createUpdater: () => electronUpdater.autoUpdater,

@@ -1,4 +1,4 @@
-/** The TrueNAS simulator: a real WebSocket server faithful to /work/shared/truenas-protocol.md. */
+/** The TrueNAS simulator: a real WebSocket server faithful to the middleware (docs/protocol.md, sim/versions.ts). */
 export { startSimulator } from './server';
 export type { Simulator } from './server';
 export { ManualClock, realClock } from './clock';

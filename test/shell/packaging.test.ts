@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { APP_ID } from '../../electron/main/app';
 
 const root = process.cwd();
@@ -164,6 +165,24 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
   it('holds no native module and not the CLI-only D-Bus client', () => {
     expect(entries.filter((e) => e.endsWith('.node'))).toEqual([]);
     for (const name of ['dbus-next', 'usocket', 'node-gyp']) expect(entries.some((e) => e.startsWith(`/node_modules/${name}/`)), name).toBe(false);
+  });
+
+  it('ships the simulator only as the demo bundle, loaded when used, and without its certificate generation', () => {
+    expect(entries).toContain('/dist/main/demo-server.js');
+    const mainBundle = readFileSync(join(root, 'dist/main/main.js'), 'utf8');
+    // Fault injection and the scenario machinery are the simulator's; the main bundle must not hold them.
+    for (const simOnly of ['restartMiddleware', 'sendOversized', 'runScenario']) expect(mainBundle.includes(simOnly), simOnly).toBe(false);
+    for (const name of ['selfsigned', '@peculiar', 'pkijs']) expect(entries.some((e) => e.startsWith(`/node_modules/${name}`)), name).toBe(false);
+  });
+
+  it('the demo bundle main loads starts the demo server on loopback', async () => {
+    const demo = (await import(pathToFileURL(join(root, 'dist/main/demo-server.js')).href)) as typeof import('../../electron/sim/demo-entry');
+    const command = await demo.runDemoServer({ host: '127.0.0.1', port: 0, scenario: 'demo' }, () => undefined);
+    try {
+      expect(command.simulator.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/current$/);
+    } finally {
+      await command.close();
+    }
   });
 
   it('holds no sources, tests, sourcemaps or the CLI bundle', () => {
