@@ -1,5 +1,5 @@
 /**
- * Logs in on an open RpcConnection (protocol reference §3).
+ * Logs in on an open RpcConnection (docs/protocol.md §3).
  *
  * - An API key never goes over a connection TrueNAS considers insecure: 25.04+ revokes a key used over plain ws://
  *   to a non-loopback address (§1.4). We refuse before sending anything.
@@ -235,7 +235,7 @@ function parseLoginEx(reply: unknown): z.infer<typeof loginExResultSchema> {
 
 /**
  * The method does not exist on this server: −32601 on JSON-RPC, ENOMETHOD (201) or "… not found" on legacy. The
- * same ENOMETHOD is what 24.10 answers for other auth.* methods it lacks (protocol reference, last section).
+ * same ENOMETHOD is what 24.10 answers for other auth.* methods it lacks (docs/protocol.md, last section).
  */
 function isMethodMissing(err: unknown): boolean {
   if (!(err instanceof RpcError)) return false;

@@ -43,7 +43,7 @@ export interface JobCredentials {
 
 /**
  * One job, normalised. `result` is deliberately absent: job events carry the raw, unredacted result, which
- * Jobwatch never stores, shows or logs (protocol reference §5.3).
+ * Jobwatch never stores, shows or logs (docs/protocol.md §5.3).
  */
 export interface Job {
   id: number;

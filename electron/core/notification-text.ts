@@ -1,7 +1,7 @@
 /**
  * The words of a notification. Plain text only, every field bounded and sanitised: built from the method, the
  * job's description, the server's name, timings and the first line of the error; never from arguments or
- * results (they may carry secrets or unredacted data, protocol reference §5.3).
+ * results (they may carry secrets or unredacted data, docs/protocol.md §5.3).
  */
 import type { TerminalState, Transition } from './model';
 

@@ -1,4 +1,4 @@
-/** Accounts, API keys and login outcomes (protocol reference §1.4, §3). */
+/** Accounts, API keys and login outcomes (docs/protocol.md §1.4, §3). */
 import type { SimCredentials, SimUser, SimVersion } from './types';
 import { traits } from './versions';
 

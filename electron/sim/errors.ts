@@ -1,4 +1,4 @@
-/** Error payloads as TrueNAS middleware formats them (protocol reference §2.3, §10). */
+/** Error payloads as TrueNAS middleware formats them (docs/protocol.md §2.3, §10). */
 import type { SimVersion } from './types';
 import { traits } from './versions';
 

@@ -1,5 +1,5 @@
 /**
- * The simulated middleware job list (protocol reference §4.3–§5, §7): lifecycle, progress events, double SUCCESS,
+ * The simulated middleware job list (docs/protocol.md §4.3–§5, §7): lifecycle, progress events, double SUCCESS,
  * eviction, transient jobs, live credentials, HA job copies, and the wire shape per version.
  */
 import type { EjsonDate, JobSpec, JobStateWire, Outcome, SimClock, SimJobHandle, SimVersion, WireJob } from './types';

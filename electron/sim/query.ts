@@ -1,4 +1,4 @@
-/** TrueNAS query-filters and query-options over plain objects (protocol reference §4.4). */
+/** TrueNAS query-filters and query-options over plain objects (docs/protocol.md §4.4). */
 import { invalidParams, SimCallError } from './errors';
 
 type Filter = unknown[];

@@ -1,6 +1,6 @@
 /**
  * The simulated TrueNAS server: HTTP(S) + WebSocket on one port, JSON-RPC 2.0 at /api/current (25.04+) and the
- * legacy DDP-like protocol at /websocket, following /work/shared/truenas-protocol.md. Control methods let tests
+ * legacy DDP-like protocol at /websocket, following the middleware as docs/protocol.md describes it. Control methods let tests
  * start jobs and inject faults.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';

@@ -1,10 +1,10 @@
 /**
  * Public types of the TrueNAS simulator: options, accounts, job specs and the wire job object it emits.
- * The wire shapes follow /work/shared/truenas-protocol.md (§2, §3, §5); nothing here is imported from the core
+ * The wire shapes follow docs/protocol.md (§2, §3, §5); nothing here is imported from the core
  * except for reference.
  */
 
-/** Which TrueNAS release the simulator imitates (protocol reference §1.2). */
+/** Which TrueNAS release the simulator imitates (docs/protocol.md §1.2). */
 export const SIM_VERSIONS = ['core13', '24.10', '25.04', '25.10', '26.0', '27.0'] as const;
 export type SimVersion = (typeof SIM_VERSIONS)[number];
 

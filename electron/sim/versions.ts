@@ -3,7 +3,7 @@
  * asks `traits(version).<trait>` and never compares version names itself.
  *
  * Sources (paths under src/middlewared/middlewared/ in truenas/middleware, at the tags named in
- * shared/truenas-protocol-corrections.md: TN-13.3-U1.2, TS-24.10.2.4, TS-25.04.2, TS-25.10.6, TS-26.0.0-BETA.3 and
+ * docs/protocol.md: TN-13.3-U1.2, TS-24.10.2.4, TS-25.04.2, TS-25.10.6, TS-26.0.0-BETA.3 and
  * the 27.0.0-BETA.1 head):
  * - nginx (`etc_files/local/nginx/nginx.conf.mako`, CORE 13 `etc_files/local/nginx/nginx.conf`): `location /api`
  *   only from 25.04 (`apiVersions` null before); on every version `location /` rewrites every path no other

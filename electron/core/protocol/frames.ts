@@ -1,5 +1,5 @@
 /**
- * Schemas for every frame a TrueNAS server sends, for both wire protocols (protocol reference §2.3, §2.4, §10),
+ * Schemas for every frame a TrueNAS server sends, for both wire protocols (docs/protocol.md §2.3, §2.4, §10),
  * and the ejson helpers for the typed values TrueNAS encodes as objects (§5.2).
  *
  * Everything from the network is untrusted: `parseJsonRpcFrame` / `parseLegacyFrame` never throw; a frame that

@@ -1,8 +1,8 @@
 /**
  * The TrueNAS job object at the edge: one zod schema that accepts every server generation from CORE 13 to 27
- * (protocol reference §5.1 field history) and a normaliser that turns it into a *patch* of model.ts's Job.
+ * (docs/protocol.md §5.1 field history) and a normaliser that turns it into a *patch* of model.ts's Job.
  *
- * Why a patch: events carry full objects today, but clients must still shallow-merge (protocol §4.2), and older
+ * Why a patch: events carry full objects today, but clients must still shallow-merge (docs/protocol.md §4.2), and older
  * servers omit fields. Only the fields present on the wire appear in the patch; `completeJob` fills the rest for
  * a job seen for the first time.
  *

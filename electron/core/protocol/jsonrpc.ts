@@ -1,6 +1,6 @@
 /**
  * RpcConnection over JSON-RPC 2.0 (`/api/current`, TrueNAS 25.04+): no handshake, integer ids, responses matched
- * by id, `collection_update` notifications routed by collection name (protocol reference §2).
+ * by id, `collection_update` notifications routed by collection name (docs/protocol.md §2).
  *
  * `SocketConnection` holds what both wire protocols share (pending calls with the 20-in-flight cap and timeouts,
  * listeners, bad-frame counting, close handling); the legacy client in ./legacy extends it too.

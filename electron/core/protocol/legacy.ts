@@ -1,6 +1,6 @@
 /**
  * RpcConnection over the legacy DDP-like `/websocket` protocol (CORE 13, SCALE ≤ 24.10, still served by 25.04+;
- * protocol reference §10): `connect` → `connected`, `method` → `result`, `sub` → `ready`, `added`/`changed` events.
+ * docs/protocol.md §10): `connect` → `connected`, `method` → `result`, `sub` → `ready`, `added`/`changed` events.
  *
  * Ping: CORE and SCALE ≤ 24.10 answer `{"msg":"ping"}` with a pong; 25.04+ ignore it. Each connection decides once:
  * the first ping() sends `msg:"ping"` and waits a short probe time (`pingProbeTimeoutMs`, at most half the ping's

@@ -104,7 +104,7 @@ export function resolveEndpoints(input: string): ResolvedEndpoints {
 }
 
 /**
- * Where TrueNAS treats plain ws:// as secure: the peer address it sees is loopback (protocol reference §1.4,
+ * Where TrueNAS treats plain ws:// as secure: the peer address it sees is loopback (docs/protocol.md §1.4,
  * middleware `utils/origin.py`). We can only judge our end: the name must say loopback AND the connected socket's
  * remote address must be loopback (a `*.localhost` name proves nothing about where it resolves).
  */

@@ -1,4 +1,4 @@
-/** Wire-shaped TrueNAS job objects and events for the job book tests (protocol reference §5.1, Appendix A). */
+/** Wire-shaped TrueNAS job objects and events for the job book tests (docs/protocol.md §5.1, Appendix A). */
 import type { CollectionEvent } from '../../../electron/core/protocol/connection';
 import type { JobState } from '../../../electron/core/model';
 
