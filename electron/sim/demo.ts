@@ -4,7 +4,7 @@
  * finished jobs present at start. Each activity track has its own seeded RNG, so a run is reproducible (exactly so
  * on a ManualClock).
  */
-import { unlessAborted, type ProgramScenario, type ScenarioContext } from './scenario';
+import { unlessAborted, type ProgramScenario, type ScenarioContext } from './program-scenario';
 import type { Simulator } from './server';
 import type { ProgressStep } from './types';
 

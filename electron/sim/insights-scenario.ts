@@ -8,7 +8,7 @@
  * s, after it is due) within two minutes. Around it, tasks that must never be reported: a disabled rsync task, a
  * locked cloud backup, a replication started by its snapshot task, and a scrub skipped for its threshold.
  */
-import type { ProgramScenario, ScenarioContext } from './scenario';
+import type { ProgramScenario, ScenarioContext } from './program-scenario';
 import type { Simulator } from './server';
 import type { SimTaskSpec } from './types';
 

@@ -8,6 +8,9 @@ import { demoScenario } from './demo';
 import { insightsScenario } from './insights-scenario';
 import type { Simulator } from './server';
 import type { JobSpec } from './types';
+import { unlessAborted, type ProgramScenario } from './program-scenario';
+
+export { unlessAborted, type ProgramScenario, type ScenarioContext } from './program-scenario';
 
 const ProgressStepSchema = z
   .object({
@@ -84,18 +87,6 @@ export const ScriptScenarioSchema = z
   .strict();
 
 export type ScriptScenario = z.infer<typeof ScriptScenarioSchema>;
-
-export interface ScenarioContext {
-  signal: AbortSignal;
-  seed: number;
-}
-
-/** A scenario written as code (the demo). */
-export interface ProgramScenario {
-  name: string;
-  description: string;
-  run(sim: Simulator, ctx: ScenarioContext): Promise<void>;
-}
 
 export type Scenario = ScriptScenario | ProgramScenario;
 
@@ -234,19 +225,6 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
     throw new ScenarioError(`Scenario file ${nameOrPath} is not valid JSON: ${(e as Error).message}`);
   }
   return parseScenario(value, `scenario file ${nameOrPath}`);
-}
-
-/** Settles like `p`, or rejects when `signal` aborts first; never leaves a listener behind. */
-export function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
 }
 
 async function runSteps(sim: Simulator, steps: ScenarioStep[], signal: AbortSignal): Promise<void> {
