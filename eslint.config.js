@@ -24,6 +24,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Ports are promise-returning interfaces; an implementation that happens not to wait is still async by contract.
       '@typescript-eslint/require-await': 'off',
+      // A closure may read a binding that is assigned once, later (the session's callbacks and their runtime).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Rejecting with an AbortSignal's reason is the platform's own convention.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
     },
@@ -42,6 +44,7 @@ export default tseslint.config(
       '@typescript-eslint/no-base-to-string': 'off',
       '@typescript-eslint/restrict-template-expressions': 'off',
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
+      '@typescript-eslint/only-throw-error': 'off',
     },
   },
   {

@@ -199,7 +199,7 @@ export class JobFollowup {
       this.followed.delete(key);
       return;
     }
-    const listed = Array.isArray(reply) ? reply.slice(0, 10).find((raw) => sameJob(raw, entry.job)) : undefined;
+    const listed = Array.isArray(reply) ? (reply as unknown[]).slice(0, 10).find((raw) => sameJob(raw, entry.job)) : undefined;
     if (listed !== undefined) {
       const update = this.options.book.applyEvent({ msg: 'changed', collection: COLLECTION, id: followed.id, fields: listed as Record<string, unknown> });
       this.options.onUpdate(update);

@@ -37,6 +37,7 @@ const MAX_LOG_NAME = 120;
 export function logFileName(serverName: string, jobId: number): string {
   const cleaned = serverName
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
     .replace(/[\\/:*?"<>|]+/g, '_')
     .replace(/\s+/g, ' ')

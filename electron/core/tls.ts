@@ -172,7 +172,7 @@ function handshake(target: TlsTarget, policy: TlsPolicy, timeoutMs: number): Pro
       socket.destroy();
       reject(error);
     };
-    socket.once('error', (err) => fail(mapSocketError(err, target)));
+    socket.once('error', (err: Error & { code?: string }) => fail(mapSocketError(err, target)));
     socket.once('secureConnect', () => {
       if (settled) return;
       const peer = socket.getPeerCertificate(false);

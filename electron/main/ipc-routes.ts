@@ -31,7 +31,7 @@ export interface RouteContext {
   copyDiagnostics(): RequestReply<'copyDiagnostics'>;
 }
 
-type Handler<N extends RequestName> = (payload: RequestPayload<N>) => Promise<unknown> | unknown;
+type Handler<N extends RequestName> = (payload: RequestPayload<N>) => unknown;
 type Handlers = { [N in RequestName]: Handler<N> };
 
 function routes(context: RouteContext): Handlers {

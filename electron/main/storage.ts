@@ -54,7 +54,7 @@ export class ElectronStoreStorage implements StoragePort {
   async read(name: string): Promise<string | null> {
     const blob = this.store(name).get('blob');
     if (!blob || typeof blob !== 'object') return null;
-    if ('data' in blob) return JSON.stringify((blob as { data: unknown }).data);
+    if ('data' in blob) return JSON.stringify((blob).data);
     const text = (blob as { text?: unknown }).text;
     return typeof text === 'string' ? text : null;
   }

@@ -79,7 +79,7 @@ describe('diagnostics', () => {
   it('opens the log folder and only it; says so plainly when there is no log file or the folder cannot open', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'jobwatch-logs-'));
     const fakeSink = { transports: { file: { level: 'info', maxSize: 0, resolvePathFn: () => '', getFile: () => ({ path: '' }) }, console: { level: 'info' } }, debug() {}, info() {}, warn() {}, error() {} };
-    let frame = await boot(new AppLog({ sink: fakeSink as never, folder }));
+    let frame = await boot(new AppLog({ sink: fakeSink, folder }));
     expect(await call(frame, 'openLogFolder')).toEqual({ ok: true, value: null });
     expect(electronDouble.shell.openedPaths).toEqual([folder]);
     electronDouble.shell.openPathError = 'Failed to open path';

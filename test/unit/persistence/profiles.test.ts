@@ -92,7 +92,7 @@ describe('ProfilesRepository', () => {
     [{ methodRules: [{ glob: 'x', action: 'maybe' }] }, 'methodRules.0.action'],
   ])('rejects %j with the field named', async (over, path) => {
     const { repo } = setup();
-    const err = await repo.save({ ...nas1, ...(over as object) } as ProfileInput).catch((e: unknown) => e);
+    const err = await repo.save({ ...nas1, ...(over as object) }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INVALID_PROFILE' });
     expect((err as ProfileError).issues.map((i) => i.path)).toContain(path);
   });

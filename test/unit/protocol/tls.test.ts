@@ -183,9 +183,9 @@ describe('client side: no write on the TLS socket before the check', () => {
       socket.write = ((...writeArgs: unknown[]) => {
         writes.push(String(writeArgs[0]).slice(0, 40));
         return realWrite(...writeArgs);
-      }) as typeof socket.write;
+      });
       return socket;
-    }) as typeof tls.connect);
+    }));
     return { writes, restore: () => spy.mockRestore() };
   }
 
