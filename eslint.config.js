@@ -60,6 +60,8 @@ export default tseslint.config(
       // The Svelte parser cannot always type a callback prop's parameters in markup; svelte-check types them.
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      // `let { … } = $props()` is how Svelte 5 declares props.
+      'prefer-const': 'off',
     },
   },
   {
