@@ -15,7 +15,8 @@ module.exports = {
     {
       name: 'core-is-platform-free',
       severity: 'error',
-      comment: 'electron/core runs unchanged in plain Node: it imports nothing of main, preload, cli, sim, ipc or the renderer, nor electron.',
+      comment:
+        'electron/core runs unchanged in plain Node: it imports nothing of main, preload, cli, sim, ipc or the renderer, nor electron.',
       from: { path: '^electron/core/' },
       to: { path: ['^electron/(main|preload|cli|sim|ipc)/', '^electron/cli\\.ts$', '^renderer/', '^node_modules/electron/'] },
     },

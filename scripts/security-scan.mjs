@@ -51,7 +51,9 @@ export function scan(folders, env = process.env) {
       }
       if (run.status !== 0 || !existsSync(report)) {
         process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}\n`);
-        process.stderr.write(`security scan SKIPPED: ${SCANNER} could not be fetched or run (exit ${run.status}); check the network or the npm cache.\n`);
+        process.stderr.write(
+          `security scan SKIPPED: ${SCANNER} could not be fetched or run (exit ${run.status}); check the network or the npm cache.\n`,
+        );
         return EXIT_UNAVAILABLE;
       }
       findings.push(...readReport(readFileSync(report, 'utf8')));
@@ -110,7 +112,15 @@ async function child(target, report, version) {
     const runner = require(join(folder, manifest.main));
     const run = typeof runner === 'function' ? runner : runner.default;
     const result = await run(
-      { input: target, customScan: [], excludeFromScan: [], isRelative: false, isVerbose: true, electronVersionOverride: version, parserPlugins: [] },
+      {
+        input: target,
+        customScan: [],
+        excludeFromScan: [],
+        isRelative: false,
+        isVerbose: true,
+        electronVersionOverride: version,
+        parserPlugins: [],
+      },
       false,
     );
     const broken = result.errors.filter((e) => !e.tolerable);

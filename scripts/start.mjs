@@ -27,7 +27,9 @@ function downloadElectron() {
     process.stdout.write('Downloading the Electron binary (first start)…\n');
     const result = spawnSync(process.execPath, [installer], { encoding: 'utf8', timeout: 10 * 60_000 });
     // The installer's own stack trace is noise here: keep its first error line for the message below.
-    return result.status === 0 ? null : (`${result.stderr}`.split('\n').find((line) => /error/i.test(line)) ?? 'the download failed').trim();
+    return result.status === 0
+      ? null
+      : (`${result.stderr}`.split('\n').find((line) => /error/i.test(line)) ?? 'the download failed').trim();
   } catch (err) {
     return err.message;
   }

@@ -1,4 +1,5 @@
-// The whole test suite, as CI runs it: build, type checks, Vitest (unit, integration, shell), Playwright (e2e).
+// The whole test suite, as CI runs it: build, type checks, lint, layers, formatting, Vitest (unit, integration,
+// shell), Playwright (e2e).
 // Ends with one plain line `N passed, N failed, N skipped` summed from the runners' JSON reports; a step that
 // fails outside any test (build, type check) counts as one failed test so the line never hides it.
 import { spawnSync } from 'node:child_process';
@@ -37,6 +38,10 @@ step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (existsSync('renderer/tsconfig.json')) {
   step('svelte-check', 'npx', ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
 }
+// The structure keeps itself: lint with type information, the layers and no import cycles, one formatting.
+step('lint', 'npx', ['eslint', '.']);
+step('layers and cycles', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'electron', 'renderer/src']);
+step('formatting', 'npx', ['prettier', '--check', '.']);
 
 /** Runs one Vitest configuration and adds its JSON report to the totals. */
 function vitestRun(label, extraArgs, report) {
@@ -68,7 +73,9 @@ if (existsSync('vitest.renderer.config.ts')) {
 }
 
 if (existsSync('playwright.config.ts')) {
-  const pwOk = run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/playwright.json` });
+  const pwOk = run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/playwright.json`,
+  });
   const pw = readJson(`${out}/playwright.json`);
   if (pw?.stats) {
     totals.passed += (pw.stats.expected ?? 0) + (pw.stats.flaky ?? 0);

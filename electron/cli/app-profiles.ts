@@ -49,7 +49,9 @@ class AppStoreReader implements StoragePort {
 export async function loadAppProfiles(dir: string): Promise<{ profiles: Profile[]; problem: string | null }> {
   const store = createProfilesStore(new AppStoreReader(dir));
   // load() never throws; when the file is damaged it recovers and says so (it cannot keep a copy aside here).
-  const { value, problem } = await store.load().catch((err: Error) => ({ value: { profiles: [] as Profile[] }, problem: { message: err.message } }));
+  const { value, problem } = await store
+    .load()
+    .catch((err: Error) => ({ value: { profiles: [] as Profile[] }, problem: { message: err.message } }));
   return { profiles: value.profiles, problem: problem?.message ?? null };
 }
 

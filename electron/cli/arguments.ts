@@ -151,9 +151,13 @@ const WatchFlags = z
     if (flags['password-env'] && !flags.username && flags.profile.length === 0) {
       ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
     }
-    if (flags['exec-timeout'] !== DEFAULT_EXEC_TIMEOUT_SEC && !flags.exec) ctx.addIssue({ code: 'custom', message: '--exec-timeout needs --exec' });
+    if (flags['exec-timeout'] !== DEFAULT_EXEC_TIMEOUT_SEC && !flags.exec)
+      ctx.addIssue({ code: 'custom', message: '--exec-timeout needs --exec' });
     if (flags['allow-insecure-password'] && (flags['api-key-env'] || flags['api-key-file'])) {
-      ctx.addIssue({ code: 'custom', message: '--allow-insecure-password is for passwords only: TrueNAS revokes an API key sent over ws://' });
+      ctx.addIssue({
+        code: 'custom',
+        message: '--allow-insecure-password is for passwords only: TrueNAS revokes an API key sent over ws://',
+      });
     }
   });
 
@@ -221,14 +225,40 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
 
   const given = (names: string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined);
   if (command === 'sim') {
-    const misplaced = given(['url', 'profile', 'username', 'api-key-env', 'api-key-file', 'password-env', 'otp-env', 'allow-insecure-password', 'fingerprint', 'compression', 'json', 'state-dir', 'rules', 'notify', 'timeout', 'include-transient', 'exec', 'exec-timeout']);
+    const misplaced = given([
+      'url',
+      'profile',
+      'username',
+      'api-key-env',
+      'api-key-file',
+      'password-env',
+      'otp-env',
+      'allow-insecure-password',
+      'fingerprint',
+      'compression',
+      'json',
+      'state-dir',
+      'rules',
+      'notify',
+      'timeout',
+      'include-transient',
+      'exec',
+      'exec-timeout',
+    ]);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
     if (!sim.success) return { ok: false, message: issues(sim.error) };
     return { ok: true, value: { command: 'sim', ...sim.data } };
   }
   if (command !== 'watch' && command !== 'list') return { ok: false, message: `unknown command: ${command}` };
-  const misplaced = given(['port', 'host', 'tls', 'scenario', 'truenas-version', ...(command === 'list' ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout'] : ['timeout'])]);
+  const misplaced = given([
+    'port',
+    'host',
+    'tls',
+    'scenario',
+    'truenas-version',
+    ...(command === 'list' ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout'] : ['timeout']),
+  ]);
   if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
   const flags = WatchFlags.safeParse(values);
   if (!flags.success) return { ok: false, message: issues(flags.error) };

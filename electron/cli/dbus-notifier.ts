@@ -62,7 +62,10 @@ export { escapeMarkup };
 
 /** At most `max` characters, safe to show (see stripUnsafe); line breaks kept as '\n' when `keepNewlines`. */
 export function boundText(text: string, max: number, keepNewlines: boolean): string {
-  const lines = text.slice(0, max * 4).split(LINE_BREAK).map((line) => stripUnsafe(line, ' '));
+  const lines = text
+    .slice(0, max * 4)
+    .split(LINE_BREAK)
+    .map((line) => stripUnsafe(line, ' '));
   return truncate(lines.join(keepNewlines ? '\n' : ' ').trim(), max);
 }
 

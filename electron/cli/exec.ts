@@ -204,7 +204,14 @@ export class ExecRunner {
     }
     const maxWaiting = this.options.maxWaiting ?? 32;
     if (this.waiting.length >= maxWaiting) {
-      this.report({ line, json }, 'dropped', null, null, '', `${maxWaiting} notifications were already waiting for --exec, so this one was not passed to it. The command is slower than notifications arrive: make it return sooner, or lower --exec-timeout.`);
+      this.report(
+        { line, json },
+        'dropped',
+        null,
+        null,
+        '',
+        `${maxWaiting} notifications were already waiting for --exec, so this one was not passed to it. The command is slower than notifications arrive: make it return sooner, or lower --exec-timeout.`,
+      );
       return;
     }
     this.waiting.push({ line, json });
@@ -274,7 +281,14 @@ export class ExecRunner {
       child.on('error', (err: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return;
         finish(() =>
-          this.report(pending, 'not-started', null, null, '', `could not run ${program} (${err.code ?? err.message}). Check that it exists and is executable, or give its full path.`),
+          this.report(
+            pending,
+            'not-started',
+            null,
+            null,
+            '',
+            `could not run ${program} (${err.code ?? err.message}). Check that it exists and is executable, or give its full path.`,
+          ),
         );
       });
     });
@@ -286,10 +300,21 @@ export class ExecRunner {
     });
   }
 
-  private settle(pending: Pending, program: string, r: { code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; stderr: string }): void {
+  private settle(
+    pending: Pending,
+    program: string,
+    r: { code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; stderr: string },
+  ): void {
     if (r.timedOut) {
       const seconds = Math.round(this.options.timeoutMs / 100) / 10;
-      this.report(pending, 'timed-out', r.code, r.signal, r.stderr, `${program} did not finish within ${seconds} s and was stopped. Make it return sooner (send in the background), or allow more time with --exec-timeout.`);
+      this.report(
+        pending,
+        'timed-out',
+        r.code,
+        r.signal,
+        r.stderr,
+        `${program} did not finish within ${seconds} s and was stopped. Make it return sooner (send in the background), or allow more time with --exec-timeout.`,
+      );
     } else if (r.signal) {
       this.report(pending, 'failed', null, r.signal, r.stderr, `${program} was killed by ${r.signal}.`);
     } else if (r.code !== 0) {
@@ -317,9 +342,25 @@ export class ExecRunner {
     }
   }
 
-  private report(pending: Pending, status: ExecStatus, exitCode: number | null, signal: string | null, stderr: string, message: string): void {
+  private report(
+    pending: Pending,
+    status: ExecStatus,
+    exitCode: number | null,
+    signal: string | null,
+    stderr: string,
+    message: string,
+  ): void {
     const command = this.options.argv[0] ?? '';
-    this.options.report({ server: pending.line.server, notificationId: pending.line.id, command, status, exitCode, signal, stderr, message });
+    this.options.report({
+      server: pending.line.server,
+      notificationId: pending.line.id,
+      command,
+      status,
+      exitCode,
+      signal,
+      stderr,
+      message,
+    });
   }
 }
 

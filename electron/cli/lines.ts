@@ -25,7 +25,12 @@ function clock(now: Date): string {
  * escapes), no bidi or zero-width characters (text that reads differently than it is); bounded.
  */
 function oneLine(text: string, max = 300): string {
-  return truncate(stripUnsafe(text.slice(0, max * 4), ' ').replace(/\s+/g, ' ').trim(), max);
+  return truncate(
+    stripUnsafe(text.slice(0, max * 4), ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    max,
+  );
 }
 
 /** Room for the longest status the core writes (a changed certificate's explanation and its fingerprint), or a bounded server text with advice around it. */
@@ -192,7 +197,12 @@ export function humanLine(record: CliRecord, now = new Date()): string {
 
 /** The first non-empty line, looked for only near the start (an error may be megabytes long). */
 function firstLine(text: string): string {
-  return text.slice(0, 4000).split(LINE_BREAK).find((line) => line.trim().length > 0) ?? '';
+  return (
+    text
+      .slice(0, 4000)
+      .split(LINE_BREAK)
+      .find((line) => line.trim().length > 0) ?? ''
+  );
 }
 
 export function formatRecord(record: CliRecord, json: boolean, now = new Date()): string {

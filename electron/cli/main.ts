@@ -28,7 +28,10 @@ export const EXIT_USAGE = 2;
 const TIMED_OUT = -1;
 
 export interface CliDeps {
-  parse: (argv: string[], env: Record<string, string | undefined>) => Promise<{ ok: true; value: CliCommand } | { ok: false; message: string }>;
+  parse: (
+    argv: string[],
+    env: Record<string, string | undefined>,
+  ) => Promise<{ ok: true; value: CliCommand } | { ok: false; message: string }>;
   usage: string;
   version: string;
   /** `now` is the line's `ts`. */
@@ -131,9 +134,7 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     return EXIT_USAGE;
   }
 
-  const askOtp = command.otpEnv
-    ? async (_target: ServerTarget) => io.env[command.otpEnv!] ?? null
-    : undefined;
+  const askOtp = command.otpEnv ? async (_target: ServerTarget) => io.env[command.otpEnv!] ?? null : undefined;
 
   if (command.command === 'list') {
     // The last failure of each server still being retried: what to tell the person if the deadline passes.
@@ -160,7 +161,9 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
         check = setInterval(() => {
           const servers = watch.monitor.snapshot().servers;
           if (servers.every(settled)) {
-            resolve(servers.some((s) => s.state === 'needs-attention') ? exitCodeFor(servers.find((s) => s.attention)?.attention?.code) : EXIT_OK);
+            resolve(
+              servers.some((s) => s.state === 'needs-attention') ? exitCodeFor(servers.find((s) => s.attention)?.attention?.code) : EXIT_OK,
+            );
           }
         }, 25);
       }),

@@ -120,7 +120,9 @@ const ExecLine = z
     command: z.string().describe('The program --exec ran (its first word).'),
     status: z
       .enum(EXEC_STATUSES)
-      .describe('failed: exited non-zero or was killed; timed-out: killed after --exec-timeout; not-started: could not be run; dropped: too many waiting.'),
+      .describe(
+        'failed: exited non-zero or was killed; timed-out: killed after --exec-timeout; not-started: could not be run; dropped: too many waiting.',
+      ),
     exitCode: z.number().int().nullable(),
     signal: z.string().nullable(),
     stderr: z.string().describe("The end of the command's standard error (at most 2 KiB), or empty."),
@@ -136,7 +138,11 @@ const RunInsightLine = z
     ts: Ts,
     kind: z.enum(INSIGHT_KINDS.filter((k) => k !== 'missed-run') as ['slower-than-usual', 'stalled', 'fixed', 'still-failing']),
     server: ServerName,
-    task: z.string().describe('The task: the method and the task id among its arguments ("replication.run [2]"), or the method for jobs that are not tasks.'),
+    task: z
+      .string()
+      .describe(
+        'The task: the method and the task id among its arguments ("replication.run [2]"), or the method for jobs that are not tasks.',
+      ),
     jobId: z.number().int().nullable(),
     method: z.string(),
     description: z.string().nullable(),
@@ -147,7 +153,10 @@ const RunInsightLine = z
       .describe(
         'The numbers behind the decision (durations in ms). slower-than-usual: elapsedMs, usualMs (median), p90Ms, thresholdMs = max(2 × median, p90 + 10 min), runs. stalled: stalledForMs (live time without progress), thresholdMs, percent. fixed: failedRuns before this success. still-failing: failedRuns in a row, this one included.',
       ),
-    detail: z.string().nullable().describe("fixed and still-failing: the previous failure's first error line; stalled: the progress text; else null."),
+    detail: z
+      .string()
+      .nullable()
+      .describe("fixed and still-failing: the previous failure's first error line; stalled: the progress text; else null."),
   })
   .describe('An insight about one run, once per run and kind; its notification (if any) follows the rules like any other.');
 
@@ -159,7 +168,9 @@ const MissedRunInsightLine = z
     ts: Ts,
     kind: z.literal('missed-run'),
     server: ServerName,
-    task: z.string().describe('The task as its runs are filed: the method its runs are and the task id ("replication.run [2]"; scrubs by pool name).'),
+    task: z
+      .string()
+      .describe('The task as its runs are filed: the method its runs are and the task id ("replication.run [2]"; scrubs by pool name).'),
     jobId: z.null(),
     method: z.string().describe('The job its runs are (pool.snapshottask.run for a periodic snapshot task, which runs as no job).'),
     description: z.string().nullable().describe("The task's name on the server (description, dataset or pool)."),

@@ -53,7 +53,8 @@ export const EXIT_CERT = 4;
 
 export function exitCodeFor(code: string | undefined): number {
   if (!code) return EXIT_OTHER;
-  if (code.startsWith('AUTH_') || code === 'OTP_REQUIRED' || code === 'INSECURE_TRANSPORT' || code === 'MECHANISM_UNSUPPORTED') return EXIT_AUTH;
+  if (code.startsWith('AUTH_') || code === 'OTP_REQUIRED' || code === 'INSECURE_TRANSPORT' || code === 'MECHANISM_UNSUPPORTED')
+    return EXIT_AUTH;
   if (code.startsWith('CERT_')) return EXIT_CERT;
   return EXIT_OTHER;
 }
@@ -153,7 +154,9 @@ export async function startWatch(setup: WatchSetup): Promise<RunningWatch> {
   });
   monitor.onTransition((transition) => setup.emit({ type: 'transition', transition, serverName: nameOf(transition.server) }));
   monitor.onInsight((insight) => setup.emit({ type: 'insight', insight, serverName: nameOf(insight.server) }));
-  monitor.onNotification((notification) => setup.emit({ type: 'notification', notification, serverName: nameOf(notification.server), nameOf }));
+  monitor.onNotification((notification) =>
+    setup.emit({ type: 'notification', notification, serverName: nameOf(notification.server), nameOf }),
+  );
   await monitor.start();
   return { monitor, finished, stop: () => monitor.stop() };
 }

@@ -117,7 +117,12 @@ async function login(conn: RpcConnection, credentials: Credentials, options: Aut
       ? { mechanism: 'API_KEY_PLAIN', username: credentials.username, api_key: credentials.apiKey, login_options: loginOptions }
       : null;
   } else {
-    loginExParams = { mechanism: 'PASSWORD_PLAIN', username: credentials.username, password: credentials.password, login_options: loginOptions };
+    loginExParams = {
+      mechanism: 'PASSWORD_PLAIN',
+      username: credentials.username,
+      password: credentials.password,
+      login_options: loginOptions,
+    };
   }
 
   if (loginExParams) {
@@ -214,8 +219,7 @@ async function loginWithOldMethod(conn: RpcConnection, credentials: Credentials)
     throw new JobwatchError(
       'AUTH_FAILED',
       credentials.kind === 'api-key'
-        ? 'Sign-in failed: the server did not accept the API key. It may have been revoked or deleted, or be mistyped. ' +
-            NEW_KEY_ADVICE
+        ? 'Sign-in failed: the server did not accept the API key. It may have been revoked or deleted, or be mistyped. ' + NEW_KEY_ADVICE
         : 'Sign-in failed: the server did not accept the user name and password.',
       refusal(credentials.kind),
     );
@@ -227,10 +231,15 @@ function parseLoginEx(reply: unknown): z.infer<typeof loginExResultSchema> {
   const parsed = loginExResultSchema.safeParse(reply);
   if (parsed.success) return parsed.data;
   // The server's word, shown in a status: one short clean line.
-  const type = typeof reply === 'object' && reply !== null && 'response_type' in reply ? cleanStatusText(String(reply.response_type), 40) : 'none';
-  throw new JobwatchError('MECHANISM_UNSUPPORTED', `The server answered the sign-in in a way Jobwatch does not support (response type ${type}).`, {
-    responseType: type,
-  });
+  const type =
+    typeof reply === 'object' && reply !== null && 'response_type' in reply ? cleanStatusText(String(reply.response_type), 40) : 'none';
+  throw new JobwatchError(
+    'MECHANISM_UNSUPPORTED',
+    `The server answered the sign-in in a way Jobwatch does not support (response type ${type}).`,
+    {
+      responseType: type,
+    },
+  );
 }
 
 /**

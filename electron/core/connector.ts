@@ -35,7 +35,12 @@ export function credentialsFor(target: ServerTarget, secret: string | null): Cre
   if (target.auth.method === 'api-key') {
     return target.auth.username ? { kind: 'api-key', username: target.auth.username, apiKey: secret } : { kind: 'api-key', apiKey: secret };
   }
-  return { kind: 'password', username: target.auth.username, password: secret, allowInsecureTransport: target.auth.allowInsecurePassword === true };
+  return {
+    kind: 'password',
+    username: target.auth.username,
+    password: secret,
+    allowInsecureTransport: target.auth.allowInsecurePassword === true,
+  };
 }
 
 export function createServerConnector(options: ConnectorOptions = {}): ServerConnector {
@@ -77,7 +82,8 @@ export function createServerConnector(options: ConnectorOptions = {}): ServerCon
 
     download: async (target, endpoint, path, downloadOptions = {}) => {
       const { signal } = downloadOptions;
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new JobwatchError('TIMEOUT', 'The log download did not finish in time.');
+      if (signal?.aborted)
+        throw signal.reason instanceof Error ? signal.reason : new JobwatchError('TIMEOUT', 'The log download did not finish in time.');
       const base = new URL(endpoint);
       const secure = base.protocol === 'wss:';
       const host = base.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -113,10 +119,16 @@ export function createServerConnector(options: ConnectorOptions = {}): ServerCon
         );
         // The caller's overall deadline: stop reading at once, and free the socket.
         const onAbort = () =>
-          request.destroy(signal?.reason instanceof JobwatchError ? signal.reason : new JobwatchError('TIMEOUT', 'The log download did not finish in time.'));
+          request.destroy(
+            signal?.reason instanceof JobwatchError
+              ? signal.reason
+              : new JobwatchError('TIMEOUT', 'The log download did not finish in time.'),
+          );
         signal?.addEventListener('abort', onAbort, { once: true });
         request.on('close', () => signal?.removeEventListener('abort', onAbort));
-        request.on('error', (err) => reject(err instanceof JobwatchError ? err : new JobwatchError('UNREACHABLE', `The log download failed: ${err.message}`)));
+        request.on('error', (err) =>
+          reject(err instanceof JobwatchError ? err : new JobwatchError('UNREACHABLE', `The log download failed: ${err.message}`)),
+        );
         request.end();
       });
     },

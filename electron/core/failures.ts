@@ -66,9 +66,7 @@ export function createFailureStore(
 }
 
 export type FailureInboxChange =
-  | { kind: 'added'; keys: string[] }
-  | { kind: 'acknowledged'; keys: string[] }
-  | { kind: 'loaded'; keys: string[] };
+  { kind: 'added'; keys: string[] } | { kind: 'acknowledged'; keys: string[] } | { kind: 'loaded'; keys: string[] };
 
 export interface FailureInboxOptions {
   /** Null keeps the inbox in memory only (CLI without a state directory, tests). */

@@ -122,7 +122,11 @@ export interface TaskStats {
 
 function firstLine(error: string | null): string | null {
   if (error === null) return null;
-  const line = error.slice(0, 4000).split(LINE_BREAK).find((l) => l.trim().length > 0) ?? '';
+  const line =
+    error
+      .slice(0, 4000)
+      .split(LINE_BREAK)
+      .find((l) => l.trim().length > 0) ?? '';
   return cleanLine(line, ERROR_LINE_MAX) || null;
 }
 
@@ -177,7 +181,9 @@ export interface RunHistoryOptions {
  * are whole seconds, so a start alone is not enough: two runs can start within one second.
  */
 function isCopy(a: RunRecord, b: RunRecord): boolean {
-  return a.startedAt !== null && a.startedAt === b.startedAt && a.durationMs === b.durationMs && a.outcome === b.outcome && a.error === b.error;
+  return (
+    a.startedAt !== null && a.startedAt === b.startedAt && a.durationMs === b.durationMs && a.outcome === b.outcome && a.error === b.error
+  );
 }
 
 export class RunHistory {
@@ -211,7 +217,9 @@ export class RunHistory {
    */
   record(server: ServerId, task: string, run: FinishedRun): boolean {
     const durationMs =
-      run.timeStarted !== null && run.timeFinished !== null && run.timeFinished >= run.timeStarted ? run.timeFinished - run.timeStarted : null;
+      run.timeStarted !== null && run.timeFinished !== null && run.timeFinished >= run.timeStarted
+        ? run.timeFinished - run.timeStarted
+        : null;
     const record: RunRecord = {
       jobKey: run.jobKey.slice(0, 8192),
       jobId: run.jobId,
@@ -322,6 +330,8 @@ export class RunHistory {
     if (!store) return;
     this.saving = this.saving
       .then(() => store.save(this.toJSON()))
-      .catch((err: unknown) => this.logger.error('could not save the run history', { reason: err instanceof Error ? err.message : String(err) }));
+      .catch((err: unknown) =>
+        this.logger.error('could not save the run history', { reason: err instanceof Error ? err.message : String(err) }),
+      );
   }
 }

@@ -221,7 +221,10 @@ export function insightText(insight: Insight, server: string): { title: string; 
     case 'missed-run': {
       const expected = figure(insight, 'expectedAt');
       title = `${label} did not run on ${where}`;
-      body = expected !== null ? `A run was expected at ${new Date(expected).toISOString().slice(0, 16).replace('T', ' ')} UTC (server time).` : 'A scheduled run did not start.';
+      body =
+        expected !== null
+          ? `A run was expected at ${new Date(expected).toISOString().slice(0, 16).replace('T', ' ')} UTC (server time).`
+          : 'A scheduled run did not start.';
       break;
     }
   }

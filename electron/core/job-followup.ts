@@ -201,7 +201,12 @@ export class JobFollowup {
     }
     const listed = Array.isArray(reply) ? (reply as unknown[]).slice(0, 10).find((raw) => sameJob(raw, entry.job)) : undefined;
     if (listed !== undefined) {
-      const update = this.options.book.applyEvent({ msg: 'changed', collection: COLLECTION, id: followed.id, fields: listed as Record<string, unknown> });
+      const update = this.options.book.applyEvent({
+        msg: 'changed',
+        collection: COLLECTION,
+        id: followed.id,
+        fields: listed as Record<string, unknown>,
+      });
       this.options.onUpdate(update);
       const after = this.options.book.get(key);
       if (!after || isTerminal(after.job.state)) this.followed.delete(key);

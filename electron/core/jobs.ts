@@ -399,9 +399,7 @@ export class JobBook {
    */
   private isSettled(key: string, job: Job, fromState: JobState | null): boolean {
     if (job.transient) return this.transientSettled.has(key);
-    return fromState !== null
-      ? this.ledger.isListed(this.server, key)
-      : this.ledger.isSettled(this.server, key, job.timeFinished);
+    return fromState !== null ? this.ledger.isListed(this.server, key) : this.ledger.isSettled(this.server, key, job.timeFinished);
   }
 
   private isListed(key: string, job: Job): boolean {

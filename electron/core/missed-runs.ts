@@ -6,7 +6,16 @@
  * snapshot tasks, manual ones and scrubs skipped for their threshold are never due.
  */
 import { isActiveState, type Job, type ServerId } from './model';
-import { addInterval, dueTimes, judgeDueTimes, ScheduleError, type CronSchedule, type DueVerdict, type Interval, type TaskRun } from './schedules';
+import {
+  addInterval,
+  dueTimes,
+  judgeDueTimes,
+  ScheduleError,
+  type CronSchedule,
+  type DueVerdict,
+  type Interval,
+  type TaskRun,
+} from './schedules';
 import {
   readServerClock,
   readTaskDefinitions,
@@ -259,7 +268,16 @@ export class MissedRunWatch {
       if (read.rejected > 0) notes.push(`${read.rejected} task definition(s) had an unexpected shape and are not checked.`);
       const next = new Map<string, TaskState>();
       for (const task of read.tasks) {
-        const signature = JSON.stringify([task.enabled, task.locked, task.trigger, task.schedule, task.dayRule, task.thresholdDays, task.poolName, this.timezone]);
+        const signature = JSON.stringify([
+          task.enabled,
+          task.locked,
+          task.trigger,
+          task.schedule,
+          task.dayRule,
+          task.thresholdDays,
+          task.poolName,
+          this.timezone,
+        ]);
         const previous = this.tasks.get(task.key);
         // A new or changed schedule is judged from now on: times before it was known here are not its own.
         const checkedUntil = previous && previous.signature === signature ? previous.checkedUntil : now;
@@ -272,7 +290,9 @@ export class MissedRunWatch {
     } catch (err) {
       if (generation !== this.generation) return;
       if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) return;
-      this.notes = [`The task definitions could not be read (${err instanceof Error ? err.message : String(err)}); Jobwatch tries again later.`];
+      this.notes = [
+        `The task definitions could not be read (${err instanceof Error ? err.message : String(err)}); Jobwatch tries again later.`,
+      ];
       this.emitStatus();
     }
   }
@@ -351,7 +371,13 @@ export class MissedRunWatch {
     return Math.min(toleranceMs, Math.max(Math.min(minToleranceMs, toleranceMs), period / 2));
   }
 
-  private report(task: TaskDefinition, judgements: ReturnType<typeof judgeDueTimes>, runs: readonly TaskRun[], zone: string, toleranceMs: number): void {
+  private report(
+    task: TaskDefinition,
+    judgements: ReturnType<typeof judgeDueTimes>,
+    runs: readonly TaskRun[],
+    zone: string,
+    toleranceMs: number,
+  ): void {
     // Consecutive "could not check" times fold into one insight; so do the missed ones past the cap.
     const fold: { gap: Fold | null; overflow: Fold | null } = { gap: null, overflow: null };
     const flushGap = () => {

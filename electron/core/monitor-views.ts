@@ -65,7 +65,13 @@ export function taskHistoryOf(history: RunHistory, server: string, task: string)
   const runs = history.runs(server, task);
   if (runs.length === 0) return null;
   const stats = statsOf(runs);
-  return { task, label: history.label(server, task), runs: runs.map((r) => ({ ...r })), successRate: stats.successRate, usualMs: stats.usualMs };
+  return {
+    task,
+    label: history.label(server, task),
+    runs: runs.map((r) => ({ ...r })),
+    successRate: stats.successRate,
+    usualMs: stats.usualMs,
+  };
 }
 
 /** The server's view; also records which jobs it counted as running (`activeKeys`). */

@@ -42,7 +42,15 @@ import { ServerRegistry, secretBinding, targetFromDraft } from './server-registr
 import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
 
 export { logFileName, webUiUrl } from './monitor-views';
-export type { FailureList, InsightTimings, MonitorOptions, NotificationPolicy, ServerConnector, ServerDirectory, ServerTarget } from './monitor-ports';
+export type {
+  FailureList,
+  InsightTimings,
+  MonitorOptions,
+  NotificationPolicy,
+  ServerConnector,
+  ServerDirectory,
+  ServerTarget,
+} from './monitor-ports';
 
 interface ServerRuntime extends ViewedServer {
   target: ServerTarget;
@@ -116,7 +124,10 @@ export class Monitor implements MonitorApi {
     this.started = true;
     await this.options.prepare?.();
     for (const target of await this.options.directory.list()) this.follow(target);
-    this.insightTimer = setInterval(() => this.guarded('the insight check', () => this.checkRunning()), this.options.insights?.checkIntervalMs ?? 15_000);
+    this.insightTimer = setInterval(
+      () => this.guarded('the insight check', () => this.checkRunning()),
+      this.options.insights?.checkIntervalMs ?? 15_000,
+    );
     this.insightTimer.unref?.();
   }
 
@@ -353,7 +364,8 @@ export class Monitor implements MonitorApi {
         );
       }
       const test = await this.testConnection(draft, secret);
-      if (!test.ok) throw new JobwatchError('SECRET_REQUIRED', `Not saved: the connection test with the new details failed. ${test.message}`);
+      if (!test.ok)
+        throw new JobwatchError('SECRET_REQUIRED', `Not saved: the connection test with the new details failed. ${test.message}`);
     }
     await this.options.directory.save(target, secret);
     this.unfollow(id);
@@ -463,7 +475,13 @@ export class Monitor implements MonitorApi {
    * 13, SCALE before 24.04), `core.download('filesystem.get', [logs_path], filename, false)` runs the same read as
    * a download job and answers [job id, URL] (TN-13.3 `service.py` `download`, `plugins/filesystem.py` `get`).
    */
-  private async fetchJobLog(runtime: ServerRuntime, jobId: number, logsPath: string, filename: string, signal: AbortSignal): Promise<string> {
+  private async fetchJobLog(
+    runtime: ServerRuntime,
+    jobId: number,
+    logsPath: string,
+    filename: string,
+    signal: AbortSignal,
+  ): Promise<string> {
     let path: unknown;
     try {
       path = await runtime.session.call('core.job_download_logs', [jobId, filename]);
@@ -515,7 +533,16 @@ export class Monitor implements MonitorApi {
     this.guarded('the notification planner', () => this.options.policy.push(transition, this.now(), context));
     if (outcome && task !== undefined) {
       const figures: InsightFigures = { failedRuns: outcome.failedRuns };
-      const insight = this.insightOf(outcome.kind, transition.server, transition.key, transition, task, figures, transition.catchUp, outcome.previousError);
+      const insight = this.insightOf(
+        outcome.kind,
+        transition.server,
+        transition.key,
+        transition,
+        task,
+        figures,
+        transition.catchUp,
+        outcome.previousError,
+      );
       // "Still failing" is told by the failure's own notification; "fixed" is a notification of its own.
       this.raiseInsight(insight, outcome.kind === 'fixed');
     }
@@ -557,7 +584,10 @@ export class Monitor implements MonitorApi {
     this.listeners.emit('schedule', check);
     if (check.outcome !== 'missed') return;
     const method = RUN_METHODS[check.task.kind];
-    const task = check.task.kind === 'snapshot' ? `pool.snapshottask.run [${check.task.id}]` : taskKeyOf(method, [check.task.kind === 'scrub' ? check.task.name : check.task.id]);
+    const task =
+      check.task.kind === 'snapshot'
+        ? `pool.snapshottask.run [${check.task.id}]`
+        : taskKeyOf(method, [check.task.kind === 'scrub' ? check.task.name : check.task.id]);
     this.raiseInsight(
       {
         kind: 'missed-run',
@@ -569,7 +599,13 @@ export class Monitor implements MonitorApi {
         description: check.task.name,
         timeStarted: null,
         catchUp: false,
-        figures: { expectedAt: check.dueAt, lastExpectedAt: check.lastDueAt, count: check.count, toleranceMs: check.toleranceMs, lastRunAt: check.lastRunAt },
+        figures: {
+          expectedAt: check.dueAt,
+          lastExpectedAt: check.lastDueAt,
+          count: check.count,
+          toleranceMs: check.toleranceMs,
+          lastRunAt: check.lastRunAt,
+        },
         detail: check.message,
         at: this.now(),
       },
@@ -649,7 +685,10 @@ export class Monitor implements MonitorApi {
         percent: job.progress.percent,
       };
       const progress = job.progress.description === null ? null : cleanLine(job.progress.description, 200) || null;
-      this.raiseInsight(this.insightOf('stalled', runtime.target.id, key, job, taskKeyOf(job.method, job.arguments), figures, false, progress), true);
+      this.raiseInsight(
+        this.insightOf('stalled', runtime.target.id, key, job, taskKeyOf(job.method, job.arguments), figures, false, progress),
+        true,
+      );
     }
   }
 

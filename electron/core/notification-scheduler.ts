@@ -28,11 +28,14 @@ export class NotificationScheduler {
     this.cancel();
     const at = this.policy.nextDueAt();
     if (at === null) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.deliver(this.policy.due(this.now()));
-      this.schedule();
-    }, Math.max(0, at - this.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.deliver(this.policy.due(this.now()));
+        this.schedule();
+      },
+      Math.max(0, at - this.now()),
+    );
   }
 
   cancel(): void {

@@ -48,7 +48,10 @@ export function redactSecrets(text: string): string {
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`;
 }
 
 /** One line: controls removed, whitespace collapsed, secrets redacted, bounded. */
@@ -180,8 +183,7 @@ export function burstText(items: readonly TextSource[], server: string, catchUp 
   if (items.length === 1 && first) return singleText(first, server, catchUp);
   const where = cleanLine(server, 40);
   const outcomes = new Set(items.map((t) => t.to));
-  const what =
-    outcomes.size === 1 && first ? `${items.length} jobs ${PLURAL_VERB[first.to]}` : outcomeCounts(items);
+  const what = outcomes.size === 1 && first ? `${items.length} jobs ${PLURAL_VERB[first.to]}` : outcomeCounts(items);
   const title = `${catchUp ? 'While you were away: ' : ''}${what} on ${where}`;
   return bounded(title, labelList(items));
 }

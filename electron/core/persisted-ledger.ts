@@ -11,7 +11,10 @@ export const LEDGER_FILE = 'ledger.json';
 export const LEDGER_VERSION = 1;
 const LEDGER_SAVE_DELAY_MS = 1_000;
 
-export function createLedgerStore(storage: StoragePort, logger: Logger = silentLogger): VersionedStore<z.infer<typeof LedgerJsonSchema> | null> {
+export function createLedgerStore(
+  storage: StoragePort,
+  logger: Logger = silentLogger,
+): VersionedStore<z.infer<typeof LedgerJsonSchema> | null> {
   return new VersionedStore({
     storage,
     name: LEDGER_FILE,

@@ -12,7 +12,15 @@ import type { TextSource } from './notification-text';
 import type { NotificationJobRef } from './view';
 import type { Insight, InsightKind } from './insights';
 import { insightText } from './insights';
-import { classify, classifyInsight, localMinuteOfDay, type Classification, type ServerPrefs, type SuppressionReason, type Urgency } from './classification';
+import {
+  classify,
+  classifyInsight,
+  localMinuteOfDay,
+  type Classification,
+  type ServerPrefs,
+  type SuppressionReason,
+  type Urgency,
+} from './classification';
 
 export interface PlannedNotification {
   id: string;
@@ -190,7 +198,9 @@ export class NotificationPlanner {
 
   /** Plans an insight: classified now, folded with whatever else the server's burst holds. */
   pushInsight(insight: Insight, now: number): void {
-    const classification = classifyInsight(insight, this.current, this.servers.get(insight.server), now, { minuteOfDay: this.minuteOfDay(now) });
+    const classification = classifyInsight(insight, this.current, this.servers.get(insight.server), now, {
+      minuteOfDay: this.minuteOfDay(now),
+    });
     this.burstFor(insight.server, insight.catchUp, now).insights.push({ insight, classification });
   }
 
@@ -272,7 +282,11 @@ export class NotificationPlanner {
     const out: PlannedNotification[] = [];
     const text = (items: BufferedTransition[]) => {
       const only = items.length === 1 ? items[0] : undefined;
-      const words = burstText(items.map((i) => i.transition), name, burst.catchUp);
+      const words = burstText(
+        items.map((i) => i.transition),
+        name,
+        burst.catchUp,
+      );
       if (!only?.context?.stillFailing || only.transition.to !== 'FAILED') return words;
       // CCMenu's "still failing": the same failure again is not news, but it must not read as if it were new.
       const label = jobLabel(only.transition);
@@ -299,9 +313,7 @@ export class NotificationPlanner {
     });
     if (burst.watchDone) {
       // The watch's end stands in for the burst's own notification: one notification, not two at once.
-      out.push(
-        make(watchDoneText(burst.watchDone.outcomes, name), notified, burst.watchDone.paused ? 'paused' : null, 'normal'),
-      );
+      out.push(make(watchDoneText(burst.watchDone.outcomes, name), notified, burst.watchDone.paused ? 'paused' : null, 'normal'));
     } else if (notified.length > 0) {
       out.push(make(text(notified), notified, null));
     }

@@ -36,7 +36,11 @@ export function profileDirectory(profiles: ProfilesRepository, secrets: SecretSt
           id: target.id,
           name: target.name,
           url: target.url,
-          auth: { method: target.auth.method, username: target.auth.username || null, allowInsecurePassword: target.auth.allowInsecurePassword === true },
+          auth: {
+            method: target.auth.method,
+            username: target.auth.username || null,
+            allowInsecurePassword: target.auth.allowInsecurePassword === true,
+          },
           fingerprint256: target.fingerprint256,
           muted: target.muted,
           mutedUntil: target.mutedUntil,
@@ -69,5 +73,13 @@ export interface SavedProfileView {
 /** Read from the saved file each time: the monitor's repository saves before addServer/updateServer resolve. */
 export async function savedProfileViews(storage: StoragePort): Promise<SavedProfileView[]> {
   const { value } = await createProfilesStore(storage).load();
-  return value.profiles.map((p) => ({ id: p.id, name: p.name, url: p.url, auth: p.auth, fingerprint256: p.fingerprint256, muted: p.muted, mutedUntil: p.mutedUntil }));
+  return value.profiles.map((p) => ({
+    id: p.id,
+    name: p.name,
+    url: p.url,
+    auth: p.auth,
+    fingerprint256: p.fingerprint256,
+    muted: p.muted,
+    mutedUntil: p.mutedUntil,
+  }));
 }

@@ -62,7 +62,10 @@ export const ProfileSchema = z.object({
   /** With `muted`: when the mute ends (desktop ms), or null for "until unmuted". */
   mutedUntil: z.number().nullable().default(null),
   /** This server's rules, checked before the global ones; first match wins. */
-  methodRules: z.array(MethodRuleSchema).max(200).default(() => []),
+  methodRules: z
+    .array(MethodRuleSchema)
+    .max(200)
+    .default(() => []),
   /**
    * Offer permessage-deflate to this server: for a slow link (VPN, mobile), where fewer bytes matter more than CPU.
    * Files from before this setting load as false, the default.
@@ -79,10 +82,7 @@ export type ProfilesData = z.infer<typeof ProfilesDataSchema>;
 export const PROFILES_VERSION = 1;
 export const PROFILES_FILE = 'profiles.json';
 
-export function createProfilesStore(
-  storage: StoragePort,
-  options: { clock?: Clock; logger?: Logger } = {},
-): VersionedStore<ProfilesData> {
+export function createProfilesStore(storage: StoragePort, options: { clock?: Clock; logger?: Logger } = {}): VersionedStore<ProfilesData> {
   return new VersionedStore<ProfilesData>({
     storage,
     name: PROFILES_FILE,

@@ -92,7 +92,9 @@ export function compileSchedule(schedule: CronSchedule, zone: string, rule: DayR
   try {
     return new Cron(pattern, { timezone: zone, domAndDow: domAndDow(schedule, rule), mode: '5-part' });
   } catch (err) {
-    throw new ScheduleError(`The schedule "${pattern}" in time zone ${zone} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ScheduleError(
+      `The schedule "${pattern}" in time zone ${zone} could not be read: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

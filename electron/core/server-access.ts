@@ -66,7 +66,11 @@ function cleanRoles(raw: unknown[]): string[] {
 /** What a restricted account sees, in words, from its roles. */
 export function restrictedSummary(roles: readonly string[]): string {
   const readable = READ_ROLE_JOBS.filter((r) => roles.includes(r.role) || roles.includes('READONLY_ADMIN')).map((r) => r.what);
-  const named = roles.includes('READONLY_ADMIN') ? 'READONLY_ADMIN' : roles.length > 0 ? roles.slice(0, 3).join(', ') + (roles.length > 3 ? '…' : '') : 'no roles';
+  const named = roles.includes('READONLY_ADMIN')
+    ? 'READONLY_ADMIN'
+    : roles.length > 0
+      ? roles.slice(0, 3).join(', ') + (roles.length > 3 ? '…' : '')
+      : 'no roles';
   const sees = readable.length > 0 ? `jobs it started itself, and every ${readable.join(' and ')} job` : 'only jobs it started itself';
   return (
     `Restricted account (${named}): sees ${sees}; other jobs (scrubs, snapshots, jobs the system runs) are hidden. ` +
@@ -90,9 +94,14 @@ export async function readServerAccess(connection: RpcConnection): Promise<Serve
   try {
     reply = await connection.call('auth.me', [], { timeoutMs: CALL_TIMEOUT_MS });
   } catch (err) {
-    if (isMethodMissing(err)) return { fullAdmin: true, roles: [], summary: 'Signed in as root (TrueNAS CORE): sees every job on this server.' };
+    if (isMethodMissing(err))
+      return { fullAdmin: true, roles: [], summary: 'Signed in as root (TrueNAS CORE): sees every job on this server.' };
     if (err instanceof RpcError && /logged in using API_KEY/i.test(err.reason ?? err.message)) {
-      return { fullAdmin: true, roles: [], summary: 'API key not tied to a user (TrueNAS 24.10 and older): sees every job on this server.' };
+      return {
+        fullAdmin: true,
+        roles: [],
+        summary: 'API key not tied to a user (TrueNAS 24.10 and older): sees every job on this server.',
+      };
     }
     if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) throw err;
     return null;

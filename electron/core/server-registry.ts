@@ -26,7 +26,11 @@ export class ServerRegistry<R extends { target: ServerTarget; book: JobBook }> e
 
   /** An id for a new server: its name as a slug, numbered when taken. */
   newId(name: string): ServerId {
-    const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'server';
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'server';
     let id = base;
     for (let n = 2; this.has(id); n++) id = `${base}-${n}`;
     return id;

@@ -298,7 +298,10 @@ export class Session {
         if (generation !== this.generation || info.local) return;
         this.onConnectionLost(
           // The reason is the server's text (up to 123 bytes by the WebSocket protocol, but cleaned all the same).
-          new JobwatchError('CONNECTION_CLOSED', `Connection closed (${info.code}${info.reason ? `: ${cleanStatusText(info.reason)}` : ''}).`),
+          new JobwatchError(
+            'CONNECTION_CLOSED',
+            `Connection closed (${info.code}${info.reason ? `: ${cleanStatusText(info.reason)}` : ''}).`,
+          ),
         );
       });
       connection.onBadFrame(() => {

@@ -6,13 +6,7 @@ import { z } from 'zod';
 import picomatch from 'picomatch';
 import type { StoragePort, Clock, Logger } from './ports';
 import { VersionedStore } from './store';
-import {
-  DEFAULT_SETTINGS,
-  FAILURE_URGENCIES,
-  METHOD_RULE_ACTIONS,
-  THEMES,
-  type DefaultSettings,
-} from './settings-defaults';
+import { DEFAULT_SETTINGS, FAILURE_URGENCIES, METHOD_RULE_ACTIONS, THEMES, type DefaultSettings } from './settings-defaults';
 
 export { BUILT_IN_QUIET_METHODS, METHOD_RULE_ACTIONS, type MethodRuleAction } from './settings-defaults';
 
@@ -55,14 +49,22 @@ const notificationFields = {
   /** Failures always notify (unless a rule, mute, pause or quiet hours say otherwise) with this urgency. */
   failureUrgency: z.enum(FAILURE_URGENCIES),
   /** SUCCESS/ABORTED notify only when the job ran at least this long (or was watched, or a rule says 'always'). */
-  successThresholdSec: z.number().int().min(0).max(7 * 24 * 3600),
+  successThresholdSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600),
   /** Transitions of one server within this window fold into one notification. */
   burstWindowMs: z.number().int().min(0).max(60_000),
   methodRules: z.array(MethodRuleSchema).max(200),
   /** Global pause until this desktop time (ms); null when not paused. */
   pausedUntil: z.number().nullable(),
   /** A running job whose progress has not moved for this long while its server was live is "stalled". */
-  stalledAfterMin: z.number().int().min(1).max(7 * 24 * 60),
+  stalledAfterMin: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
 };
 const windowBoundsFields = {
   width: z.number().int().min(200).max(10_000),
@@ -150,10 +152,7 @@ export function defaultSettings(): Settings {
   return SettingsSchema.parse({});
 }
 
-export function createSettingsStore(
-  storage: StoragePort,
-  options: { clock?: Clock; logger?: Logger } = {},
-): VersionedStore<Settings> {
+export function createSettingsStore(storage: StoragePort, options: { clock?: Clock; logger?: Logger } = {}): VersionedStore<Settings> {
   return new VersionedStore<Settings>({
     storage,
     name: SETTINGS_FILE,

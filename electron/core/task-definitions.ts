@@ -86,15 +86,21 @@ const scheduleSchema = z.object({
 const dateSchema = z.union([
   z.object({ $date: z.number().finite() }).transform((d) => d.$date),
   z.number().finite(),
-  z.string().max(64).transform((s, ctx) => {
-    const ms = Date.parse(s);
-    if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'not a date' });
-    return ms;
-  }),
+  z
+    .string()
+    .max(64)
+    .transform((s, ctx) => {
+      const ms = Date.parse(s);
+      if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'not a date' });
+      return ms;
+    }),
 ]);
 /** The `job` field of a task entry: its last job, or null. Only its start time is used. */
 const lastJobSchema = z.object({ time_started: dateSchema.nullish() }).nullish().catch(null);
-const text = z.string().max(4096).transform((s) => s.slice(0, MAX_NAME));
+const text = z
+  .string()
+  .max(4096)
+  .transform((s) => s.slice(0, MAX_NAME));
 const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const snapshotSchema = z.object({
@@ -300,7 +306,11 @@ export async function readTaskDefinitions(call: TaskCall): Promise<TaskDefinitio
       continue;
     }
     if (!Array.isArray(reply)) {
-      notes.push({ kind, method, message: `The server answered ${method} with something that is not a list; its ${KIND_WORDS[kind]} are not checked for now.` });
+      notes.push({
+        kind,
+        method,
+        message: `The server answered ${method} with something that is not a list; its ${KIND_WORDS[kind]} are not checked for now.`,
+      });
       continue;
     }
     for (const raw of reply.slice(0, MAX_TASKS_PER_KIND)) {
@@ -313,8 +323,22 @@ export async function readTaskDefinitions(call: TaskCall): Promise<TaskDefinitio
   return { tasks, notes, rejected };
 }
 
-const tzSchema = z.object({ timezone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/) });
-const infoSchema = z.object({ timezone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/).optional(), datetime: dateSchema.optional() });
+const tzSchema = z.object({
+  timezone: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_+\-/]+$/),
+});
+const infoSchema = z.object({
+  timezone: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_+\-/]+$/)
+    .optional(),
+  datetime: dateSchema.optional(),
+});
 
 export interface ServerClockRead {
   /** IANA time zone the server's cron and zettarepl use, or null when it could not be read. */
@@ -374,12 +398,16 @@ export function taskRunKey(method: string, args: readonly unknown[]): string | n
     case 'rsynctask.run':
       return intId === null ? null : `rsync:${intId}`;
     case 'pool.scrub.scrub':
-      return typeof first === 'string' && first.length > 0 && first.length <= 256 && (args[1] === undefined || args[1] === 'START') ? `scrub-pool:${first}` : null;
+      return typeof first === 'string' && first.length > 0 && first.length <= 256 && (args[1] === undefined || args[1] === 'START')
+        ? `scrub-pool:${first}`
+        : null;
     case 'zpool.scrub.run': {
       if (typeof first !== 'object' || first === null) return null;
       const pool = (first as { pool_name?: unknown; action?: unknown }).pool_name;
       const action = (first as { action?: unknown }).action;
-      return typeof pool === 'string' && pool.length > 0 && pool.length <= 256 && (action === undefined || action === 'START') ? `scrub-pool:${pool}` : null;
+      return typeof pool === 'string' && pool.length > 0 && pool.length <= 256 && (action === undefined || action === 'START')
+        ? `scrub-pool:${pool}`
+        : null;
     }
     default:
       return null;

@@ -47,7 +47,10 @@ export function connectVerifiedTls(target: TlsTarget, policy: TlsPolicy = {}, ti
     pin = normaliseFingerprint(policy.pinnedFingerprint256);
     if (!pin) {
       return Promise.reject(
-        new JobwatchError('CERT_UNTRUSTED', 'The saved certificate fingerprint is not a valid SHA-256 fingerprint; trust the certificate again.'),
+        new JobwatchError(
+          'CERT_UNTRUSTED',
+          'The saved certificate fingerprint is not a valid SHA-256 fingerprint; trust the certificate again.',
+        ),
       );
     }
   }
@@ -79,7 +82,10 @@ export function connectVerifiedTls(target: TlsTarget, policy: TlsPolicy = {}, ti
  * The server's certificate, as seen in the TLS handshake; nothing else is sent. Accepts "host", "host:port" or any
  * http(s)/ws(s) URL (port 443 unless given).
  */
-export async function probeCertificate(urlOrHost: string, options: { timeoutMs?: number; extraCa?: string | readonly string[] } = {}): Promise<CertificateInfo> {
+export async function probeCertificate(
+  urlOrHost: string,
+  options: { timeoutMs?: number; extraCa?: string | readonly string[] } = {},
+): Promise<CertificateInfo> {
   const target = parseTlsTarget(urlOrHost);
   const policy: TlsPolicy = options.extraCa === undefined ? {} : { extraCa: options.extraCa };
   const { socket, certificate } = await handshake(target, policy, options.timeoutMs ?? DEFAULT_TLS_TIMEOUT_MS);
@@ -159,11 +165,13 @@ function handshake(target: TlsTarget, policy: TlsPolicy, timeoutMs: number): Pro
     });
     let settled = false;
     const timer = setTimeout(() => {
-      fail(new JobwatchError('UNREACHABLE', `${target.host}:${target.port} did not complete the TLS handshake within ${timeoutMs / 1000} s.`, {
-        host: target.host,
-        port: target.port,
-        cause: 'timeout',
-      }));
+      fail(
+        new JobwatchError('UNREACHABLE', `${target.host}:${target.port} did not complete the TLS handshake within ${timeoutMs / 1000} s.`, {
+          host: target.host,
+          port: target.port,
+          cause: 'timeout',
+        }),
+      );
     }, timeoutMs);
     const fail = (error: JobwatchError) => {
       if (settled) return;

@@ -75,7 +75,11 @@ export const ProfileViewSchema = z.object({
   id: ServerId,
   name: z.string(),
   url: z.string(),
-  auth: z.object({ method: z.enum(['api-key', 'password']), username: z.string().nullable(), allowInsecurePassword: z.boolean().default(false) }),
+  auth: z.object({
+    method: z.enum(['api-key', 'password']),
+    username: z.string().nullable(),
+    allowInsecurePassword: z.boolean().default(false),
+  }),
   fingerprint256: z.string().nullable(),
   muted: z.boolean(),
   mutedUntil: z.number().nullable(),
@@ -105,7 +109,6 @@ export const DemoServerViewSchema = z.object({ serverId: ServerId, url: z.string
 export type DemoServerView = z.infer<typeof DemoServerViewSchema>;
 
 // ---- events --------------------------------------------------------------------------------------------------
-
 
 /** "Show this job" (a notification click) or "show this server's jobs" (tray); `view` opens a view instead. */
 export const FocusJobSchema = z.object({
@@ -144,11 +147,22 @@ export const REQUESTS = {
   listProfiles: request('profiles:list', NoPayload, z.array(ProfileViewSchema)),
   addServer: request('profiles:add', z.object({ draft: ServerDraftSchema, secret: SecretInput }), ServerViewSchema),
   /** `secret: null` keeps the saved one. */
-  updateServer: request('profiles:update', z.object({ id: ServerId, draft: ServerDraftSchema, secret: SecretInput.nullable() }), ServerViewSchema),
+  updateServer: request(
+    'profiles:update',
+    z.object({ id: ServerId, draft: ServerDraftSchema, secret: SecretInput.nullable() }),
+    ServerViewSchema,
+  ),
   removeServer: request('profiles:remove', z.object({ id: ServerId }), Done),
   testConnection: request(
     'profiles:test',
-    z.object({ draft: ServerDraftSchema, secret: SecretInput, otp: z.string().regex(/^\d{4,10}$/).optional() }),
+    z.object({
+      draft: ServerDraftSchema,
+      secret: SecretInput,
+      otp: z
+        .string()
+        .regex(/^\d{4,10}$/)
+        .optional(),
+    }),
     ConnectionTestResultSchema,
   ),
   probeCertificate: request('certificate:probe', z.object({ url: z.string().trim().min(1).max(2048) }), CertificateInfoSchema),
@@ -267,7 +281,8 @@ export function createJobwatchApi(invoke: Invoke, subscribe: Subscribe, options:
     const definition: RequestDefinition = REQUESTS[name];
     api[name] = async (payload?: unknown) => {
       const checked = definition.request.safeParse(payload);
-      if (!checked.success) throw new JobwatchRequestError('INVALID_REQUEST', `Invalid request for ${name}: ${z.prettifyError(checked.error)}`);
+      if (!checked.success)
+        throw new JobwatchRequestError('INVALID_REQUEST', `Invalid request for ${name}: ${z.prettifyError(checked.error)}`);
       const raw = await invoke(definition.channel, checked.data);
       const envelope = ReplyEnvelopeSchema.safeParse(raw);
       if (!envelope.success) throw new JobwatchRequestError('INVALID_REPLY', `Unexpected reply to ${name}.`);

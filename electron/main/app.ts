@@ -43,20 +43,15 @@ export const APP_ID = 'org.jobwatch.truenas';
 
 /** Everything of `electron` the shell touches; the real module and the test double both satisfy it. */
 export interface ShellElectron
-  extends TrayElectron,
-    WindowElectron,
-    NotificationElectron,
-    ShortcutElectron,
-    SafeStorageElectron,
-    ProtocolElectron,
-    IpcElectron {
-  app: LifecycleElectron['app'] & WebContentsCreatedApp & {
-    whenReady(): Promise<unknown>;
-    setAppUserModelId(id: string): void;
-    dock?: { hide(): void } | undefined;
-    readonly isPackaged: boolean;
-    getVersion(): string;
-  };
+  extends TrayElectron, WindowElectron, NotificationElectron, ShortcutElectron, SafeStorageElectron, ProtocolElectron, IpcElectron {
+  app: LifecycleElectron['app'] &
+    WebContentsCreatedApp & {
+      whenReady(): Promise<unknown>;
+      setAppUserModelId(id: string): void;
+      dock?: { hide(): void } | undefined;
+      readonly isPackaged: boolean;
+      getVersion(): string;
+    };
   powerMonitor: LifecycleElectron['powerMonitor'];
   session: { defaultSession: GuardedSession & HeaderSession };
   shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
@@ -317,7 +312,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       await electron.shell.openExternal(url);
     },
     openLogFolder: async () => {
-      if (!log.folder) throw new JobwatchError('NO_LOG_FILE', 'This build writes no log file: its log goes to the terminal it was started from.');
+      if (!log.folder)
+        throw new JobwatchError('NO_LOG_FILE', 'This build writes no log file: its log goes to the terminal it was started from.');
       // shell.openPath answers with an error text ('' on success) instead of rejecting.
       const problem = await electron.shell.openPath(log.folder);
       if (problem) {
@@ -370,4 +366,3 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     stopped,
   };
 }
-

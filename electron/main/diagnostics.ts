@@ -59,9 +59,15 @@ export function diagnosticsReport(input: DiagnosticsInput): string {
     );
     if (server.attention) lines.push(`      attention: ${server.attention.code}: ${server.attention.message}`);
     else if (server.state !== 'live') lines.push(`      ${server.detail}`);
-    if (server.access) lines.push(`      account: ${server.access.fullAdmin ? 'full admin' : `roles ${server.access.roles.join(', ') || 'none'}`}`);
+    if (server.access)
+      lines.push(`      account: ${server.access.fullAdmin ? 'full admin' : `roles ${server.access.roles.join(', ') || 'none'}`}`);
   });
-  lines.push('', `Jobs known: ${snapshot.jobs.length} · unacknowledged failures: ${snapshot.failures.length}`, '', 'Recent warnings and errors:');
+  lines.push(
+    '',
+    `Jobs known: ${snapshot.jobs.length} · unacknowledged failures: ${snapshot.failures.length}`,
+    '',
+    'Recent warnings and errors:',
+  );
   if (input.recentProblems.length === 0) lines.push('  none');
   for (const entry of input.recentProblems) lines.push(`  ${new Date(entry.at).toISOString()} ${entry.level}: ${entry.message}`);
   const secrets = [...(input.secrets ?? [])];

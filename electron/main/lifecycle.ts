@@ -50,7 +50,15 @@ export function linuxAutostartFile(env: NodeJS.ProcessEnv): string {
 export function linuxAutostartEntry(env: NodeJS.ProcessEnv, execPath: string): string {
   const exec = env['APPIMAGE'] || execPath;
   const quoted = `"${exec.replace(/(["`$\\])/g, '\\$1')}"`;
-  return ['[Desktop Entry]', 'Type=Application', 'Name=Jobwatch for TrueNAS', `Exec=${quoted} --hidden`, 'X-GNOME-Autostart-enabled=true', 'NoDisplay=true', ''].join('\n');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Jobwatch for TrueNAS',
+    `Exec=${quoted} --hidden`,
+    'X-GNOME-Autostart-enabled=true',
+    'NoDisplay=true',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -135,7 +143,11 @@ export class NetworkWatcher {
  * On quit: hold the quit once, run `shutdown` (monitor.stop() and friends) bounded by `timeoutMs`, then quit
  * for real. A shutdown that hangs must not keep the app alive forever.
  */
-export function quitCleanly(electron: LifecycleElectron, shutdown: () => Promise<void>, timeoutMs = 5000): { readonly done: Promise<void> } {
+export function quitCleanly(
+  electron: LifecycleElectron,
+  shutdown: () => Promise<void>,
+  timeoutMs = 5000,
+): { readonly done: Promise<void> } {
   let stopping: Promise<void> | null = null;
   let finished = false;
   let resolveDone: () => void = () => undefined;

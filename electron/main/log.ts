@@ -37,7 +37,10 @@ export function scrubLogText(text: string, secrets: Iterable<string> = []): stri
   return cleanStatusText(out, LOG_LINE_MAX);
 }
 
-export function scrubLogFields(fields: LogFields | undefined, secrets: Iterable<string> = []): Record<string, string | number | boolean | null> | undefined {
+export function scrubLogFields(
+  fields: LogFields | undefined,
+  secrets: Iterable<string> = [],
+): Record<string, string | number | boolean | null> | undefined {
   if (!fields) return undefined;
   const out: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(fields)) {

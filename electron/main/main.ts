@@ -13,7 +13,11 @@ import { AppLog } from './log';
 import { privateStoreOpener } from './storage';
 
 // The rotated file in the platform's log folder; the console copy is for `npm start`.
-const log = new AppLog({ sink: electronLog, folder: electron.app.getPath('logs'), forward: electron.app.isPackaged ? undefined : consoleLogger });
+const log = new AppLog({
+  sink: electronLog,
+  folder: electron.app.getPath('logs'),
+  forward: electron.app.isPackaged ? undefined : consoleLogger,
+});
 
 // Synchronously up to its first await, startShell registers the app:// scheme: that must happen before `ready`.
 startShell({

@@ -35,7 +35,11 @@ export type OpenTarget = { server: string | null; jobKey: string | null; view?: 
  * freedesktop spec makes the summary plain text (GNOME and dunst show it literally, an escape would show as
  * `&amp;`). macOS and Windows show both literally.
  */
-export function notificationOptions(view: NotificationView, iconPath?: string, platform: NodeJS.Platform = process.platform): NotificationOptions {
+export function notificationOptions(
+  view: NotificationView,
+  iconPath?: string,
+  platform: NodeJS.Platform = process.platform,
+): NotificationOptions {
   return {
     title: view.title,
     body: platform === 'linux' ? escapeMarkup(view.body) : view.body,

@@ -42,7 +42,10 @@ export function privateStoreOpener(Store: StoreClass, platform: NodeJS.Platform 
 
 /** "profiles.json" → "profiles"; anything unusual is made file-name safe. */
 export function storeNameFor(blob: string): string {
-  const base = blob.replace(/\.json$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = blob
+    .replace(/\.json$/i, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `core-${base || 'data'}`;
 }
 
@@ -54,7 +57,7 @@ export class ElectronStoreStorage implements StoragePort {
   async read(name: string): Promise<string | null> {
     const blob = this.store(name).get('blob');
     if (!blob || typeof blob !== 'object') return null;
-    if ('data' in blob) return JSON.stringify((blob).data);
+    if ('data' in blob) return JSON.stringify(blob.data);
     const text = (blob as { text?: unknown }).text;
     return typeof text === 'string' ? text : null;
   }

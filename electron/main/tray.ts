@@ -45,11 +45,7 @@ function clock(at: number): string {
 /** "2 running · 1 failed · 3 servers", with offline servers, a pause and an update appended when there are any. */
 export function trayTooltip(snapshot: MonitorSnapshot, now: number, updateLine: string | null = null): string {
   const running = snapshot.servers.reduce((sum, s) => sum + s.running, 0);
-  const parts = [
-    `${running} running`,
-    `${snapshot.failures.length} failed`,
-    plural(snapshot.servers.length, 'server', 'servers'),
-  ];
+  const parts = [`${running} running`, `${snapshot.failures.length} failed`, plural(snapshot.servers.length, 'server', 'servers')];
   const offline = snapshot.servers.filter(isOffline).length;
   if (offline > 0) parts.push(`${offline} offline`);
   if (isPaused(snapshot, now)) parts.push(`paused until ${clock(snapshot.pausedUntil as number)}`);

@@ -43,7 +43,10 @@ export function updateSupport(platform: NodeJS.Platform, env: NodeJS.ProcessEnv,
     if (env['SNAP']) return { supported: false, reason: 'Updates come from the Snap store.' };
     // electron-updater knows an AppImage by this variable, set by the AppImage runtime.
     if (env['APPIMAGE']) return { supported: true };
-    return { supported: false, reason: 'Installed as a deb or rpm package: update it with your package manager or a new release download.' };
+    return {
+      supported: false,
+      reason: 'Installed as a deb or rpm package: update it with your package manager or a new release download.',
+    };
   }
   return { supported: false, reason: `Updates are not available on ${platform}.` };
 }

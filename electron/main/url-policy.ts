@@ -2,7 +2,11 @@
 import type { MonitorApi } from '../core/monitor-api';
 
 /** The web UI of a configured server: the only place openExternal may go. */
-export function isConfiguredWebUi(url: string, monitor: Pick<MonitorApi, 'snapshot'>, webUiUrl: (serverUrl: string) => string | null): boolean {
+export function isConfiguredWebUi(
+  url: string,
+  monitor: Pick<MonitorApi, 'snapshot'>,
+  webUiUrl: (serverUrl: string) => string | null,
+): boolean {
   let target: URL;
   try {
     target = new URL(url);

@@ -107,9 +107,13 @@ export interface FrameIdentity {
   routingId?: number;
 }
 
-export interface WindowWebContents extends GuardedWebContents, Pick<RecoverableWindow['webContents'], 'reload' | 'forcefullyCrashRenderer'> {
+export interface WindowWebContents
+  extends GuardedWebContents, Pick<RecoverableWindow['webContents'], 'reload' | 'forcefullyCrashRenderer'> {
   on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string; exitCode?: number }) => void): unknown;
-  on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(
+    event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate',
+    listener: (event: { preventDefault(): void }, url: string) => void,
+  ): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   send(channel: string, ...args: unknown[]): void;
   readonly mainFrame: unknown;
@@ -208,8 +212,7 @@ export class JobWindow {
     // Electron hands out one WebFrameMain per frame, so identity is the check; process and routing ids back it
     // up should a wrapper ever be recreated. Either way the frame must show our own app:// page.
     const sameFrame =
-      frame === main ||
-      (typeof frame.processId === 'number' && frame.processId === main.processId && frame.routingId === main.routingId);
+      frame === main || (typeof frame.processId === 'number' && frame.processId === main.processId && frame.routingId === main.routingId);
     return sameFrame && typeof frame.url === 'string' && isAppUrl(frame.url);
   }
 

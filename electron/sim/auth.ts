@@ -27,7 +27,10 @@ export class Accounts {
   /** Every API-key and password sign-in attempt, answered or not: lets tests prove a client did not resend. */
   loginAttempts = 0;
 
-  constructor(users: SimUser[] | undefined, private readonly version: SimVersion) {
+  constructor(
+    users: SimUser[] | undefined,
+    private readonly version: SimVersion,
+  ) {
     this.users = (users ?? DEFAULT_USERS).map((u) => ({ ...u }));
   }
 
@@ -94,7 +97,8 @@ export class Accounts {
   apiKey(username: string | null, key: string, secure: boolean): LoginResult {
     this.loginAttempts += 1;
     const user = username === null ? this.ownerOfKey(key) : this.find(username);
-    if (!user || !user.apiKeys?.includes(key) || this.deleted.has(key) || this.disabled.has(user.username)) return { response_type: 'AUTH_ERR' };
+    if (!user || !user.apiKeys?.includes(key) || this.deleted.has(key) || this.disabled.has(user.username))
+      return { response_type: 'AUTH_ERR' };
     if (this.revoked.has(key)) return { response_type: traits(this.version).revokedKeyAnswer };
     if (!secure && traits(this.version).revokesInsecureKey) {
       this.revoked.add(key);
@@ -107,7 +111,8 @@ export class Accounts {
   password(username: string, password: string): LoginResult {
     this.loginAttempts += 1;
     const user = this.find(username);
-    if (!user || user.password === undefined || user.password !== password || this.disabled.has(username)) return { response_type: 'AUTH_ERR' };
+    if (!user || user.password === undefined || user.password !== password || this.disabled.has(username))
+      return { response_type: 'AUTH_ERR' };
     if (user.otp !== undefined) return { response_type: 'OTP_REQUIRED', username };
     return this.finalize(user, 'LOGIN_PASSWORD');
   }
@@ -149,10 +154,29 @@ const READ_ROLES: Record<string, string> = { 'cloudsync.sync': 'CLOUD_SYNC_READ'
 
 /** A representative part of `role.py`'s *_READ roles (READONLY_ADMIN includes every one of them). */
 const ALL_READ_ROLES = [
-  'ACCOUNT_READ', 'ALERT_LIST_READ', 'ALERT_READ', 'API_KEY_READ', 'APPS_READ', 'CLOUD_BACKUP_READ', 'CLOUD_SYNC_READ',
-  'DATASET_READ', 'DISK_READ', 'FAILOVER_READ', 'FILESYSTEM_ATTRS_READ', 'FILESYSTEM_DATA_READ', 'NETWORK_GENERAL_READ',
-  'POOL_READ', 'POOL_SCRUB_READ', 'REPLICATION_TASK_READ', 'REPORTING_READ', 'SERVICE_READ', 'SHARING_READ',
-  'SNAPSHOT_READ', 'SNAPSHOT_TASK_READ', 'SYSTEM_GENERAL_READ', 'VM_READ',
+  'ACCOUNT_READ',
+  'ALERT_LIST_READ',
+  'ALERT_READ',
+  'API_KEY_READ',
+  'APPS_READ',
+  'CLOUD_BACKUP_READ',
+  'CLOUD_SYNC_READ',
+  'DATASET_READ',
+  'DISK_READ',
+  'FAILOVER_READ',
+  'FILESYSTEM_ATTRS_READ',
+  'FILESYSTEM_DATA_READ',
+  'NETWORK_GENERAL_READ',
+  'POOL_READ',
+  'POOL_SCRUB_READ',
+  'REPLICATION_TASK_READ',
+  'REPORTING_READ',
+  'SERVICE_READ',
+  'SHARING_READ',
+  'SNAPSHOT_READ',
+  'SNAPSHOT_TASK_READ',
+  'SYSTEM_GENERAL_READ',
+  'VM_READ',
 ];
 
 /** Whether the user's expanded roles include `role` (what a method's `roles=[…]` check asks). */

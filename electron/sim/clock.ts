@@ -54,7 +54,8 @@ export class ManualClock implements SimClock {
     await flush();
     for (;;) {
       let next: Timer | undefined;
-      for (const t of this.timers.values()) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+      for (const t of this.timers.values())
+        if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
       if (!next) break;
       this.timers.delete(next.seq);
       this.current = Math.max(this.current, next.at);

@@ -67,17 +67,41 @@ async function track(ctx: ScenarioContext, body: () => Promise<void>): Promise<v
 
 function seedHistory(sim: Simulator, rng: Rng): void {
   const hour = 3_600_000;
-  sim.seedFinishedJob({ method: 'pool.scrub.scrub', arguments: ['tank'], description: "Scrub of pool 'tank'", progress: [{ percent: 100, description: 'Scrub finished' }] }, { startedAgoMs: 26 * hour, durationMs: 3 * hour });
   sim.seedFinishedJob(
-    { method: 'replication.run', arguments: [2, false], logs: true, outcome: 'FAILED', error: REMOTE_FAILURE, progress: [{ percent: 0, description: 'Connecting to backup-nas' }] },
+    {
+      method: 'pool.scrub.scrub',
+      arguments: ['tank'],
+      description: "Scrub of pool 'tank'",
+      progress: [{ percent: 100, description: 'Scrub finished' }],
+    },
+    { startedAgoMs: 26 * hour, durationMs: 3 * hour },
+  );
+  sim.seedFinishedJob(
+    {
+      method: 'replication.run',
+      arguments: [2, false],
+      logs: true,
+      outcome: 'FAILED',
+      error: REMOTE_FAILURE,
+      progress: [{ percent: 0, description: 'Connecting to backup-nas' }],
+    },
     { startedAgoMs: 5 * hour, durationMs: 12_000 },
   );
   sim.seedFinishedJob(
-    { method: 'cloudsync.sync', arguments: [3], abortable: true, logs: true, progress: [{ percent: 100, description: '3.3 GiB / 3.3 GiB, 100%, 41.0 MiB/s, ETA 0s' }] },
+    {
+      method: 'cloudsync.sync',
+      arguments: [3],
+      abortable: true,
+      logs: true,
+      progress: [{ percent: 100, description: '3.3 GiB / 3.3 GiB, 100%, 41.0 MiB/s, ETA 0s' }],
+    },
     { startedAgoMs: 3 * hour, durationMs: 82_000 },
   );
   for (let i = 0; i < 3; i++) {
-    sim.seedFinishedJob({ method: 'pool.snapshottask.run', arguments: [intBetween(rng, 1, 3)] }, { startedAgoMs: (2 - i * 0.5) * hour, durationMs: 2000 });
+    sim.seedFinishedJob(
+      { method: 'pool.snapshottask.run', arguments: [intBetween(rng, 1, 3)] },
+      { startedAgoMs: (2 - i * 0.5) * hour, durationMs: 2000 },
+    );
   }
 }
 
@@ -108,9 +132,16 @@ export function demoScenario(opts: { seed?: number } = {}): ProgramScenario {
           const seconds = intBetween(scrubs, 90, 150);
           const start = intBetween(scrubs, 0, 40);
           const steps: ProgressStep[] = [];
-          for (let p = start; p <= 99; p++) steps.push({ percent: p, description: 'Scrubbing', atMs: ((p - start) / (100 - start)) * seconds * 1000 });
+          for (let p = start; p <= 99; p++)
+            steps.push({ percent: p, description: 'Scrubbing', atMs: ((p - start) / (100 - start)) * seconds * 1000 });
           steps.push({ percent: 100, description: 'Scrub finished', atMs: seconds * 1000 });
-          const id = sim.startJob({ method: 'pool.scrub.scrub', arguments: ['tank'], description: "Scrub of pool 'tank'", durationMs: seconds * 1000 + 200, progress: steps });
+          const id = sim.startJob({
+            method: 'pool.scrub.scrub',
+            arguments: ['tank'],
+            description: "Scrub of pool 'tank'",
+            durationMs: seconds * 1000 + 200,
+            progress: steps,
+          });
           await wait(id);
           await sleep(between(scrubs, 300_000, 600_000));
         }),
@@ -129,7 +160,9 @@ export function demoScenario(opts: { seed?: number } = {}): ProgramScenario {
             startedBy: CRON,
             durationMs: fails ? durationMs / 2 : durationMs,
             progress: fails ? steps.slice(0, Math.ceil(steps.length / 2)) : steps,
-            ...(fails ? { outcome: 'FAILED' as const, error: '[EFAULT] rclone failed with exit code 1: Failed to copy: 403 Forbidden' } : {}),
+            ...(fails
+              ? { outcome: 'FAILED' as const, error: '[EFAULT] rclone failed with exit code 1: Failed to copy: 403 Forbidden' }
+              : {}),
           });
           await wait(id);
         }),
@@ -141,7 +174,10 @@ export function demoScenario(opts: { seed?: number } = {}): ProgramScenario {
           const steps: ProgressStep[] = [{ percent: 0, description: 'Connecting to backup-nas', atMs: 0 }];
           if (!fails) {
             for (let i = 1; i <= snapshots; i++) {
-              steps.push({ percent: Math.floor(((i - 1) / snapshots) * 100), description: `Sending ${i} of ${snapshots}: tank/data@auto-2025-06-20_10-0${i} (${i * 12} MiB / ${snapshots * 12} MiB)` });
+              steps.push({
+                percent: Math.floor(((i - 1) / snapshots) * 100),
+                description: `Sending ${i} of ${snapshots}: tank/data@auto-2025-06-20_10-0${i} (${i * 12} MiB / ${snapshots * 12} MiB)`,
+              });
             }
           }
           const id = sim.startJob({
@@ -157,7 +193,11 @@ export function demoScenario(opts: { seed?: number } = {}): ProgramScenario {
         // Periodic snapshot tasks.
         track(ctx, async () => {
           await sleep(between(snaps, 30_000, 90_000));
-          const id = sim.startJob({ method: 'pool.snapshottask.run', arguments: [intBetween(snaps, 1, 3)], durationMs: between(snaps, 500, 3_000) });
+          const id = sim.startJob({
+            method: 'pool.snapshottask.run',
+            arguments: [intBetween(snaps, 1, 3)],
+            durationMs: between(snaps, 500, 3_000),
+          });
           await wait(id);
         }),
         // Transient alert processing every 60 s.

@@ -58,7 +58,7 @@ function traceFor(version: SimVersion, cls: string, reason: string): TruenasErro
   const formatted =
     'Traceback (most recent call last):\n' +
     '  File "/usr/lib/python3/dist-packages/middlewared/main.py", line 208, in call_method\n' +
-    '    result = await self.middleware.call_with_audit(message[\'method\'], serviceobj, methodobj, params, self)\n' +
+    "    result = await self.middleware.call_with_audit(message['method'], serviceobj, methodobj, params, self)\n" +
     `${cls}: ${reason}\n`;
   const trace: NonNullable<TruenasErrorData['trace']> = { class: cls, formatted, repr: `${cls}(${JSON.stringify(reason)})` };
   // 25.04–26.0.0-BETA.2 still sent frames; the 26 mode follows BETA.3 (frames removed).
@@ -100,7 +100,8 @@ function nameOf(errno: number): string | undefined {
 }
 
 export function notAuthenticated(version: SimVersion): SimCallError {
-  if (traits(version).notAuthenticated === 'EACCES') return new SimCallError('EACCES', 'Not authenticated', { reason: 'Not authenticated' });
+  if (traits(version).notAuthenticated === 'EACCES')
+    return new SimCallError('EACCES', 'Not authenticated', { reason: 'Not authenticated' });
   return new SimCallError('ENOTAUTHENTICATED', 'Not authenticated');
 }
 

@@ -20,9 +20,23 @@ export type ScenarioPart = (sim: Simulator, ctx: ScenarioContext) => Promise<voi
 /** Tasks of the missed-run part (ids kept clear of the other parts' tasks). */
 export const MISSED_RUN_TASKS: readonly SimTaskSpec[] = [
   { kind: 'cloudsync', id: 3, name: 'Photos to B2', schedule: EVERY_MINUTE, durationMs: 4_000 },
-  { kind: 'replication', id: 2, name: 'tank/data - backup/data', schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' }, durationMs: 3_000 },
+  {
+    kind: 'replication',
+    id: 2,
+    name: 'tank/data - backup/data',
+    schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' },
+    durationMs: 3_000,
+  },
   { kind: 'snapshot', id: 1, name: 'tank/data', schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' } },
-  { kind: 'replication', id: 5, name: 'tank/data - offsite (after snapshots)', schedule: null, auto: true, snapshotTaskIds: [1], durationMs: 2_000 },
+  {
+    kind: 'replication',
+    id: 5,
+    name: 'tank/data - offsite (after snapshots)',
+    schedule: null,
+    auto: true,
+    snapshotTaskIds: [1],
+    durationMs: 2_000,
+  },
   { kind: 'rsync', id: 4, name: 'Mirror to old NAS (disabled)', schedule: EVERY_MINUTE, enabled: false },
   { kind: 'cloud_backup', id: 6, name: 'Encrypted dataset (locked)', schedule: EVERY_MINUTE, locked: true },
   { kind: 'scrub', id: 1, name: 'tank', thresholdDays: 35, schedule: EVERY_MINUTE, lastScrubAgoMs: 3 * DAY_MS, durationMs: 5_000 },
@@ -48,7 +62,10 @@ export const missedRunPart: ScenarioPart = async (sim, ctx) => {
   // Earlier runs, so the tasks have a history (and a usual duration) before the first scheduled one.
   for (let i = 5; i >= 1; i--) {
     sim.seedFinishedJob({ method: 'cloudsync.sync', arguments: [3], logs: true }, { startedAgoMs: i * 60_000 + 30_000, durationMs: 4_000 });
-    sim.seedFinishedJob({ method: 'replication.run', arguments: [2, false], logs: true }, { startedAgoMs: i * 60_000 + 25_000, durationMs: 3_000 });
+    sim.seedFinishedJob(
+      { method: 'replication.run', arguments: [2, false], logs: true },
+      { startedAgoMs: i * 60_000 + 25_000, durationMs: 3_000 },
+    );
   }
   sim.addTasks([...MISSED_RUN_TASKS]);
   const toNextMinute = 60_000 - (sim.serverTime() % 60_000);
@@ -65,7 +82,8 @@ export const missedRunPart: ScenarioPart = async (sim, ctx) => {
 export function insightsScenario(parts: readonly ScenarioPart[] = [missedRunPart]): ProgramScenario {
   return {
     name: 'insights',
-    description: 'Scheduled tasks every minute with seeded history: a missed scheduled run within two minutes, and none for disabled, locked, snapshot-triggered or threshold-skipped tasks.',
+    description:
+      'Scheduled tasks every minute with seeded history: a missed scheduled run within two minutes, and none for disabled, locked, snapshot-triggered or threshold-skipped tasks.',
     async run(sim, ctx) {
       await Promise.all(parts.map((part) => part(sim, ctx)));
     },

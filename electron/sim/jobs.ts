@@ -449,7 +449,10 @@ export function excerpt(lines: string[]): string {
 }
 
 /** error / exception / exc_info of a failed job (§5.1, Appendix A). */
-export function describeFailure(text: string, excType?: string): { error: string; exception: string; excInfo: NonNullable<SimJob['excInfo']> } {
+export function describeFailure(
+  text: string,
+  excType?: string,
+): { error: string; exception: string; excInfo: NonNullable<SimJob['excInfo']> } {
   const m = /^\[([A-Z_0-9]+)\]\s*(.*)$/s.exec(text);
   const errname = m?.[1] ?? 'EFAULT';
   const message = m?.[2] ?? text;
@@ -465,7 +468,12 @@ export function describeFailure(text: string, excType?: string): { error: string
       exception:
         'Traceback (most recent call last):\n  File "/usr/lib/python3/dist-packages/middlewared/job.py", line 509, in run\n    await self.future\n' +
         `middlewared.service_exception.ValidationErrors: ${error}`,
-      excInfo: { repr: `ValidationErrors([ValidationError(${JSON.stringify(attr)}, ${JSON.stringify(msg)}, ${errno})])`, type: 'VALIDATION', errno: errno ?? ERRNO.EINVAL ?? 22, extra: [[attr, msg, errno ?? 22]] },
+      excInfo: {
+        repr: `ValidationErrors([ValidationError(${JSON.stringify(attr)}, ${JSON.stringify(msg)}, ${errno})])`,
+        type: 'VALIDATION',
+        errno: errno ?? ERRNO.EINVAL ?? 22,
+        extra: [[attr, msg, errno ?? 22]],
+      },
     };
   }
   // "[ERRNAME] msg" is how a CallError renders; any other text is a plain Python exception (str(e) == msg).

@@ -59,9 +59,13 @@ function matchOne(obj: unknown, f: Filter): boolean {
     case 'nin':
       return Array.isArray(value) && !value.includes(actual);
     case 'rin':
-      return Array.isArray(actual) ? actual.includes(value) : typeof actual === 'string' && typeof value === 'string' && actual.includes(value);
+      return Array.isArray(actual)
+        ? actual.includes(value)
+        : typeof actual === 'string' && typeof value === 'string' && actual.includes(value);
     case 'rnin':
-      return !(Array.isArray(actual) ? actual.includes(value) : typeof actual === 'string' && typeof value === 'string' && actual.includes(value));
+      return !(Array.isArray(actual)
+        ? actual.includes(value)
+        : typeof actual === 'string' && typeof value === 'string' && actual.includes(value));
     case '^':
       return typeof actual === 'string' && typeof value === 'string' && actual.startsWith(value);
     case '!^':
@@ -120,7 +124,8 @@ export function parseQueryParams(method: string, params: unknown[]): { filters: 
     throw invalidParams(`${method}.options.order_by`, 'Input should be a valid list');
   }
   for (const k of ['limit', 'offset'] as const) {
-    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= 0)) throw invalidParams(`${method}.options.${k}`, 'Input should be a valid integer');
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= 0))
+      throw invalidParams(`${method}.options.${k}`, 'Input should be a valid integer');
   }
   return { filters: filters as Filter[], options: o };
 }

@@ -61,7 +61,12 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z.lazy(() =>
   z.discriminatedUnion('type', [
     z.object({ type: z.literal('wait'), ms: z.number().nonnegative() }).strict(),
     z
-      .object({ type: z.literal('job'), job: JobSpecSchema, await: z.boolean().optional(), count: z.number().int().min(1).max(10_000).optional() })
+      .object({
+        type: z.literal('job'),
+        job: JobSpecSchema,
+        await: z.boolean().optional(),
+        count: z.number().int().min(1).max(10_000).optional(),
+      })
       .strict(),
     z
       .object({
@@ -141,7 +146,15 @@ export function stressScenario(options: StressOptions = {}): ScriptScenario {
         type: 'job',
         count: jobs,
         await: true,
-        job: { method: 'cloudsync.sync', arguments: [7], description: 'Cloud sync task "offsite"', abortable: true, durationMs, progress, finalPercent: 100 },
+        job: {
+          method: 'cloudsync.sync',
+          arguments: [7],
+          description: 'Cloud sync task "offsite"',
+          abortable: true,
+          durationMs,
+          progress,
+          finalPercent: 100,
+        },
       },
     ],
   });
@@ -157,14 +170,36 @@ const NAMED: Record<string, () => Scenario> = {
       description: 'A few successes, then a burst of failures within a second, then a success.',
       steps: [
         { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 300 } },
-        { type: 'job', job: { method: 'cloudsync.sync', arguments: [3], abortable: true, logs: true, durationMs: 800, finalPercent: 100 }, await: true },
+        {
+          type: 'job',
+          job: { method: 'cloudsync.sync', arguments: [3], abortable: true, logs: true, durationMs: 800, finalPercent: 100 },
+          await: true,
+        },
         s(500),
         {
           type: 'job',
           count: 5,
-          job: { method: 'replication.run', arguments: [2, false], logs: true, durationMs: 200, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' },
+          job: {
+            method: 'replication.run',
+            arguments: [2, false],
+            logs: true,
+            durationMs: 200,
+            outcome: 'FAILED',
+            error: '[EFAULT] Failed to connect to remote host.',
+          },
         },
-        { type: 'job', job: { method: 'cloudsync.sync', arguments: [4], abortable: true, logs: true, durationMs: 300, outcome: 'FAILED', error: '[EFAULT] rclone failed with exit code 1' } },
+        {
+          type: 'job',
+          job: {
+            method: 'cloudsync.sync',
+            arguments: [4],
+            abortable: true,
+            logs: true,
+            durationMs: 300,
+            outcome: 'FAILED',
+            error: '[EFAULT] rclone failed with exit code 1',
+          },
+        },
         s(1500),
         { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 300 }, await: true },
       ],
@@ -174,12 +209,42 @@ const NAMED: Record<string, () => Scenario> = {
       name: 'restart',
       description: 'Jobs running, an abrupt middleware restart (ids start again at 1), then new jobs.',
       steps: [
-        { type: 'job', job: { method: 'pool.scrub.scrub', arguments: ['tank'], description: "Scrub of pool 'tank'", durationMs: 60_000, progress: [{ percent: 10, description: 'Scrubbing' }] } },
-        { type: 'job', job: { method: 'replication.run', arguments: [2, false], logs: true, durationMs: 300, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' } },
+        {
+          type: 'job',
+          job: {
+            method: 'pool.scrub.scrub',
+            arguments: ['tank'],
+            description: "Scrub of pool 'tank'",
+            durationMs: 60_000,
+            progress: [{ percent: 10, description: 'Scrubbing' }],
+          },
+        },
+        {
+          type: 'job',
+          job: {
+            method: 'replication.run',
+            arguments: [2, false],
+            logs: true,
+            durationMs: 300,
+            outcome: 'FAILED',
+            error: '[EFAULT] Failed to connect to remote host.',
+          },
+        },
         s(1000),
         { type: 'fault', fault: 'restart', downtimeMs: 2000 },
         s(500),
-        { type: 'job', job: { method: 'replication.run', arguments: [2, false], logs: true, durationMs: 500, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' }, await: true },
+        {
+          type: 'job',
+          job: {
+            method: 'replication.run',
+            arguments: [2, false],
+            logs: true,
+            durationMs: 500,
+            outcome: 'FAILED',
+            error: '[EFAULT] Failed to connect to remote host.',
+          },
+          await: true,
+        },
         { type: 'job', job: { method: 'pool.snapshottask.run', arguments: [1], durationMs: 300 }, await: true },
       ],
     }),
@@ -189,15 +254,33 @@ const NAMED: Record<string, () => Scenario> = {
       description: 'Malformed and oversized frames, a stall, a silent session expiry and dropped connections between failures.',
       steps: [
         { type: 'fault', fault: 'malformed' },
-        { type: 'job', job: { method: 'replication.run', arguments: [2, false], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] after malformed frames' }, await: true },
+        {
+          type: 'job',
+          job: {
+            method: 'replication.run',
+            arguments: [2, false],
+            durationMs: 200,
+            outcome: 'FAILED',
+            error: '[EFAULT] after malformed frames',
+          },
+          await: true,
+        },
         { type: 'fault', fault: 'oversized' },
         s(1000),
         { type: 'fault', fault: 'stall' },
-        { type: 'job', job: { method: 'cloudsync.sync', arguments: [3], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] while stalled' }, await: true },
+        {
+          type: 'job',
+          job: { method: 'cloudsync.sync', arguments: [3], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] while stalled' },
+          await: true,
+        },
         s(3000),
         { type: 'fault', fault: 'unstall' },
         { type: 'fault', fault: 'expireSessions' },
-        { type: 'job', job: { method: 'replication.run', arguments: [2, false], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] while expired' }, await: true },
+        {
+          type: 'job',
+          job: { method: 'replication.run', arguments: [2, false], durationMs: 200, outcome: 'FAILED', error: '[EFAULT] while expired' },
+          await: true,
+        },
         s(2000),
         { type: 'fault', fault: 'drop' },
         s(1000),
@@ -216,7 +299,9 @@ export async function loadScenario(nameOrPath: string): Promise<Scenario> {
   try {
     text = await readFile(nameOrPath, 'utf8');
   } catch (e) {
-    throw new ScenarioError(`Unknown scenario "${nameOrPath}" (named: ${SCENARIO_NAMES.join(', ')}; or a JSON file): ${(e as Error).message}`);
+    throw new ScenarioError(
+      `Unknown scenario "${nameOrPath}" (named: ${SCENARIO_NAMES.join(', ')}; or a JSON file): ${(e as Error).message}`,
+    );
   }
   let value: unknown;
   try {

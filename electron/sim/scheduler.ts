@@ -38,7 +38,9 @@ function minutesOf(hhmm: string): number {
 }
 
 function localMinutes(ms: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
+    new Date(ms),
+  );
   const get = (type: string) => Number.parseInt(parts.find((p) => p.type === type)?.value ?? '0', 10);
   return get('hour') * 60 + get('minute');
 }
@@ -128,7 +130,11 @@ export class SimScheduler {
     const { spec } = task;
     const now = this.host.now();
     const cronStarted = { startedBy: { username: 'root', type: 'UNIX_SOCKET', detach: 'queued' as const } };
-    const outcome = { durationMs: spec.durationMs ?? 2000, ...(spec.outcome ? { outcome: spec.outcome } : {}), ...(spec.error ? { error: spec.error } : {}) };
+    const outcome = {
+      durationMs: spec.durationMs ?? 2000,
+      ...(spec.outcome ? { outcome: spec.outcome } : {}),
+      ...(spec.error ? { error: spec.error } : {}),
+    };
     switch (spec.kind) {
       case 'snapshot': {
         task.state = { state: 'FINISHED', datetime: now };
@@ -144,10 +150,25 @@ export class SimScheduler {
         task.lastJobId = this.host.startJob({ method: 'replication.run', arguments: [spec.id, false], logs: true, ...outcome });
         return;
       case 'cloudsync':
-        task.lastJobId = this.host.startJob({ method: 'cloudsync.sync', arguments: [spec.id], abortable: true, logs: true, finalPercent: 100, ...outcome, ...cronStarted });
+        task.lastJobId = this.host.startJob({
+          method: 'cloudsync.sync',
+          arguments: [spec.id],
+          abortable: true,
+          logs: true,
+          finalPercent: 100,
+          ...outcome,
+          ...cronStarted,
+        });
         return;
       case 'cloud_backup':
-        task.lastJobId = this.host.startJob({ method: 'cloud_backup.sync', arguments: [spec.id], abortable: true, logs: true, ...outcome, ...cronStarted });
+        task.lastJobId = this.host.startJob({
+          method: 'cloud_backup.sync',
+          arguments: [spec.id],
+          abortable: true,
+          logs: true,
+          ...outcome,
+          ...cronStarted,
+        });
         return;
       case 'rsync':
         task.lastJobId = this.host.startJob({ method: 'rsynctask.run', arguments: [spec.id], logs: true, ...outcome, ...cronStarted });
@@ -171,7 +192,13 @@ export class SimScheduler {
       });
     } else {
       if (!due) return;
-      task.lastJobId = this.host.startJob({ method: 'pool.scrub.scrub', arguments: [pool], description: `Scrub of pool '${pool}'`, ...outcome, progress: [{ percent: 50, description: 'Scrubbing' }] });
+      task.lastJobId = this.host.startJob({
+        method: 'pool.scrub.scrub',
+        arguments: [pool],
+        description: `Scrub of pool '${pool}'`,
+        ...outcome,
+        progress: [{ percent: 50, description: 'Scrubbing' }],
+      });
     }
     if (due) task.lastScrubAt = now;
   }

@@ -484,7 +484,8 @@ class SimulatorImpl implements Simulator {
       const result = await this.call(conn, m.method, (m.params as unknown[] | undefined) ?? [], id);
       this.send(conn, { jsonrpc: '2.0', result: result ?? null, id });
     } catch (e) {
-      const err = e instanceof SimCallError ? e : new SimCallError('EFAULT', (e as Error).message, { traceClass: 'Exception', reason: String(e) });
+      const err =
+        e instanceof SimCallError ? e : new SimCallError('EFAULT', (e as Error).message, { traceClass: 'Exception', reason: String(e) });
       const code = err.opts.code ?? -32001;
       const message = code === -32602 ? 'Invalid params' : 'Method call error';
       this.send(conn, { jsonrpc: '2.0', error: { code, message, data: rpcErrorData(this.version, err) }, id });
@@ -537,9 +538,13 @@ class SimulatorImpl implements Simulator {
         try {
           if (!this.lookup(m.method)) {
             const dot = m.method.lastIndexOf('.');
-            throw new SimCallError('ENOMETHOD', `Method '${m.method.slice(dot + 1)}' not found in '${m.method.slice(0, Math.max(0, dot))}'`);
+            throw new SimCallError(
+              'ENOMETHOD',
+              `Method '${m.method.slice(dot + 1)}' not found in '${m.method.slice(0, Math.max(0, dot))}'`,
+            );
           }
-          if (conn.inflight >= MAX_IN_FLIGHT) throw new SimCallError('ETOOMANYREFS', `Maximum number of concurrent calls (${MAX_IN_FLIGHT}) has exceeded`);
+          if (conn.inflight >= MAX_IN_FLIGHT)
+            throw new SimCallError('ETOOMANYREFS', `Maximum number of concurrent calls (${MAX_IN_FLIGHT}) has exceeded`);
           const result = await this.call(conn, m.method, params, id);
           this.send(conn, { id, msg: 'result', result: result ?? null });
         } catch (e) {
@@ -565,7 +570,12 @@ class SimulatorImpl implements Simulator {
     conn.inflight++;
     try {
       // 27: `removed_in='v27'` makes the old login methods private; rpc.py only logs a warning for such a call.
-      if (conn.kind === 'rpc' && !conn.options.private_methods && traits(this.version).oldLoginMethodsPrivate && OLD_LOGIN_METHODS.has(method)) {
+      if (
+        conn.kind === 'rpc' &&
+        !conn.options.private_methods &&
+        traits(this.version).oldLoginMethodsPrivate &&
+        OLD_LOGIN_METHODS.has(method)
+      ) {
         this.privateMethodWarnings++;
       }
       if (def.auth && !conn.user) throw notAuthenticated(this.version);
@@ -643,7 +653,8 @@ class SimulatorImpl implements Simulator {
     def('core.ping', t.pingNeedsLogin, true, () => 'pong');
     def('core.set_options', false, false, (conn, params) => {
       const o = params[0];
-      if (o === null || typeof o !== 'object' || Array.isArray(o)) throw invalidParams('core.set_options.options', 'Input should be a valid dictionary');
+      if (o === null || typeof o !== 'object' || Array.isArray(o))
+        throw invalidParams('core.set_options.options', 'Input should be a valid dictionary');
       for (const [k, val] of Object.entries(o)) {
         if (k in conn.options && typeof val === 'boolean') (conn.options as Record<string, boolean>)[k] = val;
       }
@@ -679,7 +690,8 @@ class SimulatorImpl implements Simulator {
       const user = conn.user;
       if (user && !user.fullAdmin && t.abortChecksOwner) {
         const owner = this.store.ownerName(job);
-        if (owner === null) throw new SimCallError('EPERM', 'Only users with full administrative privileges can access internally ran jobs');
+        if (owner === null)
+          throw new SimCallError('EPERM', 'Only users with full administrative privileges can access internally ran jobs');
         if (owner !== user.username) throw new SimCallError('EPERM', 'Job is not owned by current session');
       }
       this.store.abort(job);
@@ -720,7 +732,8 @@ class SimulatorImpl implements Simulator {
       if (typeof method !== 'string') throw invalidParams('core.download.method', 'Input should be a valid string');
       if (args !== undefined && !Array.isArray(args)) throw invalidParams('core.download.args', 'Input should be a valid list');
       if (typeof filename !== 'string') throw invalidParams('core.download.filename', 'Input should be a valid string');
-      if (method !== 'filesystem.get') throw new SimCallError('EINVAL', `The simulator downloads only through filesystem.get, not ${method}`);
+      if (method !== 'filesystem.get')
+        throw new SimCallError('EINVAL', `The simulator downloads only through filesystem.get, not ${method}`);
       const user = conn.user!;
       if (!user.fullAdmin && !hasRole(user, 'FILESYSTEM_DATA_READ')) throw new SimCallError('EACCES', 'Not authorized');
       const path = (args as unknown[] | undefined)?.[0];
@@ -747,7 +760,8 @@ class SimulatorImpl implements Simulator {
       def('auth.mechanism_choices', false, true, () => mechanisms);
       def('auth.login_ex', false, true, async (conn, params) => {
         const p = params[0] as Record<string, unknown> | undefined;
-        if (!p || typeof p !== 'object' || Array.isArray(p)) throw invalidParams('auth.login_ex.login_data', 'Input should be a valid dictionary');
+        if (!p || typeof p !== 'object' || Array.isArray(p))
+          throw invalidParams('auth.login_ex.login_data', 'Input should be a valid dictionary');
         const userInfo = (p.login_options as { user_info?: unknown } | undefined)?.user_info !== false;
         const str = (k: string): string => {
           const val = p[k];
@@ -772,7 +786,10 @@ class SimulatorImpl implements Simulator {
             await this.failDelay();
             return { response_type: 'AUTH_ERR' };
           default:
-            throw invalidParams('auth.login_ex.login_data.mechanism', `Input should be ${mechanisms.map((x) => `'${x}'`).join(', ')} or 'OTP_TOKEN'`);
+            throw invalidParams(
+              'auth.login_ex.login_data.mechanism',
+              `Input should be ${mechanisms.map((x) => `'${x}'`).join(', ')} or 'OTP_TOKEN'`,
+            );
         }
       });
       def('auth.login_ex_continue', false, true, async (conn, params) => {
@@ -785,7 +802,8 @@ class SimulatorImpl implements Simulator {
     }
     def('auth.login', false, true, async (conn, params) => {
       const [username, password, otp] = params;
-      if (typeof username !== 'string' || typeof password !== 'string') throw invalidParams('auth.login.username', 'Input should be a valid string');
+      if (typeof username !== 'string' || typeof password !== 'string')
+        throw invalidParams('auth.login.username', 'Input should be a valid string');
       let r = this.accounts.password(username, password);
       if (r.response_type === 'OTP_REQUIRED') r = this.accounts.otp(username, typeof otp === 'string' ? otp : '');
       if (r.response_type === 'SUCCESS') {
@@ -865,7 +883,11 @@ class SimulatorImpl implements Simulator {
       }
       fields ??= this.store.wire(job, { raw: true });
       if (conn.kind === 'rpc') {
-        this.send(conn, { jsonrpc: '2.0', method: 'collection_update', params: { msg: kind, collection: 'core.get_jobs', id: job.id, fields } });
+        this.send(conn, {
+          jsonrpc: '2.0',
+          method: 'collection_update',
+          params: { msg: kind, collection: 'core.get_jobs', id: job.id, fields },
+        });
       } else {
         this.send(conn, { msg: kind, collection: 'core.get_jobs', id: job.id, fields });
       }
@@ -1008,7 +1030,11 @@ class SimulatorImpl implements Simulator {
           : '{"msg":"changed","collection":"core.get_jobs","id":';
       const invalid =
         conn.kind === 'rpc'
-          ? { jsonrpc: '2.0', method: 'collection_update', params: { msg: 'changed', collection: 'core.get_jobs', id: 'not-a-job-id', fields: 'garbage' } }
+          ? {
+              jsonrpc: '2.0',
+              method: 'collection_update',
+              params: { msg: 'changed', collection: 'core.get_jobs', id: 'not-a-job-id', fields: 'garbage' },
+            }
           : { msg: 'changed', collection: 'core.get_jobs', id: 'not-a-job-id', fields: 'garbage' };
       if (this.sendRaw(conn, bad)) n++;
       if (this.send(conn, invalid)) n++;

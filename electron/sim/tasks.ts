@@ -110,7 +110,11 @@ export class SimTasks {
         (user, params) => {
           allowed(user, SIM_TASK_ROLES[kind]);
           const { filters, options } = parseQueryParams(method, params);
-          return applyQuery(this.tasks.filter((x) => x.spec.kind === kind).map((x) => this.entry(x)), filters, options);
+          return applyQuery(
+            this.tasks.filter((x) => x.spec.kind === kind).map((x) => this.entry(x)),
+            filters,
+            options,
+          );
         },
       ]);
     }
@@ -118,7 +122,17 @@ export class SimTasks {
       'system.general.config',
       (user) => {
         allowed(user, 'SYSTEM_GENERAL_READ');
-        return { id: 1, ui_port: 80, ui_httpsport: 443, ui_httpsredirect: false, language: 'en', kbdmap: 'us', timezone: this.host.timezone, ui_address: ['0.0.0.0'], ui_v6address: ['::'] };
+        return {
+          id: 1,
+          ui_port: 80,
+          ui_httpsport: 443,
+          ui_httpsredirect: false,
+          language: 'en',
+          kbdmap: 'us',
+          timezone: this.host.timezone,
+          ui_address: ['0.0.0.0'],
+          ui_v6address: ['::'],
+        };
       },
     ]);
     out.push([
@@ -155,7 +169,13 @@ export class SimTasks {
     const { spec } = task;
     const enabled = spec.enabled ?? true;
     const locked = spec.locked ?? false;
-    const cron = task.schedule && { minute: task.schedule.minute, hour: task.schedule.hour, dom: task.schedule.dom, month: task.schedule.month, dow: task.schedule.dow };
+    const cron = task.schedule && {
+      minute: task.schedule.minute,
+      hour: task.schedule.hour,
+      dom: task.schedule.dom,
+      month: task.schedule.month,
+      dow: task.schedule.dow,
+    };
     const timeCron = task.schedule && { ...cron, begin: task.schedule.begin ?? '00:00', end: task.schedule.end ?? '23:59' };
     switch (spec.kind) {
       case 'snapshot':
@@ -174,7 +194,9 @@ export class SimTasks {
           state: this.state(task),
         };
       case 'replication': {
-        const snapshotTasks = (spec.snapshotTaskIds ?? []).map((id) => this.find('snapshot', id)).filter((x): x is SimTask => x !== undefined);
+        const snapshotTasks = (spec.snapshotTaskIds ?? [])
+          .map((id) => this.find('snapshot', id))
+          .filter((x): x is SimTask => x !== undefined);
         return {
           id: spec.id,
           name: spec.name ?? `tank/data - backup/data`,
@@ -237,8 +259,24 @@ export class SimTasks {
           job: this.lastJob(task),
           locked,
           ...(spec.kind === 'cloudsync'
-            ? { bwlimit: [], transfers: null, direction: 'PUSH', transfer_mode: 'SYNC', encryption: false, filename_encryption: false, create_empty_src_dirs: false, follow_symlinks: false }
-            : { password: '********', keep_last: 14, transfer_setting: 'DEFAULT', absolute_paths: false, cache_path: null, rate_limit: null }),
+            ? {
+                bwlimit: [],
+                transfers: null,
+                direction: 'PUSH',
+                transfer_mode: 'SYNC',
+                encryption: false,
+                filename_encryption: false,
+                create_empty_src_dirs: false,
+                follow_symlinks: false,
+              }
+            : {
+                password: '********',
+                keep_last: 14,
+                transfer_setting: 'DEFAULT',
+                absolute_paths: false,
+                cache_path: null,
+                rate_limit: null,
+              }),
         };
       case 'rsync':
         return {

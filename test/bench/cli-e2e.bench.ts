@@ -125,7 +125,9 @@ async function preload(sim: Simulator, count: number): Promise<void> {
 
 async function run(spec: RunSpec): Promise<RunResult> {
   const sims = await Promise.all(
-    Array.from({ length: spec.servers }, () => startSimulator({ port: 0, host: '127.0.0.1', idleTimeoutMs: 0, maxJobs: spec.jobsPerServer, rateLimit: false })),
+    Array.from({ length: spec.servers }, () =>
+      startSimulator({ port: 0, host: '127.0.0.1', idleTimeoutMs: 0, maxJobs: spec.jobsPerServer, rateLimit: false }),
+    ),
   );
   let child: ChildProcess | null = null;
   try {
@@ -148,7 +150,19 @@ async function run(spec: RunSpec): Promise<RunResult> {
       const urls = sims.flatMap((s) => ['--url', s.url]);
       child = spawn(
         process.execPath,
-        ['--expose-gc', '--import', join(work, 'usage-report.mjs'), cliBin, 'watch', '--json', ...urls, '--api-key-env', 'KEY', '--compression', spec.compression ? 'on' : 'off'],
+        [
+          '--expose-gc',
+          '--import',
+          join(work, 'usage-report.mjs'),
+          cliBin,
+          'watch',
+          '--json',
+          ...urls,
+          '--api-key-env',
+          'KEY',
+          '--compression',
+          spec.compression ? 'on' : 'off',
+        ],
         { env, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       lines(child, (line) => {

@@ -5,8 +5,9 @@ import { collectGarbage } from './bench-util';
 import { generateJobStream } from './job-stream';
 
 const SERVERS = 10;
-const snapshots = Array.from({ length: SERVERS }, (_, index) =>
-  generateJobStream({ seed: 1000 + index, snapshotJobs: 1000, updates: 0 }).snapshotFrame,
+const snapshots = Array.from(
+  { length: SERVERS },
+  (_, index) => generateJobStream({ seed: 1000 + index, snapshotJobs: 1000, updates: 0 }).snapshotFrame,
 );
 
 collectGarbage();
@@ -26,5 +27,7 @@ const after = process.memoryUsage().heapUsed;
 const jobs = books.reduce((sum, book) => sum + book.stats().jobs, 0);
 const mib = (after - before) / 1024 / 1024;
 const ledgerKeys = books.reduce((sum, book) => sum + ledger.size(book.server), 0);
-console.log(`heap: ${SERVERS} servers x 1000 jobs = ${mib.toFixed(1)} MiB (${jobs} jobs in books, ${ledgerKeys} ledger keys; ${((after - before) / jobs / 1024).toFixed(2)} KiB per job)`);
+console.log(
+  `heap: ${SERVERS} servers x 1000 jobs = ${mib.toFixed(1)} MiB (${jobs} jobs in books, ${ledgerKeys} ledger keys; ${((after - before) / jobs / 1024).toFixed(2)} KiB per job)`,
+);
 if (books.length !== SERVERS) throw new Error('unreachable');

@@ -22,7 +22,9 @@ import { generateJobStream } from './job-stream';
 const stream = generateJobStream({ seed: 20260601, snapshotJobs: 1000, updates: 40_000 });
 const frames = stream.updateFrames;
 const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
-console.log(`stream: 1 snapshot of 1000 jobs (${(stream.snapshotFrame.length / 1024).toFixed(0)} KiB), ${frames.length} collection_update frames (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+console.log(
+  `stream: 1 snapshot of 1000 jobs (${(stream.snapshotFrame.length / 1024).toFixed(0)} KiB), ${frames.length} collection_update frames (${(bytes / 1024 / 1024).toFixed(1)} MiB)`,
+);
 
 let sink = 0;
 

@@ -51,7 +51,7 @@ const KINDS = [
 const TRACEBACK =
   'Traceback (most recent call last):\n  File "/usr/lib/python3/dist-packages/middlewared/job.py", line 515, in run\n' +
   '    await self.future\n  File "/usr/lib/python3/dist-packages/middlewared/plugins/zettarepl.py", line 201, in run\n' +
-  '    raise CallError(\'Failed to connect to remote host.\')\nmiddlewared.service_exception.CallError: [EFAULT] Failed to connect to remote host.\n';
+  "    raise CallError('Failed to connect to remote host.')\nmiddlewared.service_exception.CallError: [EFAULT] Failed to connect to remote host.\n";
 
 function wire(job: SimJob): Record<string, unknown> {
   return {

@@ -37,7 +37,13 @@ let processed = 0;
 let transitions = 0;
 let bookMs = 0;
 for (let chunk = 0; processed < EVENTS; chunk += 1) {
-  const stream = generateJobStream({ seed: 7000 + chunk, snapshotJobs: 1_000, updates: EVENTS_PER_CONNECTION, firstId: nextId, startClock: clock });
+  const stream = generateJobStream({
+    seed: 7000 + chunk,
+    snapshotJobs: 1_000,
+    updates: EVENTS_PER_CONNECTION,
+    firstId: nextId,
+    startClock: clock,
+  });
   nextId = stream.nextId;
   clock = stream.endClock + 60_000;
   const began = performance.now();

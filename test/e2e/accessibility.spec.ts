@@ -12,10 +12,20 @@ async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
 /** One server with something in every state the views show. */
 async function populate(jobwatch: JobwatchWindow): Promise<void> {
   const sim = await jobwatch.simulator();
-  sim.seedFinishedJob({ method: 'pool.scrub.scrub', arguments: ['tank'], description: "Scrub of pool 'tank'" }, { startedAgoMs: 7_200_000, durationMs: 3_600_000 });
+  sim.seedFinishedJob(
+    { method: 'pool.scrub.scrub', arguments: ['tank'], description: "Scrub of pool 'tank'" },
+    { startedAgoMs: 7_200_000, durationMs: 3_600_000 },
+  );
   await jobwatch.addServer(sim, 'nas1');
   await jobwatch.live('nas1');
-  const sync = sim.startJob({ method: 'cloudsync.sync', arguments: [3], description: 'Sync photos to B2', abortable: true, logs: true, manual: true });
+  const sync = sim.startJob({
+    method: 'cloudsync.sync',
+    arguments: [3],
+    description: 'Sync photos to B2',
+    abortable: true,
+    logs: true,
+    manual: true,
+  });
   sim.startJob({ method: 'replication.run', arguments: [2], description: 'Replicate tank/data', manual: true });
   const failed = sim.startJob({ method: 'cloudsync.sync', arguments: [4], description: 'Sync documents to S3', logs: true, manual: true });
   await expect.poll(() => jobwatch.bridge.monitor.snapshot().jobs.filter((j) => j.state === 'RUNNING').length).toBe(3);

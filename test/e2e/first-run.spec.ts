@@ -18,7 +18,8 @@ test('first run: no server yet → start the demo server → jobs appear and pro
   await expect(progress).toBeVisible();
 
   // Progress moves: some running job's percent changes while we watch (no timing asserted, only the change).
-  const percents = async () => (await page.getByRole('progressbar').evaluateAll((bars) => bars.map((b) => (b as HTMLProgressElement).value).join(',')));
+  const percents = async () =>
+    await page.getByRole('progressbar').evaluateAll((bars) => bars.map((b) => (b as HTMLProgressElement).value).join(','));
   const before = await percents();
   await expect.poll(percents, { timeout: 30_000 }).not.toBe(before);
   await screenshot(page, 'jobs-demo-active');

@@ -90,11 +90,18 @@ export const test = base.extend<{ jobwatch: JobwatchWindow }, { rendererUrl: str
       },
       addServer: (sim, name) =>
         bridge.monitor.addServer(
-          { name, url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: sim.fingerprint256 ?? null },
+          {
+            name,
+            url: sim.url,
+            auth: { method: 'api-key', username: sim.credentials.username },
+            fingerprint256: sim.fingerprint256 ?? null,
+          },
           sim.credentials.apiKey,
         ),
       live: async (name) => {
-        await expect.poll(() => bridge.monitor.snapshot().servers.find((s) => s.name === name)?.state, { message: `${name} goes live` }).toBe('live');
+        await expect
+          .poll(() => bridge.monitor.snapshot().servers.find((s) => s.name === name)?.state, { message: `${name} goes live` })
+          .toBe('live');
       },
       open: async () => {
         await page.goto(rendererUrl);

@@ -24,14 +24,24 @@ for (const theme of ['light', 'dark'] as const) {
     minutes.forEach((m, i) => {
       const failed = i === 3 || i === 9;
       sim.seedFinishedJob(
-        { ...replication, ...(failed ? { outcome: 'FAILED' as const, error: '[EFAULT] Failed to connect to backup.lan: Connection refused.' } : {}) },
+        {
+          ...replication,
+          ...(failed ? { outcome: 'FAILED' as const, error: '[EFAULT] Failed to connect to backup.lan: Connection refused.' } : {}),
+        },
         { startedAgoMs: (minutes.length - i) * 24 * 60 * MIN, durationMs: m * MIN },
       );
     });
     await jobwatch.addServer(sim, 'nas1');
     await jobwatch.live('nas1');
     // Something for the notification history: a failure (shown), then a short success (below the threshold).
-    const failed = sim.startJob({ method: 'cloudsync.sync', arguments: [4], description: 'Sync documents to S3', durationMs: 50, outcome: 'FAILED', error: '[EFAULT] Bucket not found.' });
+    const failed = sim.startJob({
+      method: 'cloudsync.sync',
+      arguments: [4],
+      description: 'Sync documents to S3',
+      durationMs: 50,
+      outcome: 'FAILED',
+      error: '[EFAULT] Bucket not found.',
+    });
     await expect.poll(() => jobwatch.bridge.monitor.failures().some((f) => f.jobId === failed)).toBe(true);
     sim.startJob({ method: 'cloudsync.sync', arguments: [4], description: 'Sync documents to S3', durationMs: 50 });
     await expect.poll(() => jobwatch.bridge.monitor.snapshot().notifications.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
@@ -55,11 +65,22 @@ for (const theme of ['light', 'dark'] as const) {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Notifications' }).click();
     const entries = page.getByTestId('notification-entry');
     await expect(entries.first()).toBeVisible();
-    await expect(page.getByTestId('notification-reason').filter({ hasText: 'Not shown: it ran shorter than the success threshold' })).toBeVisible();
-    await expect(page.getByTestId('notification-reason').filter({ hasText: /^Shown$/ }).first()).toBeVisible();
+    await expect(
+      page.getByTestId('notification-reason').filter({ hasText: 'Not shown: it ran shorter than the success threshold' }),
+    ).toBeVisible();
+    await expect(
+      page
+        .getByTestId('notification-reason')
+        .filter({ hasText: /^Shown$/ })
+        .first(),
+    ).toBeVisible();
     await screenshot(page, `${theme}-notification-history`);
     await expectNoAxeViolations(page, 'notification history');
-    await entries.filter({ hasText: 'failed' }).first().getByRole('button', { name: /^Open cloudsync\.sync/ }).click();
+    await entries
+      .filter({ hasText: 'failed' })
+      .first()
+      .getByRole('button', { name: /^Open cloudsync\.sync/ })
+      .click();
     await expect(page.getByTestId('job-detail')).toBeVisible();
   });
 }

@@ -10,7 +10,13 @@ test('a job fails → the failure appears with its error, the count rises, ackno
   const count = page.getByTestId('failure-count');
   await expect(count).toHaveAccessibleName('0 unacknowledged failures');
 
-  const id = sim.startJob({ method: 'replication.run', arguments: [7], description: 'Replicate tank/data to backup', logs: true, manual: true });
+  const id = sim.startJob({
+    method: 'replication.run',
+    arguments: [7],
+    description: 'Replicate tank/data to backup',
+    logs: true,
+    manual: true,
+  });
   const row = page.getByTestId('job-row').filter({ hasText: 'Replicate tank/data to backup' });
   await expect(row).toBeVisible();
   sim.finishJob(id, 'FAILED', '[EFAULT] Failed to connect to remote host.');
@@ -50,7 +56,15 @@ test('acknowledge all clears every failure', async ({ jobwatch }) => {
   await jobwatch.addServer(sim, 'nas1');
   await jobwatch.live('nas1');
   await jobwatch.open();
-  for (const n of [1, 2, 3]) sim.startJob({ method: 'cloudsync.sync', arguments: [n], description: `Cloud sync ${n}`, outcome: 'FAILED', error: `[EFAULT] sync ${n} failed`, durationMs: 10 });
+  for (const n of [1, 2, 3])
+    sim.startJob({
+      method: 'cloudsync.sync',
+      arguments: [n],
+      description: `Cloud sync ${n}`,
+      outcome: 'FAILED',
+      error: `[EFAULT] sync ${n} failed`,
+      durationMs: 10,
+    });
   await expect(page.getByTestId('failure-count')).toHaveAccessibleName('3 unacknowledged failures');
   await page.getByRole('button', { name: /^Failures/ }).click();
   await expect(page.getByTestId('failure')).toHaveCount(3);
@@ -68,7 +82,14 @@ test('abort a running job → confirmation names it → it ends ABORTED', async 
   await jobwatch.addServer(sim, 'nas1');
   await jobwatch.live('nas1');
   await jobwatch.open();
-  const id = sim.startJob({ method: 'cloudsync.sync', arguments: [3], description: 'Sync photos to B2', abortable: true, logs: true, manual: true });
+  const id = sim.startJob({
+    method: 'cloudsync.sync',
+    arguments: [3],
+    description: 'Sync photos to B2',
+    abortable: true,
+    logs: true,
+    manual: true,
+  });
   const row = page.getByTestId('job-row').filter({ hasText: 'Sync photos to B2' });
   await expect(row).toBeVisible();
   expect(sim.progressJob(id, 42, '1.4 GiB / 3.3 GiB, 42%')).toBe(true);
@@ -101,7 +122,10 @@ test('abort a running job → confirmation names it → it ends ABORTED', async 
   await jobwatch.checkHealth();
 });
 
-test('job detail actions: download the log, copy diagnostics, open in the web UI, notify when it finishes', async ({ jobwatch, context }) => {
+test('job detail actions: download the log, copy diagnostics, open in the web UI, notify when it finishes', async ({
+  jobwatch,
+  context,
+}) => {
   const { page } = jobwatch;
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const sim = await jobwatch.simulator();

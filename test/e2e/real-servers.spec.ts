@@ -12,7 +12,10 @@ for (const theme of ['light', 'dark'] as const) {
   test(`${theme}: restricted account, standby controller and revoked key in the servers view`, async ({ jobwatch }) => {
     const { page, bridge } = jobwatch;
     const restricted = await jobwatch.simulator({ users: [{ username: 'watcher', apiKeys: [KEY], roles: ['READONLY_ADMIN'] }] });
-    await bridge.monitor.addServer({ name: 'office', url: restricted.url, auth: { method: 'api-key', username: 'watcher' }, fingerprint256: null }, KEY);
+    await bridge.monitor.addServer(
+      { name: 'office', url: restricted.url, auth: { method: 'api-key', username: 'watcher' }, fingerprint256: null },
+      KEY,
+    );
     const standby = await jobwatch.simulator({ failoverStatus: 'BACKUP' });
     await jobwatch.addServer(standby, 'nas-b');
     const revoked = await jobwatch.simulator({ version: '26.0' });

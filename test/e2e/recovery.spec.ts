@@ -27,7 +27,13 @@ test('a server restart: the list recovers without duplicates', async ({ jobwatch
   expect(titles.filter((t) => t === 'Sync after restart')).toHaveLength(1);
   expect(titles.filter((t) => t === 'Sync before restart').length).toBeLessThanOrEqual(1);
   // The window's list is the core's list, no more, no less.
-  expect(keys.sort()).toEqual(jobwatch.bridge.monitor.snapshot().jobs.filter((j) => !j.transient).map((j) => j.key).sort());
+  expect(keys.sort()).toEqual(
+    jobwatch.bridge.monitor
+      .snapshot()
+      .jobs.filter((j) => !j.transient)
+      .map((j) => j.key)
+      .sort(),
+  );
   await jobwatch.checkHealth();
 });
 

@@ -9,7 +9,12 @@ test('5 servers × 1000 jobs: the list stays windowed and responsive', async ({ 
     const sim = await jobwatch.simulator({ maxJobs: PER_SERVER });
     for (let i = 0; i < PER_SERVER - 2; i++) {
       sim.seedFinishedJob(
-        { method: i % 3 === 0 ? 'replication.run' : 'pool.snapshottask.run', description: `Job ${i} on server ${s}`, outcome: i % 50 === 0 ? 'FAILED' : 'SUCCESS', error: 'boom' },
+        {
+          method: i % 3 === 0 ? 'replication.run' : 'pool.snapshottask.run',
+          description: `Job ${i} on server ${s}`,
+          outcome: i % 50 === 0 ? 'FAILED' : 'SUCCESS',
+          error: 'boom',
+        },
         { startedAgoMs: 10_000_000 - i * 5_000, durationMs: 1_000 },
       );
     }

@@ -2,7 +2,10 @@
 import type { Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
 
-async function fillServerForm(page: Page, fields: { name: string; url: string; username: string; secret: string; password?: boolean }): Promise<void> {
+async function fillServerForm(
+  page: Page,
+  fields: { name: string; url: string; username: string; secret: string; password?: boolean },
+): Promise<void> {
   await page.getByRole('button', { name: 'Servers', exact: true }).click();
   await page.getByRole('button', { name: 'Add a server' }).click();
   await expect(page.getByRole('heading', { name: 'Add a server' })).toBeVisible();
@@ -165,8 +168,20 @@ test('per server: notify when its running jobs finish, acknowledge its failures'
   await jobwatch.live('beta');
   await jobwatch.open();
   one.startJob({ method: 'cloudsync.sync', description: 'Long sync', manual: true });
-  one.startJob({ method: 'replication.run', description: 'Broken replication', outcome: 'FAILED', error: '[EFAULT] alpha failed', durationMs: 10 });
-  two.startJob({ method: 'replication.run', description: 'Other replication', outcome: 'FAILED', error: '[EFAULT] beta failed', durationMs: 10 });
+  one.startJob({
+    method: 'replication.run',
+    description: 'Broken replication',
+    outcome: 'FAILED',
+    error: '[EFAULT] alpha failed',
+    durationMs: 10,
+  });
+  two.startJob({
+    method: 'replication.run',
+    description: 'Other replication',
+    outcome: 'FAILED',
+    error: '[EFAULT] beta failed',
+    durationMs: 10,
+  });
   await expect(page.getByTestId('failure-count')).toHaveAccessibleName('2 unacknowledged failures');
 
   await page.getByRole('button', { name: 'Servers', exact: true }).click();

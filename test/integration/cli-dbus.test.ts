@@ -29,7 +29,16 @@ const recorded: Recorded[] = [];
 /** A notification daemon that records what it is asked to show. */
 class RecordingNotifications extends dbus.interface.Interface {
   private next = 1;
-  Notify(appName: string, _replacesId: number, _icon: string, summary: string, body: string, _actions: string[], hints: Record<string, dbus.Variant>, _timeout: number): number {
+  Notify(
+    appName: string,
+    _replacesId: number,
+    _icon: string,
+    summary: string,
+    body: string,
+    _actions: string[],
+    hints: Record<string, dbus.Variant>,
+    _timeout: number,
+  ): number {
     recorded.push({ appName, summary, body, urgency: Number(hints['urgency']?.value ?? -1) });
     return this.next++;
   }
@@ -46,7 +55,15 @@ RecordingNotifications.configureMembers({
 
 beforeAll(async () => {
   if (!daemonAvailable) return;
-  await build({ entryPoints: ['electron/cli.ts'], outfile: cli, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+  await build({
+    entryPoints: ['electron/cli.ts'],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
   daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   address = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: daemon!.stdout! });
@@ -69,9 +86,13 @@ describe.skipIf(!daemonAvailable)('desktop notifications over D-Bus', () => {
     recorded.length = 0;
     const sim: Simulator = await startSimulator({ port: 0 });
     try {
-      const child = spawn(process.execPath, [cli, 'watch', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--notify'], {
-        env: { ...process.env, JW_KEY: sim.credentials.apiKey, DBUS_SESSION_BUS_ADDRESS: address },
-      });
+      const child = spawn(
+        process.execPath,
+        [cli, 'watch', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--notify'],
+        {
+          env: { ...process.env, JW_KEY: sim.credentials.apiKey, DBUS_SESSION_BUS_ADDRESS: address },
+        },
+      );
       const lines: Array<Record<string, unknown>> = [];
       createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
       const until = async (probe: () => boolean) => {

@@ -46,14 +46,29 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 function watch(outDir: string, extra: string[] = [], hookArgs = ''): CliRun {
   const exec = `${quote(process.execPath)} ${quote(hook)} ${quote(outDir)}${hookArgs ? ` ${hookArgs}` : ''}`;
-  return processes.run(['watch', '--url', sim!.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--rules', rules, '--exec', exec, ...extra], {
-    JW_KEY: sim!.credentials.apiKey,
-    COPY_OF_KEY: sim!.credentials.apiKey,
-  });
+  return processes.run(
+    ['watch', '--url', sim!.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--rules', rules, '--exec', exec, ...extra],
+    {
+      JW_KEY: sim!.credentials.apiKey,
+      COPY_OF_KEY: sim!.credentials.apiKey,
+    },
+  );
 }
 
 const recorded = (dir: string) =>
-  readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { argv: string[]; env: Record<string, string>; stdin: string; names: string[]; pid: number; grandchild: number | null });
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map(
+      (f) =>
+        JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+          argv: string[];
+          env: Record<string, string>;
+          stdin: string;
+          names: string[];
+          pid: number;
+          grandchild: number | null;
+        },
+    );
 
 function alive(pid: number): boolean {
   try {
@@ -83,7 +98,11 @@ describe('jobwatch watch --exec', () => {
     const notifications = byType(r, 'notification');
     const shown = notifications.filter((n) => n['suppressed'] === null);
     expect(notifications.some((n) => n['suppressed'] === 'threshold')).toBe(true);
-    expect(recorded(out).map((h) => h.env['JOBWATCH_NOTIFICATION_ID']).sort()).toEqual(shown.map((n) => n['id']).sort());
+    expect(
+      recorded(out)
+        .map((h) => h.env['JOBWATCH_NOTIFICATION_ID'])
+        .sort(),
+    ).toEqual(shown.map((n) => n['id']).sort());
     const first = recorded(out).find((h) => h.env['JOBWATCH_METHOD'] === 'replication.run')!;
     const line = shown.find((n) => n['id'] === first.env['JOBWATCH_NOTIFICATION_ID'])!;
     expect(JSON.parse(first.stdin)).toEqual(line);
@@ -127,7 +146,12 @@ describe('jobwatch watch --exec', () => {
     expect(alive(hanging.pid)).toBe(true);
     expect(byType(r, 'transition').map((t) => t['error'])).toEqual(['[EFAULT] hang', '[EFAULT] fail']);
     const failed = byType(r, 'exec').find((e) => e['status'] === 'failed')!;
-    expect(failed).toMatchObject({ exitCode: 3, signal: null, stderr: 'posting to ntfy failed: no route to host\n', command: process.execPath });
+    expect(failed).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      stderr: 'posting to ntfy failed: no route to host\n',
+      command: process.execPath,
+    });
     expect(String(failed['message'])).toContain('exited with status 3');
 
     await until(() => byType(r, 'exec').some((e) => e['status'] === 'timed-out'), 'the hanging hook stopped', 10_000);
@@ -147,7 +171,9 @@ describe('jobwatch watch --exec', () => {
     const piped = processes.run(['watch', '--url', sim.url, '--api-key-env', 'JW_KEY', '--exec', 'notify.sh | mail ops'], { JW_KEY: 'k' });
     expect(await piped.exit).toBe(2);
     expect(piped.stderr.join('')).toMatch(/--exec: contains \| outside quotes, but the command is run without a shell/);
-    const missing = processes.run(['watch', '--url', sim.url, '--api-key-env', 'JW_KEY', '--exec', '/nonexistent/notify --to ops'], { JW_KEY: 'k' });
+    const missing = processes.run(['watch', '--url', sim.url, '--api-key-env', 'JW_KEY', '--exec', '/nonexistent/notify --to ops'], {
+      JW_KEY: 'k',
+    });
     expect(await missing.exit).toBe(2);
     expect(missing.stderr.join('')).toMatch(/--exec: cannot find \/nonexistent\/notify/);
   });

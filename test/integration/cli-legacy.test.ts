@@ -15,7 +15,15 @@ const run = promisify(execFile);
 const cli = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `cli-legacy-${process.pid}.mjs`);
 
 beforeAll(async () => {
-  await build({ entryPoints: ['electron/cli.ts'], outfile: cli, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+  await build({
+    entryPoints: ['electron/cli.ts'],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
 });
 afterAll(() => rmSync(cli, { force: true }));
 
@@ -36,7 +44,10 @@ describe('jobwatch list --url http://HOST on servers without /api/current', () =
       [cli, 'list', '--url', `http://${host}`, '--username', sim.credentials.username, '--api-key-env', 'JW_KEY', '--json'],
       { env: { ...process.env, JW_KEY: sim.credentials.apiKey }, timeout: 20_000 },
     );
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.some((l) => l['method'] === 'replication.run' && l['state'] === 'FAILED')).toBe(true);
   });
 });

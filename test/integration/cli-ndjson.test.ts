@@ -40,9 +40,12 @@ afterEach(async () => {
 });
 
 function watch(extra: string[] = []): CliRun {
-  return processes.run(['watch', '--url', sim!.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--rules', rules, ...extra], {
-    JW_KEY: sim!.credentials.apiKey,
-  });
+  return processes.run(
+    ['watch', '--url', sim!.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--rules', rules, ...extra],
+    {
+      JW_KEY: sim!.credentials.apiKey,
+    },
+  );
 }
 
 /** Housekeeping first, then a real failure; a last failure proves everything before it was printed. */
@@ -83,7 +86,12 @@ describe('jobwatch watch --json', () => {
     const notifications = byType(r, 'notification');
     expect(notifications.some((n) => n['suppressed'] === 'transient')).toBe(false);
     // Each job of each notification is one of the printed transitions, by its parts.
-    const printed = transitions.map((t) => ({ server: t['server'], jobId: t['jobId'], method: t['method'], timeStarted: t['timeStarted'] }));
+    const printed = transitions.map((t) => ({
+      server: t['server'],
+      jobId: t['jobId'],
+      method: t['method'],
+      timeStarted: t['timeStarted'],
+    }));
     const referenced = notifications.flatMap((n) => n['jobs'] as unknown[]);
     expect(referenced).toEqual(expect.arrayContaining(printed));
     expect(referenced).toHaveLength(printed.length);
@@ -103,14 +111,23 @@ describe('jobwatch watch --json', () => {
     expect(transient).toEqual([expect.objectContaining({ method: 'alert.process_alerts', to: 'SUCCESS' })]);
     const suppressed = byType(r, 'notification').filter((n) => n['suppressed'] === 'transient');
     expect(suppressed).toHaveLength(1);
-    expect(suppressed[0]!['jobs']).toEqual([{ server: transient[0]!['server'], jobId: transient[0]!['jobId'], method: 'alert.process_alerts', timeStarted: transient[0]!['timeStarted'] }]);
+    expect(suppressed[0]!['jobs']).toEqual([
+      {
+        server: transient[0]!['server'],
+        jobId: transient[0]!['jobId'],
+        method: 'alert.process_alerts',
+        timeStarted: transient[0]!['timeStarted'],
+      },
+    ]);
   });
 
   it('list --json lines follow the same schema', async () => {
     sim = await startSimulator({ port: 0 });
     sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS', description: 'Sync to the cloud' });
     const startedAt = Date.now();
-    const r = processes.run(['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json'], { JW_KEY: sim.credentials.apiKey });
+    const r = processes.run(['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json'], {
+      JW_KEY: sim.credentials.apiKey,
+    });
     expect(await r.exit).toBe(0);
     expectContract(r, startedAt);
     expect(byType(r, 'job')).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'cloudsync.sync', state: 'RUNNING' })]));

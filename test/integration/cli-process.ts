@@ -25,7 +25,15 @@ export async function buildCli(): Promise<{ root: string; launcher: string; remo
   const root = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `pkg-${process.pid}-${randomUUID().slice(0, 8)}`);
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(join(process.cwd(), 'bin', 'jobwatch.js'), join(root, 'bin', 'jobwatch.js'));
-  await build({ entryPoints: ['electron/cli.ts'], outfile: join(root, 'dist', 'cli.js'), bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+  await build({
+    entryPoints: ['electron/cli.ts'],
+    outfile: join(root, 'dist', 'cli.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
   return { root, launcher: join(root, 'bin', 'jobwatch.js'), remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -61,18 +61,19 @@ describe('jobwatch CLI against the simulator', () => {
     const transitions = [...byType(first, 'transition'), ...byType(second, 'transition')];
     const ids = transitions.map((t) => `${t['method']}#${t['jobId']}`);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(transitions.filter((t) => t['to'] === 'FAILED').map((t) => t['error']).sort()).toEqual([
-      '[EFAULT] after restart',
-      '[EFAULT] run 0',
-      '[EFAULT] run 1',
-      '[EFAULT] run 2',
-      '[EFAULT] while stopped',
-    ]);
+    expect(
+      transitions
+        .filter((t) => t['to'] === 'FAILED')
+        .map((t) => t['error'])
+        .sort(),
+    ).toEqual(['[EFAULT] after restart', '[EFAULT] run 0', '[EFAULT] run 1', '[EFAULT] run 2', '[EFAULT] while stopped']);
     expect(byType(second, 'transition')[0]).toMatchObject({ error: '[EFAULT] while stopped', catchUp: true });
 
     // Notifications: every transition's job appears in exactly one notification across both runs.
     const notifications = [...byType(first, 'notification'), ...byType(second, 'notification')];
-    const notifiedJobs = notifications.flatMap((n) => (n['jobs'] as Array<Record<string, unknown>>).map((j) => `${j['server']}#${j['jobId']}#${j['method']}#${j['timeStarted']}`));
+    const notifiedJobs = notifications.flatMap((n) =>
+      (n['jobs'] as Array<Record<string, unknown>>).map((j) => `${j['server']}#${j['jobId']}#${j['method']}#${j['timeStarted']}`),
+    );
     expect(new Set(notifiedJobs).size).toBe(notifiedJobs.length);
     expect(notifiedJobs).toHaveLength(transitions.length);
     const failedShown = notifications.filter((n) => n['urgency'] === 'critical' && n['suppressed'] === null);
@@ -92,7 +93,9 @@ describe('jobwatch CLI against the simulator', () => {
     expect(await r.exit).toBe(0);
     // The failure inbox and the ledger are on disk once the process is gone (no write left pending).
     expect(existsSync(stateDir)).toBe(true);
-    const saved = readdirSync(stateDir).map((f) => readFileSync(join(stateDir, f), 'utf8')).join('\n');
+    const saved = readdirSync(stateDir)
+      .map((f) => readFileSync(join(stateDir, f), 'utf8'))
+      .join('\n');
     expect(saved).toContain(`[EFAULT] before ${signal}`);
   });
 
@@ -112,9 +115,14 @@ describe('jobwatch CLI against the simulator', () => {
     expect(JSON.stringify(untrusted.lines)).toContain(sim.fingerprint256!);
 
     sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS', description: 'Sync to the cloud' });
-    const pinned = run(['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--fingerprint', sim.fingerprint256!], env);
+    const pinned = run(
+      ['list', '--url', sim.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--fingerprint', sim.fingerprint256!],
+      env,
+    );
     expect(await pinned.exit).toBe(0);
-    expect(byType(pinned, 'job')).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'cloudsync.sync', description: 'Sync to the cloud' })]));
+    expect(byType(pinned, 'job')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ method: 'cloudsync.sync', description: 'Sync to the cloud' })]),
+    );
   });
 
   it('list gives up on a server it cannot reach after --timeout, with the last error, exit 1', async () => {
@@ -123,13 +131,19 @@ describe('jobwatch CLI against the simulator', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const r = run(['list', '--url', `ws://127.0.0.1:${port}/api/current`, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--timeout', '1'], {
-      JW_KEY: 'k',
-    });
+    const r = run(
+      ['list', '--url', `ws://127.0.0.1:${port}/api/current`, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--timeout', '1'],
+      {
+        JW_KEY: 'k',
+      },
+    );
     expect(await r.exit).toBe(1);
     const errors = byType(r, 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ server: `127.0.0.1:${port}`, message: expect.stringMatching(/^Not reached within 1 s; last error: .+--timeout\.$/) });
+    expect(errors[0]).toMatchObject({
+      server: `127.0.0.1:${port}`,
+      message: expect.stringMatching(/^Not reached within 1 s; last error: .+--timeout\.$/),
+    });
     expect(String(errors[0]!['message'])).not.toMatch(/Connecting…/);
   });
 

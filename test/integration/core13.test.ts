@@ -41,14 +41,29 @@ describe('CORE 13 transient jobs', () => {
     // once failing (no event at all). The real job fails among them.
     for (let run = 0; run < 6; run += 1) {
       const failing = run === 3;
-      const alert = sim.startJob({ method: 'alert.process_alerts', transient: true, durationMs: 0, ...(failing ? { outcome: 'FAILED' as const, error: '[EFAULT] alert source timed out' } : {}) });
+      const alert = sim.startJob({
+        method: 'alert.process_alerts',
+        transient: true,
+        durationMs: 0,
+        ...(failing ? { outcome: 'FAILED' as const, error: '[EFAULT] alert source timed out' } : {}),
+      });
       await sim.waitForJob(alert);
-      if (run === 2) sim.startJob({ method: 'replication.run', arguments: [4, false], durationMs: 20, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+      if (run === 2)
+        sim.startJob({
+          method: 'replication.run',
+          arguments: [4, false],
+          durationMs: 20,
+          outcome: 'FAILED',
+          error: '[EFAULT] Failed to connect to remote host.',
+        });
     }
     // One caught running in a snapshot (no `transient` field there either), then succeeding after the reconnect.
     const caught = sim.startJob({ method: 'alert.send_alerts', transient: true, manual: true });
     sim.dropConnections();
-    await h.waitFor(() => h.server()?.state === 'live' && h.monitor.snapshot().jobs.some((j) => j.method === 'alert.send_alerts'), 'the running alert job in a snapshot');
+    await h.waitFor(
+      () => h.server()?.state === 'live' && h.monitor.snapshot().jobs.some((j) => j.method === 'alert.send_alerts'),
+      'the running alert job in a snapshot',
+    );
     expect(h.monitor.snapshot().jobs.find((j) => j.method === 'alert.send_alerts')?.transient).toBe(true);
     sim.finishJob(caught, 'SUCCESS');
 
@@ -74,7 +89,14 @@ describe('CORE 13 job lifecycle', () => {
     // Queued a while, then runs and ends: on the wire `added` WAITING, then two `changed` SUCCESS (set_progress(100)
     // and the final event), nothing for RUNNING.
     const ok = sim.startJob({ method: 'pool.scrub', waitMs: 30, durationMs: 30 });
-    const failed = sim.startJob({ method: 'cloudsync.sync', arguments: [2], waitMs: 30, durationMs: 30, outcome: 'FAILED', error: '[EFAULT] rclone failed' });
+    const failed = sim.startJob({
+      method: 'cloudsync.sync',
+      arguments: [2],
+      waitMs: 30,
+      durationMs: 30,
+      outcome: 'FAILED',
+      error: '[EFAULT] rclone failed',
+    });
     await h.waitFor(() => h.transitions.length >= 2, 'both transitions');
     const marker = sim.startJob({ method: 'pool.snapshottask.run', durationMs: 0 });
     await h.waitFor(() => h.transitions.some((t) => t.jobId === marker), 'the marker job');

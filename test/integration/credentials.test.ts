@@ -25,7 +25,12 @@ async function simulator(version: SimVersion): Promise<Simulator> {
 
 async function follow(s: Simulator, auth: 'api-key' | 'password' = 'api-key'): Promise<Harness> {
   harness = await startHarness([
-    { url: s.url, username: s.credentials.username, secret: auth === 'api-key' ? s.credentials.apiKey : s.credentials.password, authMethod: auth },
+    {
+      url: s.url,
+      username: s.credentials.username,
+      secret: auth === 'api-key' ? s.credentials.apiKey : s.credentials.password,
+      authMethod: auth,
+    },
   ]);
   return harness;
 }
@@ -136,7 +141,11 @@ describe('a credential that never worked', () => {
 
     // The person acts: the key is restored and the server edited — that reconnects at once.
     s.restoreApiKey(s.credentials.apiKey);
-    await h.monitor.updateServer('nas1', { name: 'nas1', url: s.url, auth: { method: 'api-key', username: s.credentials.username }, fingerprint256: null }, null);
+    await h.monitor.updateServer(
+      'nas1',
+      { name: 'nas1', url: s.url, auth: { method: 'api-key', username: s.credentials.username }, fingerprint256: null },
+      null,
+    );
     await h.waitFor(() => h.server()?.state === 'live', 'live after the edit');
     expect(s.loginAttempts()).toBe(logins + 1);
   });

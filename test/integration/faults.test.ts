@@ -58,7 +58,9 @@ describe('core ↔ simulator over ws://', () => {
     const h = harness;
     await h.waitFor(() => h.transitions.length >= 2, 'two transitions');
     await new Promise((r) => setTimeout(r, 300));
-    expect(transitionsOf(h, 'replication.run')).toMatchObject([{ to: 'FAILED', catchUp: false, error: '[EFAULT] Failed to connect to remote host.' }]);
+    expect(transitionsOf(h, 'replication.run')).toMatchObject([
+      { to: 'FAILED', catchUp: false, error: '[EFAULT] Failed to connect to remote host.' },
+    ]);
     expect(transitionsOf(h, 'cloudsync.sync')).toMatchObject([{ to: 'SUCCESS', catchUp: false }]);
     expectExactlyOnce(h.transitions);
   });
@@ -211,7 +213,14 @@ describe('core ↔ simulator over wss://', () => {
     await untrusted.stop();
 
     const wrongPin = 'AA:' + sim.fingerprint256!.slice(3);
-    harness = await startHarness([{ url: sim.url, username: sim.credentials.username, secret: sim.credentials.apiKey, fingerprint256: wrongPin === sim.fingerprint256 ? 'BB:' + sim.fingerprint256.slice(3) : wrongPin }]);
+    harness = await startHarness([
+      {
+        url: sim.url,
+        username: sim.credentials.username,
+        secret: sim.credentials.apiKey,
+        fingerprint256: wrongPin === sim.fingerprint256 ? 'BB:' + sim.fingerprint256.slice(3) : wrongPin,
+      },
+    ]);
     const h = harness;
     await h.waitFor(() => h.server()?.state === 'needs-attention', 'needs-attention');
     expect(h.server()?.attention?.code).toBe('CERT_CHANGED');

@@ -57,7 +57,13 @@ describe('HA failover with job copies', () => {
 
     // Watched live on the first controller.
     s.startJob({ method: 'cloudsync.sync', arguments: [7], durationMs: 1_000, logs: true });
-    s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 1_000, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    s.startJob({
+      method: 'replication.run',
+      arguments: [2, false],
+      durationMs: 1_000,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+    });
     s.startJob({ method: 'rsynctask.run', arguments: [1], durationMs: 1_000, finalPercent: 60 });
     await clock.advance(2_000);
     await h.waitFor(() => h.transitions.length === 3, 'three live transitions');
@@ -66,7 +72,13 @@ describe('HA failover with job copies', () => {
     const back = s.failover();
     await h.waitFor(() => h.server()?.state !== 'live', 'the session to notice the failover');
     await clock.advance(5_000);
-    const rerun = s.startJob({ method: 'cloudsync.sync', arguments: [7], durationMs: 1_000, outcome: 'FAILED', error: '[EFAULT] rclone: bucket not found' });
+    const rerun = s.startJob({
+      method: 'cloudsync.sync',
+      arguments: [7],
+      durationMs: 1_000,
+      outcome: 'FAILED',
+      error: '[EFAULT] rclone: bucket not found',
+    });
     await clock.advance(2_000);
     expect(s.job(rerun)?.state).toBe('FAILED');
     expect(s.jobs().filter((j) => j.id !== rerun)).toHaveLength(4); // the copies
@@ -79,11 +91,17 @@ describe('HA failover with job copies', () => {
 
     expect(repeated(h.transitions)).toEqual([]);
     const caughtUp = h.transitions.filter((t) => t.catchUp);
-    expect(caughtUp.map((t) => [t.jobId, t.method, t.to, t.error])).toEqual([[rerun, 'cloudsync.sync', 'FAILED', '[EFAULT] rclone: bucket not found']]);
+    expect(caughtUp.map((t) => [t.jobId, t.method, t.to, t.error])).toEqual([
+      [rerun, 'cloudsync.sync', 'FAILED', '[EFAULT] rclone: bucket not found'],
+    ]);
     expect(h.transitions.filter((t) => t.jobId === marker && t.method === 'pool.snapshottask.run')).toHaveLength(1);
     // The window shows each job once: the copies replace the originals.
     const syncs = h.monitor.snapshot().jobs.filter((j) => j.method === 'cloudsync.sync');
-    expect(syncs.map((j) => [j.state, j.onServer]).sort()).toEqual([['FAILED', true], ['SUCCESS', true], ['SUCCESS', true]]);
+    expect(syncs.map((j) => [j.state, j.onServer]).sort()).toEqual([
+      ['FAILED', true],
+      ['SUCCESS', true],
+      ['SUCCESS', true],
+    ]);
 
     // App restart: a new book over the same persisted ledger.
     await h.stop();
@@ -91,9 +109,18 @@ describe('HA failover with job copies', () => {
     const saved = TransitionLedger.fromJSON(JSON.parse(JSON.stringify(h.ledger.toJSON())));
     harness = await follow(s, saved);
     const again = harness;
-    const after = s.startJob({ method: 'replication.run', arguments: [3, false], durationMs: 0, outcome: 'FAILED', error: '[EFAULT] after the restart' });
+    const after = s.startJob({
+      method: 'replication.run',
+      arguments: [3, false],
+      durationMs: 0,
+      outcome: 'FAILED',
+      error: '[EFAULT] after the restart',
+    });
     await clock.advance(1);
-    await again.waitFor(() => again.transitions.some((t) => t.jobId === after && t.method === 'replication.run'), 'the job after the restart');
+    await again.waitFor(
+      () => again.transitions.some((t) => t.jobId === after && t.method === 'replication.run'),
+      'the job after the restart',
+    );
     expect(again.transitions.map((t) => [t.jobId, t.method, t.catchUp])).toEqual([[after, 'replication.run', false]]);
   });
 
@@ -105,7 +132,13 @@ describe('HA failover with job copies', () => {
     harness = await follow(s);
     const first = harness;
     s.startJob({ method: 'cloud_backup.sync', arguments: [5], durationMs: 1_000 });
-    s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 1_000, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    s.startJob({
+      method: 'replication.run',
+      arguments: [2, false],
+      durationMs: 1_000,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+    });
     await clock.advance(2_000);
     await first.waitFor(() => first.transitions.length === 2, 'two live transitions');
     await first.stop();
@@ -114,7 +147,13 @@ describe('HA failover with job copies', () => {
 
     await s.failover();
     await clock.advance(60_000);
-    const rerun = s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 1_000, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    const rerun = s.startJob({
+      method: 'replication.run',
+      arguments: [2, false],
+      durationMs: 1_000,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+    });
     await clock.advance(2_000);
 
     harness = await follow(s, TransitionLedger.fromJSON(saved));

@@ -39,7 +39,11 @@ describe('HA standby controller', () => {
   });
 
   it('the REDIRECT user of the simulator still answers REDIRECT at login', async () => {
-    sim = await startSimulator({ version: '25.10', users: [{ username: 'demo', apiKeys: [ADMIN_KEY], fullAdmin: true, haStandby: true }], failDelayMs: 0 });
+    sim = await startSimulator({
+      version: '25.10',
+      users: [{ username: 'demo', apiKeys: [ADMIN_KEY], fullAdmin: true, haStandby: true }],
+      failDelayMs: 0,
+    });
     harness = await followServer({ url: sim.url, username: 'demo', secret: ADMIN_KEY });
     const h = harness;
     const server = await h.waitFor(() => (h.server().state === 'needs-attention' ? h.server() : null), 'needs-attention');

@@ -45,7 +45,16 @@ class SilentPolicy implements NotificationPolicy {
 class MemoryFailures implements FailureList {
   private items: FailureView[] = [];
   add(t: Transition, now: number): void {
-    this.items.unshift({ key: t.key, server: t.server, jobId: t.jobId, method: t.method, description: t.description, error: t.error, timeFinished: t.timeFinished, reportedAt: now });
+    this.items.unshift({
+      key: t.key,
+      server: t.server,
+      jobId: t.jobId,
+      method: t.method,
+      description: t.description,
+      error: t.error,
+      timeFinished: t.timeFinished,
+      reportedAt: now,
+    });
   }
   acknowledge(key: string): void {
     this.items = this.items.filter((f) => f.key !== key);
@@ -121,7 +130,10 @@ export async function startHarness(servers: HarnessServer[], options: { ledger?:
       const value = probe();
       if (value !== undefined && value !== null && value !== false) return value;
       if (Date.now() > deadline) {
-        const last = monitor.snapshot().servers.map((s) => `${s.name}: ${s.state} (${s.detail})`).join('; ');
+        const last = monitor
+          .snapshot()
+          .servers.map((s) => `${s.name}: ${s.state} (${s.detail})`)
+          .join('; ');
         throw new Error(`Timed out waiting for ${what}. Servers: ${last}`);
       }
       await new Promise((r) => setTimeout(r, 20));

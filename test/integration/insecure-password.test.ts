@@ -64,7 +64,9 @@ describe.skipIf(!lanAddress)('a password over ws:// to a non-loopback address', 
     await h.waitFor(() => h.server()?.state === 'live', 'live');
     expect(s.loginAttempts()).toBeGreaterThan(0);
     // And taking the permission back is a change of binding too.
-    await expect(h.monitor.updateServer('nas1', { ...draft, auth: { ...draft.auth, allowInsecurePassword: false } }, null)).rejects.toMatchObject({
+    await expect(
+      h.monitor.updateServer('nas1', { ...draft, auth: { ...draft.auth, allowInsecurePassword: false } }, null),
+    ).rejects.toMatchObject({
       code: 'SECRET_REQUIRED',
     });
   });

@@ -45,8 +45,15 @@ async function follow(s: Simulator, methodRules: { glob: string; action: 'no-ins
     muted: false,
     mutedUntil: null,
   };
-  const directory: ServerDirectory = { list: async () => [target], secret: async () => s.credentials.apiKey, save: async () => {}, remove: async () => {} };
-  const policy = new NotificationPlanner({ settings: NotificationSettingsSchema.parse({ burstWindowMs: 0, successThresholdSec: 0, methodRules }) });
+  const directory: ServerDirectory = {
+    list: async () => [target],
+    secret: async () => s.credentials.apiKey,
+    save: async () => {},
+    remove: async () => {},
+  };
+  const policy = new NotificationPlanner({
+    settings: NotificationSettingsSchema.parse({ burstWindowMs: 0, successThresholdSec: 0, methodRules }),
+  });
   const failures = new FailureInbox({ store: null });
   const m = new Monitor({
     connector: createServerConnector({ connectTimeoutMs: 3_000, callTimeoutMs: 5_000 }),
@@ -109,7 +116,12 @@ describe('insights against the simulator', () => {
     await waitFor(() => monitor!.snapshot().jobs.some((j) => j.id === id && j.state === 'RUNNING'), 'the sync to run');
     sim.progressJob(id, 40, 'Sending photos');
     const stalled = await waitFor(() => insights.find((i) => i.kind === 'stalled'), 'a stalled insight');
-    expect(stalled).toMatchObject({ task: 'cloudsync.sync [3]', jobId: id, figures: { percent: 40, thresholdMs: 800 }, detail: 'Sending photos' });
+    expect(stalled).toMatchObject({
+      task: 'cloudsync.sync [3]',
+      jobId: id,
+      figures: { percent: 40, thresholdMs: 800 },
+      detail: 'Sending photos',
+    });
     expect(stalled.figures['stalledForMs']).toBeGreaterThanOrEqual(800);
     await waitFor(() => notifications.find((n) => n.title === 'Photos to B2 seems stalled on nas1'), 'its notification');
     await new Promise((r) => setTimeout(r, 300));
@@ -118,20 +130,47 @@ describe('insights against the simulator', () => {
 
   it('still failing folds into the earlier failure with a count; a success after it is fixed; a no-insights rule silences only insights', async () => {
     sim = await startSimulator();
-    sim.seedFinishedJob({ method: 'rsynctask.run', arguments: [4], description: 'Mirror', outcome: 'FAILED', error: '[EFAULT] rsync: connection refused' }, { startedAgoMs: 600_000, durationMs: 1_000 });
+    sim.seedFinishedJob(
+      { method: 'rsynctask.run', arguments: [4], description: 'Mirror', outcome: 'FAILED', error: '[EFAULT] rsync: connection refused' },
+      { startedAgoMs: 600_000, durationMs: 1_000 },
+    );
     const { insights, notifications, failures } = await follow(sim, [{ glob: 'cloudsync.*', action: 'no-insights' }]);
 
-    const first = sim.startJob({ method: 'rsynctask.run', arguments: [4], description: 'Mirror', durationMs: 50, outcome: 'FAILED', error: '[EFAULT] rsync: host down' });
+    const first = sim.startJob({
+      method: 'rsynctask.run',
+      arguments: [4],
+      description: 'Mirror',
+      durationMs: 50,
+      outcome: 'FAILED',
+      error: '[EFAULT] rsync: host down',
+    });
     const still = await waitFor(() => insights.find((i) => i.kind === 'still-failing'), 'a still-failing insight');
-    expect(still).toMatchObject({ jobId: first, task: 'rsynctask.run [4]', figures: { failedRuns: 2 }, detail: '[EFAULT] rsync: connection refused' });
+    expect(still).toMatchObject({
+      jobId: first,
+      task: 'rsynctask.run [4]',
+      figures: { failedRuns: 2 },
+      detail: '[EFAULT] rsync: connection refused',
+    });
     const failure = await waitFor(() => notifications.find((n) => n.jobs.some((k) => k === still.key)), 'the failure notification');
     expect(failure.title).toBe('Mirror is still failing on nas1');
 
-    const second = sim.startJob({ method: 'rsynctask.run', arguments: [4], description: 'Mirror', durationMs: 50, outcome: 'FAILED', error: '[EFAULT] rsync: host down again' });
+    const second = sim.startJob({
+      method: 'rsynctask.run',
+      arguments: [4],
+      description: 'Mirror',
+      durationMs: 50,
+      outcome: 'FAILED',
+      error: '[EFAULT] rsync: host down again',
+    });
     await waitFor(() => failures.list().some((f) => f.jobId === second), 'the second failure in the inbox');
     // One entry for the task, the newest error, counted: the tray says 1, not 2.
     expect(failures.count()).toBe(1);
-    expect(failures.list()[0]).toMatchObject({ jobId: second, count: 2, error: '[EFAULT] rsync: host down again', task: 'rsynctask.run [4]' });
+    expect(failures.list()[0]).toMatchObject({
+      jobId: second,
+      count: 2,
+      error: '[EFAULT] rsync: host down again',
+      task: 'rsynctask.run [4]',
+    });
 
     const fixedRun = sim.startJob({ method: 'rsynctask.run', arguments: [4], description: 'Mirror', durationMs: 50 });
     const fixed = await waitFor(() => insights.find((i) => i.kind === 'fixed'), 'a fixed insight');

@@ -29,7 +29,10 @@ async function downloadOnce(s: Simulator, url: string, name: string) {
     progress: [{ percent: 10, description: 'Sending 1 of 2', log: 'zettarepl: sending tank/data@auto-1' }],
   });
   await s.waitForJob(id);
-  const job = await h.waitFor(() => h.monitor.snapshot().jobs.find((j) => j.id === id && j.state === 'FAILED' && j.hasLogs), 'the failed job');
+  const job = await h.waitFor(
+    () => h.monitor.snapshot().jobs.find((j) => j.id === id && j.state === 'FAILED' && j.hasLogs),
+    'the failed job',
+  );
   const download = await h.monitor.downloadJobLog(job.key);
   return { id, download };
 }

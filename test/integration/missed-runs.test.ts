@@ -38,7 +38,14 @@ class RecordingPolicy implements NotificationPolicy {
   setServerMute(): void {}
 }
 
-const noFailures: FailureList = { add() {}, acknowledge() {}, acknowledgeServer() {}, acknowledgeAll() {}, list: () => [], onChange: () => () => {} };
+const noFailures: FailureList = {
+  add() {},
+  acknowledge() {},
+  acknowledgeServer() {},
+  acknowledgeAll() {},
+  list: () => [],
+  onChange: () => () => {},
+};
 
 /** A NAS clock three hours ahead, at `second` of a minute now (so the next due time comes in a few seconds). */
 function skewAt(second: number): number {
@@ -51,7 +58,15 @@ afterEach(async () => {
 });
 
 async function watch(sim: Simulator, user = sim.credentials.username, key = sim.credentials.apiKey) {
-  const target: ServerTarget = { id: 'nas', name: 'nas', url: sim.url, auth: { method: 'api-key', username: user }, fingerprint256: null, muted: false, mutedUntil: null };
+  const target: ServerTarget = {
+    id: 'nas',
+    name: 'nas',
+    url: sim.url,
+    auth: { method: 'api-key', username: user },
+    fingerprint256: null,
+    muted: false,
+    mutedUntil: null,
+  };
   const directory: ServerDirectory = { list: async () => [target], secret: async () => key, save: async () => {}, remove: async () => {} };
   const policy = new RecordingPolicy();
   const monitor = new Monitor({
@@ -82,7 +97,13 @@ async function watch(sim: Simulator, user = sim.credentials.username, key = sim.
 }
 
 async function simWith(tasks: SimTaskSpec[], second: number, users?: SimUser[]): Promise<Simulator> {
-  const sim = await startSimulator({ version: '25.10', tasks, timezone: 'Asia/Kolkata', clockSkewMs: skewAt(second), ...(users ? { users } : {}) });
+  const sim = await startSimulator({
+    version: '25.10',
+    tasks,
+    timezone: 'Asia/Kolkata',
+    clockSkewMs: skewAt(second),
+    ...(users ? { users } : {}),
+  });
   cleanup.push(() => sim.close());
   return sim;
 }
@@ -102,7 +123,12 @@ describe('missed scheduled runs against the simulator', () => {
     await w.waitFor(() => w.status().checkedTasks === 2 && w.status().timezone === 'Asia/Kolkata', 'the definitions');
     // The next due time (a few seconds away) is judged for both tasks in the same pass.
     await w.waitFor(() => w.status().judged.ran >= 1, 'the run of the task that fires to be judged');
-    expect(sim.jobs().filter((j) => j.method === 'cloudsync.sync').map((j) => j.arguments)).toContainEqual([1]);
+    expect(
+      sim
+        .jobs()
+        .filter((j) => j.method === 'cloudsync.sync')
+        .map((j) => j.arguments),
+    ).toContainEqual([1]);
     const missed = w.checks.filter((c) => c.outcome === 'missed');
     expect(missed).toHaveLength(1);
     expect(missed[0]!.task).toMatchObject({ kind: 'cloudsync', id: 2, name: 'does not fire' });
@@ -133,7 +159,14 @@ describe('missed scheduled runs against the simulator', () => {
       { username: 'demo', apiKeys: ['1-' + 'a'.repeat(64)], fullAdmin: true },
       { username: 'viewer', apiKeys: ['2-' + 'b'.repeat(64)], roles: ['CLOUD_SYNC_READ'] },
     ];
-    const sim = await simWith([{ kind: 'cloudsync', id: 1, schedule: EVERY_MINUTE }, { kind: 'rsync', id: 2, schedule: EVERY_MINUTE }], 10, users);
+    const sim = await simWith(
+      [
+        { kind: 'cloudsync', id: 1, schedule: EVERY_MINUTE },
+        { kind: 'rsync', id: 2, schedule: EVERY_MINUTE },
+      ],
+      10,
+      users,
+    );
     const w = await watch(sim, 'viewer', '2-' + 'b'.repeat(64));
     await w.waitFor(() => w.status().notes.length > 0, 'the notes');
     const notes = w.status().notes.join('\n');

@@ -98,7 +98,12 @@ describe('app restart with persisted state', () => {
       ['replication.run', 'FAILED', true],
     ]);
     // The failure from before the restart is still unacknowledged, beside the new one.
-    expect(second.monitor.failures().map((f) => f.error).sort()).toEqual(['[EFAULT] before restart', '[EFAULT] while closed']);
+    expect(
+      second.monitor
+        .failures()
+        .map((f) => f.error)
+        .sort(),
+    ).toEqual(['[EFAULT] before restart', '[EFAULT] while closed']);
     second.monitor.acknowledgeServer(server.id);
     await second.monitor.stop();
 
@@ -120,11 +125,19 @@ describe('app restart with persisted state', () => {
     await new Promise((r) => setTimeout(r, 100));
     writeFileSync(join(dir, 'ledger.json'), '{ this is not json');
     const problems: string[] = [];
-    const monitor = createMonitor({ storage: new FileStorage(dir), secrets, timings: FAST_TIMINGS, onStoreProblem: (p) => problems.push(p.kind) });
+    const monitor = createMonitor({
+      storage: new FileStorage(dir),
+      secrets,
+      timings: FAST_TIMINGS,
+      onStoreProblem: (p) => problems.push(p.kind),
+    });
     const transitions: Transition[] = [];
     monitor.onTransition((t) => transitions.push(t));
     await monitor.start();
-    await monitor.addServer({ name: 'nas1', url: sim.url, auth: { method: 'api-key', username: 'demo' }, fingerprint256: null }, sim.credentials.apiKey);
+    await monitor.addServer(
+      { name: 'nas1', url: sim.url, auth: { method: 'api-key', username: 'demo' }, fingerprint256: null },
+      sim.credentials.apiKey,
+    );
     await until(() => monitor.snapshot().servers[0]?.state === 'live', 'live');
     await new Promise((r) => setTimeout(r, 200));
     expect(problems).toEqual(['corrupt-json']);

@@ -31,7 +31,12 @@ async function followAsWatcher(s: Simulator): Promise<AccessHarness> {
 }
 
 /** A cron `midclt call` as the same user: it disconnects right after the job is queued. */
-const cronJob: JobSpec = { method: 'pool.scrub.scrub', arguments: ['tank'], manual: true, startedBy: { username: 'watcher', type: 'UNIX_SOCKET' } };
+const cronJob: JobSpec = {
+  method: 'pool.scrub.scrub',
+  arguments: ['tank'],
+  manual: true,
+  startedBy: { username: 'watcher', type: 'UNIX_SOCKET' },
+};
 
 describe('restricted account', () => {
   it('shows in the server view what the account can and cannot see', async () => {

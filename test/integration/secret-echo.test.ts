@@ -38,7 +38,10 @@ describe('a close reason that echoes the API key', () => {
     harness = h;
     await h.waitFor(() => h.server()?.state === 'live', 'live');
     s.dropConnections({ code: 4000, reason: echoingReason(key) });
-    const echoed = await h.waitFor(() => h.states.find((v) => v.detail.includes('Connection closed (4000')), 'the close reason in a status');
+    const echoed = await h.waitFor(
+      () => h.states.find((v) => v.detail.includes('Connection closed (4000')),
+      'the close reason in a status',
+    );
     expect(echoed.detail).toContain('bad key');
     expect(echoed.detail).not.toMatch(/[\n\u202E]/);
     await h.waitFor(() => h.server()?.state === 'live', 'live again');
@@ -51,7 +54,15 @@ describe('the CLI', () => {
   // Inside the project, so the bundle's packages resolve from its node_modules (ESM ignores NODE_PATH).
   const cli = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `cli-secret-echo-${process.pid}.mjs`);
   beforeAll(async () => {
-    await build({ entryPoints: ['electron/cli.ts'], outfile: cli, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+    await build({
+      entryPoints: ['electron/cli.ts'],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+    });
   });
   afterAll(() => rmSync(cli, { force: true }));
 
@@ -59,10 +70,14 @@ describe('the CLI', () => {
     const s = await startSimulator({ port: 0, failDelayMs: 0 });
     sim = s;
     const key = s.credentials.apiKey;
-    const child = spawn(process.execPath, [cli, 'watch', '--url', s.url, '--username', s.credentials.username, '--api-key-env', 'SIM_KEY', '--json'], {
-      cwd: process.cwd(),
-      env: { ...process.env, SIM_KEY: key },
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'watch', '--url', s.url, '--username', s.credentials.username, '--api-key-env', 'SIM_KEY', '--json'],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, SIM_KEY: key },
+      },
+    );
     children.push(child);
     let out = '';
     child.stdout.setEncoding('utf8');
@@ -76,7 +91,11 @@ describe('the CLI', () => {
         await new Promise((r) => setTimeout(r, 25));
       }
     };
-    const lines = () => out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = () =>
+      out
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const live = () => lines().filter((l) => l['type'] === 'connection' && l['state'] === 'live').length;
     await until(() => live() >= 1, 'live');
     s.dropConnections({ code: 4000, reason: echoingReason(key) });

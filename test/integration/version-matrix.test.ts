@@ -96,7 +96,10 @@ describe.each(SIM_VERSIONS)('TrueNAS %s', (version) => {
 
     seen = h.states.length;
     await s.restartMiddleware();
-    await h.waitFor(() => h.states.slice(seen).some((st) => st.state === 'backoff') && h.server()?.state === 'live', 'the reconnect after a restart');
+    await h.waitFor(
+      () => h.states.slice(seen).some((st) => st.state === 'backoff') && h.server()?.state === 'live',
+      'the reconnect after a restart',
+    );
     await fail('replication.run', '[EFAULT] after a restart');
     await reported(6, 'the failure after the restart');
 

@@ -30,8 +30,8 @@ function loadAppCss(): void {
 }
 
 function expectIsolated(container: HTMLElement, text: string): void {
-  const holders = [...container.querySelectorAll<HTMLElement>('*')].filter(
-    (el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').includes(text)),
+  const holders = [...container.querySelectorAll<HTMLElement>('*')].filter((el) =>
+    [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').includes(text)),
   );
   expect(holders.length, `an element showing ${JSON.stringify(text)}`).toBeGreaterThan(0);
   for (const el of holders) expect(getComputedStyle(el).unicodeBidi, el.outerHTML).toBe('isolate');
@@ -53,11 +53,28 @@ describe('bidi isolation of server text', () => {
   });
 
   it('isolates them in the job detail', async () => {
-    const job = jobView({ state: 'FAILED', method: hostile.method, description: hostile.description, error: hostile.error, timeFinished: 2_000 });
+    const job = jobView({
+      state: 'FAILED',
+      method: hostile.method,
+      description: hostile.description,
+      error: hostile.error,
+      timeFinished: 2_000,
+    });
     const api = fakeApi();
-    const detail: JobDetail = { ...job, arguments: [], exception: null, excType: null, logsExcerpt: null, credentialsType: null, webUiUrl: null };
+    const detail: JobDetail = {
+      ...job,
+      arguments: [],
+      exception: null,
+      excType: null,
+      logsExcerpt: null,
+      credentialsType: null,
+      webUiUrl: null,
+    };
     api.jobDetail.mockResolvedValue(detail);
-    const view = render(JobDetailView, inWindow({ api }, { job, jobKey: job.key, serverName: hostile.server, unacknowledged: false, now: 0, onclose: () => {} }));
+    const view = render(
+      JobDetailView,
+      inWindow({ api }, { job, jobKey: job.key, serverName: hostile.server, unacknowledged: false, now: 0, onclose: () => {} }),
+    );
     await waitFor(() => expect(view.getByTestId('job-error')).toBeInTheDocument());
     for (const text of [hostile.method, hostile.description, hostile.error, hostile.server]) expectIsolated(view.container, text);
   });

@@ -53,7 +53,12 @@ describe('JobRow', () => {
   });
 
   it('shows percent and time left while running, indeterminate without percent, error when failed', () => {
-    const running = render(JobRow, { job: jobView({ percent: 42, progressText: 'Sending' }), serverName: 'nas1', now: 0, remaining: 90_000 });
+    const running = render(JobRow, {
+      job: jobView({ percent: 42, progressText: 'Sending' }),
+      serverName: 'nas1',
+      now: 0,
+      remaining: 90_000,
+    });
     expect(running.getByRole('progressbar')).toHaveAttribute('value', '42');
     expect(running.getByText('42 %')).toBeInTheDocument();
     expect(running.getByText('1 min 30 s left')).toBeInTheDocument();
@@ -63,7 +68,12 @@ describe('JobRow', () => {
     expect(unknown.getByRole('progressbar')).not.toHaveAttribute('value');
     unknown.unmount();
 
-    const failed = render(JobRow, { job: jobView({ state: 'FAILED', error: '[EFAULT] boom', timeFinished: 2_000 }), serverName: 'nas1', now: 0, remaining: null });
+    const failed = render(JobRow, {
+      job: jobView({ state: 'FAILED', error: '[EFAULT] boom', timeFinished: 2_000 }),
+      serverName: 'nas1',
+      now: 0,
+      remaining: null,
+    });
     expect(failed.queryByRole('progressbar')).toBeNull();
     expect(failed.getByText('[EFAULT] boom')).toBeInTheDocument();
   });
@@ -72,7 +82,13 @@ describe('JobRow', () => {
 describe('JobList', () => {
   it('keeps only a window of rows in the DOM, whatever the number of jobs', () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => jobView({ key: `k${i}`, id: i, description: `Job ${i}` }));
-    const { getAllByRole, getByRole } = render(JobList, { jobs, now: 0, serverName: (id: string) => id, remaining: () => null, onopen: () => {} });
+    const { getAllByRole, getByRole } = render(JobList, {
+      jobs,
+      now: 0,
+      serverName: (id: string) => id,
+      remaining: () => null,
+      onopen: () => {},
+    });
     const rendered = getAllByRole('option');
     expect(rendered.length).toBeGreaterThan(0);
     expect(rendered.length).toBeLessThan(50);
@@ -83,7 +99,13 @@ describe('JobList', () => {
   it('opens the active job with Enter after moving with the arrows', async () => {
     const jobs = [jobView({ key: 'a', description: 'First' }), jobView({ key: 'b', description: 'Second' })];
     const opened: string[] = [];
-    const { getByRole } = render(JobList, { jobs, now: 0, serverName: (id: string) => id, remaining: () => null, onopen: (key: string) => opened.push(key) });
+    const { getByRole } = render(JobList, {
+      jobs,
+      now: 0,
+      serverName: (id: string) => id,
+      remaining: () => null,
+      onopen: (key: string) => opened.push(key),
+    });
     const list = getByRole('listbox');
     await fireEvent.keyDown(list, { key: 'ArrowDown' });
     await fireEvent.keyDown(list, { key: 'ArrowDown' });
@@ -96,18 +118,40 @@ describe('JobDetailView', () => {
   it('offers Abort only for a running, abortable job', async () => {
     const api = fakeApi();
     api.jobDetail.mockResolvedValue(detailOf({ state: 'RUNNING', abortable: true }));
-    const running = render(JobDetailView, inWindow({ api }, { job: jobView({ abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }));
+    const running = render(
+      JobDetailView,
+      inWindow(
+        { api },
+        { job: jobView({ abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} },
+      ),
+    );
     await waitFor(() => expect(running.getByRole('button', { name: 'Abort…' })).toBeInTheDocument());
     running.unmount();
 
     api.jobDetail.mockResolvedValue(detailOf({ state: 'RUNNING', abortable: false }));
-    const notAbortable = render(JobDetailView, inWindow({ api }, { job: jobView(), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }));
+    const notAbortable = render(
+      JobDetailView,
+      inWindow({ api }, { job: jobView(), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }),
+    );
     await waitFor(() => expect(notAbortable.getByRole('button', { name: 'Copy diagnostics' })).toBeEnabled());
     expect(notAbortable.queryByRole('button', { name: 'Abort…' })).toBeNull();
     notAbortable.unmount();
 
     api.jobDetail.mockResolvedValue(detailOf({ state: 'SUCCESS', abortable: true }));
-    const done = render(JobDetailView, inWindow({ api }, { job: jobView({ state: 'SUCCESS', abortable: true }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: false, now: 0, onclose: () => {} }));
+    const done = render(
+      JobDetailView,
+      inWindow(
+        { api },
+        {
+          job: jobView({ state: 'SUCCESS', abortable: true }),
+          jobKey: jobView().key,
+          serverName: 'nas1',
+          unacknowledged: false,
+          now: 0,
+          onclose: () => {},
+        },
+      ),
+    );
     await waitFor(() => expect(done.getByRole('button', { name: 'Copy diagnostics' })).toBeEnabled());
     expect(done.queryByRole('button', { name: 'Abort…' })).toBeNull();
     expect(done.queryByRole('button', { name: 'Notify me when it finishes' })).toBeNull();
@@ -115,8 +159,28 @@ describe('JobDetailView', () => {
 
   it('shows the traceback collapsed and the arguments as sent', async () => {
     const api = fakeApi();
-    api.jobDetail.mockResolvedValue(detailOf({ state: 'FAILED', error: '[EFAULT] boom', exception: 'Traceback (most recent call last):\n  File "x"', excType: 'CallError' }));
-    const view = render(JobDetailView, inWindow({ api }, { job: jobView({ state: 'FAILED', error: '[EFAULT] boom' }), jobKey: jobView().key, serverName: 'nas1', unacknowledged: true, now: 0, onclose: () => {} }));
+    api.jobDetail.mockResolvedValue(
+      detailOf({
+        state: 'FAILED',
+        error: '[EFAULT] boom',
+        exception: 'Traceback (most recent call last):\n  File "x"',
+        excType: 'CallError',
+      }),
+    );
+    const view = render(
+      JobDetailView,
+      inWindow(
+        { api },
+        {
+          job: jobView({ state: 'FAILED', error: '[EFAULT] boom' }),
+          jobKey: jobView().key,
+          serverName: 'nas1',
+          unacknowledged: true,
+          now: 0,
+          onclose: () => {},
+        },
+      ),
+    );
     await waitFor(() => expect(view.getByText('Traceback (CallError)')).toBeInTheDocument());
     expect(view.container.querySelector('details')).not.toHaveAttribute('open');
     expect(view.container.textContent).toContain('"credentials": "********"');
@@ -135,7 +199,11 @@ describe('ServerForm', () => {
 
   it('explains ws:// with an API key and offers wss:// instead', async () => {
     const api = fakeApi();
-    api.testConnection.mockResolvedValue({ ok: false, code: 'INSECURE_TRANSPORT', message: 'Jobwatch will not send the API key over ws://.' });
+    api.testConnection.mockResolvedValue({
+      ok: false,
+      code: 'INSECURE_TRANSPORT',
+      message: 'Jobwatch will not send the API key over ws://.',
+    });
     const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fill(view.container, 'ws://nas.lan/api/current');
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
@@ -152,7 +220,15 @@ describe('ServerForm', () => {
       ok: false,
       code: 'CERT_CHANGED',
       message: 'The certificate changed.',
-      certificate: { fingerprint256: 'AA:BB', subject: 'CN=nas', issuer: 'CN=nas', validFrom: '2026-01-01', validTo: '2027-01-01', selfSigned: true, trustedBySystem: false },
+      certificate: {
+        fingerprint256: 'AA:BB',
+        subject: 'CN=nas',
+        issuer: 'CN=nas',
+        validFrom: '2026-01-01',
+        validTo: '2027-01-01',
+        selfSigned: true,
+        trustedBySystem: false,
+      },
     });
     const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fill(view.container, 'nas.lan');
@@ -165,7 +241,15 @@ describe('ServerForm', () => {
   it('editing: the saved secret is kept only while address, method and user stay; a change needs it again and a test', async () => {
     const api = fakeApi();
     api.testConnection.mockResolvedValue({ ok: true, flavor: 'jsonrpc', endpoint: 'wss://evil.example/api/current', jobs: 0 });
-    const profile = { id: 'nas1', name: 'nas1', url: 'nas.lan', auth: { method: 'api-key' as const, username: 'monitor' }, fingerprint256: null, muted: false, mutedUntil: null };
+    const profile = {
+      id: 'nas1',
+      name: 'nas1',
+      url: 'nas.lan',
+      auth: { method: 'api-key' as const, username: 'monitor' },
+      fingerprint256: null,
+      muted: false,
+      mutedUntil: null,
+    };
     const view = render(ServerForm, inWindow({ api }, { profile, onsaved: () => {}, oncancel: () => {} }));
     const save = () => view.getByRole('button', { name: 'Test and save' });
     expect(view.getByText(/leave empty to keep the saved one/)).toBeInTheDocument();
@@ -192,7 +276,12 @@ describe('ServerForm', () => {
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(saved).toEqual(['nas1 added: connected, 3 jobs on the server.']));
     expect(api.addServer).toHaveBeenCalledWith({
-      draft: { name: 'nas1', url: 'nas.lan', auth: { method: 'api-key', username: '', allowInsecurePassword: false }, fingerprint256: null },
+      draft: {
+        name: 'nas1',
+        url: 'nas.lan',
+        auth: { method: 'api-key', username: '', allowInsecurePassword: false },
+        fingerprint256: null,
+      },
       secret: '1-secret',
     });
   });
@@ -208,21 +297,35 @@ describe('ServerForm', () => {
 
   it('a password over ws:// to another computer: a plain warning, and a choice that is off until ticked', async () => {
     const api = fakeApi();
-    api.testConnection.mockResolvedValueOnce({ ok: false, code: 'INSECURE_TRANSPORT', message: 'Jobwatch will not send the password of "admin" over ws://.' });
+    api.testConnection.mockResolvedValueOnce({
+      ok: false,
+      code: 'INSECURE_TRANSPORT',
+      message: 'Jobwatch will not send the password of "admin" over ws://.',
+    });
     api.testConnection.mockResolvedValueOnce({ ok: true, flavor: 'jsonrpc', endpoint: 'ws://192.168.1.5/api/current', jobs: 1 });
     const view = render(ServerForm, inWindow({ api }, { profile: null, onsaved: () => {}, oncancel: () => {} }));
     await fillPassword(view.container, 'ws://192.168.1.5');
-    expect(view.getByTestId('insecure-password')).toHaveTextContent(/anyone on the network between this computer and the server can read the password/);
+    expect(view.getByTestId('insecure-password')).toHaveTextContent(
+      /anyone on the network between this computer and the server can read the password/,
+    );
     const allow = view.getByRole('checkbox', { name: /Send the password unencrypted/ });
     expect(allow).not.toBeChecked();
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(view.getByRole('heading', { name: 'The password would be readable on the network' })).toBeInTheDocument());
-    expect(api.testConnection).toHaveBeenLastCalledWith(expect.objectContaining({ draft: expect.objectContaining({ auth: { method: 'password', username: 'admin', allowInsecurePassword: false } }) }));
+    expect(api.testConnection).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        draft: expect.objectContaining({ auth: { method: 'password', username: 'admin', allowInsecurePassword: false } }),
+      }),
+    );
     expect(view.getByRole('button', { name: 'Use wss://192.168.1.5' })).toBeInTheDocument();
     await fireEvent.click(allow);
     await fireEvent.click(view.getByRole('button', { name: 'Test and add' }));
     await waitFor(() => expect(api.addServer).toHaveBeenCalled());
-    expect(api.addServer).toHaveBeenCalledWith(expect.objectContaining({ draft: expect.objectContaining({ auth: { method: 'password', username: 'admin', allowInsecurePassword: true } }) }));
+    expect(api.addServer).toHaveBeenCalledWith(
+      expect.objectContaining({
+        draft: expect.objectContaining({ auth: { method: 'password', username: 'admin', allowInsecurePassword: true } }),
+      }),
+    );
   });
 
   it('offers no unencrypted-password choice for wss://, this computer, or an API key', async () => {
@@ -265,7 +368,21 @@ describe('ServerForm', () => {
 
 describe('words for people', () => {
   it('explains every connection failure the core reports, with a next step', () => {
-    for (const code of ['UNREACHABLE', 'TIMEOUT', 'ENDPOINT_NOT_FOUND', 'ACCESS_RESTRICTED', 'CERT_UNTRUSTED', 'CERT_CHANGED', 'INSECURE_TRANSPORT', 'AUTH_FAILED', 'AUTH_EXPIRED', 'AUTH_DENIED', 'OTP_REQUIRED', 'RATE_LIMITED', 'AUTH_REDIRECT']) {
+    for (const code of [
+      'UNREACHABLE',
+      'TIMEOUT',
+      'ENDPOINT_NOT_FOUND',
+      'ACCESS_RESTRICTED',
+      'CERT_UNTRUSTED',
+      'CERT_CHANGED',
+      'INSECURE_TRANSPORT',
+      'AUTH_FAILED',
+      'AUTH_EXPIRED',
+      'AUTH_DENIED',
+      'OTP_REQUIRED',
+      'RATE_LIMITED',
+      'AUTH_REDIRECT',
+    ]) {
       const help = explainConnectionFailure(code, 'ws://nas');
       expect(help.title, code).not.toBe('The connection failed');
       expect(help.explanation.length, code).toBeGreaterThan(40);
@@ -281,7 +398,19 @@ describe('words for people', () => {
   });
 
   it('diagnostics are plain text with everything a helper needs', () => {
-    const text = diagnosticsText(detailOf({ state: 'FAILED', error: '[EFAULT] boom', exception: 'Traceback…', logsExcerpt: 'line 1', startedBy: 'alice', credentialsType: 'API_KEY' }), 'nas1', 0, 'en-GB');
+    const text = diagnosticsText(
+      detailOf({
+        state: 'FAILED',
+        error: '[EFAULT] boom',
+        exception: 'Traceback…',
+        logsExcerpt: 'line 1',
+        startedBy: 'alice',
+        credentialsType: 'API_KEY',
+      }),
+      'nas1',
+      0,
+      'en-GB',
+    );
     expect(text).toContain('Job 1 on nas1: cloudsync.sync');
     expect(text).toContain('State: Failed');
     expect(text).toContain('Error: [EFAULT] boom');

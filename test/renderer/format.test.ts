@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPercent, formatTime, formatDateTime, jobElapsed, jobTimeLine, jobTitle, serverHealth, serverStatus, serverStatusLine } from '../../renderer/src/lib/format';
+import {
+  formatDuration,
+  formatPercent,
+  formatTime,
+  formatDateTime,
+  jobElapsed,
+  jobTimeLine,
+  jobTitle,
+  serverHealth,
+  serverStatus,
+  serverStatusLine,
+} from '../../renderer/src/lib/format';
 import { jobView, serverView } from './views';
 
 describe('formatDuration', () => {
@@ -69,14 +80,21 @@ describe('titles and server states', () => {
     expect(serverStatus(serverView({ state: 'backoff', retryAt: 8_000 }), 0)).toBe('Offline, retry in 8 s');
     expect(serverStatus(serverView({ state: 'backoff', retryAt: 1_000 }), 5_000)).toBe('Offline, retrying now');
     expect(serverStatus(serverView({ state: 'backoff', retryAt: 65_500 }), 0)).toBe('Offline, retry in 1 min 5 s');
-    expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'AUTH_FAILED', message: 'The key was refused.' } }), 0)).toBe(
-      'Needs attention: key or password refused',
+    expect(
+      serverStatus(serverView({ state: 'needs-attention', attention: { code: 'AUTH_FAILED', message: 'The key was refused.' } }), 0),
+    ).toBe('Needs attention: key or password refused');
+    expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'SOMETHING_NEW' as never, message: 'Odd.' } }), 0)).toBe(
+      'Needs attention: Odd.',
     );
-    expect(serverStatus(serverView({ state: 'needs-attention', attention: { code: 'SOMETHING_NEW' as never, message: 'Odd.' } }), 0)).toBe('Needs attention: Odd.');
-    expect(serverStatusLine(serverView({ state: 'needs-attention', detail: 'x', attention: { code: 'CERT_CHANGED', message: 'The certificate changed.' } }), 0)).toBe(
-      'Needs attention: The certificate changed.',
+    expect(
+      serverStatusLine(
+        serverView({ state: 'needs-attention', detail: 'x', attention: { code: 'CERT_CHANGED', message: 'The certificate changed.' } }),
+        0,
+      ),
+    ).toBe('Needs attention: The certificate changed.');
+    expect(serverStatusLine(serverView({ state: 'backoff', retryAt: 8_000, detail: 'connection refused' }), 0)).toBe(
+      'Offline, retry in 8 s — connection refused',
     );
-    expect(serverStatusLine(serverView({ state: 'backoff', retryAt: 8_000, detail: 'connection refused' }), 0)).toBe('Offline, retry in 8 s — connection refused');
     expect(serverStatusLine(serverView({ detail: 'Live' }), 0)).toBe('Live');
     expect(serverStatus(serverView({ state: 'syncing' }), 0)).toBe('Connecting…');
     expect(serverHealth({ state: 'needs-attention' })).toBe('attention');

@@ -27,7 +27,9 @@ describe('RunHistoryChart', () => {
     const { container, getByTestId } = render(RunHistoryChart, { history, currentKey: 'c' });
     const svg = container.querySelector('svg')!;
     expect(svg).toHaveAttribute('role', 'img');
-    expect(svg.getAttribute('aria-label')).toBe('Durations of the last 3 runs, 1 failed (marked with a cross); usually 35 min. The same runs are listed in the table below.');
+    expect(svg.getAttribute('aria-label')).toBe(
+      'Durations of the last 3 runs, 1 failed (marked with a cross); usually 35 min. The same runs are listed in the table below.',
+    );
     expect(container.querySelectorAll('rect.bar')).toHaveLength(3);
     expect(container.querySelectorAll('rect.bar.failed')).toHaveLength(1);
     expect(container.querySelectorAll('path.cross')).toHaveLength(1);
@@ -38,7 +40,11 @@ describe('RunHistoryChart', () => {
   it('lists the same runs as a table, newest first, server text as text', () => {
     const { container } = render(RunHistoryChart, { history, currentKey: 'c' });
     const rows = [...container.querySelectorAll('tbody tr')];
-    expect(rows.map((r) => r.querySelectorAll('td')[2]?.textContent?.trim())).toEqual(['succeeded', 'failed: [EFAULT] <b>refused</b>', 'succeeded']);
+    expect(rows.map((r) => r.querySelectorAll('td')[2]?.textContent?.trim())).toEqual([
+      'succeeded',
+      'failed: [EFAULT] <b>refused</b>',
+      'succeeded',
+    ]);
     expect(container.querySelector('tbody b')).toBeNull();
   });
 });
@@ -74,7 +80,13 @@ describe('NotificationsView', () => {
       ...emptySnapshot(),
       servers: [serverView()],
       notifications: [
-        note({ id: 'n3', title: 'tank/data is slower than usual on nas1', suppressed: 'quiet-hours', insights: ['slower-than-usual'], jobs: ['k3'] }),
+        note({
+          id: 'n3',
+          title: 'tank/data is slower than usual on nas1',
+          suppressed: 'quiet-hours',
+          insights: ['slower-than-usual'],
+          jobs: ['k3'],
+        }),
         note({ id: 'n2', title: '3 jobs finished on nas1', suppressed: 'threshold', jobs: ['a', 'b', 'c'], jobRefs: undefined }),
         note({ id: 'n1' }),
       ],

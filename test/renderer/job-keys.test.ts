@@ -78,7 +78,14 @@ describe('MonitorState.serverOfJob', () => {
       jobs: [jobView({ key: 'listed', server: 'nas2' })],
       failures: [{ ...failure, key: 'failed', server: 'nas3' }],
       notifications: [
-        notification({ server: 'nas4', jobs: ['a', 'b'], jobRefs: [{ server: 'nas4', jobId: 1, method: 'm', timeStarted: null }, { server: 'nas5', jobId: 2, method: 'm', timeStarted: null }] }),
+        notification({
+          server: 'nas4',
+          jobs: ['a', 'b'],
+          jobRefs: [
+            { server: 'nas4', jobId: 1, method: 'm', timeStarted: null },
+            { server: 'nas5', jobId: 2, method: 'm', timeStarted: null },
+          ],
+        }),
         notification({ id: 'n2', server: 'nas6', jobs: ['older'] }),
       ],
     });

@@ -3,7 +3,16 @@ import { MonitorState } from '../../renderer/src/lib/monitor.svelte';
 import { emptySnapshot, fakeApi } from './fake-api';
 import { jobView, serverView } from './views';
 
-const failure = (key: string, timeFinished: number) => ({ key, server: 'nas1', jobId: 1, method: 'replication.run', description: null, error: 'boom', timeFinished, reportedAt: 0 });
+const failure = (key: string, timeFinished: number) => ({
+  key,
+  server: 'nas1',
+  jobId: 1,
+  method: 'replication.run',
+  description: null,
+  error: 'boom',
+  timeFinished,
+  reportedAt: 0,
+});
 
 describe('MonitorState', () => {
   it('takes the snapshot on subscribe, then applies deltas', async () => {
@@ -45,7 +54,11 @@ describe('MonitorState', () => {
 
   it('servers: upserted by id, removed with their jobs; allOffline when none is live', async () => {
     const api = fakeApi();
-    api.subscribe.mockResolvedValue({ ...emptySnapshot(), servers: [serverView({ id: 'nas1' }), serverView({ id: 'nas2', name: 'nas2' })], jobs: [jobView({ key: 'x', server: 'nas2' })] });
+    api.subscribe.mockResolvedValue({
+      ...emptySnapshot(),
+      servers: [serverView({ id: 'nas1' }), serverView({ id: 'nas2', name: 'nas2' })],
+      jobs: [jobView({ key: 'x', server: 'nas2' })],
+    });
     const state = new MonitorState(api);
     await state.connect();
     expect(state.allOffline).toBe(false);

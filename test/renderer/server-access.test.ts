@@ -49,7 +49,15 @@ describe('ServersView: what the account can see', () => {
     expect(unknown.queryByTestId('server-access')).toBeNull();
     unknown.unmount();
     const admin = await serversViewWith(
-      serverView({ access: { fullAdmin: true, roles: ['FULL_ADMIN'], summary: 'Full administrator: sees every job on this server.', lostJobs: 0, lostNotice: null } }),
+      serverView({
+        access: {
+          fullAdmin: true,
+          roles: ['FULL_ADMIN'],
+          summary: 'Full administrator: sees every job on this server.',
+          lostJobs: 0,
+          lostNotice: null,
+        },
+      }),
     );
     expect((await admin.findByTestId('server-access')).textContent).toContain('Full administrator');
     expect(admin.queryByTestId('server-access-lost')).toBeNull();

@@ -26,12 +26,24 @@ describe('SettingsView choices', () => {
   it('lists every theme, urgency and rule action the core knows, the default theme marked', async () => {
     const view = render(SettingsView, inWindow({ api: fakeApi() }, {}));
     const theme = view.getByRole('combobox', { name: /Theme/ });
-    expect(within(theme).getAllByRole('option').map((o) => (o as HTMLOptionElement).value)).toEqual([...THEMES]);
+    expect(
+      within(theme)
+        .getAllByRole('option')
+        .map((o) => (o as HTMLOptionElement).value),
+    ).toEqual([...THEMES]);
     expect(within(theme).getByRole('option', { name: 'Follow the system (default)' })).toBeInTheDocument();
     const urgency = view.getByRole('combobox', { name: /Failure notifications/ });
-    expect(within(urgency).getAllByRole('option').map((o) => (o as HTMLOptionElement).value)).toEqual([...FAILURE_URGENCIES]);
+    expect(
+      within(urgency)
+        .getAllByRole('option')
+        .map((o) => (o as HTMLOptionElement).value),
+    ).toEqual([...FAILURE_URGENCIES]);
     await fireEvent.click(view.getByRole('button', { name: /Add a rule/ }));
     const action = view.getAllByRole('combobox').find((c) => within(c).queryByRole('option', { name: 'Only failures' }));
-    expect(within(action as HTMLElement).getAllByRole('option').map((o) => (o as HTMLOptionElement).value)).toEqual([...METHOD_RULE_ACTIONS]);
+    expect(
+      within(action as HTMLElement)
+        .getAllByRole('option')
+        .map((o) => (o as HTMLOptionElement).value),
+    ).toEqual([...METHOD_RULE_ACTIONS]);
   });
 });

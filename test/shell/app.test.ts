@@ -10,7 +10,15 @@ import { webUiUrl } from '../../electron/core/monitor';
 import { defaultSettings, type Settings } from '../../electron/core/settings';
 import type { MonitorDelta, MonitorSnapshot, NotificationView } from '../../electron/core/view';
 import { EVENTS, REQUEST_CHANNELS } from '../../electron/ipc/contract';
-import { electronDouble, FakeBrowserWindow, FakeMenu, FakeNotification, FakeTray, FakeWebContents, resetElectronDouble } from './electron-double';
+import {
+  electronDouble,
+  FakeBrowserWindow,
+  FakeMenu,
+  FakeNotification,
+  FakeTray,
+  FakeWebContents,
+  resetElectronDouble,
+} from './electron-double';
 import { notification, server, snapshot } from './fixtures';
 
 function recordingMonitor(initial: MonitorSnapshot) {
@@ -46,7 +54,6 @@ function recordingMonitor(initial: MonitorSnapshot) {
   };
 }
 
-
 async function start(opts: { platform?: NodeJS.Platform; state?: MonitorSnapshot; argv?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jobwatch-app-'));
   const rec = recordingMonitor(opts.state ?? snapshot());
@@ -56,7 +63,13 @@ async function start(opts: { platform?: NodeJS.Platform; state?: MonitorSnapshot
     env: {},
     argv: opts.argv ?? [],
     appRoot: process.cwd(),
-    openStore: (name) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-app-test', accessPropertiesByDotNotation: false }),
+    openStore: (name) =>
+      new Conf<Record<string, unknown>>({
+        cwd: dir,
+        configName: name,
+        projectName: 'jobwatch-app-test',
+        accessPropertiesByDotNotation: false,
+      }),
     createMonitor: () => rec.monitor,
     trayIntervalMs: 10,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
@@ -140,7 +153,12 @@ describe('composition root', () => {
     menu.find('For 1 hour')!.click!();
     expect(rec.calls.some((c) => c.startsWith('pause:'))).toBe(true);
 
-    rec.set(snapshot({ servers: [server('nas', { unacknowledged: 1 })], failures: [{ key: 'k', server: 'nas', jobId: 1, method: 'm', description: null, error: 'x', timeFinished: null, reportedAt: 1 }] }));
+    rec.set(
+      snapshot({
+        servers: [server('nas', { unacknowledged: 1 })],
+        failures: [{ key: 'k', server: 'nas', jobId: 1, method: 'm', description: null, error: 'x', timeFinished: null, reportedAt: 1 }],
+      }),
+    );
     await vi.waitFor(() => expect(tray.image.path).toMatch(/tray-failure\.png$/), { timeout: 2000, interval: 5 });
     (tray.contextMenu as FakeMenu).find('Acknowledge all failures')!.click!();
     expect(rec.calls).toContain('ack-all');
@@ -186,12 +204,23 @@ describe('composition root', () => {
 });
 
 describe('openExternal policy', () => {
-  const monitor = { snapshot: () => snapshot({ servers: [server('nas', { url: 'nas.lan' }), server('b', { url: 'wss://backup.lan:8443/api/current' })] }) };
+  const monitor = {
+    snapshot: () => snapshot({ servers: [server('nas', { url: 'nas.lan' }), server('b', { url: 'wss://backup.lan:8443/api/current' })] }),
+  };
 
   it('allows only the web UI origin of a configured server', () => {
     expect(isConfiguredWebUi('https://nas.lan/ui/jobs', monitor, webUiUrl)).toBe(true);
     expect(isConfiguredWebUi('https://backup.lan:8443/', monitor, webUiUrl)).toBe(true);
-    for (const url of ['https://evil.example/', 'https://nas.lan.evil.example/', 'http://nas.lan/', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@nas.lan/', 'https://backup.lan/', 'not a url']) {
+    for (const url of [
+      'https://evil.example/',
+      'https://nas.lan.evil.example/',
+      'http://nas.lan/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@nas.lan/',
+      'https://backup.lan/',
+      'not a url',
+    ]) {
       expect(isConfiguredWebUi(url, monitor, webUiUrl), url).toBe(false);
     }
   });

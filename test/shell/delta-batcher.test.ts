@@ -37,7 +37,12 @@ describe('delta batcher', () => {
     const batcher = new DeltaBatcher({ send: (d) => sent.push(d), now: () => Date.now() });
     batcher.push({ upserts: [job('a'), job('b')], removals: [], servers: [server('nas', { running: 1 })] });
     batcher.push({ upserts: [], removals: ['a', 'c'], failures: [failure('x')] });
-    batcher.push({ upserts: [job('c', { percent: 50 })], removals: [], servers: [server('nas', { running: 2 })], notifications: [notification()] });
+    batcher.push({
+      upserts: [job('c', { percent: 50 })],
+      removals: [],
+      servers: [server('nas', { running: 2 })],
+      notifications: [notification()],
+    });
     batcher.push({ upserts: [], removals: [], failures: [], pausedUntil: 5, notifications: [notification({ id: 'n2' })] });
     vi.advanceTimersByTime(100);
     expect(sent).toHaveLength(1);

@@ -19,7 +19,8 @@ import { server, snapshot } from './fixtures';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 type Envelope = { ok: true; value: any } | { ok: false; error: { code: string; message: string } };
-const call = (frame: FakeFrame | null, name: RequestName, payload?: unknown) => electronDouble.ipcMain.invoke(REQUESTS[name].channel, frame, payload) as Promise<Envelope>;
+const call = (frame: FakeFrame | null, name: RequestName, payload?: unknown) =>
+  electronDouble.ipcMain.invoke(REQUESTS[name].channel, frame, payload) as Promise<Envelope>;
 
 let shell: Shell | null = null;
 let sim: Simulator | null = null;
@@ -32,7 +33,8 @@ async function boot(log?: AppLog) {
     platform: 'linux',
     env: { XDG_CONFIG_HOME: dir },
     appRoot: process.cwd(),
-    openStore: (name) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-diag', accessPropertiesByDotNotation: false }),
+    openStore: (name) =>
+      new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-diag', accessPropertiesByDotNotation: false }),
     createMonitor: (ports) => createMonitor(ports),
     ...(log ? { log } : { logger: silent }),
   });
@@ -56,7 +58,12 @@ describe('diagnostics', () => {
     const frame = await boot();
     const apiKey = sim.credentials.apiKey;
     const added = await call(frame, 'addServer', {
-      draft: { name: 'Office NAS', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: sim.fingerprint256 ?? null },
+      draft: {
+        name: 'Office NAS',
+        url: sim.url,
+        auth: { method: 'api-key', username: sim.credentials.username },
+        fingerprint256: sim.fingerprint256 ?? null,
+      },
       secret: apiKey,
     });
     expect(added.ok).toBe(true);
@@ -70,7 +77,9 @@ describe('diagnostics', () => {
     expect(electronDouble.clipboard.text).toBe(report);
     expect(report).toContain(`App 0.1.0 · Electron n/a · Chrome n/a · Node ${process.versions.node}`);
     expect(report).toMatch(/^OS: .+\(linux\)$/m);
-    expect(report).toMatch(new RegExp(`#1: live · jsonrpc · host 127\\.0\\.0\\.1:${new URL(sim.url).port} · 0 running · 0 unacknowledged · 0 bad frames`));
+    expect(report).toMatch(
+      new RegExp(`#1: live · jsonrpc · host 127\\.0\\.0\\.1:${new URL(sim.url).port} · 0 running · 0 unacknowledged · 0 bad frames`),
+    );
     expect(report).toContain('warn: server said: key *** is not valid');
     expect(report).not.toContain(apiKey);
     expect(report).not.toContain('Office NAS');
@@ -78,13 +87,25 @@ describe('diagnostics', () => {
 
   it('opens the log folder and only it; says so plainly when there is no log file or the folder cannot open', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'jobwatch-logs-'));
-    const fakeSink = { transports: { file: { level: 'info', maxSize: 0, resolvePathFn: () => '', getFile: () => ({ path: '' }) }, console: { level: 'info' } }, debug() {}, info() {}, warn() {}, error() {} };
+    const fakeSink = {
+      transports: {
+        file: { level: 'info', maxSize: 0, resolvePathFn: () => '', getFile: () => ({ path: '' }) },
+        console: { level: 'info' },
+      },
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+    };
     let frame = await boot(new AppLog({ sink: fakeSink, folder }));
     expect(await call(frame, 'openLogFolder')).toEqual({ ok: true, value: null });
     expect(electronDouble.shell.openedPaths).toEqual([folder]);
     electronDouble.shell.openPathError = 'Failed to open path';
     const failed = await call(frame, 'openLogFolder');
-    expect(failed).toMatchObject({ ok: false, error: { code: 'OPEN_FAILED', message: `The log folder could not be opened (Failed to open path). It is ${folder}.` } });
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { code: 'OPEN_FAILED', message: `The log folder could not be opened (Failed to open path). It is ${folder}.` },
+    });
 
     electronDouble.app.quit();
     await shell!.stopped;
@@ -102,7 +123,16 @@ describe('the report itself', () => {
     expect(hostOf('not a url')).toBe('?');
     const report = diagnosticsReport({
       versions: { app: '1.0.0', electron: '45.5.0', chrome: '142', node: '20', os: 'Linux' },
-      snapshot: snapshot({ servers: [server('nas', { url: 'https://admin:pw@nas.lan', endpoint: null, state: 'needs-attention', attention: { code: 'AUTH_FAILED', message: 'Key refused' } })] }),
+      snapshot: snapshot({
+        servers: [
+          server('nas', {
+            url: 'https://admin:pw@nas.lan',
+            endpoint: null,
+            state: 'needs-attention',
+            attention: { code: 'AUTH_FAILED', message: 'Key refused' },
+          }),
+        ],
+      }),
       recentProblems: [],
       updates: 'Jobwatch is up to date',
       rendererReloads: 2,
@@ -112,6 +142,15 @@ describe('the report itself', () => {
     expect(report).toContain('      attention: AUTH_FAILED: Key refused');
     expect(report).toContain('Window reloads after a crash or hang: 2');
     expect(report).not.toContain('pw');
-    expect(diagnosticsReport({ versions: { app: '1', electron: null, chrome: null, node: '20', os: 'x' }, snapshot: snapshot(), recentProblems: [], updates: '-', rendererReloads: 0, now: 0 })).toContain('Servers (0):\n  none');
+    expect(
+      diagnosticsReport({
+        versions: { app: '1', electron: null, chrome: null, node: '20', os: 'x' },
+        snapshot: snapshot(),
+        recentProblems: [],
+        updates: '-',
+        rendererReloads: 0,
+        now: 0,
+      }),
+    ).toContain('Servers (0):\n  none');
   });
 });

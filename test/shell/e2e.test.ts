@@ -16,7 +16,6 @@ import { EVENTS } from '../../electron/ipc/contract';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
 import { electronDouble, FakeBrowserWindow, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
 
-
 describe('the app end to end (electron double + simulator)', () => {
   let sim: Simulator;
   let shell: Shell | null = null;
@@ -37,7 +36,8 @@ describe('the app end to end (electron double + simulator)', () => {
 
   it('a job failing on the server gives exactly one notification, the failure tray icon and a delta to the window', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-'));
-    const openStore = (name: string) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-e2e', accessPropertiesByDotNotation: false });
+    const openStore = (name: string) =>
+      new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-e2e', accessPropertiesByDotNotation: false });
 
     electronDouble.app.becomeReady();
     shell = await startShell({
@@ -67,7 +67,10 @@ describe('the app end to end (electron double + simulator)', () => {
     expect(shell.events.subscribe().servers[0]?.name).toBe('Sim NAS');
 
     const id = sim.startJob({ method: 'cloudsync.sync', description: 'Cloud sync to B2', manual: true });
-    await vi.waitFor(() => expect(shell!.monitor.snapshot().jobs.some((j) => j.id === id && j.state === 'RUNNING')).toBe(true), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(shell!.monitor.snapshot().jobs.some((j) => j.id === id && j.state === 'RUNNING')).toBe(true), {
+      timeout: 10_000,
+      interval: 20,
+    });
     await vi.waitFor(() => expect(tray.image.path).toMatch(/tray-running\.png$/), { timeout: 10_000, interval: 20 });
     expect(FakeNotification.shownOnes()).toHaveLength(0);
 

@@ -395,7 +395,11 @@ export class FakeGlobalShortcut {
   /** Accelerators "taken by another application": register returns false. */
   readonly taken = new Set<string>();
   register(accelerator: string, callback: () => void): boolean {
-    if (!/^((CommandOrControl|CmdOrCtrl|Control|Ctrl|Alt|Option|Shift|Super|Meta|Command|Cmd)\+)*([A-Z0-9]|F[0-9]{1,2}|Space)$/.test(accelerator)) {
+    if (
+      !/^((CommandOrControl|CmdOrCtrl|Control|Ctrl|Alt|Option|Shift|Super|Meta|Command|Cmd)\+)*([A-Z0-9]|F[0-9]{1,2}|Space)$/.test(
+        accelerator,
+      )
+    ) {
       throw new Error(`Failed to parse accelerator "${accelerator}"`);
     }
     if (this.taken.has(accelerator) || this.registered.has(accelerator)) return false;

@@ -27,7 +27,13 @@ async function boot(options: { demo?: boolean } = {}) {
     platform: 'linux',
     env: { XDG_CONFIG_HOME: dir },
     appRoot: process.cwd(),
-    openStore: (name) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-routes', accessPropertiesByDotNotation: false }),
+    openStore: (name) =>
+      new Conf<Record<string, unknown>>({
+        cwd: dir,
+        configName: name,
+        projectName: 'jobwatch-routes',
+        accessPropertiesByDotNotation: false,
+      }),
     createMonitor: (ports) => createMonitor(ports),
     ...(options.demo ? { runSimCommand } : {}),
     logger: { debug() {}, info() {}, warn() {}, error() {} },
@@ -38,7 +44,8 @@ async function boot(options: { demo?: boolean } = {}) {
 
 /** What ipcRenderer.invoke returns to the window: the contract's envelope. */
 type Envelope = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
-const call = (frame: FakeFrame | null, name: RequestName, payload?: unknown) => electronDouble.ipcMain.invoke(REQUESTS[name].channel, frame, payload) as Promise<Envelope>;
+const call = (frame: FakeFrame | null, name: RequestName, payload?: unknown) =>
+  electronDouble.ipcMain.invoke(REQUESTS[name].channel, frame, payload) as Promise<Envelope>;
 
 describe('contract routes', () => {
   beforeEach(() => resetElectronDouble());
@@ -57,12 +64,23 @@ describe('contract routes', () => {
     const profiles = await call(frame, 'listProfiles');
     expect(profiles).toEqual({
       ok: true,
-      value: [{ id: 'office-nas', name: 'Office NAS', url: 'https://nas.office.lan', auth: { method: 'api-key', username: 'admin', allowInsecurePassword: false }, fingerprint256: null, muted: false, mutedUntil: null }],
+      value: [
+        {
+          id: 'office-nas',
+          name: 'Office NAS',
+          url: 'https://nas.office.lan',
+          auth: { method: 'api-key', username: 'admin', allowInsecurePassword: false },
+          fingerprint256: null,
+          muted: false,
+          mutedUntil: null,
+        },
+      ],
     });
     const replies = [added, profiles, await call(frame, 'subscribe'), await call(frame, 'getSettings')];
     expect(JSON.stringify(replies)).not.toContain(SECRET);
     expect(JSON.stringify(FakeBrowserWindow.instances[0]!.webContents.sent)).not.toContain(SECRET);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) expect(readFileSync(join(dir, file), 'utf8'), file).not.toContain(SECRET);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+      expect(readFileSync(join(dir, file), 'utf8'), file).not.toContain(SECRET);
     // …but it is there, encrypted, for the core to log in with.
     expect(await shell!.secrets.get('office-nas')).toBe(SECRET);
   });
@@ -71,18 +89,27 @@ describe('contract routes', () => {
     const frame = await boot();
     for (const name of Object.keys(REQUESTS) as RequestName[]) {
       for (const foreign of [new FakeFrame('app://jobwatch/index.html'), new FakeFrame('https://evil.example/'), null]) {
-        expect(await call(foreign, name, undefined), `${name} from ${foreign?.url}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+        expect(await call(foreign, name, undefined), `${name} from ${foreign?.url}`).toMatchObject({
+          ok: false,
+          error: { code: 'FORBIDDEN_SENDER' },
+        });
       }
       const bad = REQUESTS[name].request.safeParse(undefined).success ? 'unexpected' : { unexpected: true, key: 7 };
       expect(await call(frame, name, bad), name).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
     }
-    expect(await call(frame, 'addServer', { draft: { ...DRAFT, url: '' }, secret: SECRET })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(await call(frame, 'addServer', { draft: { ...DRAFT, url: '' }, secret: SECRET })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
     expect(await call(frame, 'listProfiles')).toEqual({ ok: true, value: [] });
   });
 
   it('passes the core’s errors through with their codes', async () => {
     const frame = await boot();
-    expect(await call(frame, 'abortJob', { key: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'That job is no longer known.' } });
+    expect(await call(frame, 'abortJob', { key: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'That job is no longer known.' },
+    });
     expect(await call(frame, 'jobDetail', { key: 'nope' })).toEqual({ ok: true, value: null });
   });
 
@@ -143,7 +170,8 @@ describe('contract routes', () => {
     const url = (reply as { value: { url: string } }).value.url;
     expect(new URL(url).hostname).toBe('127.0.0.1');
     expect(shell!.monitor.snapshot().servers.map((s) => s.name)).toEqual(['Demo server']);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) expect(readFileSync(join(dir, file), 'utf8')).not.toContain(DEMO_API_KEY);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+      expect(readFileSync(join(dir, file), 'utf8')).not.toContain(DEMO_API_KEY);
     await expect.poll(() => shell!.monitor.snapshot().servers[0]?.state, { timeout: 10_000 }).toBe('live');
     // A new demo is not started twice.
     expect(await call(frame, 'startDemoServer')).toEqual(reply);

@@ -61,7 +61,12 @@ describe('IPC request handlers', () => {
   it('never sends a reply the contract does not allow (a secret field is refused, not stripped silently)', async () => {
     const { window, frame } = ourWindow();
     const logged: string[] = [];
-    const ipc = new IpcHandlers(electronDouble, () => window, undefined, (m) => logged.push(m));
+    const ipc = new IpcHandlers(
+      electronDouble,
+      () => window,
+      undefined,
+      (m) => logged.push(m),
+    );
     ipc.handle('servers:get', Req, Reply, () => ({ id: 'nas', name: 'NAS', apiKey: '1-SECRETSECRET' }) as never);
     const outcome = await electronDouble.ipcMain.invoke('servers:get', frame, { key: 'nas' }).catch((e: Error) => e.message);
     expect(outcome).toMatch(/INVALID_REPLY/);
@@ -82,7 +87,10 @@ describe('IPC request handlers', () => {
     const b = await electronDouble.ipcMain.invoke('b', frame, { key: 'k' }).catch((e: Error) => e.message);
     expect(b).toMatch(/^FAILED: /);
     expect(b).not.toContain('secret-path');
-    expect(describeError(Object.assign(new Error('x'), { code: 'SECRET_STORAGE_UNAVAILABLE' }))).toEqual({ code: 'SECRET_STORAGE_UNAVAILABLE', message: 'x' });
+    expect(describeError(Object.assign(new Error('x'), { code: 'SECRET_STORAGE_UNAVAILABLE' }))).toEqual({
+      code: 'SECRET_STORAGE_UNAVAILABLE',
+      message: 'x',
+    });
     // A Node error's own code (ENOENT…) is not one of ours: generic, so no path leaks through its message.
     expect(describeError(Object.assign(new Error('ENOENT: /home/me/x'), { code: 'ENOENT' }))).toMatchObject({ code: 'FAILED' });
     expect(describeError(Object.assign(new Error('ENOENT: /home/me/x'), { code: 'ENOENT' })).message).not.toContain('/home/me');
@@ -90,9 +98,15 @@ describe('IPC request handlers', () => {
 
   it('can use an envelope encoding instead of rejections', async () => {
     const { window } = ourWindow();
-    const ipc = new IpcHandlers(electronDouble, () => window, { ok: (value) => ({ ok: true, value }), fail: (code, message) => ({ ok: false, error: { code, message } }) });
+    const ipc = new IpcHandlers(electronDouble, () => window, {
+      ok: (value) => ({ ok: true, value }),
+      fail: (code, message) => ({ ok: false, error: { code, message } }),
+    });
     ipc.handle('c', Req, Reply, () => ({ id: 'x', name: 'y' }));
-    await expect(electronDouble.ipcMain.invoke('c', null, { key: 'k' })).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    await expect(electronDouble.ipcMain.invoke('c', null, { key: 'k' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
     ipc.dispose();
     expect(electronDouble.ipcMain.handlers.size).toBe(0);
   });

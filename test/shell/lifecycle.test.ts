@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NetworkWatcher, addressSignature, claimSingleInstance, linuxAutostartEntry, linuxAutostartFile, quitCleanly, reconnectOnWake, setStartAtLogin } from '../../electron/main/lifecycle';
+import {
+  NetworkWatcher,
+  addressSignature,
+  claimSingleInstance,
+  linuxAutostartEntry,
+  linuxAutostartFile,
+  quitCleanly,
+  reconnectOnWake,
+  setStartAtLogin,
+} from '../../electron/main/lifecycle';
 import { electronDouble, resetElectronDouble } from './electron-double';
 
 describe('single instance', () => {

@@ -7,7 +7,16 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppLog, LOG_FILE_MAX_BYTES, LOG_LINE_MAX, RECENT_PROBLEMS_MAX, scrubLogFields, scrubLogText, secretsSeenByLog, type LogSink } from '../../electron/main/log';
+import {
+  AppLog,
+  LOG_FILE_MAX_BYTES,
+  LOG_LINE_MAX,
+  RECENT_PROBLEMS_MAX,
+  scrubLogFields,
+  scrubLogText,
+  secretsSeenByLog,
+  type LogSink,
+} from '../../electron/main/log';
 
 const require = createRequire(import.meta.url);
 const electronLogNode = require('electron-log/node') as { create(options: { logId: string }): LogSink };
@@ -32,7 +41,17 @@ describe('scrubbing', () => {
   });
 
   it('masks secret-named fields whatever they hold, and API-key-shaped values in any field', () => {
-    expect(scrubLogFields({ password: 'abc', apiKey: 'x', otp_token: '123456', reason: API_KEY, jobKey: 'nas\u00007', count: 3, gone: undefined })).toEqual({
+    expect(
+      scrubLogFields({
+        password: 'abc',
+        apiKey: 'x',
+        otp_token: '123456',
+        reason: API_KEY,
+        jobKey: 'nas\u00007',
+        count: 3,
+        gone: undefined,
+      }),
+    ).toEqual({
       password: '***',
       apiKey: '***',
       otp_token: '***',
@@ -68,7 +87,9 @@ describe('the log file', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('connected');
     expect(text).not.toContain(PASSWORD);
-    expect(log.recentProblems()).toEqual([{ at: expect.any(Number), level: 'warn', message: 'the server said: bad credentials *** {"password":"***"}' }]);
+    expect(log.recentProblems()).toEqual([
+      { at: expect.any(Number), level: 'warn', message: 'the server said: bad credentials *** {"password":"***"}' },
+    ]);
 
     // Past LOG_FILE_MAX_BYTES the file is archived to main.old.log and a new one started.
     const line = 'z'.repeat(LOG_LINE_MAX - 10);
@@ -80,7 +101,11 @@ describe('the log file', () => {
 
   it('keeps the last RECENT_PROBLEMS_MAX warnings and errors, without a file', () => {
     const forwarded: string[] = [];
-    const log = new AppLog({ sink: null, folder: '/ignored', forward: { debug() {}, info() {}, warn: (m) => forwarded.push(m), error: (m) => forwarded.push(m) } });
+    const log = new AppLog({
+      sink: null,
+      folder: '/ignored',
+      forward: { debug() {}, info() {}, warn: (m) => forwarded.push(m), error: (m) => forwarded.push(m) },
+    });
     expect(log.folder).toBeNull();
     for (let i = 0; i < RECENT_PROBLEMS_MAX + 5; i++) log.error(`problem ${i}`);
     log.info('not a problem');

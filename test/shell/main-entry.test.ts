@@ -15,7 +15,12 @@ vi.mock('electron-store', async () => {
   return {
     default: class extends Conf<Record<string, unknown>> {
       constructor(options: { name: string; accessPropertiesByDotNotation?: boolean }) {
-        super({ cwd: storeDir, configName: options.name, projectName: 'jobwatch-entry', accessPropertiesByDotNotation: options.accessPropertiesByDotNotation ?? true });
+        super({
+          cwd: storeDir,
+          configName: options.name,
+          projectName: 'jobwatch-entry',
+          accessPropertiesByDotNotation: options.accessPropertiesByDotNotation ?? true,
+        });
       }
     },
   };
@@ -44,7 +49,12 @@ describe('main entry', () => {
     electronDouble.app.becomeReady();
     await vi.waitFor(() => expect(FakeBrowserWindow.instances[0]?.loadedUrl).toBe('app://jobwatch/index.html'), { timeout: 5000 });
     const window = FakeBrowserWindow.instances[0]!;
-    expect(window.options['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(process.cwd(), 'dist', 'preload', 'preload.cjs') });
+    expect(window.options['webPreferences']).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      preload: join(process.cwd(), 'dist', 'preload', 'preload.cjs'),
+    });
     expect(FakeTray.instances[0]?.image.path).toBe(trayIconPath('idle', process.platform, join(process.cwd(), 'build', 'tray')));
     // First run: no server yet, so the window is open.
     expect(window.visible).toBe(true);

@@ -25,15 +25,23 @@ const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses') as {
   getCurrentFuseWire(path: string): Promise<Record<number, number>>;
   FuseV1Options: Record<string, number>;
 };
-const { SENTINEL: FUSE_SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: Record<string, number> };
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const { SENTINEL: FUSE_SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as {
+  SENTINEL: string;
+  FuseState: Record<string, number>;
+};
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 describe('electron-builder configuration', () => {
   it('is valid for electron-builder 26 (validated offline)', async () => {
     const config = await getConfig(root, null, null);
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     // The check can fail: an unknown option is refused.
-    await expect(validateConfiguration({ ...config, notAnOption: true }, new DebugLogger(false))).rejects.toThrow(/notAnOption|additional/i);
+    await expect(validateConfiguration({ ...config, notAnOption: true }, new DebugLogger(false))).rejects.toThrow(
+      /notAnOption|additional/i,
+    );
   });
 
   it('sets the fuses: no RunAsNode, NODE_OPTIONS or inspect flags; asar integrity; app only from asar', async () => {
@@ -65,7 +73,11 @@ describe('electron-builder configuration', () => {
     expect(config['linux'].category).toBe('System');
     // The .desktop entry, the deb maintainer (an email is required by dpkg) and the Windows notification id.
     expect(config['linux'].maintainer).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[a-z]+>$/);
-    expect(config['linux'].desktop.entry).toMatchObject({ Name: 'Jobwatch for TrueNAS', Categories: 'System;Monitor;', StartupWMClass: 'jobwatch' });
+    expect(config['linux'].desktop.entry).toMatchObject({
+      Name: 'Jobwatch for TrueNAS',
+      Categories: 'System;Monitor;',
+      StartupWMClass: 'jobwatch',
+    });
     expect(config['appId']).toBe(APP_ID);
     for (const icon of [config['mac'].icon, config['win'].icon, join(config['linux'].icon, '512x512.png'), config['mac'].entitlements]) {
       expect(existsSync(join(root, icon)), icon).toBe(true);
@@ -101,12 +113,24 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     const electronDist = join(work, 'electron-dist');
     mkdirSync(join(electronDist, 'resources'), { recursive: true });
     const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL, 'ascii'), Buffer.from([1, 8]), Buffer.from('10110001', 'ascii')]);
-    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '), wire, Buffer.from('\n')]));
+    writeFileSync(
+      join(electronDist, 'electron'),
+      Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '), wire, Buffer.from('\n')]),
+    );
     chmodSync(join(electronDist, 'electron'), 0o755);
     writeFileSync(join(electronDist, 'version'), pkg.devDependencies['electron'] ?? '45.5.0');
     const pack = spawnSync(
       'npx',
-      ['electron-builder', '--linux', 'dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${join(work, 'out')}`, '-c.npmRebuild=false'],
+      [
+        'electron-builder',
+        '--linux',
+        'dir',
+        '--publish',
+        'never',
+        `-c.electronDist=${electronDist}`,
+        `-c.directories.output=${join(work, 'out')}`,
+        '-c.npmRebuild=false',
+      ],
       { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' }, timeout: 170_000 },
     );
     packLog = `${pack.stdout}\n${pack.stderr}`;
@@ -139,7 +163,15 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
   });
 
   it('holds the built main process, preload, package.json, the tray icons and the icons the window and notifications use', () => {
-    for (const file of ['/package.json', '/dist/main/main.js', '/dist/preload/preload.cjs', '/build/tray/tray-failure.png', '/build/tray/tray-idleTemplate@2x.png', '/build/icons/256x256.png', '/build/icons/512x512.png']) {
+    for (const file of [
+      '/package.json',
+      '/dist/main/main.js',
+      '/dist/preload/preload.cjs',
+      '/build/tray/tray-failure.png',
+      '/build/tray/tray-idleTemplate@2x.png',
+      '/build/icons/256x256.png',
+      '/build/icons/512x512.png',
+    ]) {
       expect(entries, file).toContain(file);
     }
   });
@@ -150,8 +182,11 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
   });
 
   it('holds the production dependencies and no devDependency', () => {
-    const packaged = new Set(entries.filter((e) => /^\/node_modules\/(@[^/]+\/)?[^/]+$/.test(e)).map((e) => e.slice('/node_modules/'.length)));
-    for (const dep of ['ws', 'zod', 'electron-store', 'conf', 'electron-log', 'electron-updater']) expect(packaged.has(dep), dep).toBe(true);
+    const packaged = new Set(
+      entries.filter((e) => /^\/node_modules\/(@[^/]+\/)?[^/]+$/.test(e)).map((e) => e.slice('/node_modules/'.length)),
+    );
+    for (const dep of ['ws', 'zod', 'electron-store', 'conf', 'electron-log', 'electron-updater'])
+      expect(packaged.has(dep), dep).toBe(true);
     // A devDependency that a production dependency also needs (ajv, through conf) ships, rightly.
     const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' });
     const production = new Set(ls.stdout.split('\n').map((path) => path.split('/node_modules/').pop() ?? ''));
@@ -164,7 +199,11 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
 
   it('holds no native module and not the CLI-only D-Bus client', () => {
     expect(entries.filter((e) => e.endsWith('.node'))).toEqual([]);
-    for (const name of ['dbus-next', 'usocket', 'node-gyp']) expect(entries.some((e) => e.startsWith(`/node_modules/${name}/`)), name).toBe(false);
+    for (const name of ['dbus-next', 'usocket', 'node-gyp'])
+      expect(
+        entries.some((e) => e.startsWith(`/node_modules/${name}/`)),
+        name,
+      ).toBe(false);
   });
 
   it('ships the simulator only as the demo bundle, loaded when used, and without its certificate generation', () => {
@@ -172,11 +211,17 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     const mainBundle = readFileSync(join(root, 'dist/main/main.js'), 'utf8');
     // Fault injection and the scenario machinery are the simulator's; the main bundle must not hold them.
     for (const simOnly of ['restartMiddleware', 'sendOversized', 'runScenario']) expect(mainBundle.includes(simOnly), simOnly).toBe(false);
-    for (const name of ['selfsigned', '@peculiar', 'pkijs']) expect(entries.some((e) => e.startsWith(`/node_modules/${name}`)), name).toBe(false);
+    for (const name of ['selfsigned', '@peculiar', 'pkijs'])
+      expect(
+        entries.some((e) => e.startsWith(`/node_modules/${name}`)),
+        name,
+      ).toBe(false);
   });
 
   it('the demo bundle main loads starts the demo server on loopback', async () => {
-    const demo = (await import(pathToFileURL(join(root, 'dist/main/demo-server.js')).href)) as typeof import('../../electron/sim/demo-entry');
+    const demo = (await import(
+      pathToFileURL(join(root, 'dist/main/demo-server.js')).href
+    )) as typeof import('../../electron/sim/demo-entry');
     const command = await demo.runDemoServer({ host: '127.0.0.1', port: 0, scenario: 'demo' }, () => undefined);
     try {
       expect(command.simulator.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/current$/);
@@ -186,7 +231,13 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
   });
 
   it('holds no sources, tests, sourcemaps or the CLI bundle', () => {
-    const bad = entries.filter((e) => /^\/(electron|renderer|test|scripts)\//.test(e) || (/\.ts$/.test(e) && !e.includes('/node_modules/')) || /^\/dist\/.*\.map$/.test(e) || e === '/dist/cli.js');
+    const bad = entries.filter(
+      (e) =>
+        /^\/(electron|renderer|test|scripts)\//.test(e) ||
+        (/\.ts$/.test(e) && !e.includes('/node_modules/')) ||
+        /^\/dist\/.*\.map$/.test(e) ||
+        e === '/dist/cli.js',
+    );
     expect(bad).toEqual([]);
   });
 });

@@ -55,7 +55,13 @@ async function boot(platform: NodeJS.Platform = 'linux', state = snapshot({ serv
     platform,
     env: {},
     appRoot: process.cwd(),
-    openStore: (name) => new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-recovery', accessPropertiesByDotNotation: false }),
+    openStore: (name) =>
+      new Conf<Record<string, unknown>>({
+        cwd: dir,
+        configName: name,
+        projectName: 'jobwatch-recovery',
+        accessPropertiesByDotNotation: false,
+      }),
     createMonitor: () => fake.monitor,
     trayIntervalMs: 5,
     now: () => now.t,
@@ -64,7 +70,8 @@ async function boot(platform: NodeJS.Platform = 'linux', state = snapshot({ serv
   return { fake, win: FakeBrowserWindow.instances[0]! };
 }
 
-const subscribe = (win: FakeBrowserWindow) => electronDouble.ipcMain.invoke(REQUESTS.subscribe.channel, win.webContents.mainFrame) as Promise<{ ok: boolean; value: MonitorSnapshot }>;
+const subscribe = (win: FakeBrowserWindow) =>
+  electronDouble.ipcMain.invoke(REQUESTS.subscribe.channel, win.webContents.mainFrame) as Promise<{ ok: boolean; value: MonitorSnapshot }>;
 
 describe('renderer recovery', () => {
   beforeEach(() => {
@@ -89,7 +96,9 @@ describe('renderer recovery', () => {
     const sentBefore = win.webContents.sent.length;
     fake.set(snapshot({ servers: [server('nas', { running: 3 })] }));
     await new Promise((r) => setTimeout(r, 80));
-    expect(win.webContents.sentOn(EVENTS.delta.channel).length).toBe(win.webContents.sent.filter((m, i) => i < sentBefore && m.channel === EVENTS.delta.channel).length);
+    expect(win.webContents.sentOn(EVENTS.delta.channel).length).toBe(
+      win.webContents.sent.filter((m, i) => i < sentBefore && m.channel === EVENTS.delta.channel).length,
+    );
     const again = await subscribe(win);
     expect(again.value.servers[0]?.running).toBe(3);
     // A clean exit (quit) is not a crash.
@@ -121,7 +130,12 @@ describe('renderer recovery', () => {
     expect(electronDouble.dialog.shown).toEqual([]);
     win.webContents.renderProcessGone('oom');
     expect(win.webContents.reloads).toBe(MAX_RELOADS);
-    expect(electronDouble.dialog.shown).toEqual([{ title: GAVE_UP_TITLE, content: expect.stringMatching(/4 times within 60 seconds.*Jobs are still followed.*"Open Jobwatch" in the tray/) }]);
+    expect(electronDouble.dialog.shown).toEqual([
+      {
+        title: GAVE_UP_TITLE,
+        content: expect.stringMatching(/4 times within 60 seconds.*Jobs are still followed.*"Open Jobwatch" in the tray/),
+      },
+    ]);
     expect(shell!.log.recentProblems().some((p) => p.level === 'error' && p.message.includes('stopped reloading'))).toBe(true);
     win.webContents.renderProcessGone('crashed');
     expect(win.webContents.reloads).toBe(MAX_RELOADS);

@@ -34,7 +34,10 @@ describe('safeStorage secrets', () => {
     const store = mapStore();
     electronDouble.safeStorage.backend = 'basic_text';
     const secrets = new SafeStorageSecrets(electronDouble, store, 'linux');
-    await expect(secrets.set('nas', 'key')).rejects.toMatchObject({ code: 'SECRET_STORAGE_UNAVAILABLE', message: expect.stringMatching(/keyring/) });
+    await expect(secrets.set('nas', 'key')).rejects.toMatchObject({
+      code: 'SECRET_STORAGE_UNAVAILABLE',
+      message: expect.stringMatching(/keyring/),
+    });
     expect(store.data.size).toBe(0);
     // basic_text is a Linux notion only
     expect(new SafeStorageSecrets(electronDouble, store, 'darwin').problem()).toBeNull();

@@ -27,7 +27,12 @@ const fixtures = join(import.meta.dirname, 'fixtures');
 const load = async () => (await import(join(process.cwd(), 'scripts', 'security-scan.mjs'))) as ScanModule;
 
 function runScan(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ['scripts/security-scan.mjs', ...args], { cwd: process.cwd(), encoding: 'utf8', env, timeout: 170_000 });
+  return spawnSync(process.execPath, ['scripts/security-scan.mjs', ...args], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    env,
+    timeout: 170_000,
+  });
 }
 
 function insecureApp(): string {
@@ -43,7 +48,12 @@ describe('security scan grading', () => {
     expect(findings).toHaveLength(10);
     const verdict = scan.grade(findings);
     expect(verdict.exitCode).toBe(scan.EXIT_HIGH);
-    expect(verdict.findings.filter((f) => f.severity === 'HIGH').map((f) => f.rule).sort()).toEqual(['CONTEXT_ISOLATION_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']);
+    expect(
+      verdict.findings
+        .filter((f) => f.severity === 'HIGH')
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual(['CONTEXT_ISOLATION_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']);
     expect(verdict.text).toMatch(/10 finding\(s\), 2 HIGH/);
   });
 

@@ -9,7 +9,8 @@ import { defaultSettings } from '../../electron/core/settings';
 
 /** electron-store is Conf with Electron's paths; tests use Conf itself on a temp folder. */
 function confOpener(cwd: string) {
-  return (name: string) => new Conf<Record<string, unknown>>({ cwd, configName: name, projectName: 'jobwatch-test', accessPropertiesByDotNotation: false });
+  return (name: string) =>
+    new Conf<Record<string, unknown>>({ cwd, configName: name, projectName: 'jobwatch-test', accessPropertiesByDotNotation: false });
 }
 
 describe('StoragePort over electron-store', () => {
@@ -23,7 +24,9 @@ describe('StoragePort over electron-store', () => {
     expect(JSON.parse((await storage.read('profiles.json'))!)).toEqual({ version: 1, servers: [{ id: 'nas', name: 'NAS' }] });
     expect(await storage.read('notes.txt')).toBe('not json');
     expect(readdirSync(dir).sort()).toEqual(['core-ledger.json', 'core-notes-txt.json', 'core-profiles.json']);
-    expect(JSON.parse(readFileSync(join(dir, 'core-profiles.json'), 'utf8'))).toEqual({ blob: { data: { version: 1, servers: [{ id: 'nas', name: 'NAS' }] } } });
+    expect(JSON.parse(readFileSync(join(dir, 'core-profiles.json'), 'utf8'))).toEqual({
+      blob: { data: { version: 1, servers: [{ id: 'nas', name: 'NAS' }] } },
+    });
     // a new instance (next launch) reads what the last one wrote
     expect(await new ElectronStoreStorage(confOpener(dir)).read('ledger.json')).toBe('{"servers":{}}');
   });

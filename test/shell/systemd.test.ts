@@ -51,7 +51,10 @@ function parseUnit(text: string): Map<string, Map<string, string[]>> {
 /** systemd-analyze verify, in user mode with a private runtime dir; its complaints (stderr) and exit status. */
 function verify(path: string): { status: number | null; stderr: string } {
   const runtime = mkdtempSync(join(work, 'runtime-'));
-  const result = spawnSync('systemd-analyze', ['--user', 'verify', path], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: runtime } });
+  const result = spawnSync('systemd-analyze', ['--user', 'verify', path], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_RUNTIME_DIR: runtime },
+  });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -67,7 +70,12 @@ describe('the systemd user unit', () => {
   it.skipIf(!hasSystemdAnalyze())('passes systemd-analyze --user verify, which does catch a broken copy', () => {
     expect(verify(UNIT)).toEqual({ status: 0, stderr: '' });
     const broken = join(work, 'broken.service');
-    writeFileSync(broken, readFileSync(UNIT, 'utf8').replace('Restart=on-failure', 'Restart=sometimes').replace(/^ExecStart=\/usr\/bin\/env /m, 'ExecStart=jobwatch-not-installed '));
+    writeFileSync(
+      broken,
+      readFileSync(UNIT, 'utf8')
+        .replace('Restart=on-failure', 'Restart=sometimes')
+        .replace(/^ExecStart=\/usr\/bin\/env /m, 'ExecStart=jobwatch-not-installed '),
+    );
     const result = verify(broken);
     expect(result.stderr).toMatch(/restart specifier/);
     expect(result.status).not.toBe(0);

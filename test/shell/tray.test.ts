@@ -2,7 +2,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { HOUR_MS, tomorrowMorning } from '../../electron/core/pause';
-import { StatusTray, TRAY_STATES, trayIconPath, trayMenuTemplate, trayState, trayTooltip, type TrayActions } from '../../electron/main/tray';
+import {
+  StatusTray,
+  TRAY_STATES,
+  trayIconPath,
+  trayMenuTemplate,
+  trayState,
+  trayTooltip,
+  type TrayActions,
+} from '../../electron/main/tray';
 import { electronDouble, resetElectronDouble, type FakeMenu, FakeTray } from './electron-double';
 import { failure, server, snapshot } from './fixtures';
 
@@ -25,9 +33,15 @@ const STATES = {
   idle: snapshot({ servers: [server('nas')] }),
   running: snapshot({ servers: [server('nas', { running: 2 })] }),
   paused: snapshot({ servers: [server('nas', { running: 2 })], pausedUntil: NOW + HOUR_MS }),
-  attention: snapshot({ servers: [server('nas', { running: 2 }), server('backup', { state: 'backoff', detail: 'Retrying in 8 s: connection refused' })], pausedUntil: NOW + HOUR_MS }),
+  attention: snapshot({
+    servers: [server('nas', { running: 2 }), server('backup', { state: 'backoff', detail: 'Retrying in 8 s: connection refused' })],
+    pausedUntil: NOW + HOUR_MS,
+  }),
   failure: snapshot({
-    servers: [server('nas', { running: 2, unacknowledged: 1 }), server('backup', { state: 'needs-attention', detail: 'Certificate not trusted' })],
+    servers: [
+      server('nas', { running: 2, unacknowledged: 1 }),
+      server('backup', { state: 'needs-attention', detail: 'Certificate not trusted' }),
+    ],
     failures: [failure('k1')],
     pausedUntil: NOW + HOUR_MS,
   }),

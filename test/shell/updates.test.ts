@@ -8,7 +8,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -53,7 +60,10 @@ class ScriptedUpdater extends EventEmitter implements UpdaterLike {
 
 describe('where updates are on', () => {
   it('off in development builds, on for a packaged AppImage, NSIS and dmg/zip; off for deb/rpm with the reason', () => {
-    expect(updateSupport('linux', { APPIMAGE: '/home/me/Jobwatch.AppImage' }, false)).toEqual({ supported: false, reason: 'Updates are off in a development build.' });
+    expect(updateSupport('linux', { APPIMAGE: '/home/me/Jobwatch.AppImage' }, false)).toEqual({
+      supported: false,
+      reason: 'Updates are off in a development build.',
+    });
     expect(updateSupport('linux', { APPIMAGE: '/home/me/Jobwatch.AppImage' }, true)).toEqual({ supported: true });
     expect(updateSupport('win32', {}, true)).toEqual({ supported: true });
     expect(updateSupport('darwin', {}, true)).toEqual({ supported: true });
@@ -83,7 +93,13 @@ describe('the update state machine', () => {
     try {
       const updater = new ScriptedUpdater();
       const states: UpdateState[] = [];
-      const controller = new UpdateController({ support: { supported: true }, createUpdater: () => updater, logger: silent, onChange: (s) => states.push(s), now: () => 1000 });
+      const controller = new UpdateController({
+        support: { supported: true },
+        createUpdater: () => updater,
+        logger: silent,
+        onChange: (s) => states.push(s),
+        now: () => 1000,
+      });
       controller.start();
       await vi.waitFor(() => expect(controller.state).toEqual({ status: 'up-to-date', checkedAt: 1000 }));
       expect(updater.checks).toBe(1);
@@ -126,9 +142,18 @@ describe('the update state machine', () => {
       updater.emit('error', error);
       throw error;
     };
-    const controller = new UpdateController({ support: { supported: true }, createUpdater: () => updater, logger: { ...silent, warn: (m: string) => warnings.push(m) }, onChange: () => undefined });
+    const controller = new UpdateController({
+      support: { supported: true },
+      createUpdater: () => updater,
+      logger: { ...silent, warn: (m: string) => warnings.push(m) },
+      onChange: () => undefined,
+    });
     await controller.check();
-    expect(controller.state).toMatchObject({ status: 'error', message: 'The update check failed (net::ERR_NAME_NOT_RESOLVED). Jobwatch tries again tomorrow; a new release can also be downloaded by hand.' });
+    expect(controller.state).toMatchObject({
+      status: 'error',
+      message:
+        'The update check failed (net::ERR_NAME_NOT_RESOLVED). Jobwatch tries again tomorrow; a new release can also be downloaded by hand.',
+    });
     expect(warnings).toHaveLength(1);
     updater.nextCheck = async () => updater.emit('update-not-available', { version: '0.1.0' });
     await controller.check();
@@ -154,7 +179,10 @@ describe('the tray shows the update', () => {
     tray.update(snapshot());
     const fake = FakeTray.instances[0]!;
     expect(fake.contextMenu?.find('Restart to update')).toBeUndefined();
-    tray.setUpdate(updateMenuItem({ status: 'downloading', version: '0.2.0', percent: 42 }), updateTooltipLine({ status: 'downloading', version: '0.2.0', percent: 42 }));
+    tray.setUpdate(
+      updateMenuItem({ status: 'downloading', version: '0.2.0', percent: 42 }),
+      updateTooltipLine({ status: 'downloading', version: '0.2.0', percent: 42 }),
+    );
     expect(fake.toolTip).toBe('Jobwatch: 0 running · 0 failed · 0 servers · downloading update 0.2.0 (42 %)');
     expect(fake.contextMenu?.find('Downloading update 0.2.0: 42 %')?.enabled).toBe(false);
     tray.setUpdate(updateMenuItem({ status: 'ready', version: '0.2.0' }), updateTooltipLine({ status: 'ready', version: '0.2.0' }));
@@ -162,7 +190,13 @@ describe('the tray shows the update', () => {
     expect(item?.enabled).not.toBe(false);
     item?.click?.();
     expect(restarts).toBe(1);
-    tray.setUpdate(updateMenuItem({ status: 'off', reason: 'Installed as a deb or rpm package: update it with your package manager or a new release download.' }), null);
+    tray.setUpdate(
+      updateMenuItem({
+        status: 'off',
+        reason: 'Installed as a deb or rpm package: update it with your package manager or a new release download.',
+      }),
+      null,
+    );
     expect(fake.contextMenu?.find('Installed as a deb or rpm package')?.enabled).toBe(false);
   });
 });
@@ -170,7 +204,9 @@ describe('the tray shows the update', () => {
 // ---- the real electron-updater against a local feed ------------------------------------------------------------
 
 const require = createRequire(import.meta.url);
-const { AppImageUpdater } = require('electron-updater') as { AppImageUpdater: new (options: unknown, app: unknown) => UpdaterLike & Record<string, any> };
+const { AppImageUpdater } = require('electron-updater') as {
+  AppImageUpdater: new (options: unknown, app: unknown) => UpdaterLike & Record<string, any>;
+};
 const { ElectronHttpExecutor } = require('electron-updater/out/electronHttpExecutor.js') as {
   ElectronHttpExecutor: new (login: null) => { createRequest(options: unknown, callback: unknown): unknown };
 };
@@ -221,14 +257,20 @@ describe('the update flow against a local feed (real electron-updater, generic p
     resetElectronDouble();
     // electron-updater requires `electron` with Node's own require (not through vi.mock) when it quits to install.
     const electronPath = require.resolve('electron');
-    require.cache[electronPath] = { id: electronPath, filename: electronPath, loaded: true, exports: { autoUpdater: new EventEmitter() } } as unknown as NodeJS.Module;
+    require.cache[electronPath] = {
+      id: electronPath,
+      filename: electronPath,
+      loaded: true,
+      exports: { autoUpdater: new EventEmitter() },
+    } as unknown as NodeJS.Module;
     writeFileSync(oldAppImage, '#!/bin/sh\necho 0.1.0\n');
     chmodSync(oldAppImage, 0o755);
     process.env['APPIMAGE'] = oldAppImage;
     server = createServer((req, res) => {
       requests.push(req.url ?? '');
       if (/^\/latest-linux(-arm64)?\.yml/.test(req.url ?? '')) res.writeHead(200, { 'content-type': 'text/yaml' }).end(ymlBody);
-      else if (req.url === '/Jobwatch-for-TrueNAS-0.2.0.AppImage') res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': newAppImage.length }).end(newAppImage);
+      else if (req.url === '/Jobwatch-for-TrueNAS-0.2.0.AppImage')
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': newAppImage.length }).end(newAppImage);
       else res.writeHead(404).end();
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
@@ -269,7 +311,12 @@ describe('the update flow against a local feed (real electron-updater, generic p
     const quits = { n: 0 };
     const updater = realUpdater(quits);
     const states: UpdateState[] = [];
-    const controller = new UpdateController({ support: updateSupport('linux', process.env, true), createUpdater: () => updater, logger: silent, onChange: (s) => states.push(s) });
+    const controller = new UpdateController({
+      support: updateSupport('linux', process.env, true),
+      createUpdater: () => updater,
+      logger: silent,
+      onChange: (s) => states.push(s),
+    });
     await controller.check();
     await vi.waitFor(() => expect(controller.state).toEqual({ status: 'ready', version: '0.2.0' }), { timeout: 10_000 });
     expect(states.map((s) => s.status)).toEqual(expect.arrayContaining(['checking', 'downloading', 'ready']));
@@ -289,10 +336,17 @@ describe('the update flow against a local feed (real electron-updater, generic p
     ymlBody = latestLinuxYml('0.2.0', 'Jobwatch-for-TrueNAS-0.2.0.AppImage', Buffer.from('some other file'));
     try {
       const updater = realUpdater({ n: 0 });
-      const controller = new UpdateController({ support: { supported: true }, createUpdater: () => updater, logger: silent, onChange: () => undefined });
+      const controller = new UpdateController({
+        support: { supported: true },
+        createUpdater: () => updater,
+        logger: silent,
+        onChange: () => undefined,
+      });
       await controller.check();
       await vi.waitFor(() => expect(controller.state.status).toBe('error'), { timeout: 10_000 });
-      expect(controller.state).toMatchObject({ message: expect.stringMatching(/^The update check failed \(.*sha512.*\)\. Jobwatch tries again tomorrow/) });
+      expect(controller.state).toMatchObject({
+        message: expect.stringMatching(/^The update check failed \(.*sha512.*\)\. Jobwatch tries again tomorrow/),
+      });
       expect(controller.restartToUpdate()).toBe(false);
     } finally {
       ymlBody = latestLinuxYml('0.2.0', 'Jobwatch-for-TrueNAS-0.2.0.AppImage', newAppImage);
@@ -302,7 +356,12 @@ describe('the update flow against a local feed (real electron-updater, generic p
   it('the feed saying 0.1.0 means up to date: nothing is downloaded', async () => {
     ymlBody = latestLinuxYml('0.1.0', 'Jobwatch-for-TrueNAS-0.1.0.AppImage', newAppImage);
     try {
-      const controller = new UpdateController({ support: { supported: true }, createUpdater: () => realUpdater({ n: 0 }), logger: silent, onChange: () => undefined });
+      const controller = new UpdateController({
+        support: { supported: true },
+        createUpdater: () => realUpdater({ n: 0 }),
+        logger: silent,
+        onChange: () => undefined,
+      });
       await controller.check();
       expect(controller.state.status).toBe('up-to-date');
       expect(requests.filter((r) => r.endsWith('.AppImage'))).toEqual([]);

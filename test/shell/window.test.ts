@@ -2,12 +2,22 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_WINDOW_SIZE, JobWindow, isWayland, positionNearTray, restoredSize, windowOptions, type WindowPreferences } from '../../electron/main/window';
+import {
+  DEFAULT_WINDOW_SIZE,
+  JobWindow,
+  isWayland,
+  positionNearTray,
+  restoredSize,
+  windowOptions,
+  type WindowPreferences,
+} from '../../electron/main/window';
 import { APP_URL, CONTENT_SECURITY_POLICY, denyAllPermissions, enforceContentSecurityPolicy, isAppUrl } from '../../electron/main/security';
 import { handleAppProtocol, registerAppScheme, resolveAppFile, serveAppRequest } from '../../electron/main/app-protocol';
 import { electronDouble, FakeBrowserWindow, FakeFrame, resetElectronDouble } from './electron-double';
 
-function preferences(initial: { size: { width: number; height: number } | null; alwaysOnTop: boolean } = { size: null, alwaysOnTop: true }) {
+function preferences(
+  initial: { size: { width: number; height: number } | null; alwaysOnTop: boolean } = { size: null, alwaysOnTop: true },
+) {
   const saved: { size: unknown; alwaysOnTop: unknown } = { size: undefined, alwaysOnTop: undefined };
   const prefs: WindowPreferences = {
     load: () => initial,
@@ -17,7 +27,14 @@ function preferences(initial: { size: { width: number; height: number } | null; 
   return { prefs, saved };
 }
 
-function jobWindow(opts: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv; tray?: { x: number; y: number; width: number; height: number } | null; prefs?: WindowPreferences } = {}) {
+function jobWindow(
+  opts: {
+    platform?: NodeJS.Platform;
+    env?: NodeJS.ProcessEnv;
+    tray?: { x: number; y: number; width: number; height: number } | null;
+    prefs?: WindowPreferences;
+  } = {},
+) {
   const window = new JobWindow(electronDouble, {
     platform: opts.platform ?? 'win32',
     env: opts.env ?? {},
@@ -66,8 +83,12 @@ describe('window options', () => {
   });
 
   it('keeps minimise on Windows and Linux but not on macOS (no Dock icon to restore from)', () => {
-    expect(windowOptions({ size: DEFAULT_WINDOW_SIZE, alwaysOnTop: true, preloadPath: 'p', platform: 'darwin', devTools: false }).minimizable).toBe(false);
-    expect(windowOptions({ size: DEFAULT_WINDOW_SIZE, alwaysOnTop: true, preloadPath: 'p', platform: 'linux', devTools: false }).minimizable).toBe(true);
+    expect(
+      windowOptions({ size: DEFAULT_WINDOW_SIZE, alwaysOnTop: true, preloadPath: 'p', platform: 'darwin', devTools: false }).minimizable,
+    ).toBe(false);
+    expect(
+      windowOptions({ size: DEFAULT_WINDOW_SIZE, alwaysOnTop: true, preloadPath: 'p', platform: 'linux', devTools: false }).minimizable,
+    ).toBe(true);
   });
 });
 
@@ -141,8 +162,12 @@ describe('window behaviour', () => {
   });
 
   it('keeps the window inside the work area', () => {
-    expect(positionNearTray({ x: 5, y: 1045, width: 24, height: 30 }, { width: 420, height: 600 }, { x: 0, y: 0, width: 1920, height: 1040 })).toEqual({ x: 0, y: 440 });
-    expect(positionNearTray({ x: 0, y: 0, width: 0, height: 0 }, { width: 420, height: 600 }, { x: 0, y: 0, width: 1920, height: 1040 })).toBeNull();
+    expect(
+      positionNearTray({ x: 5, y: 1045, width: 24, height: 30 }, { width: 420, height: 600 }, { x: 0, y: 0, width: 1920, height: 1040 }),
+    ).toEqual({ x: 0, y: 440 });
+    expect(
+      positionNearTray({ x: 0, y: 0, width: 0, height: 0 }, { width: 420, height: 600 }, { x: 0, y: 0, width: 1920, height: 1040 }),
+    ).toBeNull();
   });
 
   it('recognises only its own main frame on its own page as an IPC sender', async () => {
@@ -197,7 +222,9 @@ describe('app:// protocol and CSP', () => {
   writeFileSync(join(root, '..', 'jobwatch-secret.txt'), 'secret');
 
   it('has a strict CSP: nothing remote, no inline or eval scripts, no frames or plugins', () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
     expect(directives['default-src']).toBe("'none'");
     expect(directives['script-src']).toBe("'self'");
     expect(directives['connect-src']).toBe("'none'");
@@ -212,7 +239,10 @@ describe('app:// protocol and CSP', () => {
     const session = electronDouble.session.defaultSession;
     enforceContentSecurityPolicy(session);
     let out: Record<string, string[]> = {};
-    session.headersListener?.({ responseHeaders: { 'content-security-policy': ["default-src *"], 'x-a': ['1'] } }, (r: { responseHeaders: Record<string, string[]> }) => (out = r.responseHeaders));
+    session.headersListener?.(
+      { responseHeaders: { 'content-security-policy': ['default-src *'], 'x-a': ['1'] } },
+      (r: { responseHeaders: Record<string, string[]> }) => (out = r.responseHeaders),
+    );
     expect(out).toEqual({ 'x-a': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 
@@ -226,7 +256,14 @@ describe('app:// protocol and CSP', () => {
   });
 
   it('never serves outside the renderer folder, another host or scheme', async () => {
-    for (const url of ['app://jobwatch/../jobwatch-secret.txt', 'app://jobwatch/%2e%2e/jobwatch-secret.txt', 'app://jobwatch/..%2fjobwatch-secret.txt', 'app://other/index.html', 'file:///etc/passwd', 'app://jobwatch/%00']) {
+    for (const url of [
+      'app://jobwatch/../jobwatch-secret.txt',
+      'app://jobwatch/%2e%2e/jobwatch-secret.txt',
+      'app://jobwatch/..%2fjobwatch-secret.txt',
+      'app://other/index.html',
+      'file:///etc/passwd',
+      'app://jobwatch/%00',
+    ]) {
       // URL parsing folds a plain "/.." into the root; whatever resolves must stay inside the renderer folder.
       const file = resolveAppFile(root, url);
       expect(file === null || file.startsWith(`${root}/`), url).toBe(true);
@@ -240,7 +277,9 @@ describe('app:// protocol and CSP', () => {
   it('registers the scheme as privileged (standard, secure) without bypassing CSP, and handles it', async () => {
     resetElectronDouble();
     registerAppScheme(electronDouble);
-    expect(electronDouble.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(electronDouble.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     handleAppProtocol(electronDouble, root);
     const res = await electronDouble.protocol.handlers.get('app')!(new Request('app://jobwatch/index.html'));
     expect(res.status).toBe(200);

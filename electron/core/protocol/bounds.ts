@@ -119,7 +119,16 @@ function fitJson(text: string, room: number): { cost: number; fits: number } {
   let cost = 0;
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    const unit = code < 0x20 ? (code === 0x0a || code === 0x0d || code === 0x09 || code === 0x08 || code === 0x0c ? 2 : 6) : code === 0x22 || code === 0x5c ? 2 : isLoneSurrogateAt(text, i) ? 6 : 1;
+    const unit =
+      code < 0x20
+        ? code === 0x0a || code === 0x0d || code === 0x09 || code === 0x08 || code === 0x0c
+          ? 2
+          : 6
+        : code === 0x22 || code === 0x5c
+          ? 2
+          : isLoneSurrogateAt(text, i)
+            ? 6
+            : 1;
     if (cost + unit > room) return { cost, fits: i };
     cost += unit;
   }

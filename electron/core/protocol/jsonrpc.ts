@@ -52,8 +52,7 @@ export function errorForClose(info: CloseInfo): JobwatchError {
   if (info.code === CLOSE_POLICY_VIOLATION) {
     return new JobwatchError(
       'ACCESS_RESTRICTED',
-      'The server refused this computer: its address is not in the TrueNAS UI allowlist ' +
-        '(System → General → Allowed IP addresses).',
+      'The server refused this computer: its address is not in the TrueNAS UI allowlist ' + '(System → General → Allowed IP addresses).',
       { closeCode: info.code, closeReason: info.reason },
     );
   }
@@ -82,7 +81,12 @@ export function codeForTruenasError(data: TruenasErrorData | null | undefined, r
   return 'RPC_ERROR';
 }
 
-export function rpcErrorFrom(method: string, rpcCode: number | null, message: string | null, data: TruenasErrorData | null | undefined): RpcError {
+export function rpcErrorFrom(
+  method: string,
+  rpcCode: number | null,
+  message: string | null,
+  data: TruenasErrorData | null | undefined,
+): RpcError {
   const reason = data?.reason ?? null;
   const code = codeForTruenasError(data, rpcCode);
   const text =

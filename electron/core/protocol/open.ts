@@ -215,10 +215,14 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
         return;
       }
       if (status >= 500) {
-        fail(new JobwatchError('UNREACHABLE', `${url.host} answered HTTP ${status}: the TrueNAS middleware may be restarting.`, { status }));
+        fail(
+          new JobwatchError('UNREACHABLE', `${url.host} answered HTTP ${status}: the TrueNAS middleware may be restarting.`, { status }),
+        );
       } else if (status >= 300 && status < 400) {
         const hint = location?.startsWith('https:') ? ' Use https:// in the address.' : '';
-        fail(new JobwatchError('ENDPOINT_NOT_FOUND', `${url.host} redirects ${url.pathname} (HTTP ${status}).${hint}`, { status, location }));
+        fail(
+          new JobwatchError('ENDPOINT_NOT_FOUND', `${url.host} redirects ${url.pathname} (HTTP ${status}).${hint}`, { status, location }),
+        );
       } else {
         fail(new JobwatchError('ENDPOINT_NOT_FOUND', `${endpoint.url} is not a TrueNAS API endpoint (HTTP ${status}).`, { status }));
       }
@@ -237,7 +241,10 @@ async function attempt(endpoint: Endpoint, options: OpenConnectionOptions, deadl
       if (endpoint.flavor === 'jsonrpc') {
         resolve({ kind: 'open', connection: new JsonRpcConnection(ws, info, connectionOptions) });
       } else {
-        resolve({ kind: 'legacy', handshake: LegacyConnection.open(ws, info, { ...connectionOptions, handshakeTimeoutMs: Math.max(1, remaining()) }) });
+        resolve({
+          kind: 'legacy',
+          handshake: LegacyConnection.open(ws, info, { ...connectionOptions, handshakeTimeoutMs: Math.max(1, remaining()) }),
+        });
       }
     });
   });
@@ -270,7 +277,11 @@ function connectTcp(target: TlsTarget, timeoutMs: number, lookup?: net.LookupFun
     const socket = net.connect({ host: target.host, port: target.port, ...(lookup ? { lookup } : {}) });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new JobwatchError('UNREACHABLE', `${target.host}:${target.port} did not answer within ${formatMs(timeoutMs)}.`, { cause: 'timeout' }));
+      reject(
+        new JobwatchError('UNREACHABLE', `${target.host}:${target.port} did not answer within ${formatMs(timeoutMs)}.`, {
+          cause: 'timeout',
+        }),
+      );
     }, timeoutMs);
     socket.once('error', (err) => {
       clearTimeout(timer);

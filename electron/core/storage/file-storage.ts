@@ -86,5 +86,5 @@ export class FileStorage implements StoragePort {
 }
 
 function isCode(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err).code === code;
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === code;
 }

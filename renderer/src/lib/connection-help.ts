@@ -31,7 +31,8 @@ const GENERIC = fixed({ title: 'The connection failed', explanation: 'See the de
 const HELP: Record<ErrorCode, Explain> = {
   UNREACHABLE: fixed({
     title: 'The server cannot be reached',
-    explanation: 'Nothing answered at this address. Check the host name or IP address, that the server is on, and that this computer is on the same network (or VPN).',
+    explanation:
+      'Nothing answered at this address. Check the host name or IP address, that the server is on, and that this computer is on the same network (or VPN).',
     next: 'fix-and-retry',
   }),
   TIMEOUT: fixed({
@@ -51,12 +52,14 @@ const HELP: Record<ErrorCode, Explain> = {
   }),
   CERT_UNTRUSTED: fixed({
     title: 'The certificate is not trusted',
-    explanation: 'The server uses a certificate no authority on this computer vouches for (TrueNAS ships a self-signed one). Compare the fingerprint below with the one shown in TrueNAS under Credentials › Certificates. Trust it only if they match.',
+    explanation:
+      'The server uses a certificate no authority on this computer vouches for (TrueNAS ships a self-signed one). Compare the fingerprint below with the one shown in TrueNAS under Credentials › Certificates. Trust it only if they match.',
     next: 'trust-certificate',
   }),
   CERT_CHANGED: fixed({
     title: 'The certificate has changed',
-    explanation: 'The server now presents a different certificate from the one you trusted. This happens when the certificate was renewed, but it is also what an attacker on the network would do, so Jobwatch refuses to connect. If you renewed it yourself, remove the server and add it again.',
+    explanation:
+      'The server now presents a different certificate from the one you trusted. This happens when the certificate was renewed, but it is also what an attacker on the network would do, so Jobwatch refuses to connect. If you renewed it yourself, remove the server and add it again.',
     next: 'none',
   }),
   INSECURE_TRANSPORT: (url, method) => {
@@ -75,12 +78,14 @@ const HELP: Record<ErrorCode, Explain> = {
   },
   AUTH_FAILED: fixed({
     title: 'Wrong credentials',
-    explanation: 'The server did not accept this user name and API key or password. Check both; an API key is shown only once when it is created in TrueNAS.',
+    explanation:
+      'The server did not accept this user name and API key or password. Check both; an API key is shown only once when it is created in TrueNAS.',
     next: 'fix-and-retry',
   }),
   AUTH_EXPIRED: fixed({
     title: 'The key or password has expired or was revoked',
-    explanation: 'TrueNAS says this credential is no longer valid. An API key is revoked automatically if it was ever sent over plain ws://. Create a new key in TrueNAS and enter it here.',
+    explanation:
+      'TrueNAS says this credential is no longer valid. An API key is revoked automatically if it was ever sent over plain ws://. Create a new key in TrueNAS and enter it here.',
     next: 'fix-and-retry',
   }),
   AUTH_DENIED: fixed({
@@ -105,12 +110,14 @@ const HELP: Record<ErrorCode, Explain> = {
   }),
   MECHANISM_UNSUPPORTED: fixed({
     title: 'The server offers no way to sign in with these details',
-    explanation: 'The server does not accept this kind of sign-in: an API key may need the user name it belongs to, or API keys may be turned off on the server. The message below says which; change the details or use a password.',
+    explanation:
+      'The server does not accept this kind of sign-in: an API key may need the user name it belongs to, or API keys may be turned off on the server. The message below says which; change the details or use a password.',
     next: 'fix-and-retry',
   }),
   SECRET_REQUIRED: fixed({
     title: 'The key or password is needed again',
-    explanation: 'A saved key or password is only sent to the address, sign-in method and user it was entered for. Enter it again for these details.',
+    explanation:
+      'A saved key or password is only sent to the address, sign-in method and user it was entered for. Enter it again for these details.',
     next: 'fix-and-retry',
   }),
   // Left to the core's message: not how a connection test ends, or nothing to add to what the message says.

@@ -30,11 +30,17 @@ test('window frame time: 5 servers × 1 000 jobs, 100 progress events/s', async 
     const sim = await jobwatch.simulator({ maxJobs: JOBS });
     for (let i = 0; i < JOBS - RUNNING; i++) {
       sim.seedFinishedJob(
-        { method: i % 3 === 0 ? 'replication.run' : 'pool.snapshottask.run', description: `Job ${i} on server ${s}`, outcome: i % 50 === 0 ? 'FAILED' : 'SUCCESS', error: 'boom' },
+        {
+          method: i % 3 === 0 ? 'replication.run' : 'pool.snapshottask.run',
+          description: `Job ${i} on server ${s}`,
+          outcome: i % 50 === 0 ? 'FAILED' : 'SUCCESS',
+          error: 'boom',
+        },
         { startedAgoMs: 10_000_000 - i * 5_000, durationMs: 1_000 },
       );
     }
-    for (let r = 0; r < RUNNING; r++) running.push(sim.startJobHandle({ method: 'cloudsync.sync', description: `Cloud sync ${r} on server ${s}`, manual: true }));
+    for (let r = 0; r < RUNNING; r++)
+      running.push(sim.startJobHandle({ method: 'cloudsync.sync', description: `Cloud sync ${r} on server ${s}`, manual: true }));
     await jobwatch.addServer(sim, `nas${s}`);
   }
   for (let s = 1; s <= SERVERS; s++) await jobwatch.live(`nas${s}`);
@@ -72,8 +78,14 @@ test('window frame time: 5 servers × 1 000 jobs, 100 progress events/s', async 
       requestAnimationFrame(onFrame);
     };
     requestAnimationFrame(onFrame);
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => frames.loaf.push(e.duration))).observe({ type: 'long-animation-frame', buffered: false });
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => frames.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => frames.loaf.push(e.duration))).observe({
+      type: 'long-animation-frame',
+      buffered: false,
+    });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => frames.longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: false,
+    });
   });
 
   const started = performance.now();
@@ -98,7 +110,9 @@ test('window frame time: 5 servers × 1 000 jobs, 100 progress events/s', async 
   });
   const elapsed = (performance.now() - started) / 1000;
   const messages = sent.length - sentBefore;
-  const frames = await page.evaluate(() => (window as unknown as { __frames: { intervals: number[]; work: number[]; loaf: number[]; longTasks: number[] } }).__frames);
+  const frames = await page.evaluate(
+    () => (window as unknown as { __frames: { intervals: number[]; work: number[]; loaf: number[]; longTasks: number[] } }).__frames,
+  );
 
   const fmt = (n: number) => n.toFixed(1);
   console.log(
@@ -107,7 +121,9 @@ test('window frame time: 5 servers × 1 000 jobs, 100 progress events/s', async 
       `frame interval p50 ${fmt(percentile(frames.intervals, 50))} ms, p95 ${fmt(percentile(frames.intervals, 95))} ms over ${frames.intervals.length} frames; ` +
       `long animation frames (> 50 ms) ${frames.loaf.length}, long tasks ${frames.longTasks.length}`,
   );
-  console.log(`window IPC messages to the page: ${(messages / elapsed).toFixed(1)}/s (goal ≤ 10: ${messages / elapsed <= 10 ? 'met' : 'NOT met'})`);
+  console.log(
+    `window IPC messages to the page: ${(messages / elapsed).toFixed(1)}/s (goal ≤ 10: ${messages / elapsed <= 10 ? 'met' : 'NOT met'})`,
+  );
   expect(frames.intervals.length).toBeGreaterThan(0);
   expect(step).toBeGreaterThan(0);
 });

@@ -15,7 +15,15 @@ import type { SecretStore } from '../../../electron/core/ports';
 import type { ServerDraft } from '../../../electron/core/monitor-api';
 import { FileStorage } from '../../../electron/core/storage/file-storage';
 import { ProfilesRepository, createProfilesStore } from '../../../electron/core/profiles';
-import { EVENTS, REPLY_ENCODING, REQUESTS, isErrorCode, type EventName, type ProfileView, type RequestName } from '../../../electron/ipc/contract';
+import {
+  EVENTS,
+  REPLY_ENCODING,
+  REQUESTS,
+  isErrorCode,
+  type EventName,
+  type ProfileView,
+  type RequestName,
+} from '../../../electron/ipc/contract';
 import { DeltaBatcher } from '../../../electron/main/delta-batcher';
 import { startDemoServer, type DemoServer } from '../../../electron/main/demo';
 import { runSimCommand } from '../../../electron/sim/index';
@@ -75,7 +83,12 @@ export class TestBridge {
   readonly secrets = new MemorySecrets();
   /** As main's log: scrubbed warnings and errors kept for the diagnostics (no file); it learns secrets as main's does. */
   readonly log = new AppLog({ sink: null, folder: null });
-  readonly monitor = createMonitor({ storage: this.storage, secrets: secretsSeenByLog(this.secrets, this.log), logger: this.log, timings: TEST_TIMINGS });
+  readonly monitor = createMonitor({
+    storage: this.storage,
+    secrets: secretsSeenByLog(this.secrets, this.log),
+    logger: this.log,
+    timings: TEST_TIMINGS,
+  });
   /** Requests the page made, by contract name, and how main would have answered (for assertions). */
   readonly calls: { name: RequestName; payload: unknown }[] = [];
   readonly openedUrls: string[] = [];
@@ -146,7 +159,15 @@ export class TestBridge {
   private async profileViews(): Promise<ProfileView[]> {
     // A fresh repository reads what the monitor's own one saved (repositories cache what they loaded).
     const all = await new ProfilesRepository(createProfilesStore(this.storage), this.secrets).list();
-    return all.map((p) => ({ id: p.id, name: p.name, url: p.url, auth: p.auth, fingerprint256: p.fingerprint256, muted: p.muted, mutedUntil: p.mutedUntil }));
+    return all.map((p) => ({
+      id: p.id,
+      name: p.name,
+      url: p.url,
+      auth: p.auth,
+      fingerprint256: p.fingerprint256,
+      muted: p.muted,
+      mutedUntil: p.mutedUntil,
+    }));
   }
 
   private readonly handlers: { [N in RequestName]: (payload: never) => unknown } = {
@@ -157,11 +178,14 @@ export class TestBridge {
     },
     listProfiles: () => this.profileViews(),
     addServer: ({ draft, secret }: { draft: ServerDraft; secret: string }) => this.monitor.addServer(draft, secret),
-    updateServer: ({ id, draft, secret }: { id: string; draft: ServerDraft; secret: string | null }) => this.monitor.updateServer(id, draft, secret),
+    updateServer: ({ id, draft, secret }: { id: string; draft: ServerDraft; secret: string | null }) =>
+      this.monitor.updateServer(id, draft, secret),
     removeServer: ({ id }: { id: string }) => this.monitor.removeServer(id),
-    testConnection: ({ draft, secret, otp }: { draft: ServerDraft; secret: string; otp?: string }) => this.monitor.testConnection(draft, secret, otp),
+    testConnection: ({ draft, secret, otp }: { draft: ServerDraft; secret: string; otp?: string }) =>
+      this.monitor.testConnection(draft, secret, otp),
     probeCertificate: ({ url }: { url: string }) => this.monitor.probeCertificate(url),
-    trustFingerprint: ({ serverId, fingerprint256 }: { serverId: string; fingerprint256: string }) => this.monitor.trustCertificate(serverId, fingerprint256),
+    trustFingerprint: ({ serverId, fingerprint256 }: { serverId: string; fingerprint256: string }) =>
+      this.monitor.trustCertificate(serverId, fingerprint256),
     jobDetail: ({ key }: { key: string }) => this.monitor.jobDetail(key),
     abortJob: ({ key }: { key: string }) => this.monitor.abortJob(key),
     downloadJobLog: async ({ key }: { key: string }) => {
@@ -175,7 +199,9 @@ export class TestBridge {
       const detail = this.monitor.jobDetail(key);
       const url = detail?.webUiUrl ?? null;
       // As main: only the web UI of a configured server may be opened.
-      const allowed = this.monitor.snapshot().servers.some((s) => url !== null && webUiUrl(s.url) !== null && url.startsWith(webUiUrl(s.url) as string));
+      const allowed = this.monitor
+        .snapshot()
+        .servers.some((s) => url !== null && webUiUrl(s.url) !== null && url.startsWith(webUiUrl(s.url) as string));
       if (!allowed) throw Object.assign(new Error('Only the web UI of a configured server can be opened.'), { code: 'URL_NOT_ALLOWED' });
       this.openedUrls.push(url as string);
     },
@@ -188,11 +214,13 @@ export class TestBridge {
     setSettings: async (settings: ReturnType<typeof this.monitor.settings.get>) => {
       const previous = this.monitor.settings.get();
       const saved = await this.monitor.settings.update(settings);
-      if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil) this.monitor.pauseNotifications(saved.notifications.pausedUntil);
+      if (saved.notifications.pausedUntil !== previous.notifications.pausedUntil)
+        this.monitor.pauseNotifications(saved.notifications.pausedUntil);
       return saved;
     },
     pauseNotifications: ({ until }: { until: number | null }) => this.monitor.pauseNotifications(until),
-    muteServer: ({ serverId, muted, until }: { serverId: string; muted: boolean; until: number | null }) => this.monitor.muteServer(serverId, until, muted),
+    muteServer: ({ serverId, muted, until }: { serverId: string; muted: boolean; until: number | null }) =>
+      this.monitor.muteServer(serverId, until, muted),
     hideWindow: () => {
       this.hideRequests += 1;
     },

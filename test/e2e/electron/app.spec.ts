@@ -25,7 +25,10 @@ const binary = electronBinary();
 const built = existsSync(resolve('dist/main/main.js')) && existsSync(resolve('dist/preload/preload.cjs'));
 
 test.describe('the packaged window in Electron', () => {
-  test.skip(binary === null, 'The Electron binary is absent (its download comes from GitHub, which this machine cannot reach); the chromium project covers the renderer through the test bridge.');
+  test.skip(
+    binary === null,
+    'The Electron binary is absent (its download comes from GitHub, which this machine cannot reach); the chromium project covers the renderer through the test bridge.',
+  );
   test.skip(!built, 'The Electron main and preload bundles are not built (npm run build).');
 
   test('first run opens the window with the empty state and a working contract', async () => {

@@ -235,7 +235,9 @@ if (unavailable === null) {
         expect(await n.notify(view({ id: 'after' }))).toBeNull();
         expect(await n.notify(view({ id: 'after-2' }))).toBeNull();
         expect(warnings).toHaveLength(1);
-        expect(warnings[0]).toMatch(/^jobwatch: desktop notifications not shown: lost the D-Bus session bus \(.+\); lines are still printed$/);
+        expect(warnings[0]).toMatch(
+          /^jobwatch: desktop notifications not shown: lost the D-Bus session bus \(.+\); lines are still printed$/,
+        );
       } finally {
         server.stop();
         await bus.stop();

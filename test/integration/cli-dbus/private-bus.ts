@@ -16,7 +16,8 @@ import type { MessageBus } from 'dbus-next';
 /** Null when dbus-daemon can run here, else why not. */
 export function dbusDaemonUnavailable(): string | null {
   const probe = spawnSync('dbus-daemon', ['--version'], { encoding: 'utf8' });
-  if (probe.error !== undefined) return `dbus-daemon cannot run here (${(probe.error as NodeJS.ErrnoException).code ?? probe.error.message}); install the Debian package dbus`;
+  if (probe.error !== undefined)
+    return `dbus-daemon cannot run here (${(probe.error as NodeJS.ErrnoException).code ?? probe.error.message}); install the Debian package dbus`;
   if (probe.status !== 0) return `dbus-daemon --version exited with ${probe.status}`;
   return null;
 }

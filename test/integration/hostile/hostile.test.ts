@@ -113,7 +113,12 @@ describe('core ↔ hostile server', () => {
     const [first, second] = h.transitions;
     expect(first).toMatchObject({ jobId: 7, to: 'FAILED', timeStarted: null, timeFinished: null, error: '[EFAULT] boom' });
     expect(second).toMatchObject({ jobId: 8, to: 'FAILED', timeStarted: null, timeFinished: null });
-    expect(h.monitor.failures().map((f) => f.jobId).sort()).toEqual([7, 8]);
+    expect(
+      h.monitor
+        .failures()
+        .map((f) => f.jobId)
+        .sort(),
+    ).toEqual([7, 8]);
     for (const t of h.transitions) {
       const line = JSON.parse(jsonLine({ type: 'transition', transition: t, serverName: 'nas1' })) as Record<string, unknown>;
       expect(line).toMatchObject({ jobId: t.jobId, timeStarted: null, timeFinished: null });
@@ -138,7 +143,9 @@ describe('core ↔ hostile server', () => {
     expect(JSON.stringify(detail.arguments)).toContain(`nested deeper than ${MAX_NESTING_DEPTH} levels`);
 
     // A later failure carrying the same weight is reported and listed, bounded.
-    await s.send([s.jobEvent(job(50_000, 'FAILED', { error: huge(4 * MiB), exception: huge(4 * MiB), arguments: `[${deep(20_000)}]` }), 'added')]);
+    await s.send([
+      s.jobEvent(job(50_000, 'FAILED', { error: huge(4 * MiB), exception: huge(4 * MiB), arguments: `[${deep(20_000)}]` }), 'added'),
+    ]);
     await h.waitFor(() => h.transitions.find((t) => t.jobId === 50_000), 'the heavy failure');
     const failure = h.monitor.failures().find((f) => f.jobId === 50_000)!;
     expect(failure.error!.length).toBeLessThanOrEqual(JOB_TEXT_LIMITS.error);
@@ -183,7 +190,12 @@ describe('core ↔ hostile server', () => {
       [3, 'FAILED'],
       [4, 'FAILED'],
     ]);
-    expect(h.monitor.failures().map((f) => f.jobId).sort()).toEqual([3, 4]);
+    expect(
+      h.monitor
+        .failures()
+        .map((f) => f.jobId)
+        .sort(),
+    ).toEqual([3, 4]);
     expectBoundedViews(h);
   }, 60_000);
 });
@@ -196,7 +208,10 @@ describe('the secret never shows in a server view', () => {
 
   it('when the login error echoes it (reason and message)', async () => {
     const { s, h } = await follow({ login: 'echo-error' }, false);
-    await h.waitFor(() => s.logins >= 1 && h.states.some((v) => v.state === 'needs-attention' || v.state === 'backoff'), 'the refused login');
+    await h.waitFor(
+      () => s.logins >= 1 && h.states.some((v) => v.state === 'needs-attention' || v.state === 'backoff'),
+      'the refused login',
+    );
     expect(leaks(h.states)).toEqual([]);
     expect(leaks(h.monitor.snapshot().servers)).toEqual([]);
   });

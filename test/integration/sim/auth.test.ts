@@ -36,7 +36,11 @@ describe('auth.login_ex', () => {
     expect(await c.call('auth.login_ex', keyLogin('demo', 'nope'))).toEqual({ response_type: 'AUTH_ERR' });
     expect(await c.call('auth.login_ex', keyLogin('nobody', s.credentials.apiKey))).toEqual({ response_type: 'AUTH_ERR' });
     const r = (await c.call('auth.login_ex', keyLogin(s.credentials.username, s.credentials.apiKey))) as Record<string, any>;
-    expect(r).toMatchObject({ response_type: 'SUCCESS', authenticator: 'LEVEL_1', user_info: { pw_name: 'demo', privilege: { roles: { $set: ['FULL_ADMIN'] } } } });
+    expect(r).toMatchObject({
+      response_type: 'SUCCESS',
+      authenticator: 'LEVEL_1',
+      user_info: { pw_name: 'demo', privilege: { roles: { $set: ['FULL_ADMIN'] } } },
+    });
     expect(r).not.toHaveProperty('reconnect_token');
     expect(await c.call('auth.me')).toMatchObject({ pw_name: 'demo' });
   });
@@ -44,8 +48,14 @@ describe('auth.login_ex', () => {
   it('26.0 adds reconnect_token and answers DENIED for a user without API access (25.10: AUTH_ERR)', async () => {
     const s26 = await sim({ version: '26.0', users: USERS });
     const c26 = await open(s26.url);
-    expect(await c26.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'noapi', password: 'pw4' }])).toEqual({ response_type: 'DENIED' });
-    expect(await c26.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: 'pw', login_options: { user_info: false } }])).toEqual({
+    expect(await c26.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'noapi', password: 'pw4' }])).toEqual({
+      response_type: 'DENIED',
+    });
+    expect(
+      await c26.call('auth.login_ex', [
+        { mechanism: 'PASSWORD_PLAIN', username: 'demo', password: 'pw', login_options: { user_info: false } },
+      ]),
+    ).toEqual({
       response_type: 'SUCCESS',
       user_info: null,
       authenticator: 'LEVEL_1',
@@ -53,7 +63,9 @@ describe('auth.login_ex', () => {
     });
     const s25 = await sim({ version: '25.10', users: USERS });
     const c25 = await open(s25.url);
-    expect(await c25.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'noapi', password: 'pw4' }])).toEqual({ response_type: 'AUTH_ERR' });
+    expect(await c25.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'noapi', password: 'pw4' }])).toEqual({
+      response_type: 'AUTH_ERR',
+    });
   });
 
   it('OTP_REQUIRED then auth.login_ex_continue with OTP_TOKEN; a continue without a challenge is EINVAL', async () => {
@@ -61,17 +73,29 @@ describe('auth.login_ex', () => {
     const c = await open(s.url);
     const early = await c.rpc('auth.login_ex_continue', [{ mechanism: 'OTP_TOKEN', otp_token: '123456' }]);
     expect(early.error).toMatchObject({ code: -32001, data: { errname: 'EINVAL' } });
-    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'otpuser', password: 'pw2' }])).toEqual({ response_type: 'OTP_REQUIRED', username: 'otpuser' });
-    expect(await c.call('auth.login_ex_continue', [{ mechanism: 'OTP_TOKEN', otp_token: '000000' }])).toEqual({ response_type: 'AUTH_ERR' });
+    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'otpuser', password: 'pw2' }])).toEqual({
+      response_type: 'OTP_REQUIRED',
+      username: 'otpuser',
+    });
+    expect(await c.call('auth.login_ex_continue', [{ mechanism: 'OTP_TOKEN', otp_token: '000000' }])).toEqual({
+      response_type: 'AUTH_ERR',
+    });
     await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'otpuser', password: 'pw2' }]);
-    expect(await c.call('auth.login_ex_continue', [{ mechanism: 'OTP_TOKEN', otp_token: '123456' }])).toMatchObject({ response_type: 'SUCCESS' });
+    expect(await c.call('auth.login_ex_continue', [{ mechanism: 'OTP_TOKEN', otp_token: '123456' }])).toMatchObject({
+      response_type: 'SUCCESS',
+    });
   });
 
   it('REDIRECT for a user on an HA standby, EXPIRED for an expired account', async () => {
     const s = await sim({ users: USERS });
     const c = await open(s.url);
-    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'standby', password: 'pw3' }])).toEqual({ response_type: 'REDIRECT', urls: ['wss://10.0.0.2/api/current'] });
-    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'old', password: 'pw5' }])).toEqual({ response_type: 'EXPIRED' });
+    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'standby', password: 'pw3' }])).toEqual({
+      response_type: 'REDIRECT',
+      urls: ['wss://10.0.0.2/api/current'],
+    });
+    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'old', password: 'pw5' }])).toEqual({
+      response_type: 'EXPIRED',
+    });
     expect((await c.rpc('core.get_jobs')).error).toMatchObject({ data: { error: 207 } });
   });
 
@@ -90,7 +114,9 @@ describe('API key over an insecure transport (25.04+)', () => {
     expect(await c.call('auth.login_ex', keyLogin('demo', key))).toEqual({ response_type: 'EXPIRED' });
     expect(s.isApiKeyRevoked(key)).toBe(true);
     // The password still works over ws:// (exposed, but accepted).
-    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: s.credentials.password }])).toMatchObject({ response_type: 'SUCCESS' });
+    expect(
+      await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: s.credentials.password }]),
+    ).toMatchObject({ response_type: 'SUCCESS' });
     const l = await connectLegacy(s.legacyUrl);
     clients.push(l);
     expect((await l.legacy('auth.login_with_api_key', [key])).result).toBe(false);
@@ -107,7 +133,11 @@ describe('API key over an insecure transport (25.04+)', () => {
   });
 
   it('an already revoked key answers AUTH_ERR on 26.0 and 27.0, EXPIRED on 25.10; the first insecure use answers EXPIRED everywhere', async () => {
-    for (const [version, answer] of [['25.10', 'EXPIRED'], ['26.0', 'AUTH_ERR'], ['27.0', 'AUTH_ERR']] as const) {
+    for (const [version, answer] of [
+      ['25.10', 'EXPIRED'],
+      ['26.0', 'AUTH_ERR'],
+      ['27.0', 'AUTH_ERR'],
+    ] as const) {
       const s = await sim({ version, insecureLoopback: true });
       const key = s.credentials.apiKey;
       const c = await open(s.url);
@@ -160,7 +190,10 @@ describe('sessions', () => {
     const s = await sim({ rateLimit: { calls: 3, windowMs: 60_000 }, rateLimitDelayMs: 0 });
     const c = await open(s.url);
     for (let i = 0; i < 3; i++) expect(await c.call('core.ping')).toBe('pong');
-    expect((await c.rpc('core.ping')).error).toMatchObject({ code: -32001, data: { error: 16, errname: 'EBUSY', reason: '[EBUSY] Rate Limit Exceeded' } });
+    expect((await c.rpc('core.ping')).error).toMatchObject({
+      code: -32001,
+      data: { error: 16, errname: 'EBUSY', reason: '[EBUSY] Rate Limit Exceeded' },
+    });
     // Another method has its own budget; core.set_options is never limited.
     expect(await c.call('auth.mechanism_choices')).toContain('API_KEY_PLAIN');
     for (let i = 0; i < 5; i++) await c.call('core.set_options', [{}]);
@@ -193,7 +226,9 @@ describe('keys and accounts that stop working for a while', () => {
     s.setAccountDisabled('demo', true);
     const c = await open(s.url);
     expect(await c.call('auth.login_ex', keyLogin('demo', s.credentials.apiKey))).toEqual({ response_type: 'AUTH_ERR' });
-    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: s.credentials.password }])).toEqual({ response_type: 'AUTH_ERR' });
+    expect(await c.call('auth.login_ex', [{ mechanism: 'PASSWORD_PLAIN', username: 'demo', password: s.credentials.password }])).toEqual({
+      response_type: 'AUTH_ERR',
+    });
     s.setAccountDisabled('demo', false);
     expect(await c.call('auth.login_ex', keyLogin('demo', s.credentials.apiKey))).toMatchObject({ response_type: 'SUCCESS' });
   });

@@ -79,7 +79,13 @@ describe('subscriptions', () => {
     await l.legacy('auth.login_with_api_key', [s.credentials.apiKey]);
     l.send({ id: 's1', msg: 'sub', name: 'core.get_jobs' });
     expect(await l.next((f) => f.msg === 'ready')).toEqual({ msg: 'ready', subs: ['s1'] });
-    const id = s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 0, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    const id = s.startJob({
+      method: 'replication.run',
+      arguments: [2, false],
+      durationMs: 0,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+    });
     await l.waitTerminal(id);
     const added = l.frames.find((f) => f.msg === 'added')!;
     expect(added).toMatchObject({ msg: 'added', collection: 'core.get_jobs', id, fields: { id, state: 'WAITING' } });
@@ -117,8 +123,25 @@ describe('job events', () => {
     expect(ev[1]!.fields.logs_path).toBe(`/var/log/jobs/${id}.log`);
     const keys = Object.keys(ev[0]!.fields);
     expect(keys).toEqual([
-      'id', 'message_ids', 'method', 'arguments', 'transient', 'description', 'abortable', 'logs_path', 'logs_excerpt', 'progress',
-      'result', 'result_encoding_error', 'error', 'exception', 'exc_info', 'state', 'time_started', 'time_finished', 'credentials',
+      'id',
+      'message_ids',
+      'method',
+      'arguments',
+      'transient',
+      'description',
+      'abortable',
+      'logs_path',
+      'logs_excerpt',
+      'progress',
+      'result',
+      'result_encoding_error',
+      'error',
+      'exception',
+      'exc_info',
+      'state',
+      'time_started',
+      'time_finished',
+      'credentials',
     ]);
     for (const e of ev) expect(Object.keys(e.fields)).toEqual(keys);
     expect(last).toBeTruthy();
@@ -130,7 +153,14 @@ describe('job events', () => {
     const s = await sim();
     const c = await subscribed(s);
     const ok = s.startJob({ method: 'pool.snapshottask.run', durationMs: 10, logs: true, finalPercent: 40 });
-    const failed = s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 10, logs: true, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    const failed = s.startJob({
+      method: 'replication.run',
+      arguments: [2, false],
+      durationMs: 10,
+      logs: true,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+    });
     const aborted = s.startJob({ method: 'cloudsync.sync', durationMs: 10, outcome: 'ABORTED' });
     await Promise.all([c.waitTerminal(ok, 2), c.waitTerminal(failed), c.waitTerminal(aborted)]);
     await c.call('core.ping');
@@ -145,7 +175,9 @@ describe('job events', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.fields).toMatchObject({
       error: '[EFAULT] Failed to connect to remote host.',
-      exception: expect.stringMatching(/^Traceback \(most recent call last\):\n[\s\S]*CallError: \[EFAULT\] Failed to connect to remote host\.\n$/),
+      exception: expect.stringMatching(
+        /^Traceback \(most recent call last\):\n[\s\S]*CallError: \[EFAULT\] Failed to connect to remote host\.\n$/,
+      ),
       exc_info: { repr: "CallError('Failed to connect to remote host.', 14, None)", type: 'CallError', errno: 14, extra: null },
     });
     const a = c.eventsFor(aborted).filter((e) => e.fields.state === 'ABORTED');
@@ -196,10 +228,18 @@ describe('job events', () => {
   it('credentials turn null after the starting connection goes away', async () => {
     const s = await sim();
     const c = await subscribed(s);
-    const id = s.startJob({ method: 'cloudsync.sync', arguments: [3], startedBy: { username: 'root', type: 'UNIX_SOCKET' }, durationMs: 0 });
+    const id = s.startJob({
+      method: 'cloudsync.sync',
+      arguments: [3],
+      startedBy: { username: 'root', type: 'UNIX_SOCKET' },
+      durationMs: 0,
+    });
     await c.waitTerminal(id, 2);
     const ev = c.eventsFor(id);
-    expect(ev[0]!.fields.credentials).toMatchObject({ type: 'UNIX_SOCKET', data: { username: 'root', login_id: expect.any(String), login_at: { $date: expect.any(Number) } } });
+    expect(ev[0]!.fields.credentials).toMatchObject({
+      type: 'UNIX_SOCKET',
+      data: { username: 'root', login_id: expect.any(String), login_at: { $date: expect.any(Number) } },
+    });
     expect(ev.slice(1).map((e) => e.fields.credentials)).toEqual([null, null, null]);
   });
 
@@ -277,7 +317,17 @@ describe('core.get_jobs queries', () => {
     expect(await ids([['method', 'in', ['cloudsync.sync', 'pool.scrub.scrub']]])).toEqual([a, d]);
     expect(await ids([['method', 'nin', ['cloudsync.sync']]])).toEqual([b, d]);
     expect(await ids([['progress.percent', '=', 41]])).toEqual([d]);
-    expect(await ids([['OR', [['state', '=', 'FAILED'], ['progress.description', '=', 'Scrubbing']]]])).toEqual([b, d]);
+    expect(
+      await ids([
+        [
+          'OR',
+          [
+            ['state', '=', 'FAILED'],
+            ['progress.description', '=', 'Scrubbing'],
+          ],
+        ],
+      ]),
+    ).toEqual([b, d]);
     expect(await ids([], { order_by: ['-id'], limit: 2 })).toEqual([d, b]);
     expect(await ids([], { order_by: ['-id'], offset: 1 })).toEqual([b, a]);
     expect(await c.call('core.get_jobs', [[['state', '=', 'RUNNING']], { count: true }])).toBe(2);
@@ -292,7 +342,9 @@ describe('core.get_jobs queries', () => {
     await c.waitTerminal(id);
     expect(c.eventsFor(id).at(-1)!.fields.result).toEqual({ token: 'abc', count: 2 });
     expect(await c.call('core.get_jobs', [[['id', '=', id]], { get: true }])).toMatchObject({ result: { token: '********', count: 2 } });
-    expect(await c.call('core.get_jobs', [[['id', '=', id]], { get: true, extra: { raw_result: true } }])).toMatchObject({ result: { token: 'abc' } });
+    expect(await c.call('core.get_jobs', [[['id', '=', id]], { get: true, extra: { raw_result: true } }])).toMatchObject({
+      result: { token: 'abc' },
+    });
   });
 });
 
@@ -316,12 +368,23 @@ describe('abort and logs', () => {
       error: {
         code: -32602,
         message: 'Invalid params',
-        data: { error: 22, errname: 'EINVAL', reason: '[ENOENT] None: Job with id 9999 does not exist', extra: [[null, 'Job with id 9999 does not exist', 2]] },
+        data: {
+          error: 22,
+          errname: 'EINVAL',
+          reason: '[ENOENT] None: Job with id 9999 does not exist',
+          extra: [[null, 'Job with id 9999 does not exist', 2]],
+        },
       },
     });
     const old = await sim({ version: '25.04' });
     const oc = await login(old);
-    expect(await oc.rpc('core.job_abort', [9999])).toMatchObject({ error: { code: -32001, message: 'Method call error', data: { error: 22, errname: 'EINVAL', reason: '9999', trace: { class: 'KeyError' } } } });
+    expect(await oc.rpc('core.job_abort', [9999])).toMatchObject({
+      error: {
+        code: -32001,
+        message: 'Method call error',
+        data: { error: 22, errname: 'EINVAL', reason: '9999', trace: { class: 'KeyError' } },
+      },
+    });
     const l = await connectLegacy(s.legacyUrl);
     clients.push(l);
     await l.legacy('auth.login_with_api_key', [s.credentials.apiKey]);
@@ -331,7 +394,14 @@ describe('abort and logs', () => {
   it('core.job_download_logs starts a filesystem.get job and serves the log once over HTTP', async () => {
     const s = await sim();
     const c = await subscribed(s);
-    const id = s.startJob({ method: 'replication.run', logs: true, durationMs: 0, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.', progress: [{ percent: 10, description: 'Sending 1 of 2' }] });
+    const id = s.startJob({
+      method: 'replication.run',
+      logs: true,
+      durationMs: 0,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+      progress: [{ percent: 10, description: 'Sending 1 of 2' }],
+    });
     await s.waitForJob(id);
     const path = (await c.call('core.job_download_logs', [id, `${id}.log`])) as string;
     const m = /^\/_download\/(\d+)\?auth_token=([\w-]{48})$/.exec(path);
@@ -348,9 +418,15 @@ describe('abort and logs', () => {
     expect((await httpGet(http + path)).status).toBe(401);
     expect((await httpGet(`${http}/_download/999?auth_token=x`)).status).toBe(404);
     await c.waitTerminal(fsJob);
-    expect(c.eventsFor(fsJob)[0]!.fields).toMatchObject({ method: 'filesystem.get', credentials: { type: 'API_KEY', data: { username: 'demo' } } });
+    expect(c.eventsFor(fsJob)[0]!.fields).toMatchObject({
+      method: 'filesystem.get',
+      credentials: { type: 'API_KEY', data: { username: 'demo' } },
+    });
     const noLogs = s.startJob({ method: 'pool.scrub.scrub', manual: true });
-    expect((await c.rpc('core.job_download_logs', [noLogs, 'x.log'])).error).toMatchObject({ code: -32001, data: { errname: 'EFAULT', reason: '[EFAULT] This job has no logs' } });
+    expect((await c.rpc('core.job_download_logs', [noLogs, 'x.log'])).error).toMatchObject({
+      code: -32001,
+      data: { errname: 'EFAULT', reason: '[EFAULT] This job has no logs' },
+    });
   });
 });
 
@@ -369,7 +445,13 @@ describe('CORE 13 job events (TN-13.3-U1.2 job.py, plugins/alert.py)', () => {
     const l = await subscribedLegacy(s);
     const ok = s.startJob({ method: 'alert.process_alerts', transient: true, durationMs: 0 });
     await l.waitTerminal(ok);
-    const failed = s.startJob({ method: 'alert.process_alerts', transient: true, durationMs: 0, outcome: 'FAILED', error: '[EFAULT] boom' });
+    const failed = s.startJob({
+      method: 'alert.process_alerts',
+      transient: true,
+      durationMs: 0,
+      outcome: 'FAILED',
+      error: '[EFAULT] boom',
+    });
     await s.waitForJob(failed);
     const marker = s.startJob({ method: 'pool.scrub', durationMs: 0 });
     await l.waitTerminal(marker, 2);
@@ -385,14 +467,23 @@ describe('CORE 13 job events (TN-13.3-U1.2 job.py, plugins/alert.py)', () => {
     const l = await subscribedLegacy(s);
     const quiet = s.startJob({ method: 'pool.scrub', durationMs: 0 });
     await l.waitTerminal(quiet, 2);
-    expect(states(l, quiet)).toEqual([['added', 'WAITING'], ['changed', 'SUCCESS'], ['changed', 'SUCCESS']]);
+    expect(states(l, quiet)).toEqual([
+      ['added', 'WAITING'],
+      ['changed', 'SUCCESS'],
+      ['changed', 'SUCCESS'],
+    ]);
     const manual = s.startJob({ method: 'pool.scrub', manual: true });
     await s.sleep(5);
     expect(s.progressJob(manual, 10)).toBe(true);
     expect(s.progressJob(manual, 10)).toBe(true);
     s.finishJob(manual, 'FAILED', '[EFAULT] scrub failed');
     await l.waitTerminal(manual);
-    expect(states(l, manual)).toEqual([['added', 'WAITING'], ['changed', 'RUNNING'], ['changed', 'RUNNING'], ['changed', 'FAILED']]);
+    expect(states(l, manual)).toEqual([
+      ['added', 'WAITING'],
+      ['changed', 'RUNNING'],
+      ['changed', 'RUNNING'],
+      ['changed', 'FAILED'],
+    ]);
   });
 });
 
@@ -401,7 +492,13 @@ describe('HA failover (plugins/failover_/jobs_copy.py, job.py JobsDeque.receive)
     const s = await sim({ restartDowntimeMs: 100 });
     const c = await subscribed(s);
     const sync = s.startJob({ method: 'cloudsync.sync', arguments: [7], logs: true, durationMs: 0, startedBy: { username: 'root' } });
-    const repl = s.startJob({ method: 'replication.run', arguments: [2, false], durationMs: 0, outcome: 'FAILED', error: '[EFAULT] Failed to connect to remote host.' });
+    const repl = s.startJob({
+      method: 'replication.run',
+      arguments: [2, false],
+      durationMs: 0,
+      outcome: 'FAILED',
+      error: '[EFAULT] Failed to connect to remote host.',
+    });
     const scrub = s.startJob({ method: 'pool.scrub.scrub', durationMs: 0 });
     s.startJob({ method: 'rsynctask.run', arguments: [1], manual: true });
     for (const id of [sync, repl, scrub]) await s.waitForJob(id);
@@ -413,9 +510,20 @@ describe('HA failover (plugins/failover_/jobs_copy.py, job.py JobsDeque.receive)
     const listed = (await after.call('core.get_jobs', [[], { order_by: ['id'] }])) as Frame[];
     expect(listed.map((j) => j.id)).toEqual([1, 2]);
     const original = (id: number) => before.find((j) => j.id === id)!;
-    for (const [copy, id] of [[listed[0]!, sync], [listed[1]!, repl]] as const) {
+    for (const [copy, id] of [
+      [listed[0]!, sync],
+      [listed[1]!, repl],
+    ] as const) {
       const o = original(id);
-      expect(copy).toMatchObject({ method: o.method, arguments: o.arguments, state: o.state, time_started: o.time_started, time_finished: o.time_finished, error: o.error, logs_excerpt: o.logs_excerpt });
+      expect(copy).toMatchObject({
+        method: o.method,
+        arguments: o.arguments,
+        state: o.state,
+        time_started: o.time_started,
+        time_finished: o.time_finished,
+        error: o.error,
+        logs_excerpt: o.logs_excerpt,
+      });
       expect(copy).toMatchObject({ exc_info: null, credentials: null, message_ids: [] });
     }
     expect(listed[0]!.logs_path).toBe('/var/log/jobs/1.log');

@@ -31,34 +31,47 @@ async function admin(s: Simulator): Promise<TestClient> {
 }
 
 describe('endpoints per version', () => {
-  it.each(['25.04', '25.10', '26.0'] as const)('%s serves JSON-RPC at /api/current with no handshake, and legacy /websocket', async (version) => {
-    const s = await sim({ version });
-    expect(s.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/current$/);
-    expect(s.legacyUrl).toBe(`${s.origin}/websocket`);
-    const c = await open(s.url);
-    const r = await c.rpc('core.set_options', [{ legacy_jobs: true }]);
-    expect(r).toEqual({ jsonrpc: '2.0', result: version === '25.04' ? null : { legacy_jobs: true, private_methods: false, py_exceptions: false }, id: 1 });
-    const l = await legacy(s.legacyUrl);
-    expect((await l.legacy('core.ping')).msg).toBe('result');
-  });
+  it.each(['25.04', '25.10', '26.0'] as const)(
+    '%s serves JSON-RPC at /api/current with no handshake, and legacy /websocket',
+    async (version) => {
+      const s = await sim({ version });
+      expect(s.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/current$/);
+      expect(s.legacyUrl).toBe(`${s.origin}/websocket`);
+      const c = await open(s.url);
+      const r = await c.rpc('core.set_options', [{ legacy_jobs: true }]);
+      expect(r).toEqual({
+        jsonrpc: '2.0',
+        result: version === '25.04' ? null : { legacy_jobs: true, private_methods: false, py_exceptions: false },
+        id: 1,
+      });
+      const l = await legacy(s.legacyUrl);
+      expect((await l.legacy('core.ping')).msg).toBe('result');
+    },
+  );
 
-  it.each(['24.10', 'core13'] as const)('%s has only /websocket: nginx redirects an upgrade of /api/current to the web UI (302)', async (version) => {
-    const s = await sim({ version });
-    await expect(TestClient.open(s.url)).rejects.toThrow('HTTP 302');
-    const http = s.origin.replace(/^ws/, 'http');
-    const versions = await fetch(`${http}/api/versions`, { redirect: 'manual' });
-    expect(versions.status).toBe(302);
-    expect(versions.headers.get('location')).toBe(`${http}/ui/`);
-    const l = await legacy(s.legacyUrl);
-    l.send({ msg: 'ping', id: 'p1' });
-    expect(await l.next((f) => f.msg === 'pong')).toEqual({ msg: 'pong', id: 'p1' });
-  });
+  it.each(['24.10', 'core13'] as const)(
+    '%s has only /websocket: nginx redirects an upgrade of /api/current to the web UI (302)',
+    async (version) => {
+      const s = await sim({ version });
+      await expect(TestClient.open(s.url)).rejects.toThrow('HTTP 302');
+      const http = s.origin.replace(/^ws/, 'http');
+      const versions = await fetch(`${http}/api/versions`, { redirect: 'manual' });
+      expect(versions.status).toBe(302);
+      expect(versions.headers.get('location')).toBe(`${http}/ui/`);
+      const l = await legacy(s.legacyUrl);
+      l.send({ msg: 'ping', id: 'p1' });
+      expect(await l.next((f) => f.msg === 'pong')).toEqual({ msg: 'pong', id: 'p1' });
+    },
+  );
 
-  it.each(['25.04', '27.0'] as const)('%s: an unknown /api path is a 404 from the middleware, any other path a 302 to the web UI', async (version) => {
-    const s = await sim({ version });
-    await expect(TestClient.open(`${s.origin}/api/nonsense`)).rejects.toThrow('HTTP 404');
-    await expect(TestClient.open(`${s.origin}/something`)).rejects.toThrow('HTTP 302');
-  });
+  it.each(['25.04', '27.0'] as const)(
+    '%s: an unknown /api path is a 404 from the middleware, any other path a 302 to the web UI',
+    async (version) => {
+      const s = await sim({ version });
+      await expect(TestClient.open(`${s.origin}/api/nonsense`)).rejects.toThrow('HTTP 404');
+      await expect(TestClient.open(`${s.origin}/something`)).rejects.toThrow('HTTP 302');
+    },
+  );
 
   it('legacy: any message before connect fails, a wrong version fails, connect answers a session', async () => {
     const s = await sim();
@@ -86,7 +99,11 @@ describe('endpoints per version', () => {
     const s25 = await sim({ version: '25.04' });
     const c = await open(s25.url);
     const r = await c.rpc('core.ping');
-    expect(r.error).toMatchObject({ code: -32001, message: 'Method call error', data: { error: 207, errname: 'ENOTAUTHENTICATED', reason: '[ENOTAUTHENTICATED] Not authenticated' } });
+    expect(r.error).toMatchObject({
+      code: -32001,
+      message: 'Method call error',
+      data: { error: 207, errname: 'ENOTAUTHENTICATED', reason: '[ENOTAUTHENTICATED] Not authenticated' },
+    });
     const s2510 = await sim({ version: '25.10' });
     expect(await (await open(s2510.url)).call('core.ping')).toBe('pong');
   });
@@ -100,7 +117,11 @@ describe('JSON-RPC framing and error shapes', () => {
     const bad = await c.next(() => true);
     expect(bad).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 }, id: null });
     c.send([{ jsonrpc: '2.0', id: 9, method: 'core.ping' }]);
-    expect(await c.next((f) => f !== bad)).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'Batch messages are not supported at this time' }, id: null });
+    expect(await c.next((f) => f !== bad)).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32700, message: 'Batch messages are not supported at this time' },
+      id: null,
+    });
     expect(await c.call('core.ping')).toBe('pong');
   });
 
@@ -108,9 +129,17 @@ describe('JSON-RPC framing and error shapes', () => {
     const s = await sim();
     const c = await open(s.url);
     c.send({ jsonrpc: '2.0', id: 'a', method: 'core.ping', params: { x: 1 } });
-    expect(await c.next((f) => f.id === 'a')).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: "'params' member must be of type array" }, id: 'a' });
+    expect(await c.next((f) => f.id === 'a')).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: "'params' member must be of type array" },
+      id: 'a',
+    });
     c.send({ id: 'b', method: 'core.ping' });
-    expect(await c.next((f) => f.id === 'b')).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: "Missing 'jsonrpc' member" }, id: 'b' });
+    expect(await c.next((f) => f.id === 'b')).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: "Missing 'jsonrpc' member" },
+      id: 'b',
+    });
     expect(await c.rpc('no.such_method')).toMatchObject({ error: { code: -32601, message: 'Method does not exist' } });
   });
 
@@ -127,7 +156,11 @@ describe('JSON-RPC framing and error shapes', () => {
     const s = await sim();
     const c = await admin(s);
     const r = await c.rpc('core.job_abort', ['seven']);
-    expect(r.error).toMatchObject({ code: -32602, message: 'Invalid params', data: { error: 22, errname: 'EINVAL', extra: [['core.job_abort.id', expect.any(String), 22]] } });
+    expect(r.error).toMatchObject({
+      code: -32602,
+      message: 'Invalid params',
+      data: { error: 22, errname: 'EINVAL', extra: [['core.job_abort.id', expect.any(String), 22]] },
+    });
   });
 
   it('the 21st concurrent call gets −32000', async () => {
@@ -135,7 +168,11 @@ describe('JSON-RPC framing and error shapes', () => {
     const c = await open(s.url);
     for (let i = 1; i <= 21; i++) c.send({ jsonrpc: '2.0', id: i, method: 'auth.login', params: ['demo', 'wrong'] });
     const over = await c.next((f) => f.id === 21);
-    expect(over).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: 'Maximum number of concurrent calls (20) has exceeded' }, id: 21 });
+    expect(over).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32000, message: 'Maximum number of concurrent calls (20) has exceeded' },
+      id: 21,
+    });
     expect(c.frames.filter((f) => 'result' in f)).toEqual([]);
   });
 
@@ -143,7 +180,12 @@ describe('JSON-RPC framing and error shapes', () => {
     const s = await sim({ version: '24.10' });
     const c = await legacy(s.legacyUrl);
     const r = await c.legacy('auth.login_ex', [{ mechanism: 'API_KEY_PLAIN', username: 'demo', api_key: s.credentials.apiKey }]);
-    expect(r.error).toMatchObject({ error: 201, errname: 'ENOMETHOD', type: null, reason: "[ENOMETHOD] Method 'login_ex' not found in 'auth'" });
+    expect(r.error).toMatchObject({
+      error: 201,
+      errname: 'ENOMETHOD',
+      type: null,
+      reason: "[ENOMETHOD] Method 'login_ex' not found in 'auth'",
+    });
     expect((await c.legacy('auth.login_with_api_key', [s.credentials.apiKey])).result).toBe(true);
   });
 

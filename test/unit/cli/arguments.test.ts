@@ -18,14 +18,30 @@ async function parse(args: string) {
 
 describe('command line', () => {
   it('parses watch with repeated --url, an env secret, a fingerprint and every flag', async () => {
-    const result = await parse(`watch --url nas1 --url wss://nas2:8443/api/current --username monitor --api-key-env KEY --fingerprint ${FP} --json --state-dir /tmp/s --rules r.json --notify`);
+    const result = await parse(
+      `watch --url nas1 --url wss://nas2:8443/api/current --username monitor --api-key-env KEY --fingerprint ${FP} --json --state-dir /tmp/s --rules r.json --notify`,
+    );
     expect(result).toEqual({
       ok: true,
       value: {
         command: 'watch',
         servers: [
-          { url: 'nas1', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase(), allowInsecurePassword: false },
-          { url: 'wss://nas2:8443/api/current', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase(), allowInsecurePassword: false },
+          {
+            url: 'nas1',
+            username: 'monitor',
+            authMethod: 'api-key',
+            secret: 'k-123',
+            fingerprint256: FP.toUpperCase(),
+            allowInsecurePassword: false,
+          },
+          {
+            url: 'wss://nas2:8443/api/current',
+            username: 'monitor',
+            authMethod: 'api-key',
+            secret: 'k-123',
+            fingerprint256: FP.toUpperCase(),
+            allowInsecurePassword: false,
+          },
         ],
         json: true,
         stateDir: '/tmp/s',
@@ -41,9 +57,15 @@ describe('command line', () => {
     expect(await parse('list --url nas1 --api-key-env KEY')).toMatchObject({ ok: true, value: { command: 'list', timeoutSec: 30 } });
     expect(await parse('list --url nas1 --api-key-env KEY --timeout 2.5')).toMatchObject({ ok: true, value: { timeoutSec: 2.5 } });
     for (const bad of ['0', '-1', 'soon', '90000']) {
-      expect(await parse(`list --url nas1 --api-key-env KEY --timeout=${bad}`)).toMatchObject({ ok: false, message: expect.stringMatching(/^--timeout: /) });
+      expect(await parse(`list --url nas1 --api-key-env KEY --timeout=${bad}`)).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/^--timeout: /),
+      });
     }
-    expect(await parse('watch --url nas1 --api-key-env KEY --timeout 5')).toEqual({ ok: false, message: '--timeout does not apply to watch' });
+    expect(await parse('watch --url nas1 --api-key-env KEY --timeout 5')).toEqual({
+      ok: false,
+      message: '--timeout does not apply to watch',
+    });
   });
 
   it('refuses secrets given as arguments, and says what to use instead', async () => {
@@ -70,7 +92,10 @@ describe('command line', () => {
     expect(allowed).toMatchObject({ ok: true, value: { servers: [{ authMethod: 'password', allowInsecurePassword: true }] } });
     const key = await parse('watch --url ws://nas.lan --api-key-env KEY --allow-insecure-password');
     expect(key).toMatchObject({ ok: false, message: expect.stringMatching(/passwords only/) });
-    expect(await parse('sim --allow-insecure-password')).toMatchObject({ ok: false, message: expect.stringContaining('does not apply to sim') });
+    expect(await parse('sim --allow-insecure-password')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not apply to sim'),
+    });
   });
 
   it('rejects bad input with a message that names the flag', async () => {
@@ -101,15 +126,24 @@ describe('command line', () => {
     expect(open).toMatchObject({ ok: false, message: expect.stringContaining('chmod 600') });
     chmodSync(file, 0o600);
     expect(await parse(`watch --url nas --api-key-file ${file}`)).toMatchObject({ ok: true, value: { servers: [{ secret: 'file-key' }] } });
-    expect(await parse(`watch --url nas --api-key-file ${join(dir, 'missing')}`)).toMatchObject({ ok: false, message: expect.stringContaining('ENOENT') });
+    expect(await parse(`watch --url nas --api-key-file ${join(dir, 'missing')}`)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('ENOENT'),
+    });
   });
 
   it('parses sim with defaults, help and version', async () => {
     expect(await parse('sim')).toEqual({ ok: true, value: { command: 'sim', port: 6000, host: '127.0.0.1', tls: false } });
-    expect(await parse('sim --port 0 --tls --scenario failures')).toMatchObject({ ok: true, value: { port: 0, tls: true, scenario: 'failures' } });
+    expect(await parse('sim --port 0 --tls --scenario failures')).toMatchObject({
+      ok: true,
+      value: { port: 0, tls: true, scenario: 'failures' },
+    });
     expect(await parse('sim --truenas-version core13')).toMatchObject({ ok: true, value: { 'truenas-version': 'core13' } });
     expect(await parse('sim --truenas-version 28')).toMatchObject({ ok: false, message: expect.stringContaining('--truenas-version') });
-    expect(await parse('list --url nas --truenas-version 24.10')).toMatchObject({ ok: false, message: expect.stringContaining('does not apply to list') });
+    expect(await parse('list --url nas --truenas-version 24.10')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not apply to list'),
+    });
     expect(await parse('')).toEqual({ ok: true, value: { command: 'help' } });
     expect(await parse('--version')).toEqual({ ok: true, value: { command: 'version' } });
   });
@@ -136,7 +170,18 @@ describe('--profile', () => {
     const result = await parseCommandLine(['watch', '--profile', 'nas one', '--api-key-env', 'KEY'], envWithApp);
     expect(result).toMatchObject({
       ok: true,
-      value: { servers: [{ url: 'https://nas1.lan', name: 'NAS One', username: 'monitor', authMethod: 'api-key', secret: 'k-123', fingerprint256: FP.toUpperCase() }] },
+      value: {
+        servers: [
+          {
+            url: 'https://nas1.lan',
+            name: 'NAS One',
+            username: 'monitor',
+            authMethod: 'api-key',
+            secret: 'k-123',
+            fingerprint256: FP.toUpperCase(),
+          },
+        ],
+      },
     });
   });
 
@@ -166,22 +211,24 @@ describe('output lines', () => {
   };
 
   it('prints a transition as one JSON object with the documented fields', () => {
-    expect(JSON.parse(jsonLine({ type: 'transition', transition, serverName: 'nas1' }, new Date(Date.UTC(2025, 5, 20, 11, 0, 6))))).toEqual({
-      v: 1,
-      type: 'transition',
-      ts: '2025-06-20T11:00:06.000Z',
-      server: 'nas1',
-      jobId: 120,
-      method: 'replication.run',
-      description: null,
-      from: 'RUNNING',
-      to: 'FAILED',
-      error: '[EFAULT] Failed to connect to remote host.\nTraceback…',
-      timeStarted: '2025-06-20T11:00:00.000Z',
-      timeFinished: '2025-06-20T11:00:05.000Z',
-      catchUp: true,
-      transient: false,
-    });
+    expect(JSON.parse(jsonLine({ type: 'transition', transition, serverName: 'nas1' }, new Date(Date.UTC(2025, 5, 20, 11, 0, 6))))).toEqual(
+      {
+        v: 1,
+        type: 'transition',
+        ts: '2025-06-20T11:00:06.000Z',
+        server: 'nas1',
+        jobId: 120,
+        method: 'replication.run',
+        description: null,
+        from: 'RUNNING',
+        to: 'FAILED',
+        error: '[EFAULT] Failed to connect to remote host.\nTraceback…',
+        timeStarted: '2025-06-20T11:00:00.000Z',
+        timeFinished: '2025-06-20T11:00:05.000Z',
+        catchUp: true,
+        transient: false,
+      },
+    );
   });
 
   it('prints a concise human line with the first line of the error only', () => {
@@ -190,7 +237,10 @@ describe('output lines', () => {
   });
 
   it('never lets control characters from the network break a human line', () => {
-    const line = humanLine({ type: 'connection', server: 'nas1', state: 'backoff', detail: 'bad\u001b[31m\nthing' }, new Date(2025, 0, 1, 1, 2, 3));
+    const line = humanLine(
+      { type: 'connection', server: 'nas1', state: 'backoff', detail: 'bad\u001b[31m\nthing' },
+      new Date(2025, 0, 1, 1, 2, 3),
+    );
     expect(line).toBe('01:02:03 nas1 backoff — bad [31m thing');
   });
 
@@ -210,7 +260,23 @@ describe('output lines', () => {
     };
     const lines = [
       humanLine({ type: 'transition', transition: hostile, serverName: 'nas\u001b[2J1\u202E' }, new Date(2025, 5, 20, 13, 0, 5)),
-      humanLine({ type: 'job', serverName: 'nas1', job: { id: 1, server: 'nas1', method: hostile.method, description: null, state: 'RUNNING', percent: null, progressText: null, transient: false, timeStarted: null, timeFinished: null, error: hostile.error } as never }),
+      humanLine({
+        type: 'job',
+        serverName: 'nas1',
+        job: {
+          id: 1,
+          server: 'nas1',
+          method: hostile.method,
+          description: null,
+          state: 'RUNNING',
+          percent: null,
+          progressText: null,
+          transient: false,
+          timeStarted: null,
+          timeFinished: null,
+          error: hostile.error,
+        } as never,
+      }),
       humanLine({ type: 'error', server: 'nas\u009b1', message: 'lost\r\nforged' }),
     ];
     for (const line of lines) {

@@ -19,7 +19,16 @@ describe('parseExecCommand', () => {
   });
 
   it('refuses shell syntax that would otherwise be passed as text, with advice', () => {
-    for (const cmd of ['notify | mail', 'notify > log', 'notify; rm x', 'notify $HOME', 'notify `id`', 'notify && x', 'notify (x)', '~/bin/notify']) {
+    for (const cmd of [
+      'notify | mail',
+      'notify > log',
+      'notify; rm x',
+      'notify $HOME',
+      'notify `id`',
+      'notify && x',
+      'notify (x)',
+      '~/bin/notify',
+    ]) {
       const result = parseExecCommand(cmd);
       expect(result, cmd).toMatchObject({ ok: false, message: expect.stringContaining('without a shell') });
     }
@@ -31,14 +40,28 @@ describe('parseExecCommand', () => {
 
   it('is what --exec gives watch; list and sim refuse it; --exec-timeout needs --exec', async () => {
     const env = { KEY: 'k' };
-    expect(await parseCommandLine(['watch', '--url', 'nas', '--api-key-env', 'KEY', '--exec', "notify 'a b'", '--exec-timeout', '5'], env)).toMatchObject({
+    expect(
+      await parseCommandLine(['watch', '--url', 'nas', '--api-key-env', 'KEY', '--exec', "notify 'a b'", '--exec-timeout', '5'], env),
+    ).toMatchObject({
       ok: true,
       value: { exec: { argv: ['notify', 'a b'], timeoutSec: 5 } },
     });
-    expect(await parseCommandLine(['watch', '--url', 'nas', '--api-key-env', 'KEY', '--exec', 'a|b'], env)).toMatchObject({ ok: false, message: expect.stringMatching(/^--exec: contains \|/) });
-    expect(await parseCommandLine(['watch', '--url', 'nas', '--api-key-env', 'KEY', '--exec-timeout', '5'], env)).toEqual({ ok: false, message: '--exec-timeout needs --exec' });
-    expect(await parseCommandLine(['list', '--url', 'nas', '--api-key-env', 'KEY', '--exec', 'notify'], env)).toEqual({ ok: false, message: '--exec does not apply to list' });
-    expect(await parseCommandLine(['list', '--url', 'nas', '--api-key-env', 'KEY', '--include-transient'], env)).toEqual({ ok: false, message: '--include-transient does not apply to list' });
+    expect(await parseCommandLine(['watch', '--url', 'nas', '--api-key-env', 'KEY', '--exec', 'a|b'], env)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^--exec: contains \|/),
+    });
+    expect(await parseCommandLine(['watch', '--url', 'nas', '--api-key-env', 'KEY', '--exec-timeout', '5'], env)).toEqual({
+      ok: false,
+      message: '--exec-timeout needs --exec',
+    });
+    expect(await parseCommandLine(['list', '--url', 'nas', '--api-key-env', 'KEY', '--exec', 'notify'], env)).toEqual({
+      ok: false,
+      message: '--exec does not apply to list',
+    });
+    expect(await parseCommandLine(['list', '--url', 'nas', '--api-key-env', 'KEY', '--include-transient'], env)).toEqual({
+      ok: false,
+      message: '--include-transient does not apply to list',
+    });
   });
 });
 
@@ -60,7 +83,13 @@ describe('the command environment', () => {
       catchUp: true,
       suppressed: null,
     });
-    expect(env).toMatchObject({ JOBWATCH_BODY: 'ab\nsecond line', JOBWATCH_JOB_COUNT: '2', JOBWATCH_JOB_ID: '7', JOBWATCH_METHOD: 'replication.run', JOBWATCH_CATCH_UP: '1' });
+    expect(env).toMatchObject({
+      JOBWATCH_BODY: 'ab\nsecond line',
+      JOBWATCH_JOB_COUNT: '2',
+      JOBWATCH_JOB_ID: '7',
+      JOBWATCH_METHOD: 'replication.run',
+      JOBWATCH_CATCH_UP: '1',
+    });
   });
 
   it('finds programs as execvp would', async () => {

@@ -35,7 +35,9 @@ describe('ExecRunner', () => {
     runner.submit(line('n1'), '{}');
     runner.submit(line('n2'), '{}');
     runner.submit(line('n3'), '{}');
-    expect(outcomes).toEqual([expect.objectContaining({ notificationId: 'n3', status: 'dropped', message: expect.stringContaining('--exec-timeout') })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ notificationId: 'n3', status: 'dropped', message: expect.stringContaining('--exec-timeout') }),
+    ]);
     await runner.close(50);
     // n2 never ran (dropped at stop); n1 was killed after the grace period.
     expect(outcomes.map((o) => [o.notificationId, o.status])).toEqual([
@@ -48,7 +50,14 @@ describe('ExecRunner', () => {
 
   it('reports a program that cannot be started, and goes on with the next', async () => {
     const outcomes: ExecOutcome[] = [];
-    const runner = new ExecRunner({ argv: ['/nonexistent/jobwatch-hook'], timeoutMs: 5000, env: {}, secrets: [], report: (o) => outcomes.push(o), maxRunning: 1 });
+    const runner = new ExecRunner({
+      argv: ['/nonexistent/jobwatch-hook'],
+      timeoutMs: 5000,
+      env: {},
+      secrets: [],
+      report: (o) => outcomes.push(o),
+      maxRunning: 1,
+    });
     runner.submit(line('a'), '{}');
     runner.submit(line('b'), '{}');
     await waitFor(() => outcomes.length === 2);
@@ -63,7 +72,11 @@ describe('ExecRunner', () => {
   it('passes on neither a secret-valued variable nor the hidden names, whatever they are called', async () => {
     const outcomes: ExecOutcome[] = [];
     const runner = new ExecRunner({
-      argv: [process.execPath, '-e', 'process.exit(process.env.A || process.env.B || process.env.OTP ? 9 : (process.env.KEEP === "yes" ? 0 : 8))'],
+      argv: [
+        process.execPath,
+        '-e',
+        'process.exit(process.env.A || process.env.B || process.env.OTP ? 9 : (process.env.KEEP === "yes" ? 0 : 8))',
+      ],
       timeoutMs: 5000,
       env: { A: 'k-secret', B: ' k-secret ', OTP: '123456', KEEP: 'yes', PATH: process.env['PATH'] },
       secrets: ['k-secret'],

@@ -88,7 +88,13 @@ describe('the shipped NDJSON JSON Schema', () => {
 
   it('names the jobs of a notification from an older producer (keys only) by their parts too', () => {
     const { jobRefs: _refs, ...older } = notification;
-    const line = JSON.parse(jsonLine({ type: 'notification', serverName: 'nas', notification: { ...older, jobs: [...older.jobs, 'nas\u00005\u0000null\u0000pool.scrub.scrub'] } })) as Record<string, unknown>;
+    const line = JSON.parse(
+      jsonLine({
+        type: 'notification',
+        serverName: 'nas',
+        notification: { ...older, jobs: [...older.jobs, 'nas\u00005\u0000null\u0000pool.scrub.scrub'] },
+      }),
+    ) as Record<string, unknown>;
     expect(line['jobs']).toEqual([
       { server: 'nas', jobId: 4, method: 'replication.run', timeStarted: '2026-12-01T20:37:39.000Z' },
       { server: 'nas', jobId: 5, method: 'pool.scrub.scrub', timeStarted: null },

@@ -53,7 +53,12 @@ describe('fuzz: the edge', () => {
   it('every well-typed job parses, keeps its state and id, and is bounded', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }).chain((id) => fc.tuple(fc.constant(id), anyState.chain((state) => fc.tuple(fc.constant(state), hostileJob(id, fc.constant(state)))))),
+        fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }).chain((id) =>
+          fc.tuple(
+            fc.constant(id),
+            anyState.chain((state) => fc.tuple(fc.constant(state), hostileJob(id, fc.constant(state)))),
+          ),
+        ),
         ([id, [state, text]]) => {
           const parsed = parseJobFields(JSON.parse(text));
           expect(parsed.ok).toBe(true);
@@ -62,7 +67,19 @@ describe('fuzz: the edge', () => {
           expect(job.id).toBe(id);
           expect(job.state).toBe(state);
           expect(job.transient).toBe(false);
-          for (const text of [job.method, job.description, job.error, job.exception, job.logsExcerpt, job.logsPath, job.progress.description, job.excInfo?.type, job.excInfo?.repr, job.credentials?.type, job.credentials?.username]) {
+          for (const text of [
+            job.method,
+            job.description,
+            job.error,
+            job.exception,
+            job.logsExcerpt,
+            job.logsPath,
+            job.progress.description,
+            job.excInfo?.type,
+            job.excInfo?.repr,
+            job.credentials?.type,
+            job.credentials?.username,
+          ]) {
             if (typeof text === 'string') expect(text.length).toBeLessThanOrEqual(LONGEST_TEXT);
           }
           for (const ms of [job.timeStarted, job.timeFinished]) if (ms !== null) expect(() => new Date(ms).toISOString()).not.toThrow();

@@ -39,7 +39,17 @@ export const methodName: fc.Arbitrary<RawJson> = fc.oneof(
   anyString.filter((raw) => !TRANSIENT_NAMES.has(JSON.parse(raw) as string)),
 );
 
-const absurdNumbers = ['1e300', '-1e300', '1e400', '-1e400', '8640000000000001', '-8640000000000001', '253402300800000', '-62135596800001', '1e-300'];
+const absurdNumbers = [
+  '1e300',
+  '-1e300',
+  '1e400',
+  '-1e400',
+  '8640000000000001',
+  '-8640000000000001',
+  '253402300800000',
+  '-62135596800001',
+  '1e-300',
+];
 
 export const anyDate: fc.Arbitrary<RawJson> = fc.oneof(
   fc.constant('null'),
@@ -59,7 +69,10 @@ export const anyValue: fc.Arbitrary<RawJson> = fc.oneof(
   { weight: 1, arbitrary: deepValue },
   { weight: 1, arbitrary: hugeString },
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 200_000 }).map((n) => `[${'7,'.repeat(n)}7]`) },
-  { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"polluted":true,"isAdmin":true},"x":1}', '{"constructor":{"prototype":{"polluted":1}}}') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('{"__proto__":{"polluted":true,"isAdmin":true},"x":1}', '{"constructor":{"prototype":{"polluted":1}}}'),
+  },
 );
 
 export const anyArguments: fc.Arbitrary<RawJson> = fc.array(anyValue, { maxLength: 4 }).map((items) => `[${items.join(',')}]`);
@@ -76,7 +89,11 @@ export function hostileJob(id: number, state: fc.Arbitrary<string>): fc.Arbitrar
       description: nullableString,
       logs_path: nullableString,
       logs_excerpt: nullableString,
-      progress: fc.record({ percent: fc.oneof(fc.constant('null'), fc.double({ noNaN: true, noDefaultInfinity: true }).map(String)), description: nullableString, extra: anyValue }),
+      progress: fc.record({
+        percent: fc.oneof(fc.constant('null'), fc.double({ noNaN: true, noDefaultInfinity: true }).map(String)),
+        description: nullableString,
+        extra: anyValue,
+      }),
       result: anyValue,
       error: nullableString,
       exception: nullableString,
@@ -102,15 +119,38 @@ export function hostileJob(id: number, state: fc.Arbitrary<string>): fc.Arbitrar
         ['abortable', 'true'],
         ['logs_path', j.logs_path],
         ['logs_excerpt', j.logs_excerpt],
-        ['progress', rawObject([['percent', j.progress.percent], ['description', j.progress.description], ['extra', j.progress.extra]])],
+        [
+          'progress',
+          rawObject([
+            ['percent', j.progress.percent],
+            ['description', j.progress.description],
+            ['extra', j.progress.extra],
+          ]),
+        ],
         ['result', j.result],
         ['error', j.error],
         ['exception', j.exception],
-        ['exc_info', rawObject([['type', j.excInfo.type], ['repr', j.excInfo.repr], ['errno', '14'], ['extra', j.excInfo.extra]])],
+        [
+          'exc_info',
+          rawObject([
+            ['type', j.excInfo.type],
+            ['repr', j.excInfo.repr],
+            ['errno', '14'],
+            ['extra', j.excInfo.extra],
+          ]),
+        ],
         ['state', JSON.stringify(j.state)],
         ['time_started', j.timeStarted],
         ['time_finished', j.timeFinished],
-        ['credentials', j.credentials === null ? 'null' : rawObject([['type', j.credentials.type], ['data', rawObject([['username', j.credentials.username]])]])],
+        [
+          'credentials',
+          j.credentials === null
+            ? 'null'
+            : rawObject([
+                ['type', j.credentials.type],
+                ['data', rawObject([['username', j.credentials.username]])],
+              ]),
+        ],
       );
       if (j.unknown !== null) entries.push(['some_field_from_28', j.unknown]);
       if (!j.protoFirst) entries.push(['__proto__', '{"state":"SUCCESS"}']);
@@ -124,33 +164,87 @@ export const anyState = fc.constantFrom('WAITING', 'RUNNING', 'SUCCESS', 'FAILED
 export const junkId: fc.Arbitrary<RawJson> = fc.oneof(
   fc.integer({ min: 0, max: 999_999 }).map(String),
   fc.double().map((n) => JSON.stringify(n)),
-  fc.constantFrom('"7"', 'null', '1e400', '9007199254740993', '-0', '1.5', '"c7a3e0f2-1f0b-4c61-8d2e-2b8f3a9d4e10"', 'true', '{}', '[]', '"__proto__"'),
+  fc.constantFrom(
+    '"7"',
+    'null',
+    '1e400',
+    '9007199254740993',
+    '-0',
+    '1.5',
+    '"c7a3e0f2-1f0b-4c61-8d2e-2b8f3a9d4e10"',
+    'true',
+    '{}',
+    '[]',
+    '"__proto__"',
+  ),
 );
 
 /** A job-like object with wrong types, junk ids or missing fields: may be dropped, must never break anything. */
 export const junkJob: fc.Arbitrary<RawJson> = fc.oneof(
   fc.json({ maxDepth: 3 }),
   fc
-    .record({ id: junkId, state: fc.oneof(anyState.map((s) => JSON.stringify(s)), fc.json({ maxDepth: 1 })), method: fc.oneof(anyString, fc.json({ maxDepth: 1 })), date: anyDate, args: fc.oneof(anyArguments, fc.json({ maxDepth: 2 })) })
-    .map((j) => rawObject([['id', j.id], ['state', j.state], ['method', j.method], ['time_started', j.date], ['time_finished', j.date], ['arguments', j.args]])),
+    .record({
+      id: junkId,
+      state: fc.oneof(
+        anyState.map((s) => JSON.stringify(s)),
+        fc.json({ maxDepth: 1 }),
+      ),
+      method: fc.oneof(anyString, fc.json({ maxDepth: 1 })),
+      date: anyDate,
+      args: fc.oneof(anyArguments, fc.json({ maxDepth: 2 })),
+    })
+    .map((j) =>
+      rawObject([
+        ['id', j.id],
+        ['state', j.state],
+        ['method', j.method],
+        ['time_started', j.date],
+        ['time_finished', j.date],
+        ['arguments', j.args],
+      ]),
+    ),
   fc.integer({ min: 0, max: 999_999 }).chain((id) => hostileJob(id, anyState)),
 );
 
 export function eventFrame(msg: string, collection: string, id: RawJson, fields: RawJson | null): string {
-  const params: Array<readonly [string, RawJson]> = [['msg', JSON.stringify(msg)], ['collection', JSON.stringify(collection)], ['id', id]];
+  const params: Array<readonly [string, RawJson]> = [
+    ['msg', JSON.stringify(msg)],
+    ['collection', JSON.stringify(collection)],
+    ['id', id],
+  ];
   if (fields !== null) params.push(['fields', fields]);
-  return rawObject([['jsonrpc', '"2.0"'], ['method', '"collection_update"'], ['params', rawObject(params)]]);
+  return rawObject([
+    ['jsonrpc', '"2.0"'],
+    ['method', '"collection_update"'],
+    ['params', rawObject(params)],
+  ]);
 }
 
 /** Frames a broken or hostile server may send at any time. */
 export const junkFrame: fc.Arbitrary<string> = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom('added', 'changed', 'removed', 'gone'), fc.constantFrom('core.get_jobs', 'alert.list'), junkId, fc.option(junkJob, { nil: null })).map(([msg, collection, id, fields]) => eventFrame(msg, collection, id, fields)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('added', 'changed', 'removed', 'gone'),
+        fc.constantFrom('core.get_jobs', 'alert.list'),
+        junkId,
+        fc.option(junkJob, { nil: null }),
+      )
+      .map(([msg, collection, id, fields]) => eventFrame(msg, collection, id, fields)),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
   { weight: 1, arbitrary: fc.json({ maxDepth: 3 }) },
   { weight: 1, arbitrary: deepValue },
   { weight: 1, arbitrary: junkId.map((id) => `{"jsonrpc":"2.0","id":${id},"result":${'['.repeat(50)}${']'.repeat(50)}}`) },
-  { weight: 1, arbitrary: junkId.map((id) => `{"jsonrpc":"2.0","id":${id},"error":{"code":-32000,"message":"nope","data":{"reason":"x"}}}`) },
-  { weight: 1, arbitrary: fc.constant('{"jsonrpc":"2.0","method":"notify_unsubscribed","params":{"collection":"core.get_jobs","error":null}}') },
+  {
+    weight: 1,
+    arbitrary: junkId.map((id) => `{"jsonrpc":"2.0","id":${id},"error":{"code":-32000,"message":"nope","data":{"reason":"x"}}}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant('{"jsonrpc":"2.0","method":"notify_unsubscribed","params":{"collection":"core.get_jobs","error":null}}'),
+  },
 );
 
 /**

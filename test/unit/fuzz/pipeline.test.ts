@@ -120,16 +120,29 @@ interface Run {
 }
 
 const runArbitrary: fc.Arbitrary<Run> = fc
-  .uniqueArray(fc.oneof(fc.integer({ min: 1_000_000, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: -1 })), {
-    minLength: 1,
-    maxLength: 6,
-  })
+  .uniqueArray(
+    fc.oneof(fc.integer({ min: 1_000_000, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: -1 })),
+    {
+      minLength: 1,
+      maxLength: 6,
+    },
+  )
   .chain((ids) =>
     fc.record({
-      snapshot: fc.array(fc.oneof(junkJob, fc.integer({ min: 0, max: 999_999 }).chain((id) => hostileJob(id, anyState))), { maxLength: 6 }),
+      snapshot: fc.array(
+        fc.oneof(
+          junkJob,
+          fc.integer({ min: 0, max: 999_999 }).chain((id) => hostileJob(id, anyState)),
+        ),
+        { maxLength: 6 },
+      ),
       failures: fc.tuple(
         ...ids.map((id) =>
-          fc.record({ id: fc.constant(id), frame: hostileJob(id, fc.constant('FAILED')), msg: fc.constantFrom('added' as const, 'changed' as const) }),
+          fc.record({
+            id: fc.constant(id),
+            frame: hostileJob(id, fc.constant('FAILED')),
+            msg: fc.constantFrom('added' as const, 'changed' as const),
+          }),
         ),
       ),
       junk: fc.array(junkFrame, { maxLength: 12 }),
@@ -150,7 +163,10 @@ async function runPipeline(run: Run): Promise<void> {
 
   const snapshotText = (id: number) => `{"jsonrpc":"2.0","id":${id},"result":[${run.snapshot.join(',')}]}`;
   const socket = new FakeServerSocket(snapshotText);
-  const connection = new JsonRpcConnection(socket as unknown as WebSocket, { url: 'wss://nas1.example/api/current', secureTransport: true });
+  const connection = new JsonRpcConnection(socket as unknown as WebSocket, {
+    url: 'wss://nas1.example/api/current',
+    secureTransport: true,
+  });
   const connector: ServerConnector = {
     connect: async () => connection,
     login: async () => {},
@@ -159,7 +175,12 @@ async function runPipeline(run: Run): Promise<void> {
     },
     download: async () => '',
   };
-  const directory: ServerDirectory = { list: async () => [target], secret: async () => 'the-secret', save: async () => {}, remove: async () => {} };
+  const directory: ServerDirectory = {
+    list: async () => [target],
+    secret: async () => 'the-secret',
+    save: async () => {},
+    remove: async () => {},
+  };
   const planner = new NotificationPlanner({ settings: defaultSettings().notifications, minuteOfDay: () => 12 * 60 });
   const inbox = new FailureInbox({ store: null, logger });
   const monitor = new Monitor({ connector, directory, ledger: new TransitionLedger(), policy: planner, failures: inbox, logger });
@@ -228,7 +249,10 @@ async function runPipeline(run: Run): Promise<void> {
   const planned = monitor.snapshot().notifications;
   for (const failure of run.failures) {
     const key = failedKey(transitions, failure.id)!;
-    expect(planned.filter((n) => n.jobs.includes(key)), `job ${failure.id} planned once`).toHaveLength(1);
+    expect(
+      planned.filter((n) => n.jobs.includes(key)),
+      `job ${failure.id} planned once`,
+    ).toHaveLength(1);
   }
   expect(measure(planned).longest).toBeLessThanOrEqual(LONGEST_TEXT);
   expect(problems).toEqual([]);

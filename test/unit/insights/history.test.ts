@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { HISTORY_FILE, RunHistory, createHistoryStore, median, percentile, statsOf, taskKeyOf, type FinishedRun } from '../../../electron/core/history';
+import {
+  HISTORY_FILE,
+  RunHistory,
+  createHistoryStore,
+  median,
+  percentile,
+  statsOf,
+  taskKeyOf,
+  type FinishedRun,
+} from '../../../electron/core/history';
 import { MemoryStorage } from '../persistence/memory-storage';
 import { jobKey } from '../../../electron/core/model';
 
@@ -71,7 +80,14 @@ describe('RunHistory', () => {
     history.forget('nas');
     history.record('nas', 'replication.run [2]', failed);
     expect(history.runs('nas', 'replication.run [2]')).toEqual([
-      { jobKey: failed.jobKey, jobId: failed.jobId, startedAt: failed.timeStarted, durationMs: 30_000, outcome: 'FAILED', error: '[EFAULT] remote refused' },
+      {
+        jobKey: failed.jobKey,
+        jobId: failed.jobId,
+        startedAt: failed.timeStarted,
+        durationMs: 30_000,
+        outcome: 'FAILED',
+        error: '[EFAULT] remote refused',
+      },
     ]);
   });
 
@@ -99,10 +115,18 @@ describe('RunHistory', () => {
   it('bounds hold for any sequence of runs (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ task: fc.integer({ min: 0, max: 8 }), start: fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: null }), ok: fc.boolean() }), { maxLength: 200 }),
+        fc.array(
+          fc.record({
+            task: fc.integer({ min: 0, max: 8 }),
+            start: fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: null }),
+            ok: fc.boolean(),
+          }),
+          { maxLength: 200 },
+        ),
         (items) => {
           const history = new RunHistory({ store: null, runsPerTask: 5, tasksPerServer: 4 });
-          for (const { task, start, ok } of items) history.record('nas', `t${task}`, run({ timeStarted: start, outcome: ok ? 'SUCCESS' : 'FAILED' }));
+          for (const { task, start, ok } of items)
+            history.record('nas', `t${task}`, run({ timeStarted: start, outcome: ok ? 'SUCCESS' : 'FAILED' }));
           expect(history.taskCount('nas')).toBeLessThanOrEqual(4);
           for (let t = 0; t <= 8; t++) {
             const runs = history.runs('nas', `t${t}`);

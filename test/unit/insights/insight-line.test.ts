@@ -28,9 +28,22 @@ describe('insight NDJSON line', () => {
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(join(process.cwd(), 'docs', 'ndjson.schema.json'), 'utf8')) as object);
-    for (const i of [insight, { ...insight, kind: 'still-failing' as const, figures: { failedRuns: 3 }, detail: '[EFAULT] refused\nmore' }]) {
-      const line = JSON.parse(jsonLine({ type: 'insight', insight: i, serverName: 'nas1' }, new Date('2026-01-02T03:04:05.000Z'))) as Record<string, unknown>;
-      expect(line).toMatchObject({ v: 1, type: 'insight', kind: i.kind, task: 'replication.run [2]', jobId: 7, ts: '2026-01-02T03:04:05.000Z', figures: i.figures });
+    for (const i of [
+      insight,
+      { ...insight, kind: 'still-failing' as const, figures: { failedRuns: 3 }, detail: '[EFAULT] refused\nmore' },
+    ]) {
+      const line = JSON.parse(
+        jsonLine({ type: 'insight', insight: i, serverName: 'nas1' }, new Date('2026-01-02T03:04:05.000Z')),
+      ) as Record<string, unknown>;
+      expect(line).toMatchObject({
+        v: 1,
+        type: 'insight',
+        kind: i.kind,
+        task: 'replication.run [2]',
+        jobId: 7,
+        ts: '2026-01-02T03:04:05.000Z',
+        figures: i.figures,
+      });
       expect(validate(line), JSON.stringify(validate.errors)).toBe(true);
       expect(NdjsonLineSchema.safeParse(line).success).toBe(true);
     }

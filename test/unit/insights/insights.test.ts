@@ -49,11 +49,21 @@ function insight(over: Partial<Insight> = {}): Insight {
 
 describe('slower than usual', () => {
   it('passes max(2 × median, p90 + 10 min) of at least five successful runs', () => {
-    expect(slowThreshold([35, 35, 35, 35, 35].map((m) => m * MIN))).toEqual({ thresholdMs: 70 * MIN, usualMs: 35 * MIN, p90Ms: 35 * MIN, runs: 5 });
+    expect(slowThreshold([35, 35, 35, 35, 35].map((m) => m * MIN))).toEqual({
+      thresholdMs: 70 * MIN,
+      usualMs: 35 * MIN,
+      p90Ms: 35 * MIN,
+      runs: 5,
+    });
     // Short runs: the p90 + 10 min margin wins over twice the median.
     expect(slowThreshold([1, 1, 1, 1, 2].map((m) => m * MIN))?.thresholdMs).toBe(12 * MIN);
     expect(decideSlower(70 * MIN, runs('SSSSS'))).toBeNull();
-    expect(decideSlower(130 * MIN, runs('SSSSS'))).toMatchObject({ elapsedMs: 130 * MIN, usualMs: 35 * MIN, thresholdMs: 70 * MIN, runs: 5 });
+    expect(decideSlower(130 * MIN, runs('SSSSS'))).toMatchObject({
+      elapsedMs: 130 * MIN,
+      usualMs: 35 * MIN,
+      thresholdMs: 70 * MIN,
+      runs: 5,
+    });
   });
 
   it('counts only successful runs with a duration', () => {
@@ -118,15 +128,23 @@ describe('StallWatch', () => {
 describe('InsightLog', () => {
   it('each run gets at most one insight of each kind (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('slower-than-usual', 'stalled', 'fixed', 'still-failing', 'missed-run' as const), fc.integer({ min: 0, max: 5 }))), (claims) => {
-        const log = new InsightLog();
-        const granted = new Set<string>();
-        for (const [kind, run] of claims) {
-          const first = !granted.has(`${kind}/${run}`);
-          expect(log.claim(kind, `run${run}`)).toBe(first);
-          granted.add(`${kind}/${run}`);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('slower-than-usual', 'stalled', 'fixed', 'still-failing', 'missed-run' as const),
+            fc.integer({ min: 0, max: 5 }),
+          ),
+        ),
+        (claims) => {
+          const log = new InsightLog();
+          const granted = new Set<string>();
+          for (const [kind, run] of claims) {
+            const first = !granted.has(`${kind}/${run}`);
+            expect(log.claim(kind, `run${run}`)).toBe(first);
+            granted.add(`${kind}/${run}`);
+          }
+        },
+      ),
     );
   });
 });
@@ -137,7 +155,9 @@ describe('insight words', () => {
       title: 'tank/data is slower than usual on nas1',
       body: 'tank/data has run 2 h 10 min; it usually takes 35 min.',
     });
-    expect(insightText(insight({ kind: 'stalled', figures: { stalledForMs: 31 * MIN, percent: 40 } }), 'nas1').body).toBe('No progress for 31 min (still at 40 %).');
+    expect(insightText(insight({ kind: 'stalled', figures: { stalledForMs: 31 * MIN, percent: 40 } }), 'nas1').body).toBe(
+      'No progress for 31 min (still at 40 %).',
+    );
     expect(insightText(insight({ kind: 'fixed', description: null, figures: { failedRuns: 2 } }), 'nas1')).toEqual({
       title: 'Replication is fixed on nas1',
       body: 'It succeeded after 2 failed runs.',
@@ -151,22 +171,37 @@ describe('insights through the rules', () => {
     const rules = settings({ methodRules: [{ glob: 'replication.*', action: 'no-insights' }] });
     expect(classifyInsight(insight(), rules, undefined, NOON, at)).toMatchObject({ notify: false, suppressedBy: 'method-rule' });
     expect(classifyInsight(insight({ method: 'cloudsync.sync' }), rules, undefined, NOON, at).notify).toBe(true);
-    expect(classifyInsight(insight(), settings({ methodRules: [{ glob: '*', action: 'never' }] }), undefined, NOON, at).suppressedBy).toBe('method-rule');
-    expect(classifyInsight(insight({ kind: 'fixed' }), settings({ methodRules: [{ glob: '*', action: 'failures' }] }), undefined, NOON, at).suppressedBy).toBe('method-rule');
-    expect(classifyInsight(insight(), settings(), { muted: true, mutedUntil: null, methodRules: [] }, NOON, at).suppressedBy).toBe('server-muted');
+    expect(classifyInsight(insight(), settings({ methodRules: [{ glob: '*', action: 'never' }] }), undefined, NOON, at).suppressedBy).toBe(
+      'method-rule',
+    );
+    expect(
+      classifyInsight(insight({ kind: 'fixed' }), settings({ methodRules: [{ glob: '*', action: 'failures' }] }), undefined, NOON, at)
+        .suppressedBy,
+    ).toBe('method-rule');
+    expect(classifyInsight(insight(), settings(), { muted: true, mutedUntil: null, methodRules: [] }, NOON, at).suppressedBy).toBe(
+      'server-muted',
+    );
     const quiet = settings({ quietHours: { enabled: true, start: '11:00', end: '13:00', failuresBreakThrough: true } });
     expect(classifyInsight(insight(), quiet, undefined, NOON, at).suppressedBy).toBe('quiet-hours');
     expect(classifyInsight(insight(), settings({ pausedUntil: NOON + 1 }), undefined, NOON, at).suppressedBy).toBe('paused');
   });
 
   it('"no-insights" rules do not decide endings: a failure still notifies', () => {
-    const planner = new NotificationPlanner({ settings: settings({ methodRules: [{ glob: '*', action: 'no-insights' }], burstWindowMs: 0 }), minuteOfDay: utcMinuteOfDay, idPrefix: 't' });
+    const planner = new NotificationPlanner({
+      settings: settings({ methodRules: [{ glob: '*', action: 'no-insights' }], burstWindowMs: 0 }),
+      minuteOfDay: utcMinuteOfDay,
+      idPrefix: 't',
+    });
     planner.push(transition(), NOON);
     expect(planner.due(NOON).map((n) => n.suppressed)).toEqual([null]);
   });
 
   it('plans each insight as a notification with the job, tagged with its kind; suppressed ones with their reason', () => {
-    const planner = new NotificationPlanner({ settings: settings({ burstWindowMs: 0, methodRules: [{ glob: 'cloudsync.*', action: 'no-insights' }] }), minuteOfDay: utcMinuteOfDay, idPrefix: 't' });
+    const planner = new NotificationPlanner({
+      settings: settings({ burstWindowMs: 0, methodRules: [{ glob: 'cloudsync.*', action: 'no-insights' }] }),
+      minuteOfDay: utcMinuteOfDay,
+      idPrefix: 't',
+    });
     planner.pushInsight(insight(), NOON);
     planner.pushInsight(insight({ method: 'cloudsync.sync', key: 'k2', jobId: 8 }), NOON);
     const planned = planner.due(NOON);

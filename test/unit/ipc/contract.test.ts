@@ -156,14 +156,33 @@ describe('secrets', () => {
   });
 
   it('allowInsecurePassword in a profile is a boolean only: it cannot carry the password', () => {
-    const profile = { id: 'nas1', name: 'nas1', url: 'ws://nas1', auth: { method: 'password', username: 'admin' }, fingerprint256: null, muted: false, mutedUntil: null };
+    const profile = {
+      id: 'nas1',
+      name: 'nas1',
+      url: 'ws://nas1',
+      auth: { method: 'password', username: 'admin' },
+      fingerprint256: null,
+      muted: false,
+      mutedUntil: null,
+    };
     expect(REQUESTS.listProfiles.reply.parse([profile])[0]!.auth.allowInsecurePassword).toBe(false);
-    expect(() => REQUESTS.listProfiles.reply.parse([{ ...profile, auth: { ...profile.auth, allowInsecurePassword: 'hunter2' } }])).toThrow();
+    expect(() =>
+      REQUESTS.listProfiles.reply.parse([{ ...profile, auth: { ...profile.auth, allowInsecurePassword: 'hunter2' } }]),
+    ).toThrow();
   });
 
   it('strips a secret a buggy main process would add to a reply', () => {
     const parsed = REQUESTS.listProfiles.reply.parse([
-      { id: 'nas1', name: 'nas1', url: 'wss://nas1', auth: { method: 'api-key', username: null }, fingerprint256: null, muted: false, mutedUntil: null, secret: 'leak' },
+      {
+        id: 'nas1',
+        name: 'nas1',
+        url: 'wss://nas1',
+        auth: { method: 'api-key', username: null },
+        fingerprint256: null,
+        muted: false,
+        mutedUntil: null,
+        secret: 'leak',
+      },
     ]);
     expect(JSON.stringify(parsed)).not.toContain('leak');
   });
@@ -197,7 +216,8 @@ describe('createJobwatchApi', () => {
   it('has one method per request and one on<Event> per event', () => {
     const { api } = bridge(() => null);
     for (const name of Object.keys(REQUESTS)) expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
-    for (const name of ['onSnapshot', 'onDelta', 'onFocusJob', 'onOpenView']) expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
+    for (const name of ['onSnapshot', 'onDelta', 'onFocusJob', 'onOpenView'])
+      expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
   });
 
   it('sends the payload on the request channel and unwraps a valid reply', async () => {
@@ -266,7 +286,11 @@ describe('createJobwatchApi', () => {
       createdAt: 1_700_000_001_000,
     };
     emit(EVENTS.delta.channel, { upserts: [], removals: [], notifications: [notification] });
-    emit(EVENTS.delta.channel, { upserts: [], removals: [], notifications: [{ ...notification, jobRefs: [{ server: 'nas1', jobId: '1', method: 'x', timeStarted: null }] }] });
+    emit(EVENTS.delta.channel, {
+      upserts: [],
+      removals: [],
+      notifications: [{ ...notification, jobRefs: [{ server: 'nas1', jobId: '1', method: 'x', timeStarted: null }] }],
+    });
     expect(seen).toEqual([{ upserts: [], removals: [], notifications: [notification] }]);
   });
 

@@ -40,10 +40,6 @@ export function wireJob(options: WireJobOptions): Record<string, unknown> {
   };
 }
 
-export function jobEvent(
-  msg: CollectionEvent['msg'],
-  fields: Record<string, unknown>,
-  collection = 'core.get_jobs',
-): CollectionEvent {
+export function jobEvent(msg: CollectionEvent['msg'], fields: Record<string, unknown>, collection = 'core.get_jobs'): CollectionEvent {
   return { msg, collection, id: fields['id'], fields };
 }

@@ -90,7 +90,10 @@ class World {
   readonly observedTerminal = new Set<string>();
   readonly seeded = new Set<string>();
 
-  constructor(private readonly ledgerBound: number, private readonly bookBound: number) {
+  constructor(
+    private readonly ledgerBound: number,
+    private readonly bookBound: number,
+  ) {
     this.ledger = new TransitionLedger({ maxKeysPerServer: ledgerBound });
     this.book = this.newBook();
   }
@@ -156,14 +159,20 @@ class World {
         return;
       }
       case 'run': {
-        const job = this.pick(this.serverJobs.filter((candidate) => candidate.state === 'WAITING'), command.pick);
+        const job = this.pick(
+          this.serverJobs.filter((candidate) => candidate.state === 'WAITING'),
+          command.pick,
+        );
         if (!job) return;
         job.state = 'RUNNING';
         this.emit('changed', job);
         return;
       }
       case 'progress': {
-        const job = this.pick(this.serverJobs.filter((candidate) => candidate.state === 'RUNNING'), command.pick);
+        const job = this.pick(
+          this.serverJobs.filter((candidate) => candidate.state === 'RUNNING'),
+          command.pick,
+        );
         if (!job) return;
         job.percent = Math.min(99, job.percent + 7);
         this.emit('changed', job);

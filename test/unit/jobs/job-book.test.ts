@@ -192,7 +192,10 @@ describe('JobBook reconnects and restarts', () => {
     const snapshot = book.applySnapshot([wireJob({ id: 5, state: 'RUNNING', method: 'replication.run', started: restartedAt })]);
     expect(snapshot.transitions).toEqual([]);
     const newFailure = book.applyEvent(
-      jobEvent('changed', wireJob({ id: 5, state: 'FAILED', method: 'replication.run', started: restartedAt, finished: restartedAt + 1000 })),
+      jobEvent(
+        'changed',
+        wireJob({ id: 5, state: 'FAILED', method: 'replication.run', started: restartedAt, finished: restartedAt + 1000 }),
+      ),
     );
     const transitions = [...oldFailure.transitions, ...newFailure.transitions];
     expect(transitions.map((t) => [t.jobId, t.from, t.to])).toEqual([
@@ -299,8 +302,21 @@ describe('JobBook memory', () => {
 
 describe('JobBook transient jobs', () => {
   /** A CORE 13 job object: no transient, description, abortable or credentials fields. */
-  function core13Job(id: number, method: string, state: 'WAITING' | 'RUNNING' | 'SUCCESS' | 'FAILED', started = T0): Record<string, unknown> {
-    const { transient: _t, description: _d, abortable: _a, credentials: _c, message_ids: _m, result_encoding_error: _r, ...rest } = wireJob({
+  function core13Job(
+    id: number,
+    method: string,
+    state: 'WAITING' | 'RUNNING' | 'SUCCESS' | 'FAILED',
+    started = T0,
+  ): Record<string, unknown> {
+    const {
+      transient: _t,
+      description: _d,
+      abortable: _a,
+      credentials: _c,
+      message_ids: _m,
+      result_encoding_error: _r,
+      ...rest
+    } = wireJob({
       id,
       method,
       state,
@@ -410,7 +426,11 @@ describe('JobBook HA job copies', () => {
 
   it('a lookalike is a job of its own when its original is still listed, or when it has exc_info or credentials', () => {
     const { book } = newBook();
-    const failed = (id: number) => ({ ...sync(id, T0, 'FAILED'), arguments: [5], exc_info: { repr: 'CallError()', type: 'CallError', errno: 14, extra: null } });
+    const failed = (id: number) => ({
+      ...sync(id, T0, 'FAILED'),
+      arguments: [5],
+      exc_info: { repr: 'CallError()', type: 'CallError', errno: 14, extra: null },
+    });
     book.applySnapshot([sync(5, T0), failed(6)]);
     book.markDisconnected();
     const update = book.applySnapshot([
@@ -439,7 +459,9 @@ describe('JobBook HA job copies', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i += 1) deep = [deep];
     expect(canonicalJson(deep).length).toBeLessThan(100);
-    const job = (args: unknown[]) => ({ ...completeJob({ id: 1, method: 'replication.run', arguments: args, state: 'SUCCESS', timeStarted: T0, timeFinished: T0 + 1 }) });
+    const job = (args: unknown[]) => ({
+      ...completeJob({ id: 1, method: 'replication.run', arguments: args, state: 'SUCCESS', timeStarted: T0, timeFinished: T0 + 1 }),
+    });
     expect(copyFingerprint(job([{ a: 1, b: 2 }]))).toBe(copyFingerprint(job([{ b: 2, a: 1 }])));
     expect(copyFingerprint({ ...job([]), method: 'pool.scrub.scrub' })).toBeNull();
   });

@@ -43,7 +43,8 @@ describe('TransitionLedger hard cap', () => {
   });
 
   it('settles in near-constant work whatever the bound, with distinct times', () => {
-    const work = (bound: number) => countMapWork(() => settleMany(new TransitionLedger({ maxKeysPerServer: bound }), 6_000, (i) => T + i * 1000));
+    const work = (bound: number) =>
+      countMapWork(() => settleMany(new TransitionLedger({ maxKeysPerServer: bound }), 6_000, (i) => T + i * 1000));
     const small = work(100);
     const large = work(2_000);
     // A scan of every key per eviction made the work grow with the bound (about 20x here).
@@ -137,7 +138,10 @@ describe('TransitionLedger bound on restore', () => {
   });
 
   it('caps a file whose keys all share one time_finished', () => {
-    const restored = TransitionLedger.fromJSON(bigFile(1_000_000_000, 40_000, () => T), { maxKeysPerServer: 1_000 });
+    const restored = TransitionLedger.fromJSON(
+      bigFile(1_000_000_000, 40_000, () => T),
+      { maxKeysPerServer: 1_000 },
+    );
     expect(restored.size(S)).toBeLessThanOrEqual(2_000);
     expect(restored.isSettled(S, 'k0', T)).toBe(true);
     expect(restored.toJSON().servers[S]!.fingerprints!.length).toBeLessThanOrEqual(2_000);

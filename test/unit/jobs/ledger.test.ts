@@ -101,7 +101,13 @@ describe('TransitionLedger', () => {
   it('round-trips through JSON', () => {
     const ledger = new TransitionLedger({ maxKeysPerServer: 3 });
     ledger.markSeeded(S);
-    for (const [key, time] of [['a', 1000], ['b', 2000], ['c', 3000], ['d', 4000]] as const) ledger.settle(S, key, time);
+    for (const [key, time] of [
+      ['a', 1000],
+      ['b', 2000],
+      ['c', 3000],
+      ['d', 4000],
+    ] as const)
+      ledger.settle(S, key, time);
     ledger.settle('other', 'z', null);
     // The bound is the app's, not the file's (see ledger-cap.test.ts).
     const restored = TransitionLedger.fromJSON(JSON.parse(JSON.stringify(ledger)), { maxKeysPerServer: 3 });
@@ -132,7 +138,11 @@ describe('TransitionLedger', () => {
     expect(restored.keyWithFingerprint(S, 'fp-c')).toBe('c');
     expect(restored.toJSON().servers[S]?.fingerprints).toEqual([['c', 'fp-c']]);
 
-    const older = { version: 1, maxKeysPerServer: 5, servers: { [S]: { seeded: true, floor: null, watermark: 1000, keys: [['a', 1000]] } } };
+    const older = {
+      version: 1,
+      maxKeysPerServer: 5,
+      servers: { [S]: { seeded: true, floor: null, watermark: 1000, keys: [['a', 1000]] } },
+    };
     expect(TransitionLedger.fromJSON(older).isListed(S, 'a')).toBe(true);
     const orphan = { ...older, servers: { [S]: { ...older.servers[S], fingerprints: [['gone', 'fp-gone']] } } };
     expect(TransitionLedger.fromJSON(orphan).keyWithFingerprint(S, 'fp-gone')).toBeUndefined();

@@ -52,8 +52,16 @@ describe('JobBook snapshot scale', () => {
     const book = newBook(5, 3);
     const state = (id: number): JobState => (id === 2 || id === 4 || id === 9 ? 'SUCCESS' : 'RUNNING');
     book.applySnapshot(wireJobs(10, state));
-    const onServer = book.jobs().filter((entry) => entry.onServer).map((entry) => entry.job.id).sort((a, b) => a - b);
-    const recent = book.jobs().filter((entry) => !entry.onServer).map((entry) => entry.job.id).sort((a, b) => a - b);
+    const onServer = book
+      .jobs()
+      .filter((entry) => entry.onServer)
+      .map((entry) => entry.job.id)
+      .sort((a, b) => a - b);
+    const recent = book
+      .jobs()
+      .filter((entry) => !entry.onServer)
+      .map((entry) => entry.job.id)
+      .sort((a, b) => a - b);
     // 10 listed, 5 kept: the three finished go to history, then the two oldest running are dropped.
     expect(onServer).toEqual([5, 6, 7, 8, 10]);
     expect(recent).toEqual([2, 4, 9]);
@@ -69,8 +77,16 @@ describe('JobBook snapshot scale', () => {
     finish(1);
     finish(1); // a duplicate terminal event changes nothing
     const added = (id: number) => book.applyEvent(jobEvent('added', wireJob({ id, state: 'WAITING', started: T0 + id * 1000 })));
-    expect(added(4).upserts.filter((entry) => !entry.onServer).map((entry) => entry.job.id)).toEqual([1]);
-    expect(added(5).upserts.filter((entry) => !entry.onServer).map((entry) => entry.job.id)).toEqual([3]);
+    expect(
+      added(4)
+        .upserts.filter((entry) => !entry.onServer)
+        .map((entry) => entry.job.id),
+    ).toEqual([1]);
+    expect(
+      added(5)
+        .upserts.filter((entry) => !entry.onServer)
+        .map((entry) => entry.job.id),
+    ).toEqual([3]);
     // None finished among 2, 4, 5: the oldest listed goes.
     expect(added(6).removals).toEqual([jobKey(S, { id: 2, timeStarted: T0 + 2000, method: 'cloudsync.sync' })]);
     expect(book.stats().jobs).toBe(3);
@@ -86,9 +102,11 @@ describe('JobBook event scale', () => {
       const id = maxJobs + index + 1;
       return jobEvent('added', wireJob({ id, state: 'WAITING', started: T0 + id * 1000 }));
     });
-    return countMapWork(() => {
-      for (const frame of frames) book.applyEvent(frame);
-    }) / events;
+    return (
+      countMapWork(() => {
+        for (const frame of frames) book.applyEvent(frame);
+      }) / events
+    );
   }
 
   it('applies an event in the same work whether the book holds 100 or 2 000 running jobs', () => {
@@ -114,7 +132,11 @@ describe('JobBook event scale', () => {
     expect(book.stats().jobs).toBe(50);
     // Only the first new job found nothing finished to evict (the oldest running went); every later one evicted
     // the finished job before it, so the running jobs of the snapshot stay beside the newest.
-    const onServer = book.jobs().filter((entry) => entry.onServer).map((entry) => entry.job.id).sort((a, b) => a - b);
+    const onServer = book
+      .jobs()
+      .filter((entry) => entry.onServer)
+      .map((entry) => entry.job.id)
+      .sort((a, b) => a - b);
     expect(onServer).toEqual([...Array.from({ length: 49 }, (_, index) => index + 2), nextId - 1]);
   });
 });

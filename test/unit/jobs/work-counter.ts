@@ -24,30 +24,36 @@ export function countMapWork(run: () => void): number {
   };
   for (const [target, names] of COUNTED_CALLS) {
     for (const name of names) {
-      patch(target, name, (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          steps += 1;
-          return original.apply(this, args);
-        },
+      patch(
+        target,
+        name,
+        (original) =>
+          function (this: unknown, ...args: unknown[]) {
+            steps += 1;
+            return original.apply(this, args);
+          },
       );
     }
   }
   for (const [target, names] of COUNTED_ITERATORS) {
     for (const name of names) {
-      patch(target, name, (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          const inner = original.apply(this, args) as Iterator<unknown>;
-          const counted: IterableIterator<unknown> = {
-            next: () => {
-              steps += 1;
-              return inner.next();
-            },
-            [Symbol.iterator]() {
-              return counted;
-            },
-          };
-          return counted;
-        },
+      patch(
+        target,
+        name,
+        (original) =>
+          function (this: unknown, ...args: unknown[]) {
+            const inner = original.apply(this, args) as Iterator<unknown>;
+            const counted: IterableIterator<unknown> = {
+              next: () => {
+                steps += 1;
+                return inner.next();
+              },
+              [Symbol.iterator]() {
+                return counted;
+              },
+            };
+            return counted;
+          },
       );
     }
   }

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Monitor, webUiUrl, type FailureList, type NotificationPolicy, type ServerConnector, type ServerDirectory, type ServerTarget } from '../../../electron/core/monitor';
+import {
+  Monitor,
+  webUiUrl,
+  type FailureList,
+  type NotificationPolicy,
+  type ServerConnector,
+  type ServerDirectory,
+  type ServerTarget,
+} from '../../../electron/core/monitor';
 import { TransitionLedger } from '../../../electron/core/ledger';
 import type { CloseInfo, CollectionEvent, RpcConnection } from '../../../electron/core/protocol/connection';
 import type { Transition } from '../../../electron/core/model';
@@ -111,7 +119,16 @@ class MemoryFailures implements FailureList {
   items: FailureView[] = [];
   private listeners: Array<() => void> = [];
   add(t: Transition, now: number) {
-    this.items.unshift({ key: t.key, server: t.server, jobId: t.jobId, method: t.method, description: t.description, error: t.error, timeFinished: t.timeFinished, reportedAt: now });
+    this.items.unshift({
+      key: t.key,
+      server: t.server,
+      jobId: t.jobId,
+      method: t.method,
+      description: t.description,
+      error: t.error,
+      timeFinished: t.timeFinished,
+      reportedAt: now,
+    });
     this.changed();
   }
   acknowledge(key: string) {
@@ -387,10 +404,16 @@ class ScriptedConnection implements RpcConnection {
   }
 }
 
-const me = (roles: string[]) => ({ pw_name: 'watcher', privilege: { roles: { $set: roles }, allowlist: [], web_shell: false, webui_access: true } });
+const me = (roles: string[]) => ({
+  pw_name: 'watcher',
+  privilege: { roles: { $set: roles }, allowlist: [], web_shell: false, webui_access: true },
+});
 const missing = (method: string) => new RpcError(`${method} failed: Method does not exist`, -32601, null, null, null);
 
-function setupScripted(answer: (method: string, params: unknown[]) => unknown, options: { logDownloadTimeoutMs?: number; download?: ServerConnector['download'] } = {}) {
+function setupScripted(
+  answer: (method: string, params: unknown[]) => unknown,
+  options: { logDownloadTimeoutMs?: number; download?: ServerConnector['download'] } = {},
+) {
   const connections: ScriptedConnection[] = [];
   const connector: ServerConnector = {
     connect: async () => {
@@ -404,7 +427,12 @@ function setupScripted(answer: (method: string, params: unknown[]) => unknown, o
     },
     download: options.download ?? (async (_t, _e, path) => `log for ${path}`),
   };
-  const directory: ServerDirectory = { list: async () => [target], secret: async () => 'the-secret', save: async () => {}, remove: async () => {} };
+  const directory: ServerDirectory = {
+    list: async () => [target],
+    secret: async () => 'the-secret',
+    save: async () => {},
+    remove: async () => {},
+  };
   const monitor = new Monitor({
     connector,
     directory,
@@ -416,7 +444,8 @@ function setupScripted(answer: (method: string, params: unknown[]) => unknown, o
   });
   const transitions: Transition[] = [];
   monitor.onTransition((t) => transitions.push(t));
-  const lookups = () => connections.flatMap((c) => c.calls).filter(([m, p]) => m === 'core.get_jobs' && JSON.stringify(p).includes('"id","="')).length;
+  const lookups = () =>
+    connections.flatMap((c) => c.calls).filter(([m, p]) => m === 'core.get_jobs' && JSON.stringify(p).includes('"id","="')).length;
   return { monitor, connections, transitions, lookups };
 }
 
@@ -434,7 +463,11 @@ describe('Monitor: restricted accounts', () => {
     });
     await monitor.start();
     await settle();
-    expect(monitor.snapshot().servers[0]?.access).toMatchObject({ fullAdmin: false, roles: ['CLOUD_SYNC_READ', 'READONLY_ADMIN', 'REPLICATION_TASK_READ'], lostJobs: 0 });
+    expect(monitor.snapshot().servers[0]?.access).toMatchObject({
+      fullAdmin: false,
+      roles: ['CLOUD_SYNC_READ', 'READONLY_ADMIN', 'REPLICATION_TASK_READ'],
+      lostJobs: 0,
+    });
     expect(lookups()).toBe(0);
     await vi.advanceTimersByTimeAsync(2_500);
     expect(lookups()).toBeGreaterThanOrEqual(1);
@@ -464,7 +497,10 @@ describe('Monitor: restricted accounts', () => {
     listed = [wireJob(3, 'RUNNING', { time_started: { $date: 1 } })];
     await vi.advanceTimersByTimeAsync(3_000);
     expect(monitor.snapshot().jobs).toEqual([]);
-    expect(monitor.snapshot().servers[0]?.access).toMatchObject({ lostJobs: 2, lostNotice: expect.stringMatching(/^Lost sight of "replication.run" \(job [23]\) before it finished \(2 jobs so far\)/) });
+    expect(monitor.snapshot().servers[0]?.access).toMatchObject({
+      lostJobs: 2,
+      lostNotice: expect.stringMatching(/^Lost sight of "replication.run" \(job [23]\) before it finished \(2 jobs so far\)/),
+    });
     expect(transitions).toEqual([]);
     const after = lookups();
     await vi.advanceTimersByTimeAsync(5_000);
@@ -544,7 +580,12 @@ describe('Monitor: restricted accounts', () => {
     await settle();
     expect(monitor.snapshot().servers[0]).toMatchObject({
       state: 'needs-attention',
-      attention: { code: 'AUTH_REDIRECT', message: expect.stringMatching(/^This is the standby controller of an HA pair; connect to the virtual IP or the active controller\./) },
+      attention: {
+        code: 'AUTH_REDIRECT',
+        message: expect.stringMatching(
+          /^This is the standby controller of an HA pair; connect to the virtual IP or the active controller\./,
+        ),
+      },
     });
     expect(connections[0]!.calls.map(([m]) => m)).not.toContain('core.subscribe');
     await monitor.stop();
@@ -573,7 +614,8 @@ describe('Monitor: log download', () => {
   it('other errors are not hidden behind the fallback, and a download that hangs ends at the deadline', async () => {
     const refused = setupScripted((method) => {
       if (method === 'core.get_jobs') return [wireJob(7, 'FAILED')];
-      if (method === 'core.job_download_logs') throw new RpcError('core.job_download_logs failed: [EPERM] Job is not owned by current session', -32001, 1, 'EPERM', null);
+      if (method === 'core.job_download_logs')
+        throw new RpcError('core.job_download_logs failed: [EPERM] Job is not owned by current session', -32001, 1, 'EPERM', null);
       return null;
     });
     await refused.monitor.start();

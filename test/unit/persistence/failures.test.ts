@@ -165,7 +165,11 @@ describe('FailureInbox', () => {
 
   it('property: every FAILED transition stays in the inbox until acknowledged, across save and load', async () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('add' as const), server: fc.constantFrom('a', 'b', 'c'), to: fc.constantFrom('FAILED' as const, 'SUCCESS' as const, 'ABORTED' as const) }),
+      fc.record({
+        kind: fc.constant('add' as const),
+        server: fc.constantFrom('a', 'b', 'c'),
+        to: fc.constantFrom('FAILED' as const, 'SUCCESS' as const, 'ABORTED' as const),
+      }),
       fc.record({ kind: fc.constant('ack' as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant('ackServer' as const), server: fc.constantFrom('a', 'b', 'c') }),
       fc.record({ kind: fc.constant('ackAll' as const) }),

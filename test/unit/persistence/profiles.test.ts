@@ -131,9 +131,7 @@ describe('ProfilesRepository', () => {
 
   it('serialises concurrent saves without losing one', async () => {
     const { storage, secrets, repo } = setup();
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) => repo.save({ ...nas1, id: `p${i}`, name: `nas${i}` })),
-    );
+    await Promise.all(Array.from({ length: 10 }, (_, i) => repo.save({ ...nas1, id: `p${i}`, name: `nas${i}` })));
     const again = new ProfilesRepository(createProfilesStore(storage), secrets);
     expect(await again.list()).toHaveLength(10);
   });
@@ -155,7 +153,13 @@ describe('ProfilesRepository', () => {
       'profiles.json',
       JSON.stringify({
         version: 1,
-        data: { profiles: [{ ...base, id: 'a', name: 'one' }, { ...base, id: 'a', name: 'two' }, { ...base, id: 'b', name: 'ONE' }] },
+        data: {
+          profiles: [
+            { ...base, id: 'a', name: 'one' },
+            { ...base, id: 'a', name: 'two' },
+            { ...base, id: 'b', name: 'ONE' },
+          ],
+        },
       }),
     );
     const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
@@ -167,15 +171,25 @@ describe('ProfilesRepository', () => {
     // A version-1 file as the app wrote it before the setting: no field, no migration needed.
     storage.files.set(
       'profiles.json',
-      JSON.stringify({ version: 1, data: { profiles: [{ id: 'p1', name: 'nas1', url: 'ws://nas1.lan', auth: { method: 'password', username: 'admin' } }] } }),
+      JSON.stringify({
+        version: 1,
+        data: { profiles: [{ id: 'p1', name: 'nas1', url: 'ws://nas1.lan', auth: { method: 'password', username: 'admin' } }] },
+      }),
     );
     const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
     expect(await repo.problem()).toBeNull();
     expect((await repo.get('p1'))?.auth).toEqual({ method: 'password', username: 'admin', allowInsecurePassword: false });
-    await repo.save({ id: 'p1', name: 'nas1', url: 'ws://nas1.lan', auth: { method: 'password', username: 'admin', allowInsecurePassword: true } });
+    await repo.save({
+      id: 'p1',
+      name: 'nas1',
+      url: 'ws://nas1.lan',
+      auth: { method: 'password', username: 'admin', allowInsecurePassword: true },
+    });
     const again = new ProfilesRepository(createProfilesStore(storage), secrets);
     expect((await again.get('p1'))?.auth.allowInsecurePassword).toBe(true);
-    const wrong = await again.save({ ...nas1, id: 'p3', name: 'nas3', auth: { method: 'password', allowInsecurePassword: 'yes' as never } }).catch((e: unknown) => e);
+    const wrong = await again
+      .save({ ...nas1, id: 'p3', name: 'nas3', auth: { method: 'password', allowInsecurePassword: 'yes' as never } })
+      .catch((e: unknown) => e);
     expect(wrong).toMatchObject({ code: 'INVALID_PROFILE' });
   });
 
@@ -187,7 +201,10 @@ describe('ProfilesRepository', () => {
 
   it('loads a file saved before the compression setting as off, and keeps it on once saved', async () => {
     const { storage, secrets } = setup();
-    storage.files.set('profiles.json', JSON.stringify({ version: 1, data: { profiles: [{ id: 'p1', name: 'nas1', url: 'wss://nas1.lan', auth: { method: 'api-key' } }] } }));
+    storage.files.set(
+      'profiles.json',
+      JSON.stringify({ version: 1, data: { profiles: [{ id: 'p1', name: 'nas1', url: 'wss://nas1.lan', auth: { method: 'api-key' } }] } }),
+    );
     const repo = new ProfilesRepository(createProfilesStore(storage), secrets);
     expect(await repo.problem()).toBeNull();
     expect((await repo.get('p1'))?.compression).toBe(false);

@@ -160,7 +160,14 @@ describe('VersionedStore', () => {
       const missing = setup({ version: 2 });
       missing.storage.files.set('thing.json', envelope(1, { count: 1 }));
       expect((await missing.store.load()).problem).toMatchObject({ kind: 'migration-failed', recoveredFrom: 'defaults' });
-      const throwing = setup({ version: 2, migrations: { 1: () => { throw new Error('bad shape'); } } });
+      const throwing = setup({
+        version: 2,
+        migrations: {
+          1: () => {
+            throw new Error('bad shape');
+          },
+        },
+      });
       throwing.storage.files.set('thing.json', envelope(1, { count: 1 }));
       const { problem } = await throwing.store.load();
       expect(problem?.kind).toBe('migration-failed');

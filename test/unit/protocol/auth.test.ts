@@ -49,7 +49,12 @@ class ScriptedConnection implements RpcConnection {
 const apiKey: Credentials = { kind: 'api-key', username: 'monitor', apiKey: API_KEY };
 const password: Credentials = { kind: 'password', username: 'admin', password: PASSWORD };
 
-function callError(errno: number, errname: string, reason: string, code: ConstructorParameters<typeof RpcError>[5] = 'RPC_ERROR'): RpcError {
+function callError(
+  errno: number,
+  errname: string,
+  reason: string,
+  code: ConstructorParameters<typeof RpcError>[5] = 'RPC_ERROR',
+): RpcError {
   return new RpcError(reason, -32001, errno, errname, reason, code);
 }
 
@@ -114,10 +119,15 @@ describe('authenticate: transport rule', () => {
 
 describe('authenticate: API key', () => {
   it('uses login_ex API_KEY_PLAIN with the key user', async () => {
-    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'SUCCESS', user_info: null, authenticator: 'LEVEL_1' }) });
+    const conn = new ScriptedConnection({
+      'auth.login_ex': () => ({ response_type: 'SUCCESS', user_info: null, authenticator: 'LEVEL_1' }),
+    });
     await expect(authenticate(conn, apiKey)).resolves.toEqual({ method: 'auth.login_ex', authenticator: 'LEVEL_1', usedOtp: false });
     expect(conn.calls).toEqual([
-      { method: 'auth.login_ex', params: [{ mechanism: 'API_KEY_PLAIN', username: 'monitor', api_key: API_KEY, login_options: { user_info: false } }] },
+      {
+        method: 'auth.login_ex',
+        params: [{ mechanism: 'API_KEY_PLAIN', username: 'monitor', api_key: API_KEY, login_options: { user_info: false } }],
+      },
     ]);
   });
 
@@ -170,7 +180,9 @@ describe('authenticate: password', () => {
   it('uses login_ex PASSWORD_PLAIN', async () => {
     const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'SUCCESS' }) });
     await authenticate(conn, password);
-    expect(conn.calls[0]!.params).toEqual([{ mechanism: 'PASSWORD_PLAIN', username: 'admin', password: PASSWORD, login_options: { user_info: false } }]);
+    expect(conn.calls[0]!.params).toEqual([
+      { mechanism: 'PASSWORD_PLAIN', username: 'admin', password: PASSWORD, login_options: { user_info: false } },
+    ]);
   });
 
   it('falls back to auth.login [user, pass]', async () => {
@@ -244,7 +256,11 @@ describe('authenticate: every outcome is typed, secret-free and not retried', ()
     ['an unknown response type', { response_type: 'SCRAM_RESPONSE' }, 'MECHANISM_UNSUPPORTED'],
   ])('%s', async (_name, reply, code) => {
     for (const credentials of [apiKey, password]) {
-      const conn = new ScriptedConnection({ 'auth.login_ex': () => reply, 'auth.login_with_api_key': () => true, 'auth.login': () => true });
+      const conn = new ScriptedConnection({
+        'auth.login_ex': () => reply,
+        'auth.login_with_api_key': () => true,
+        'auth.login': () => true,
+      });
       const err = await failure(authenticate(conn, credentials));
       expect(err.code).toBe(code);
       expect(conn.calls).toHaveLength(1);
@@ -267,7 +283,9 @@ describe('authenticate: every outcome is typed, secret-free and not retried', ()
   });
 
   it('REDIRECT carries the urls', async () => {
-    const conn = new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'REDIRECT', urls: ['wss://a/api/current', 'wss://b/api/current'] }) });
+    const conn = new ScriptedConnection({
+      'auth.login_ex': () => ({ response_type: 'REDIRECT', urls: ['wss://a/api/current', 'wss://b/api/current'] }),
+    });
     expect((await failure(authenticate(conn, apiKey))).details).toEqual({ urls: ['wss://a/api/current', 'wss://b/api/current'] });
   });
 
@@ -312,7 +330,12 @@ describe('authenticate over real sockets', () => {
 
   it('sends an API key over loopback ws:// (TrueNAS treats loopback as secure)', async () => {
     const server = await startFakeServer({
-      paths: { '/api/current': { flavor: 'jsonrpc', methods: { 'auth.login_ex': () => ({ result: { response_type: 'SUCCESS', authenticator: 'LEVEL_1' } }) } } },
+      paths: {
+        '/api/current': {
+          flavor: 'jsonrpc',
+          methods: { 'auth.login_ex': () => ({ result: { response_type: 'SUCCESS', authenticator: 'LEVEL_1' } }) },
+        },
+      },
     });
     servers.push(server);
     const conn = await openConnection({ url: `ws://127.0.0.1:${server.port}` });
@@ -382,7 +405,9 @@ describe('authenticate: a refused or revoked API key says what to do', () => {
     expect(message).toMatch(/directory service/);
     expect(message).toMatch(/Create a new API key/);
     expect(message).not.toContain(API_KEY);
-    const byPassword = refusedAfterWorking(await failure(authenticate(new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'AUTH_ERR' }) }), password)));
+    const byPassword = refusedAfterWorking(
+      await failure(authenticate(new ScriptedConnection({ 'auth.login_ex': () => ({ response_type: 'AUTH_ERR' }) }), password)),
+    );
     expect(byPassword).toMatch(/this password/);
     expect(byPassword).not.toContain(PASSWORD);
   });

@@ -81,8 +81,8 @@ describe('boundValue / boundArguments', () => {
     expect(text.length).toBeLessThanOrEqual(ARGUMENTS_MAX_CHARS + 4 * 1024);
     expect(text).toMatch(/cut: \d+ more items from the server/);
     // The second argument had no room left: it is still there, cut to a marker.
-    expect((bounded).length).toBe(2);
-    expect(isCut((bounded)[1] as string)).toBe(true);
+    expect(bounded.length).toBe(2);
+    expect(isCut(bounded[1] as string)).toBe(true);
   });
 
   it('cuts a long object by keys, and long keys like text', () => {

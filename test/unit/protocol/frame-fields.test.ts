@@ -5,20 +5,22 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonRpcFrame } from '../../../electron/core/protocol/frames';
 
-const rpc = (fields: string) => `{"jsonrpc":"2.0","method":"collection_update","params":{"msg":"changed","collection":"core.get_jobs","id":7,"fields":${fields}}}`;
+const rpc = (fields: string) =>
+  `{"jsonrpc":"2.0","method":"collection_update","params":{"msg":"changed","collection":"core.get_jobs","id":7,"fields":${fields}}}`;
 
 describe('collection event fields', () => {
-  it.each([
-    ['JSON-RPC', (f: string) => parseJsonRpcFrame(rpc(f))],
-  ])('%s: an object passes with every key, "__proto__" kept as a plain own key', (_name, parse) => {
-    const parsed = parse('{"id":7,"state":"RUNNING","progress":{"percent":5},"__proto__":{"polluted":true}}');
-    expect(parsed.ok).toBe(true);
-    const fields = parsed.ok && parsed.frame.kind === 'event' ? parsed.frame.fields : undefined;
-    expect(fields).toMatchObject({ id: 7, state: 'RUNNING', progress: { percent: 5 } });
-    expect(Object.hasOwn(fields!, '__proto__')).toBe(true);
-    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
-    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
-  });
+  it.each([['JSON-RPC', (f: string) => parseJsonRpcFrame(rpc(f))]])(
+    '%s: an object passes with every key, "__proto__" kept as a plain own key',
+    (_name, parse) => {
+      const parsed = parse('{"id":7,"state":"RUNNING","progress":{"percent":5},"__proto__":{"polluted":true}}');
+      expect(parsed.ok).toBe(true);
+      const fields = parsed.ok && parsed.frame.kind === 'event' ? parsed.frame.fields : undefined;
+      expect(fields).toMatchObject({ id: 7, state: 'RUNNING', progress: { percent: 5 } });
+      expect(Object.hasOwn(fields!, '__proto__')).toBe(true);
+      expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+      expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    },
+  );
 
   it.each(['[1,2]', '"text"', '42', 'null'])('JSON-RPC: fields %s is refused, not passed on', (fields) => {
     expect(parseJsonRpcFrame(rpc(fields)).ok).toBe(false);

@@ -3,8 +3,14 @@ import { decodeEjson, ejsonDate, ejsonSet, parseJsonRpcFrame, parseLegacyFrame }
 
 describe('parseJsonRpcFrame', () => {
   it('parses a result, including a null result', () => {
-    expect(parseJsonRpcFrame('{"jsonrpc":"2.0","result":"pong","id":5}')).toEqual({ ok: true, frame: { kind: 'result', id: 5, result: 'pong' } });
-    expect(parseJsonRpcFrame('{"jsonrpc":"2.0","result":null,"id":6}')).toEqual({ ok: true, frame: { kind: 'result', id: 6, result: null } });
+    expect(parseJsonRpcFrame('{"jsonrpc":"2.0","result":"pong","id":5}')).toEqual({
+      ok: true,
+      frame: { kind: 'result', id: 5, result: 'pong' },
+    });
+    expect(parseJsonRpcFrame('{"jsonrpc":"2.0","result":null,"id":6}')).toEqual({
+      ok: true,
+      frame: { kind: 'result', id: 6, result: null },
+    });
   });
 
   it('parses an error with TrueNAS data', () => {
@@ -14,7 +20,13 @@ describe('parseJsonRpcFrame', () => {
         error: {
           code: -32001,
           message: 'Method call error',
-          data: { error: 207, errname: 'ENOTAUTHENTICATED', reason: '[ENOTAUTHENTICATED] Not authenticated', trace: { class: 'CallError' }, extra: null },
+          data: {
+            error: 207,
+            errname: 'ENOTAUTHENTICATED',
+            reason: '[ENOTAUTHENTICATED] Not authenticated',
+            trace: { class: 'CallError' },
+            extra: null,
+          },
         },
         id: 10,
       }),
@@ -28,7 +40,9 @@ describe('parseJsonRpcFrame', () => {
   });
 
   it('parses a connection-level error with id null and no data', () => {
-    const parsed = parseJsonRpcFrame('{"jsonrpc":"2.0","error":{"code":-32700,"message":"Batch messages are not supported at this time"},"id":null}');
+    const parsed = parseJsonRpcFrame(
+      '{"jsonrpc":"2.0","error":{"code":-32700,"message":"Batch messages are not supported at this time"},"id":null}',
+    );
     expect(parsed).toMatchObject({ ok: true, frame: { kind: 'error', id: null, error: { code: -32700 } } });
   });
 

@@ -26,19 +26,32 @@ const methods: MethodTable = {
     },
   }),
   'test.ratelimited': () => ({
-    error: { code: -32001, message: 'Method call error', data: { error: 16, errname: 'EBUSY', reason: '[EBUSY] Rate Limit Exceeded', trace: null, extra: null } },
+    error: {
+      code: -32001,
+      message: 'Method call error',
+      data: { error: 16, errname: 'EBUSY', reason: '[EBUSY] Rate Limit Exceeded', trace: null, extra: null },
+    },
   }),
   'test.toomany': () => ({ error: { code: -32000, message: 'Maximum number of concurrent calls (20) has exceeded' } }),
   'test.invalid': () => ({
     error: {
       code: -32602,
       message: 'Invalid params',
-      data: { error: 22, errname: 'EINVAL', reason: '[ENOENT] None: Job with id 9999 does not exist', trace: { class: 'InstanceNotFound' }, extra: [[null, 'x', 2]] },
+      data: {
+        error: 22,
+        errname: 'EINVAL',
+        reason: '[ENOENT] None: Job with id 9999 does not exist',
+        trace: { class: 'InstanceNotFound' },
+        extra: [[null, 'x', 2]],
+      },
     },
   }),
 };
 
-async function open(extra: Partial<Parameters<typeof startFakeServer>[0]['paths'][string]> = {}, options: { callTimeoutMs?: number; maxPayloadBytes?: number } = {}) {
+async function open(
+  extra: Partial<Parameters<typeof startFakeServer>[0]['paths'][string]> = {},
+  options: { callTimeoutMs?: number; maxPayloadBytes?: number } = {},
+) {
   const server = await startFakeServer({ paths: { '/api/current': { flavor: 'jsonrpc', methods, ...extra } } });
   servers.push(server);
   const connection = await openConnection({ url: `${server.origin}/api/current`, ...options });
@@ -81,7 +94,11 @@ describe('JsonRpcConnection', () => {
     await connection.subscribe('core.get_jobs');
     expect(JSON.parse(server.received[0]!.frame)).toMatchObject({ method: 'core.subscribe', params: ['core.get_jobs'] });
     server.broadcast(
-      JSON.stringify({ jsonrpc: '2.0', method: 'collection_update', params: { msg: 'added', collection: 'core.get_jobs', id: 119, fields: { id: 119, state: 'WAITING' } } }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'collection_update',
+        params: { msg: 'added', collection: 'core.get_jobs', id: 119, fields: { id: 119, state: 'WAITING' } },
+      }),
     );
     await until(() => events.length === 1);
     expect(events[0]).toEqual({ msg: 'added', collection: 'core.get_jobs', id: 119, fields: { id: 119, state: 'WAITING' } });
@@ -197,7 +214,9 @@ describe('JsonRpcConnection', () => {
       server.broadcast('{"jsonrpc":"2.0","method":"collection_update","params":{"msg":"exploded"}}');
       server.broadcast(Buffer.from([1, 2, 3]), { binary: true });
       server.broadcast('{"jsonrpc":"2.0","result":1,"id":777}');
-      server.broadcast('{"jsonrpc":"2.0","method":"collection_update","params":{"msg":"changed","collection":"core.get_jobs","id":1,"fields":{"id":1}}}');
+      server.broadcast(
+        '{"jsonrpc":"2.0","method":"collection_update","params":{"msg":"changed","collection":"core.get_jobs","id":1,"fields":{"id":1}}}',
+      );
       await until(() => events.length === 1);
       expect(connection.stats.badFrames).toBe(4);
       expect(connection.stats.framesIn).toBe(5);

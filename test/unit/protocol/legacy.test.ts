@@ -122,11 +122,14 @@ describe('LegacyConnection', () => {
     expect(connection.pingMode).toBe('core.ping');
     await connection.ping(1000);
     const sent = frames(server).slice(1);
-    expect(sent.map((f) => f['msg'] === 'method' ? String(f['method']) : String(f['msg']))).toEqual(['ping', 'core.ping', 'core.ping']);
+    expect(sent.map((f) => (f['msg'] === 'method' ? String(f['method']) : String(f['msg'])))).toEqual(['ping', 'core.ping', 'core.ping']);
   });
 
   it('rejects a ping when neither answers', async () => {
-    const { connection } = await open({ answerMsgPing: false, methods: { 'core.ping': () => ({ noReply: true }) } }, { pingProbeTimeoutMs: 20 });
+    const { connection } = await open(
+      { answerMsgPing: false, methods: { 'core.ping': () => ({ noReply: true }) } },
+      { pingProbeTimeoutMs: 20 },
+    );
     expect(await rejection(connection.ping(60))).toMatchObject({ code: 'TIMEOUT' });
   });
 

@@ -135,7 +135,11 @@ describe('openConnection', () => {
   });
 
   it('falls back to legacy /websocket when /api/current redirects to the web UI (nginx on ≤ 24.10 and CORE 13)', async () => {
-    const s = await startFakeServer({ paths: { '/websocket': legacy }, unknownPathStatus: 302, unknownPathLocation: 'http://127.0.0.1/ui/' });
+    const s = await startFakeServer({
+      paths: { '/websocket': legacy },
+      unknownPathStatus: 302,
+      unknownPathLocation: 'http://127.0.0.1/ui/',
+    });
     cleanups.push(() => s.close());
     const connection = keep(await openConnection({ url: `http://127.0.0.1:${s.port}` }));
     expect(connection.flavor).toBe('legacy');
@@ -143,7 +147,11 @@ describe('openConnection', () => {
   });
 
   it('a redirect elsewhere than the web UI is not a missing endpoint: it stops with the redirect and a hint', async () => {
-    const s = await startFakeServer({ paths: { '/websocket': legacy }, unknownPathStatus: 307, unknownPathLocation: 'https://127.0.0.1/api/current' });
+    const s = await startFakeServer({
+      paths: { '/websocket': legacy },
+      unknownPathStatus: 307,
+      unknownPathLocation: 'https://127.0.0.1/api/current',
+    });
     cleanups.push(() => s.close());
     const err = await rejection(openConnection({ url: `http://127.0.0.1:${s.port}` }));
     expect(err).toMatchObject({ code: 'ENDPOINT_NOT_FOUND' });
@@ -153,7 +161,9 @@ describe('openConnection', () => {
 
   it('tries the endpoint that worked last time first', async () => {
     const s = await server({ '/api/current': jsonrpc, '/websocket': legacy });
-    const connection = keep(await openConnection({ url: `http://127.0.0.1:${s.port}`, preferredEndpoint: `ws://127.0.0.1:${s.port}/websocket` }));
+    const connection = keep(
+      await openConnection({ url: `http://127.0.0.1:${s.port}`, preferredEndpoint: `ws://127.0.0.1:${s.port}/websocket` }),
+    );
     expect(connection.flavor).toBe('legacy');
     expect(s.upgradeRequests).toEqual(['/websocket']);
   });
@@ -247,7 +257,10 @@ async function deflatingServer(): Promise<{ port: number; offered: string[]; agr
       ws.on('message', (data) => {
         const request = JSON.parse(String(data)) as { id: number; method: string };
         // Large enough that compression would matter: a job listing's worth of text.
-        const result = request.method === 'core.get_jobs' ? Array.from({ length: 200 }, (_, id) => ({ id, method: 'cloudsync.sync', state: 'SUCCESS' })) : 'pong';
+        const result =
+          request.method === 'core.get_jobs'
+            ? Array.from({ length: 200 }, (_, id) => ({ id, method: 'cloudsync.sync', state: 'SUCCESS' }))
+            : 'pong';
         ws.send(JSON.stringify({ jsonrpc: '2.0', result, id: request.id }));
       });
     });
@@ -286,8 +299,13 @@ describe('permessage-deflate', () => {
     const { createServerConnector } = await import('../../../electron/core/connector');
     const s = await deflatingServer();
     const target = {
-      id: 'nas', name: 'nas', url: `ws://127.0.0.1:${s.port}/api/current`, auth: { method: 'api-key' as const, username: '' },
-      fingerprint256: null, muted: false, mutedUntil: null,
+      id: 'nas',
+      name: 'nas',
+      url: `ws://127.0.0.1:${s.port}/api/current`,
+      auth: { method: 'api-key' as const, username: '' },
+      fingerprint256: null,
+      muted: false,
+      mutedUntil: null,
     };
     const connector = createServerConnector();
     const plain = await connector.connect(target);

@@ -35,7 +35,12 @@ async function make(cn: string, options: Parameters<typeof generate>[1] = {}): P
 beforeAll(async () => {
   selfSigned = await make('truenas.local', { extensions: [localhostSan] });
   otherSelfSigned = await make('truenas.local', { extensions: [localhostSan] });
-  ca = await make('Test Home Lab CA', { extensions: [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }] });
+  ca = await make('Test Home Lab CA', {
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+    ],
+  });
   caSigned = await make('nas.home', { ca: { key: ca.key, cert: ca.cert }, extensions: [localhostSan] });
   caSignedWrongName = await make('other.example', {
     ca: { key: ca.key, cert: ca.cert },
@@ -105,7 +110,9 @@ describe('wss certificate policy', () => {
 
   it('CERT_CHANGED when the pinned fingerprint no longer matches', async () => {
     const server = await wssServer(otherSelfSigned);
-    const err = await rejection(openConnection({ url: `https://127.0.0.1:${server.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint } }));
+    const err = await rejection(
+      openConnection({ url: `https://127.0.0.1:${server.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint } }),
+    );
     expect(err).toMatchObject({ code: 'CERT_CHANGED' });
     expect((err as Error).message).toContain('changed since you trusted it');
     expect((err as Error).message).toContain('trust the certificate again');
@@ -147,7 +154,9 @@ describe('nothing but the TLS handshake before the certificate is checked', () =
     const recorder = await startRecordingTlsServer(otherSelfSigned);
     cleanups.push(() => recorder.close());
     const bytes = recorder.nextConnectionBytes();
-    const err = await rejection(openConnection({ url: `https://127.0.0.1:${recorder.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint } }));
+    const err = await rejection(
+      openConnection({ url: `https://127.0.0.1:${recorder.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint } }),
+    );
     expect(err).toMatchObject({ code: 'CERT_CHANGED' });
     expect((await bytes).length).toBe(0);
   });
@@ -165,7 +174,11 @@ describe('nothing but the TLS handshake before the certificate is checked', () =
     cleanups.push(() => recorder.close());
     const bytes = recorder.nextConnectionBytes();
     const err = await rejection(
-      openConnection({ url: `https://127.0.0.1:${recorder.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint }, connectTimeoutMs: 300 }),
+      openConnection({
+        url: `https://127.0.0.1:${recorder.port}`,
+        tls: { pinnedFingerprint256: selfSigned.fingerprint },
+        connectTimeoutMs: 300,
+      }),
     );
     expect(err).toMatchObject({ code: 'UNREACHABLE' });
     expect((await bytes).toString('latin1')).toMatch(/^GET \/api\/current HTTP\/1\.1\r\n/);
@@ -177,15 +190,15 @@ describe('client side: no write on the TLS socket before the check', () => {
   function recordTlsWrites(): { writes: string[]; restore: () => void } {
     const writes: string[] = [];
     const realConnect = tls.connect.bind(tls) as (...args: unknown[]) => tls.TLSSocket;
-    const spy = vi.spyOn(tls, 'connect').mockImplementation(((...args: unknown[]) => {
+    const spy = vi.spyOn(tls, 'connect').mockImplementation((...args: unknown[]) => {
       const socket = realConnect(...args);
       const realWrite = socket.write.bind(socket) as (...writeArgs: unknown[]) => boolean;
-      socket.write = ((...writeArgs: unknown[]) => {
+      socket.write = (...writeArgs: unknown[]) => {
         writes.push(String(writeArgs[0]).slice(0, 40));
         return realWrite(...writeArgs);
-      });
+      };
       return socket;
-    }));
+    });
     return { writes, restore: () => spy.mockRestore() };
   }
 
@@ -193,7 +206,9 @@ describe('client side: no write on the TLS socket before the check', () => {
     const server = await wssServer(otherSelfSigned);
     const recorder = recordTlsWrites();
     try {
-      const err = await rejection(openConnection({ url: `https://127.0.0.1:${server.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint } }));
+      const err = await rejection(
+        openConnection({ url: `https://127.0.0.1:${server.port}`, tls: { pinnedFingerprint256: selfSigned.fingerprint } }),
+      );
       expect(err).toMatchObject({ code: 'CERT_CHANGED' });
       expect(recorder.writes).toEqual([]);
     } finally {

@@ -191,9 +191,7 @@ describe('classify: pause, mute, quiet hours', () => {
     const night = { minuteOfDay: at('03:00') };
     expect(classify(transition(), quiet(), undefined, NOON, night).suppressedBy).toBe('quiet-hours');
     expect(classify(transition(), quiet({ failuresBreakThrough: true }), undefined, NOON, night).notify).toBe(true);
-    expect(classify(success(), quiet({ failuresBreakThrough: true }), undefined, NOON, night).suppressedBy).toBe(
-      'quiet-hours',
-    );
+    expect(classify(success(), quiet({ failuresBreakThrough: true }), undefined, NOON, night).suppressedBy).toBe('quiet-hours');
   });
 
   it('defaults to breaking through for failures', () => {

@@ -50,9 +50,12 @@ describe('notification texts', () => {
     expect(stripUnsafe('a\u009b2Jb\u061Cc\u200Ed\u200Fe\u202Af\u2067g\u2028h\u2029i\u0085j\r\nk')).toBe('a2Jbcdefg h i j k');
     expect(stripUnsafe('a\u001b[31mb', ' ')).toBe('a [31mb');
     expect(cleanLine('line\u2028forged', 100)).toBe('line forged');
-    expect(singleText({ method: 'm', description: null, to: 'FAILED', error: 'first\u2028second', timeStarted: null, timeFinished: null }, 'nas1').body).toBe(
-      'm on nas1\nfirst',
-    );
+    expect(
+      singleText(
+        { method: 'm', description: null, to: 'FAILED', error: 'first\u2028second', timeStarted: null, timeFinished: null },
+        'nas1',
+      ).body,
+    ).toBe('m on nas1\nfirst');
   });
 
   it('escapes markup characters for freedesktop notification servers', () => {

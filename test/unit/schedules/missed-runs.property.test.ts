@@ -30,45 +30,71 @@ function watchFor(world: World, insights: MissedRunInsight[], restrictedRoles: s
     timings: { toleranceMs: 2 * MIN, earlyMs: 30_000, checkMs: 1e9, refreshMs: 1e9 },
     call: async (method) => {
       if (method === 'system.general.config') return { timezone: world.zone };
-      if (method === 'system.info') return world.tellsClock ? { timezone: world.zone, datetime: { $date: world.desktopNow - (world.serverOffset ?? world.offset) } } : { timezone: world.zone };
+      if (method === 'system.info')
+        return world.tellsClock
+          ? { timezone: world.zone, datetime: { $date: world.desktopNow - (world.serverOffset ?? world.offset) } }
+          : { timezone: world.zone };
       return world.tasks[method] ?? [];
     },
   });
 }
 
-const cloud = (id: number, extra: Record<string, unknown>) => ({ id, description: `task ${id}`, path: '/mnt/x', enabled: true, locked: false, schedule: EVERY_5, job: null, ...extra });
+const cloud = (id: number, extra: Record<string, unknown>) => ({
+  id,
+  description: `task ${id}`,
+  path: '/mnt/x',
+  enabled: true,
+  locked: false,
+  schedule: EVERY_5,
+  job: null,
+  ...extra,
+});
 
 describe('missed runs of a server', () => {
   it('never report disabled, locked, manual or snapshot-triggered tasks, whatever the clock', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: -86_400, max: 86_400 }).map((s) => s * 1000), fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata'), async (offset, zone) => {
-        const world: World = {
-          desktopNow: START + offset,
-          offset,
-          zone,
-          tellsClock: false,
-          tasks: {
-            'cloudsync.query': [cloud(1, { enabled: false }), cloud(2, { locked: true })],
-            'rsynctask.query': [{ id: 3, desc: 'r', path: '/mnt/r', enabled: false, locked: false, schedule: EVERY_5, job: null }],
-            'replication.query': [
-              { id: 4, name: 'by snapshot', enabled: true, auto: true, schedule: null, periodic_snapshot_tasks: [{ id: 1 }], job: null },
-              { id: 5, name: 'by hand', enabled: true, auto: false, schedule: { ...EVERY_5, begin: '00:00', end: '23:59' }, periodic_snapshot_tasks: [], job: null },
-            ],
-            'pool.snapshottask.query': [{ id: 6, dataset: 'tank', enabled: false, schedule: { ...EVERY_5, begin: '00:00', end: '23:59' }, state: null }],
-          },
-        };
-        const insights: MissedRunInsight[] = [];
-        const watch = watchFor(world, insights);
-        watch.live();
-        await watch.refresh();
-        for (let step = 0; step < 12; step++) {
-          world.desktopNow += 10 * MIN;
-          watch.check();
-        }
-        watch.stop();
-        expect(insights).toEqual([]);
-        expect(watch.status().checkedTasks).toBe(0);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: -86_400, max: 86_400 }).map((s) => s * 1000),
+        fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata'),
+        async (offset, zone) => {
+          const world: World = {
+            desktopNow: START + offset,
+            offset,
+            zone,
+            tellsClock: false,
+            tasks: {
+              'cloudsync.query': [cloud(1, { enabled: false }), cloud(2, { locked: true })],
+              'rsynctask.query': [{ id: 3, desc: 'r', path: '/mnt/r', enabled: false, locked: false, schedule: EVERY_5, job: null }],
+              'replication.query': [
+                { id: 4, name: 'by snapshot', enabled: true, auto: true, schedule: null, periodic_snapshot_tasks: [{ id: 1 }], job: null },
+                {
+                  id: 5,
+                  name: 'by hand',
+                  enabled: true,
+                  auto: false,
+                  schedule: { ...EVERY_5, begin: '00:00', end: '23:59' },
+                  periodic_snapshot_tasks: [],
+                  job: null,
+                },
+              ],
+              'pool.snapshottask.query': [
+                { id: 6, dataset: 'tank', enabled: false, schedule: { ...EVERY_5, begin: '00:00', end: '23:59' }, state: null },
+              ],
+            },
+          };
+          const insights: MissedRunInsight[] = [];
+          const watch = watchFor(world, insights);
+          watch.live();
+          await watch.refresh();
+          for (let step = 0; step < 12; step++) {
+            world.desktopNow += 10 * MIN;
+            watch.check();
+          }
+          watch.stop();
+          expect(insights).toEqual([]);
+          expect(watch.status().checkedTasks).toBe(0);
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -82,7 +108,14 @@ describe('missed runs of a server', () => {
         fc.integer({ min: 0, max: 60 }),
         async (offset, zone, tellsClock, lateSeconds) => {
           const hourly = { minute: '17', hour: '*', dom: '*', month: '*', dow: '*' };
-          const world: World = { desktopNow: START + offset, offset: tellsClock ? 0 : offset, serverOffset: offset, zone, tellsClock, tasks: { 'cloudsync.query': [cloud(1, { schedule: hourly })] } };
+          const world: World = {
+            desktopNow: START + offset,
+            offset: tellsClock ? 0 : offset,
+            serverOffset: offset,
+            zone,
+            tellsClock,
+            tasks: { 'cloudsync.query': [cloud(1, { schedule: hourly })] },
+          };
           // With tellsClock the session's estimate is wrong (0) and system.info must be used; the server is really `offset` behind.
           const realOffset = offset;
           const insights: MissedRunInsight[] = [];
@@ -96,7 +129,13 @@ describe('missed runs of a server', () => {
             // The server runs each due time, a little late (cron starts on the minute; midclt takes a moment).
             const parsed = parseTaskEntry('cloudsync', cloud(1, { schedule: hourly }))!;
             for (const due of dueTimes(parsed.schedule!, zone, 'vixie', served, serverNow).times) {
-              watch.observe({ method: 'cloudsync.sync', arguments: [1], timeStarted: due + lateSeconds * 1000, timeFinished: due + lateSeconds * 1000 + MIN, state: 'SUCCESS' });
+              watch.observe({
+                method: 'cloudsync.sync',
+                arguments: [1],
+                timeStarted: due + lateSeconds * 1000,
+                timeFinished: due + lateSeconds * 1000 + MIN,
+                state: 'SUCCESS',
+              });
             }
             served = serverNow;
             watch.check();
@@ -112,52 +151,67 @@ describe('missed runs of a server', () => {
 
   it('says "could not check" for due times while it was not watching, and "missed" only when it was', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 10 }), async (phases) => {
-        const world: World = { desktopNow: START, offset: 0, zone: 'UTC', tellsClock: false, tasks: { 'cloudsync.query': [cloud(1, {})] } };
-        const insights: MissedRunInsight[] = [];
-        const watch = watchFor(world, insights);
-        const liveSpans: Array<[number, number]> = [];
-        watch.live();
-        await watch.refresh();
-        let liveSince: number | null = world.desktopNow;
-        const goLive = () => {
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 10 }),
+        async (phases) => {
+          const world: World = {
+            desktopNow: START,
+            offset: 0,
+            zone: 'UTC',
+            tellsClock: false,
+            tasks: { 'cloudsync.query': [cloud(1, {})] },
+          };
+          const insights: MissedRunInsight[] = [];
+          const watch = watchFor(world, insights);
+          const liveSpans: Array<[number, number]> = [];
           watch.live();
-          if (liveSince === null) liveSince = world.desktopNow;
-        };
-        const goAway = () => {
-          if (liveSince !== null) liveSpans.push([liveSince, world.desktopNow]);
-          liveSince = null;
-          watch.notLive();
-        };
-        for (const [live, minutes] of phases) {
-          if (live) goLive();
-          else goAway();
-          world.desktopNow += minutes * MIN;
+          await watch.refresh();
+          let liveSince: number | null = world.desktopNow;
+          const goLive = () => {
+            watch.live();
+            if (liveSince === null) liveSince = world.desktopNow;
+          };
+          const goAway = () => {
+            if (liveSince !== null) liveSpans.push([liveSince, world.desktopNow]);
+            liveSince = null;
+            watch.notLive();
+          };
+          for (const [live, minutes] of phases) {
+            if (live) goLive();
+            else goAway();
+            world.desktopNow += minutes * MIN;
+            watch.check();
+          }
+          goLive();
+          world.desktopNow += 5 * MIN;
           watch.check();
-        }
-        goLive();
-        world.desktopNow += 5 * MIN;
-        watch.check();
-        goAway();
-        for (const i of insights) {
-          const from = i.dueAt;
-          const to = i.lastDueAt + 2 * MIN;
-          const watchedAll = liveSpans.some(([a, b]) => a <= from && b >= to);
-          if (i.outcome === 'missed') expect(watchedAll).toBe(true);
-          else expect(liveSpans.some(([a, b]) => a <= from && b >= i.dueAt + 2 * MIN)).toBe(false);
-        }
-        // Every due time since the first read is accounted for exactly once.
-        const judged = watch.status().judged;
-        const total = judged.missed + judged['could-not-check'] + judged.ran + judged.skipped;
-        const expected = dueTimes(EVERY_5, 'UTC', 'vixie', START, world.desktopNow - 2 * MIN).times.length;
-        expect(total).toBe(expected);
-      }),
+          goAway();
+          for (const i of insights) {
+            const from = i.dueAt;
+            const to = i.lastDueAt + 2 * MIN;
+            const watchedAll = liveSpans.some(([a, b]) => a <= from && b >= to);
+            if (i.outcome === 'missed') expect(watchedAll).toBe(true);
+            else expect(liveSpans.some(([a, b]) => a <= from && b >= i.dueAt + 2 * MIN)).toBe(false);
+          }
+          // Every due time since the first read is accounted for exactly once.
+          const judged = watch.status().judged;
+          const total = judged.missed + judged['could-not-check'] + judged.ran + judged.skipped;
+          const expected = dueTimes(EVERY_5, 'UTC', 'vixie', START, world.desktopNow - 2 * MIN).times.length;
+          expect(total).toBe(expected);
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('uses only the definition for runs this account cannot see, and notes what it may not read', async () => {
-    const world: World = { desktopNow: START, offset: 0, zone: 'UTC', tellsClock: false, tasks: { 'rsynctask.query': [{ id: 3, desc: 'r', path: '/mnt/r', enabled: true, locked: false, schedule: EVERY_5, job: null }] } };
+    const world: World = {
+      desktopNow: START,
+      offset: 0,
+      zone: 'UTC',
+      tellsClock: false,
+      tasks: { 'rsynctask.query': [{ id: 3, desc: 'r', path: '/mnt/r', enabled: true, locked: false, schedule: EVERY_5, job: null }] },
+    };
     const insights: MissedRunInsight[] = [];
     const watch = watchFor(world, insights, ['READONLY_ADMIN']);
     watch.live();
@@ -166,7 +220,17 @@ describe('missed runs of a server', () => {
     watch.check();
     // Its evidence is as fresh as the last read: nothing judged until the next one.
     expect(insights).toEqual([]);
-    world.tasks['rsynctask.query'] = [{ id: 3, desc: 'r', path: '/mnt/r', enabled: true, locked: false, schedule: EVERY_5, job: { time_started: { $date: world.desktopNow - MIN } } }];
+    world.tasks['rsynctask.query'] = [
+      {
+        id: 3,
+        desc: 'r',
+        path: '/mnt/r',
+        enabled: true,
+        locked: false,
+        schedule: EVERY_5,
+        job: { time_started: { $date: world.desktopNow - MIN } },
+      },
+    ];
     await watch.refresh();
     watch.stop();
     expect(insights.filter((i) => i.outcome === 'missed')).toEqual([]);
@@ -176,7 +240,13 @@ describe('missed runs of a server', () => {
 
 describe('tolerance', () => {
   it('is half the period of a schedule that fires more often than the setting (at least 30 s)', async () => {
-    const world: World = { desktopNow: START + 10_000, offset: 0, zone: 'UTC', tellsClock: false, tasks: { 'cloudsync.query': [cloud(1, { schedule: { minute: '*', hour: '*', dom: '*', month: '*', dow: '*' } })] } };
+    const world: World = {
+      desktopNow: START + 10_000,
+      offset: 0,
+      zone: 'UTC',
+      tellsClock: false,
+      tasks: { 'cloudsync.query': [cloud(1, { schedule: { minute: '*', hour: '*', dom: '*', month: '*', dow: '*' } })] },
+    };
     const insights: MissedRunInsight[] = [];
     const watch = new MissedRunWatch({
       server: 'nas',

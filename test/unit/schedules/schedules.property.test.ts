@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addInterval, covered, dueTimes, inWindow, judgeDueTimes, type CronSchedule, type Interval } from '../../../electron/core/schedules';
+import {
+  addInterval,
+  covered,
+  dueTimes,
+  inWindow,
+  judgeDueTimes,
+  type CronSchedule,
+  type Interval,
+} from '../../../electron/core/schedules';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -15,7 +23,9 @@ const field = (max: number, min = 0) =>
     fc.integer({ min: 2, max: Math.max(2, Math.floor(max / 2)) }).map((n) => `*/${n}`),
     fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
   );
-const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+const time = fc
+  .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+  .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
 const schedule: fc.Arbitrary<CronSchedule> = fc.record({
   minute: field(59),
   hour: fc.oneof(fc.constant('*'), field(23)),
@@ -53,7 +63,9 @@ describe('due times', () => {
 
   it('OR day-of-month and day-of-week as Vixie cron does, and only then', () => {
     const june = (s: Partial<CronSchedule>, r: 'vixie' | 'croniter') =>
-      dueTimes({ minute: '0', hour: '3', dom: '*', month: '*', dow: '*', ...s }, 'UTC', r, START - 1, START + 14 * DAY).times.map((t) => new Date(t).getUTCDate());
+      dueTimes({ minute: '0', hour: '3', dom: '*', month: '*', dow: '*', ...s }, 'UTC', r, START - 1, START + 14 * DAY).times.map((t) =>
+        new Date(t).getUTCDate(),
+      );
     // 1 June 2025 is a Sunday. "1 * 1": the 1st or Mondays.
     expect(june({ dom: '1', dow: '1' }, 'vixie')).toEqual([1, 2, 9]);
     // "*/2" starts with "*": cron ANDs (odd days that are Mondays); croniter ORs.
@@ -74,19 +86,25 @@ describe('due times', () => {
 describe('watched intervals', () => {
   it('stay sorted and disjoint, and cover exactly what was added', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 50 })), { maxLength: 40 }), fc.integer({ min: 0, max: 1100 }), (adds, probe) => {
-        let ivs: Interval[] = [];
-        for (const [from, len] of adds) ivs = addInterval(ivs, from, from + len);
-        for (let i = 1; i < ivs.length; i++) expect(ivs[i]!.from).toBeGreaterThan(ivs[i - 1]!.to);
-        const inAny = adds.some(([from, len]) => probe >= from && probe <= from + len);
-        expect(covered(ivs, probe, probe)).toBe(inAny);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 50 })), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 1100 }),
+        (adds, probe) => {
+          let ivs: Interval[] = [];
+          for (const [from, len] of adds) ivs = addInterval(ivs, from, from + len);
+          for (let i = 1; i < ivs.length; i++) expect(ivs[i]!.from).toBeGreaterThan(ivs[i - 1]!.to);
+          const inAny = adds.some(([from, len]) => probe >= from && probe <= from + len);
+          expect(covered(ivs, probe, probe)).toBe(inAny);
+        },
+      ),
     );
   });
 });
 
 describe('judging due times', () => {
-  const dues = fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { maxLength: 30 }).map((a) => a.sort((x, y) => x - y).map((m) => START + m * MIN));
+  const dues = fc
+    .uniqueArray(fc.integer({ min: 0, max: 2000 }), { maxLength: 30 })
+    .map((a) => a.sort((x, y) => x - y).map((m) => START + m * MIN));
   const tolerance = fc.integer({ min: 1, max: 15 }).map((m) => m * MIN);
 
   it('never say missed when every due time has a run within the tolerance', () => {
@@ -101,15 +119,20 @@ describe('judging due times', () => {
 
   it('never say missed for a time Jobwatch was not watching; say missed only when it was', () => {
     fc.assert(
-      fc.property(dues, tolerance, fc.array(fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 300 })), { maxLength: 8 }), (due, tol, gaps) => {
-        let watched: Interval[] = [];
-        for (const [from, len] of gaps) watched = addInterval(watched, START + from * MIN, START + (from + len) * MIN);
-        const out = judgeDueTimes({ due, runs: [], watched, toleranceMs: tol, earlyMs: 30_000 });
-        for (const j of out) {
-          const watchedAll = covered(watched, j.dueAt, j.dueAt + tol);
-          expect(j.verdict).toBe(watchedAll ? 'missed' : 'could-not-check');
-        }
-      }),
+      fc.property(
+        dues,
+        tolerance,
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 300 })), { maxLength: 8 }),
+        (due, tol, gaps) => {
+          let watched: Interval[] = [];
+          for (const [from, len] of gaps) watched = addInterval(watched, START + from * MIN, START + (from + len) * MIN);
+          const out = judgeDueTimes({ due, runs: [], watched, toleranceMs: tol, earlyMs: 30_000 });
+          for (const j of out) {
+            const watchedAll = covered(watched, j.dueAt, j.dueAt + tol);
+            expect(j.verdict).toBe(watchedAll ? 'missed' : 'could-not-check');
+          }
+        },
+      ),
     );
   });
 
@@ -121,7 +144,13 @@ describe('judging due times', () => {
 
   it('count a run still going at the due time (cron queues the call behind it)', () => {
     const d = START + HOUR;
-    const out = judgeDueTimes({ due: [d], runs: [{ startedAt: d - 2 * HOUR, finishedAt: null }], watched: [{ from: 0, to: d + DAY }], toleranceMs: MIN, earlyMs: 0 });
+    const out = judgeDueTimes({
+      due: [d],
+      runs: [{ startedAt: d - 2 * HOUR, finishedAt: null }],
+      watched: [{ from: 0, to: d + DAY }],
+      toleranceMs: MIN,
+      earlyMs: 0,
+    });
     expect(out[0]!.verdict).toBe('ran');
   });
 
@@ -146,14 +175,25 @@ describe('judging due times', () => {
 
   it('never say missed for a scrub whose last run is unknown (the server may have skipped it)', () => {
     const d = START + HOUR;
-    const out = judgeDueTimes({ due: [d], runs: [], watched: [{ from: 0, to: d + DAY }], toleranceMs: MIN, earlyMs: 0, scrubThresholdDays: 35 });
+    const out = judgeDueTimes({
+      due: [d],
+      runs: [],
+      watched: [{ from: 0, to: d + DAY }],
+      toleranceMs: MIN,
+      earlyMs: 0,
+      scrubThresholdDays: 35,
+    });
     expect(out[0]!.verdict).toBe('skipped');
   });
 
   it('take the latest run a definition tells of as covering every due time before it', () => {
     const d = START + HOUR;
     const watched = [{ from: 0, to: d + DAY }];
-    expect(judgeDueTimes({ due: [d], runs: [], watched, toleranceMs: MIN, earlyMs: 30_000, latestRunAt: d + 5_000 })[0]!.verdict).toBe('ran');
-    expect(judgeDueTimes({ due: [d], runs: [], watched, toleranceMs: MIN, earlyMs: 30_000, latestRunAt: d - HOUR })[0]!.verdict).toBe('missed');
+    expect(judgeDueTimes({ due: [d], runs: [], watched, toleranceMs: MIN, earlyMs: 30_000, latestRunAt: d + 5_000 })[0]!.verdict).toBe(
+      'ran',
+    );
+    expect(judgeDueTimes({ due: [d], runs: [], watched, toleranceMs: MIN, earlyMs: 30_000, latestRunAt: d - HOUR })[0]!.verdict).toBe(
+      'missed',
+    );
   });
 });

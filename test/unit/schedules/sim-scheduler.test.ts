@@ -31,7 +31,13 @@ describe('the simulator scheduler', () => {
       { kind: 'snapshot', id: 9, schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' } },
     ]);
     await clock.advance(60_000);
-    expect(methods(sim).sort()).toEqual(['cloud_backup.sync [1]', 'cloudsync.sync [3]', 'replication.run [2,false]', 'replication.run [6,false]', 'rsynctask.run [7]']);
+    expect(methods(sim).sort()).toEqual([
+      'cloud_backup.sync [1]',
+      'cloudsync.sync [3]',
+      'replication.run [2,false]',
+      'replication.run [6,false]',
+      'rsynctask.run [7]',
+    ]);
     expect(sim.jobs().find((j) => j.method === 'replication.run')?.credentials).toBeNull();
   });
 
@@ -47,7 +53,9 @@ describe('the simulator scheduler', () => {
   });
 
   it('skips a scrub whose last run is recent up to 25.10, and runs zpool.scrub.run anyway from 26', async () => {
-    const tasks: SimTaskSpec[] = [{ kind: 'scrub', id: 1, name: 'tank', thresholdDays: 35, schedule: EVERY_MINUTE, lastScrubAgoMs: 86_400_000, durationMs: 100 }];
+    const tasks: SimTaskSpec[] = [
+      { kind: 'scrub', id: 1, name: 'tank', thresholdDays: 35, schedule: EVERY_MINUTE, lastScrubAgoMs: 86_400_000, durationMs: 100 },
+    ];
     const old = await simWith(tasks, '25.10');
     await old.clock.advance(60_000);
     expect(methods(old.sim)).toEqual([]);
@@ -58,7 +66,10 @@ describe('the simulator scheduler', () => {
   });
 
   it('runs a due scrub as pool.scrub.scrub [pool] up to 25.10', async () => {
-    const { sim, clock } = await simWith([{ kind: 'scrub', id: 1, name: 'tank', thresholdDays: 35, schedule: EVERY_MINUTE, lastScrubAgoMs: 40 * 86_400_000, durationMs: 100 }], 'core13');
+    const { sim, clock } = await simWith(
+      [{ kind: 'scrub', id: 1, name: 'tank', thresholdDays: 35, schedule: EVERY_MINUTE, lastScrubAgoMs: 40 * 86_400_000, durationMs: 100 }],
+      'core13',
+    );
     await clock.advance(60_000);
     expect(methods(sim)).toEqual(['pool.scrub.scrub ["tank"]']);
   });
@@ -73,7 +84,10 @@ describe('the insights scenario', () => {
       const done = runScenario(s, await loadScenario('insights'));
       await clock.advance(3 * 60_000);
       await done;
-      const started = (method: string, id: number) => s.jobs().filter((j) => j.method === method && j.arguments[0] === id && j.time_started!.$date > Date.UTC(2025, 5, 20, 10, 0, second));
+      const started = (method: string, id: number) =>
+        s
+          .jobs()
+          .filter((j) => j.method === method && j.arguments[0] === id && j.time_started!.$date > Date.UTC(2025, 5, 20, 10, 0, second));
       expect(started('cloudsync.sync', 3)).toHaveLength(3);
       expect(started('replication.run', 2)).toHaveLength(2);
       // After each snapshot: the replication bound to it.

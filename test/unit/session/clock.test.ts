@@ -29,7 +29,8 @@ class EventConnection implements RpcConnection {
     this.closed = true;
   }
   added(id: number, timeStartedMs: number): void {
-    for (const l of this.listeners) l({ msg: 'added', collection: 'core.get_jobs', id, fields: { id, time_started: { $date: timeStartedMs } } });
+    for (const l of this.listeners)
+      l({ msg: 'added', collection: 'core.get_jobs', id, fields: { id, time_started: { $date: timeStartedMs } } });
   }
 }
 

@@ -74,7 +74,11 @@ function setup(random = 1) {
   return { session, state, statuses, last: () => state.connections[state.connections.length - 1]! };
 }
 
-const refused = () => new JobwatchError('AUTH_FAILED', 'Sign-in failed: the server did not accept the API key.', { credential: 'api-key', advice: 'Create a new API key.' });
+const refused = () =>
+  new JobwatchError('AUTH_FAILED', 'Sign-in failed: the server did not accept the API key.', {
+    credential: 'api-key',
+    advice: 'Create a new API key.',
+  });
 
 describe('Session: a credential refused after it worked', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -183,7 +187,11 @@ describe('Session: a credential refused after it worked', () => {
       state.refuse = err;
       last().serverClose();
       await vi.advanceTimersByTimeAsync(DEFAULT_TIMINGS.backoffBaseMs);
-      expect(session.current()).toMatchObject({ state: 'needs-attention', retryAt: null, attention: { code: err.code, message: err.message } });
+      expect(session.current()).toMatchObject({
+        state: 'needs-attention',
+        retryAt: null,
+        attention: { code: err.code, message: err.message },
+      });
       const logins = state.logins;
       session.wake();
       await vi.advanceTimersByTimeAsync(2 * 60 * MINUTE);
@@ -202,7 +210,11 @@ describe('Session: a credential that never worked', () => {
     state.refuse = refused();
     session.start();
     await settle();
-    expect(session.current()).toMatchObject({ state: 'needs-attention', retryAt: null, attention: { code: 'AUTH_FAILED', message: refused().message } });
+    expect(session.current()).toMatchObject({
+      state: 'needs-attention',
+      retryAt: null,
+      attention: { code: 'AUTH_FAILED', message: refused().message },
+    });
     session.wake();
     await vi.advanceTimersByTimeAsync(2 * 60 * MINUTE);
     session.wake();

@@ -56,7 +56,10 @@ describe('job text', () => {
       errno: 14,
       extra: null,
     });
-    expect(describeFailure('disk on fire')).toMatchObject({ error: 'disk on fire', excInfo: { type: 'Exception', errno: null, repr: "Exception('disk on fire')" } });
+    expect(describeFailure('disk on fire')).toMatchObject({
+      error: 'disk on fire',
+      excInfo: { type: 'Exception', errno: null, repr: "Exception('disk on fire')" },
+    });
     const v = describeFailure('[EINVAL] cloud_sync_update.path: Path does not exist');
     expect(v.error).toBe('[EINVAL] cloud_sync_update.path: Path does not exist\n');
     expect(v.excInfo).toMatchObject({ type: 'VALIDATION', errno: 22, extra: [['cloud_sync_update.path', 'Path does not exist', 22]] });
@@ -92,10 +95,12 @@ describe('runSimCommand', () => {
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
     ws.close();
     await cmd.close();
-    await expect(new Promise((r, j) => {
-      const w = new WebSocket(sim.url, { ca: sim.certificate });
-      w.once('open', r);
-      w.once('error', j);
-    })).rejects.toThrow();
+    await expect(
+      new Promise((r, j) => {
+        const w = new WebSocket(sim.url, { ca: sim.certificate });
+        w.once('open', r);
+        w.once('error', j);
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -3,7 +3,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoScenario, loadScenario, ManualClock, parseScenario, runScenario, ScenarioError, startSimulator, type Simulator } from '../../../electron/sim/index';
+import {
+  demoScenario,
+  loadScenario,
+  ManualClock,
+  parseScenario,
+  runScenario,
+  ScenarioError,
+  startSimulator,
+  type Simulator,
+} from '../../../electron/sim/index';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -47,7 +56,9 @@ describe('scenario validation', () => {
     }
     expect(err).toBeInstanceOf(ScenarioError);
     const paths = (err as ScenarioError).issues.map((i) => i.split(':')[0]);
-    expect(paths).toEqual(expect.arrayContaining(['name', 'steps.0.job.method', 'steps.1.fault', 'steps.2.ms', 'steps.3.type', 'steps.4.steps.0.job.outcome']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['name', 'steps.0.job.method', 'steps.1.fault', 'steps.2.ms', 'steps.3.type', 'steps.4.steps.0.job.outcome']),
+    );
   });
 
   it('rejects unknown keys (typos) in job specs', () => {
@@ -113,7 +124,18 @@ describe('runScenario', () => {
     const clock = new ManualClock();
     const s = await sim(clock);
     const ac = new AbortController();
-    const run = runScenario(s, parseScenario({ name: 'loop', loop: true, steps: [{ type: 'wait', ms: 1000 }, { type: 'job', job: { method: 'a', durationMs: 0 } }] }), { signal: ac.signal });
+    const run = runScenario(
+      s,
+      parseScenario({
+        name: 'loop',
+        loop: true,
+        steps: [
+          { type: 'wait', ms: 1000 },
+          { type: 'job', job: { method: 'a', durationMs: 0 } },
+        ],
+      }),
+      { signal: ac.signal },
+    );
     await clock.advance(3500);
     expect(s.jobs()).toHaveLength(3);
     ac.abort();
@@ -142,7 +164,9 @@ describe('demo', () => {
     expect(jobs.length).toBeGreaterThan(initial.length + 10);
     const methods = new Set(jobs.map((j) => j.method));
     for (const m of ['pool.scrub.scrub', 'cloudsync.sync', 'replication.run', 'pool.snapshottask.run']) expect(methods).toContain(m);
-    const scrub = jobs.find((j) => j.method === 'pool.scrub.scrub' && j.state !== 'WAITING' && j.time_finished === null) ?? jobs.find((j) => j.method === 'pool.scrub.scrub')!;
+    const scrub =
+      jobs.find((j) => j.method === 'pool.scrub.scrub' && j.state !== 'WAITING' && j.time_finished === null) ??
+      jobs.find((j) => j.method === 'pool.scrub.scrub')!;
     expect(scrub).toMatchObject({ arguments: ['tank'], description: "Scrub of pool 'tank'" });
     const sync = jobs.find((j) => j.method === 'cloudsync.sync' && j.state === 'SUCCESS' && j.logs_excerpt !== null);
     expect(sync?.abortable).toBe(true);
