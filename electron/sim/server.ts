@@ -2,21 +2,29 @@
  * The simulated TrueNAS server: HTTP(S) + WebSocket on one port, JSON-RPC 2.0 at /api/current (25.04+) and the
  * legacy DDP-like protocol at /websocket, following the middleware as docs/protocol.md describes it. Control methods let tests
  * start jobs and inject faults.
+ *
+ * This module composes the parts: ./http-routes (nginx's locations, downloads), ./connection (connection state and
+ * frames), ./jsonrpc-protocol and ./legacy-protocol, ./methods (the method table) and ./dispatch (calling it),
+ * ./broadcast (job events), ./faults (fault injection) and ./tls-certificate.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Accounts, canSee, hasRole } from './auth';
-import type { LoginResult } from './auth';
+import { X509Certificate } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Accounts } from './auth';
+import { broadcast, type BroadcastTarget } from './broadcast';
 import { realClock } from './clock';
-import { invalidParams, jobNotFound, legacyErrorData, notAuthenticated, rpcErrorData, SimCallError } from './errors';
-import { JobStore, isTerminal, type JobOwner, type SimJob } from './jobs';
-import { applyQuery, parseQueryParams } from './query';
+import { Connections, ExternalStarter, type Conn } from './connection';
+import { Dispatcher, type CallEndpoint } from './dispatch';
+import { Faults } from './faults';
+import { HttpRoutes, type Download } from './http-routes';
+import { JobStore, isTerminal } from './jobs';
+import { onRpc } from './jsonrpc-protocol';
+import { onLegacy } from './legacy-protocol';
+import { buildMethods } from './methods';
 import { SimScheduler } from './scheduler';
 import { SimTasks } from './tasks';
+import { certificateFor } from './tls-certificate';
 import { traits } from './versions';
 import type {
   JobSpec,
@@ -31,11 +39,6 @@ import type {
   SimulatorOptions,
   WireJob,
 } from './types';
-
-const MAX_IN_FLIGHT = 20;
-const OLD_LOGIN_METHODS = new Set(['auth.login', 'auth.login_with_api_key']);
-const UNAUTH_LIMIT = 8192;
-const AUTH_LIMIT = 65536;
 
 export interface Simulator {
   readonly url: string;
@@ -119,86 +122,6 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-interface Download {
-  token: string;
-  used: boolean;
-  expiresAt: number;
-  filename: string;
-  source: SimJob;
-  handle: SimJobHandle;
-}
-
-/** A fake external starter (e.g. cron's midclt over the unix socket). */
-class ExternalStarter implements JobOwner {
-  private live = true;
-  private readonly loginId = randomUUID();
-  constructor(
-    private readonly username: string,
-    private readonly type: string,
-    private readonly at: number,
-    /** Its credentials go with its connection (25.10+, traits().logoutClearsCredentials); before, they stay. */
-    private readonly clearsOnClose = true,
-  ) {}
-  detach(): void {
-    this.live = false;
-  }
-  credentials() {
-    if (!this.live && this.clearsOnClose) return null;
-    return { type: this.type, username: this.username, data: { login_id: this.loginId, login_at: this.at } };
-  }
-}
-
-class Conn implements JobOwner {
-  user: SimUser | null = null;
-  credType = '';
-  apiKey: { id: number; name: string } | undefined;
-  loginId = '';
-  loginAt = 0;
-  legacyConnected = false;
-  pendingOtp: string | null = null;
-  readonly subs = new Set<string>();
-  inflight = 0;
-  stalled = false;
-  open = true;
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
-  options = { legacy_jobs: true, private_methods: false, py_exceptions: false };
-  /** Closing clears the credentials its jobs report (25.10+, traits().logoutClearsCredentials). */
-  clearsCredentialsOnClose = true;
-
-  constructor(
-    readonly ws: WebSocket,
-    readonly socket: Socket,
-    readonly kind: 'rpc' | 'legacy',
-    readonly peer: string,
-    readonly secure: boolean,
-  ) {}
-
-  credentials() {
-    if (!this.user || (!this.open && this.clearsCredentialsOnClose)) return null;
-    return {
-      type: this.credType,
-      username: this.user.username,
-      data: { login_id: this.loginId, login_at: this.loginAt, ...(this.apiKey ? { api_key: this.apiKey } : {}) },
-    };
-  }
-}
-
-type Handler = (conn: Conn, params: unknown[], requestId: unknown) => unknown;
-
-interface MethodDef {
-  /** Requires an authenticated session. */
-  auth: boolean;
-  /** Counts against the unauthenticated rate limit when called unauthenticated. */
-  rateLimited: boolean;
-  run: Handler;
-}
-
-function isLoopback(addr: string): boolean {
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
-}
-
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 class SimulatorImpl implements Simulator {
   readonly version: SimVersion;
   readonly clock: SimClock;
@@ -210,25 +133,21 @@ class SimulatorImpl implements Simulator {
   port = 0;
   private readonly accounts: Accounts;
   private readonly store: JobStore;
-  private readonly conns = new Set<Conn>();
-  // aiohttp's WebSocketResponse (compress=True by default) accepts permessage-deflate and compresses every frame,
-  // whatever its size (`main.py`, `api/base/server/ws_handler/base.py`); nginx passes the extension through.
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024, perMessageDeflate: { threshold: 0 } });
+  private readonly conns = new Connections({
+    idleTimeoutMs: () => this.opts.idleTimeoutMs ?? traits(this.version).idleTimeoutMs,
+    allowlisted: () => this.faults.isAllowlisted(),
+    onText: (conn, text) => this.onText(conn, text),
+  });
   private readonly downloads = new Map<number, Download>();
   private readonly pending = new Map<number, Promise<WireJob>>();
-  private readonly rateHits = new Map<string, number[]>();
-  private downUntil: Promise<void> | null = null;
-  private allowlisted = true;
   private closed = false;
-  private framesSent = 0;
-  private framesReceived = 0;
-  private bytesSent = 0;
-  /** Calls of methods private on this version's /api/current (the server logs a warning and runs them). */
-  private privateMethodWarnings = 0;
-  private readonly methods: Map<string, MethodDef>;
-  private readonly eventsLost = new WeakSet<SimJob>();
+  private readonly faults: Faults;
   private readonly tasks: SimTasks;
   private readonly scheduler: SimScheduler;
+  private readonly dispatcher: Dispatcher;
+  private readonly endpoint: CallEndpoint;
+  private readonly events: BroadcastTarget;
+  private readonly http: HttpRoutes;
 
   constructor(
     private readonly opts: SimulatorOptions,
@@ -249,7 +168,17 @@ class SimulatorImpl implements Simulator {
       speed: this.speed,
       maxJobs: opts.maxJobs ?? 1000,
       clockSkewMs: opts.clockSkewMs ?? 0,
-      emit: (kind, job) => this.broadcast(kind, job),
+      emit: (kind, job) => broadcast(this.events, kind, job),
+    });
+    this.faults = new Faults({
+      conns: this.conns,
+      store: this.store,
+      restartDowntimeMs: opts.restartDowntimeMs,
+      forgetServerState: () => {
+        this.pending.clear();
+        this.downloads.clear();
+        this.dispatcher.clearRateLimits();
+      },
     });
     // Scheduled tasks (./tasks, ./scheduler): served by their query methods, run on this server's clock.
     const timezone = opts.timezone ?? 'America/Los_Angeles';
@@ -265,13 +194,44 @@ class SimulatorImpl implements Simulator {
       timezone,
       clock: this.clock,
       now: () => this.store.now(),
-      down: () => this.downUntil !== null || this.closed,
+      down: () => this.faults.down || this.closed,
       startJob: (spec) => this.startJob(spec),
     });
-    this.methods = this.buildMethods();
+    const methods = buildMethods({
+      version: this.version,
+      opts,
+      store: this.store,
+      accounts: this.accounts,
+      tasks: this.tasks,
+      downloads: this.downloads,
+    });
+    this.dispatcher = new Dispatcher(methods, this.version, opts);
+    this.endpoint = {
+      version: this.version,
+      send: (conn, msg) => this.conns.send(conn, msg),
+      lookup: (method) => this.dispatcher.lookup(method),
+      call: (conn, method, params, requestId) => this.dispatcher.call(conn, method, params, requestId),
+    };
+    this.events = {
+      version: this.version,
+      store: this.store,
+      conns: this.conns,
+      send: (conn, msg) => this.conns.send(conn, msg),
+      eventsLost: (job) => this.faults.eventsLost(job),
+    };
+    this.http = new HttpRoutes({
+      version: this.version,
+      host: this.host,
+      tls: this.tls,
+      insecureLoopback: opts.insecureLoopback,
+      downloads: this.downloads,
+      port: () => this.port,
+      closed: () => this.closed,
+      down: () => this.faults.down,
+      accept: (conn) => this.conns.accept(conn),
+    });
     this.scheduler.start();
-    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    server.on('request', (req, res) => this.onRequest(req, res));
+    this.http.attach(server);
   }
 
   // ---------------------------------------------------------------- addresses
@@ -293,605 +253,9 @@ class SimulatorImpl implements Simulator {
     return this.accounts.users;
   }
 
-  private get hasJsonRpc(): boolean {
-    return traits(this.version).apiVersions !== null;
-  }
-  private get idleTimeoutMs(): number {
-    return this.opts.idleTimeoutMs ?? traits(this.version).idleTimeoutMs;
-  }
-
-  // ---------------------------------------------------------------- HTTP
-
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const refuse = (status: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (this.closed) return refuse('503 Service Unavailable');
-    if (this.downUntil) return refuse('502 Bad Gateway');
-    const route = this.route(path);
-    if (route === 'ui-redirect') {
-      socket.end(`HTTP/1.1 302 Moved Temporarily\r\nLocation: ${this.uiUrl(req)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    if (route !== 'rpc' && route !== 'legacy') return refuse('404 Not Found');
-    const kind = route;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const peer = req.socket.remoteAddress ?? '';
-      const secure = this.tls || (isLoopback(peer) && !this.opts.insecureLoopback);
-      const conn = new Conn(ws, req.socket, kind, peer, secure);
-      conn.clearsCredentialsOnClose = traits(this.version).logoutClearsCredentials;
-      this.accept(conn);
-    });
-  }
-
-  /**
-   * nginx's locations (`etc_files/local/nginx/nginx.conf.mako`): /websocket, /_download, and from 25.04 /api (the
-   * middleware answers 404 for an /api path it does not serve); `location /` sends everything else to the web UI
-   * with a 302 (`rewrite ^.* $scheme://$http_host/ui/ redirect`), WebSocket upgrades included.
-   */
-  private route(path: string): 'rpc' | 'legacy' | 'versions' | 'download' | 'ui' | 'ui-redirect' | 'not-found' {
-    if (path === '/websocket') return 'legacy';
-    if (path.startsWith('/_download')) return 'download';
-    if (path === '/ui' || path.startsWith('/ui/')) return 'ui';
-    if (this.hasJsonRpc && (path === '/api' || path.startsWith('/api/'))) {
-      if (path === '/api/current' || /^\/api\/v\d+\.\d+(\.\d+)*$/.test(path)) return 'rpc';
-      if (path === '/api/versions') return 'versions';
-      return 'not-found';
-    }
-    return 'ui-redirect';
-  }
-
-  private uiUrl(req: IncomingMessage): string {
-    return `${this.tls ? 'https' : 'http'}://${req.headers.host ?? `${this.host}:${this.port}`}/ui/`;
-  }
-
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://sim');
-    if (this.downUntil) {
-      res.writeHead(502).end();
-      return;
-    }
-    const dl = /^\/_download\/(\d+)$/.exec(url.pathname);
-    if (dl && req.method === 'GET') return this.serveDownload(Number(dl[1]), url.searchParams.get('auth_token'), res);
-    if (this.route(url.pathname) === 'ui-redirect') {
-      res.writeHead(302, { Location: this.uiUrl(req), 'Content-Type': 'text/html' }).end('<html><body>302 Found</body></html>');
-      return;
-    }
-    if (this.route(url.pathname) === 'versions') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(traits(this.version).apiVersions));
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404: Not Found');
-  }
-
-  private serveDownload(id: number, token: string | null, res: ServerResponse): void {
-    const d = this.downloads.get(id);
-    if (!d) return void res.writeHead(404).end('404: Not Found');
-    if (d.used || token !== d.token) return void res.writeHead(401).end('401: Unauthorized');
-    if (Date.now() > d.expiresAt) return void res.writeHead(410).end('410: Gone');
-    d.used = true;
-    const body = d.source.logLines.map((l) => `${l}\n`).join('');
-    res
-      .writeHead(200, {
-        'Content-Type': 'application/octet-stream',
-        'Content-Disposition': `attachment; filename="${d.filename}"`,
-      })
-      .end(body);
-    d.handle.finish('SUCCESS');
-  }
-
-  // ---------------------------------------------------------------- connections
-
-  private accept(conn: Conn): void {
-    this.conns.add(conn);
-    const { ws } = conn;
-    if (!this.allowlisted) {
-      ws.close(1008, 'You are not allowed to access this resource');
-      return;
-    }
-    this.armIdle(conn);
-    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
-    ws.on('close', () => this.forget(conn));
-    ws.on('error', () => this.forget(conn));
-  }
-
-  private forget(conn: Conn): void {
-    conn.open = false;
-    if (conn.idleTimer) clearTimeout(conn.idleTimer);
-    this.conns.delete(conn);
-  }
-
-  private armIdle(conn: Conn): void {
-    if (conn.idleTimer) clearTimeout(conn.idleTimer);
-    conn.idleTimer = undefined;
-    const ms = this.idleTimeoutMs;
-    if (ms > 0 && !conn.stalled && conn.open) {
-      // nginx proxy_read_timeout: the connection is cut without a close frame.
-      conn.idleTimer = setTimeout(() => conn.ws.terminate(), ms);
-    }
-  }
-
-  private sendRaw(conn: Conn, text: string): boolean {
-    if (!conn.open || conn.stalled || conn.ws.readyState !== conn.ws.OPEN) return false;
-    conn.ws.send(text);
-    this.framesSent++;
-    this.bytesSent += Buffer.byteLength(text);
-    this.armIdle(conn);
-    return true;
-  }
-
-  private send(conn: Conn, msg: unknown): boolean {
-    return this.sendRaw(conn, JSON.stringify(msg));
-  }
-
-  private onMessage(conn: Conn, data: RawData, isBinary: boolean): void {
-    if (conn.stalled || !conn.open) return;
-    this.framesReceived++;
-    if (isBinary) {
-      conn.ws.close(1003, 'Invalid websocket message type: BINARY');
-      return;
-    }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    if (conn.user) {
-      if (text.length > AUTH_LIMIT) return void conn.ws.close(1009, 'Max message length is 64 kB');
-    } else if (text.length > UNAUTH_LIMIT) {
-      return void conn.ws.close(1007, 'Anonymous connection max message length is 8 kB');
-    }
-    if (conn.kind === 'rpc') void this.onRpc(conn, text);
-    else void this.onLegacy(conn, text);
-  }
-
-  // ---------------------------------------------------------------- JSON-RPC
-
-  private async onRpc(conn: Conn, text: string): Promise<void> {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch (e) {
-      this.send(conn, { jsonrpc: '2.0', error: { code: -32700, message: (e as Error).message }, id: null });
-      return;
-    }
-    if (Array.isArray(msg)) {
-      this.send(conn, { jsonrpc: '2.0', error: { code: -32700, message: 'Batch messages are not supported at this time' }, id: null });
-      return;
-    }
-    if (msg === null || typeof msg !== 'object') {
-      this.send(conn, { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null });
-      return;
-    }
-    const m = msg as Record<string, unknown>;
-    const hasId = 'id' in m;
-    if (!hasId) {
-      // A notification: executed, never answered.
-      if (m.jsonrpc === '2.0' && typeof m.method === 'string' && (m.params === undefined || Array.isArray(m.params))) {
-        await this.call(conn, m.method, (m.params as unknown[] | undefined) ?? [], null).catch(() => undefined);
-      }
-      return;
-    }
-    const id = m.id;
-    const reject = (code: number, message: string, replyId: unknown = id) =>
-      this.send(conn, { jsonrpc: '2.0', error: { code, message }, id: replyId });
-    if (!(id === null || typeof id === 'string' || Number.isInteger(id))) {
-      return void reject(-32600, "'id' member must be of type string, integer or null", null);
-    }
-    if (m.jsonrpc !== '2.0') return void reject(-32600, "Missing 'jsonrpc' member");
-    if (typeof m.method !== 'string') return void reject(-32600, "Missing 'method' member");
-    if (m.params !== undefined && !Array.isArray(m.params)) return void reject(-32600, "'params' member must be of type array");
-    if (!this.lookup(m.method)) return void reject(-32601, 'Method does not exist');
-    if (conn.inflight >= MAX_IN_FLIGHT) return void reject(-32000, `Maximum number of concurrent calls (${MAX_IN_FLIGHT}) has exceeded`);
-    try {
-      const result = await this.call(conn, m.method, (m.params as unknown[] | undefined) ?? [], id);
-      this.send(conn, { jsonrpc: '2.0', result: result ?? null, id });
-    } catch (e) {
-      const err =
-        e instanceof SimCallError ? e : new SimCallError('EFAULT', (e as Error).message, { traceClass: 'Exception', reason: String(e) });
-      const code = err.opts.code ?? -32001;
-      const message = code === -32602 ? 'Invalid params' : 'Method call error';
-      this.send(conn, { jsonrpc: '2.0', error: { code, message, data: rpcErrorData(this.version, err) }, id });
-    }
-  }
-
-  // ---------------------------------------------------------------- legacy /websocket
-
-  private async onLegacy(conn: Conn, text: string): Promise<void> {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return; // the legacy server logs and ignores undecodable frames [inferred]
-    }
-    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return;
-    const m = msg as Record<string, unknown>;
-    if (!conn.legacyConnected) {
-      const support = Array.isArray(m.support) ? m.support : [];
-      if (m.msg === 'connect' && (m.version === '1' || support.includes('1'))) {
-        conn.legacyConnected = true;
-        this.send(conn, { msg: 'connected', session: randomUUID() });
-      } else {
-        this.send(conn, { msg: 'failed', version: '1' });
-      }
-      return;
-    }
-    switch (m.msg) {
-      case 'ping':
-        if (traits(this.version).legacyPong) this.send(conn, m.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: m.id });
-        return;
-      case 'sub': {
-        const id = m.id;
-        if (m.name === 'core.get_jobs' && conn.user) {
-          conn.subs.add(String(id));
-          this.send(conn, { msg: 'ready', subs: [id] });
-        } else {
-          const e = new SimCallError('EACCES', 'Not authorized');
-          this.send(conn, { msg: 'result', id, error: legacyErrorData(this.version, e) });
-        }
-        return;
-      }
-      case 'unsub':
-        conn.subs.delete(String(m.id));
-        return;
-      case 'method': {
-        const id = m.id;
-        if (id === undefined || typeof m.method !== 'string') return;
-        const params = Array.isArray(m.params) ? m.params : [];
-        try {
-          if (!this.lookup(m.method)) {
-            const dot = m.method.lastIndexOf('.');
-            throw new SimCallError(
-              'ENOMETHOD',
-              `Method '${m.method.slice(dot + 1)}' not found in '${m.method.slice(0, Math.max(0, dot))}'`,
-            );
-          }
-          if (conn.inflight >= MAX_IN_FLIGHT)
-            throw new SimCallError('ETOOMANYREFS', `Maximum number of concurrent calls (${MAX_IN_FLIGHT}) has exceeded`);
-          const result = await this.call(conn, m.method, params, id);
-          this.send(conn, { id, msg: 'result', result: result ?? null });
-        } catch (e) {
-          const err = e instanceof SimCallError ? e : new SimCallError('EFAULT', String(e));
-          this.send(conn, { id, msg: 'result', error: legacyErrorData(this.version, err) });
-        }
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  // ---------------------------------------------------------------- methods
-
-  private lookup(method: string): MethodDef | undefined {
-    return this.methods.get(method);
-  }
-
-  private async call(conn: Conn, method: string, params: unknown[], requestId: unknown): Promise<unknown> {
-    const def = this.lookup(method);
-    if (!def) throw new SimCallError('ENOMETHOD', `Method '${method}' not found`);
-    conn.inflight++;
-    try {
-      // 27: `removed_in='v27'` makes the old login methods private; rpc.py only logs a warning for such a call.
-      if (
-        conn.kind === 'rpc' &&
-        !conn.options.private_methods &&
-        traits(this.version).oldLoginMethodsPrivate &&
-        OLD_LOGIN_METHODS.has(method)
-      ) {
-        this.privateMethodWarnings++;
-      }
-      if (def.auth && !conn.user) throw notAuthenticated(this.version);
-      if (!conn.user && def.rateLimited) await this.rateLimit(conn, method);
-      return await def.run(conn, params, requestId);
-    } finally {
-      conn.inflight--;
-    }
-  }
-
-  private async rateLimit(conn: Conn, method: string): Promise<void> {
-    const cfg = this.opts.rateLimit === undefined ? { calls: 20, windowMs: 60_000 } : this.opts.rateLimit;
-    if (cfg === false) return;
-    const key = `${method}|${conn.peer}`;
-    const now = Date.now();
-    const hits = (this.rateHits.get(key) ?? []).filter((t) => now - t < cfg.windowMs);
-    if (hits.length >= cfg.calls) {
-      this.rateHits.set(key, hits);
-      await delay(this.opts.rateLimitDelayMs ?? 1000);
-      throw new SimCallError('EBUSY', 'Rate Limit Exceeded');
-    }
-    hits.push(now);
-    this.rateHits.set(key, hits);
-  }
-
-  private async failDelay(): Promise<void> {
-    const ms = this.opts.failDelayMs ?? 1000;
-    if (ms > 0) await delay(ms);
-  }
-
-  private login(conn: Conn, r: Extract<LoginResult, { response_type: 'SUCCESS' }>): void {
-    conn.user = r.user;
-    conn.credType = r.credType;
-    conn.apiKey = r.apiKey;
-    conn.loginId = randomUUID();
-    conn.loginAt = this.store.now();
-    conn.pendingOtp = null;
-  }
-
-  private uid(user: SimUser): number {
-    return 3000 + this.accounts.users.indexOf(user);
-  }
-
-  /** Shapes a login_ex result, logging in on SUCCESS and delaying failures. */
-  private async loginExResult(conn: Conn, r: LoginResult, userInfo: boolean): Promise<Record<string, unknown>> {
-    switch (r.response_type) {
-      case 'SUCCESS': {
-        this.login(conn, r);
-        const out: Record<string, unknown> = {
-          response_type: 'SUCCESS',
-          user_info: userInfo ? this.accounts.me(r.user, this.uid(r.user)) : null,
-          authenticator: 'LEVEL_1',
-        };
-        if (traits(this.version).reconnectToken) out.reconnect_token = null;
-        return out;
-      }
-      case 'OTP_REQUIRED':
-        conn.pendingOtp = r.username;
-        return { response_type: 'OTP_REQUIRED', username: r.username };
-      case 'REDIRECT':
-        return { response_type: 'REDIRECT', urls: r.urls };
-      default:
-        await this.failDelay();
-        return { response_type: r.response_type };
-    }
-  }
-
-  private buildMethods(): Map<string, MethodDef> {
-    const v = this.version;
-    const m = new Map<string, MethodDef>();
-    const def = (name: string, auth: boolean, rateLimited: boolean, run: Handler) => m.set(name, { auth, rateLimited, run });
-    const t = traits(v);
-    const modern = t.apiVersions !== null;
-
-    def('core.ping', t.pingNeedsLogin, true, () => 'pong');
-    def('core.set_options', false, false, (conn, params) => {
-      const o = params[0];
-      if (o === null || typeof o !== 'object' || Array.isArray(o))
-        throw invalidParams('core.set_options.options', 'Input should be a valid dictionary');
-      for (const [k, val] of Object.entries(o)) {
-        if (k in conn.options && typeof val === 'boolean') (conn.options as Record<string, boolean>)[k] = val;
-      }
-      if (t.setOptionsReturnsOptions) return { ...conn.options };
-      return null;
-    });
-    if (modern) {
-      def('core.subscribe', true, false, (conn, params) => {
-        const name = params[0];
-        if (typeof name !== 'string') throw invalidParams('core.subscribe.event', 'Input should be a valid string');
-        if (name !== 'core.get_jobs' && !(name === '*' && conn.user?.fullAdmin)) throw new SimCallError('EACCES', 'Not authorized');
-        const id = randomUUID();
-        conn.subs.add(id);
-        return id;
-      });
-      def('core.unsubscribe', true, false, (conn, params) => {
-        conn.subs.delete(String(params[0]));
-        return null;
-      });
-    }
-    def('core.get_jobs', true, false, (conn, params) => {
-      const { filters, options } = parseQueryParams('core.get_jobs', params);
-      const raw = options.extra?.raw_result === true && (conn.user?.fullAdmin ?? false);
-      const visible = this.store.all().filter((j) => this.visible(conn, j));
-      return applyQuery(
-        visible.map((j) => this.store.wire(j, { raw })),
-        filters,
-        options,
-      );
-    });
-    def('core.job_abort', true, false, (conn, params) => {
-      const job = this.jobParam(conn, 'core.job_abort', params);
-      const user = conn.user;
-      if (user && !user.fullAdmin && t.abortChecksOwner) {
-        const owner = this.store.ownerName(job);
-        if (owner === null)
-          throw new SimCallError('EPERM', 'Only users with full administrative privileges can access internally ran jobs');
-        if (owner !== user.username) throw new SimCallError('EPERM', 'Job is not owned by current session');
-      }
-      this.store.abort(job);
-      return null;
-    });
-    // Every log download is a `filesystem.get` job whose output pipe /_download/<job id> serves, once.
-    const startLogDownload = (conn: Conn, source: SimJob, filename: string, windowMs: number, requestId: unknown): number => {
-      const handle = this.store.start(
-        {
-          method: 'filesystem.get',
-          arguments: [source.logsPath],
-          manual: true,
-          messageIds: conn.kind === 'rpc' && requestId !== null ? [requestId as string | number] : [],
-        },
-        conn,
-      );
-      const token = randomBytes(36).toString('base64url');
-      this.downloads.set(handle.id, { token, used: false, expiresAt: Date.now() + windowMs, filename, source, handle });
-      return handle.id;
-    };
-    if (t.jobDownloadLogs) {
-      // `service/core_service.py` `job_download_logs` (SCALE 24.04+): the URL only.
-      def('core.job_download_logs', true, false, (conn, params, requestId) => {
-        const job = this.jobParam(conn, 'core.job_download_logs', params);
-        const filename = typeof params[1] === 'string' ? params[1] : `${job.id}.log`;
-        if (!job.logsPath) throw new SimCallError('EFAULT', 'This job has no logs');
-        const buffered = params[2] === true;
-        const id = startLogDownload(conn, job, filename, buffered ? 3_600_000 : (this.opts.downloadWindowMs ?? 60_000), requestId);
-        return `/_download/${id}?auth_token=${this.downloads.get(id)!.token}`;
-      });
-    }
-    // `core.download(method, args, filename, buffered)` (CORE 13 `service.py`, SCALE `service/core_service.py`): runs
-    // a download job and answers [job id, URL]; the URL's token lives 300 s (`auth.generate_token(300, …)`). The
-    // simulator serves only `filesystem.get` of a job's logs_path (`plugins/filesystem.py` `get`: a pipe job that
-    // fails "<path> is not a file" otherwise).
-    def('core.download', true, false, (conn, params, requestId) => {
-      const [method, args, filename] = params;
-      if (typeof method !== 'string') throw invalidParams('core.download.method', 'Input should be a valid string');
-      if (args !== undefined && !Array.isArray(args)) throw invalidParams('core.download.args', 'Input should be a valid list');
-      if (typeof filename !== 'string') throw invalidParams('core.download.filename', 'Input should be a valid string');
-      if (method !== 'filesystem.get')
-        throw new SimCallError('EINVAL', `The simulator downloads only through filesystem.get, not ${method}`);
-      const user = conn.user!;
-      if (!user.fullAdmin && !hasRole(user, 'FILESYSTEM_DATA_READ')) throw new SimCallError('EACCES', 'Not authorized');
-      const path = (args as unknown[] | undefined)?.[0];
-      const source = typeof path === 'string' ? this.store.all().find((j) => j.logsPath === path) : undefined;
-      if (!source) throw new SimCallError('EFAULT', `${String(path)} is not a file`);
-      const id = startLogDownload(conn, source, filename, this.opts.downloadWindowMs ?? 300_000, requestId);
-      return [id, `/_download/${id}?auth_token=${this.downloads.get(id)!.token}`];
-    });
-    def('filesystem.get', true, false, () => {
-      throw new SimCallError('EFAULT', 'filesystem.get writes to an output pipe: call it through core.download');
-    });
-    if (t.failoverStatus) {
-      // `plugins/failover.py` `status` (role FAILOVER_READ): SINGLE without an HA license, BACKUP on the standby.
-      def('failover.status', true, false, (conn) => {
-        const user = conn.user!;
-        if (!user.fullAdmin && !hasRole(user, 'FAILOVER_READ')) throw new SimCallError('EACCES', 'Not authorized');
-        return this.opts.failoverStatus ?? 'SINGLE';
-      });
-    }
-
-    // Auth.
-    const mechanisms = ['API_KEY_PLAIN', 'TOKEN_PLAIN', 'PASSWORD_PLAIN', ...t.extraMechanisms];
-    if (modern) {
-      def('auth.mechanism_choices', false, true, () => mechanisms);
-      def('auth.login_ex', false, true, async (conn, params) => {
-        const p = params[0] as Record<string, unknown> | undefined;
-        if (!p || typeof p !== 'object' || Array.isArray(p))
-          throw invalidParams('auth.login_ex.login_data', 'Input should be a valid dictionary');
-        const userInfo = (p.login_options as { user_info?: unknown } | undefined)?.user_info !== false;
-        const str = (k: string): string => {
-          const val = p[k];
-          if (typeof val !== 'string') throw invalidParams(`auth.login_ex.login_data.${k}`, 'Field required');
-          return val;
-        };
-        switch (p.mechanism) {
-          case 'API_KEY_PLAIN': {
-            const r = this.accounts.apiKey(str('username'), str('api_key'), conn.secure);
-            conn.pendingOtp = null;
-            return this.loginExResult(conn, r, userInfo);
-          }
-          case 'PASSWORD_PLAIN': {
-            const r = this.accounts.password(str('username'), str('password'));
-            conn.pendingOtp = null;
-            return this.loginExResult(conn, r, userInfo);
-          }
-          case 'OTP_TOKEN':
-            return this.continueOtp(conn, str('otp_token'), userInfo);
-          case 'TOKEN_PLAIN':
-            str('token');
-            await this.failDelay();
-            return { response_type: 'AUTH_ERR' };
-          default:
-            throw invalidParams(
-              'auth.login_ex.login_data.mechanism',
-              `Input should be ${mechanisms.map((x) => `'${x}'`).join(', ')} or 'OTP_TOKEN'`,
-            );
-        }
-      });
-      def('auth.login_ex_continue', false, true, async (conn, params) => {
-        const p = params[0] as Record<string, unknown> | undefined;
-        if (!p || p.mechanism !== 'OTP_TOKEN' || typeof p.otp_token !== 'string') {
-          throw invalidParams('auth.login_ex_continue.login_data', "Input should be 'OTP_TOKEN' with an otp_token");
-        }
-        return this.continueOtp(conn, p.otp_token, true);
-      });
-    }
-    def('auth.login', false, true, async (conn, params) => {
-      const [username, password, otp] = params;
-      if (typeof username !== 'string' || typeof password !== 'string')
-        throw invalidParams('auth.login.username', 'Input should be a valid string');
-      let r = this.accounts.password(username, password);
-      if (r.response_type === 'OTP_REQUIRED') r = this.accounts.otp(username, typeof otp === 'string' ? otp : '');
-      if (r.response_type === 'SUCCESS') {
-        this.login(conn, r);
-        return true;
-      }
-      await this.failDelay();
-      return false;
-    });
-    def('auth.login_with_api_key', false, true, async (conn, params) => {
-      const key = params[0];
-      if (typeof key !== 'string') throw invalidParams('auth.login_with_api_key.api_key', 'Input should be a valid string');
-      const r = this.accounts.apiKey(null, key, conn.secure);
-      if (r.response_type === 'SUCCESS') {
-        this.login(conn, r);
-        return true;
-      }
-      await this.failDelay();
-      return false;
-    });
-    if (t.authMe) {
-      def('auth.me', true, false, (conn) => {
-        const user = conn.user;
-        if (!user) throw notAuthenticated(v);
-        // Where an API key is not tied to a user (≤ 24.10), `plugins/auth.py` `_me` refuses the session.
-        if (t.allSeeing === 'api-key' && conn.credType === 'API_KEY') throw new SimCallError('EFAULT', 'You are logged in using API_KEY');
-        return this.accounts.me(user, this.uid(user));
-      });
-    }
-    for (const [name, run] of this.tasks.methods()) def(name, true, false, (conn, params) => run(conn.user!, params));
-    def('auth.logout', false, false, (conn) => {
-      conn.user = null;
-      conn.pendingOtp = null;
-      return true;
-    });
-    return m;
-  }
-
-  private async continueOtp(conn: Conn, code: string, userInfo: boolean): Promise<Record<string, unknown>> {
-    const pending = conn.pendingOtp;
-    if (!pending) throw new SimCallError('EINVAL', 'No authentication in progress');
-    conn.pendingOtp = null;
-    return this.loginExResult(conn, this.accounts.otp(pending, code), userInfo);
-  }
-
-  private jobParam(conn: Conn, method: string, params: unknown[]): SimJob {
-    const id = params[0];
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw invalidParams(`${method}.id`, 'Input should be a valid integer');
-    const job = this.store.get(id);
-    if (!job) throw jobNotFound(this.version, id);
-    if (!this.visible(conn, job)) {
-      throw new SimCallError('EPERM', 'Only users with full administrative privileges can access internally ran jobs');
-    }
-    return job;
-  }
-
-  private visible(conn: Conn, job: SimJob): boolean {
-    const user = conn.user;
-    if (!user) return false;
-    const { allSeeing } = traits(this.version);
-    const legacyAllSeeing = allSeeing === 'everyone' || (allSeeing === 'api-key' && conn.credType === 'API_KEY');
-    return canSee(user, legacyAllSeeing, job.method, this.store.ownerName(job));
-  }
-
-  // ---------------------------------------------------------------- events
-
-  private broadcast(kind: 'added' | 'changed', job: SimJob): void {
-    if (job.transient && traits(this.version).transientEventShape === 'none') return;
-    if (this.eventsLost.has(job)) return;
-    let fields: WireJob | undefined;
-    for (const conn of this.conns) {
-      if (!conn.open || conn.stalled || conn.subs.size === 0) continue;
-      if (conn.user) {
-        if (!this.visible(conn, job)) continue;
-      } else if (traits(this.version).eventsNeedLogin) {
-        continue; // logged-out / expired sessions get no job events (25.10.2+)
-      }
-      fields ??= this.store.wire(job, { raw: true });
-      if (conn.kind === 'rpc') {
-        this.send(conn, {
-          jsonrpc: '2.0',
-          method: 'collection_update',
-          params: { msg: kind, collection: 'core.get_jobs', id: job.id, fields },
-        });
-      } else {
-        this.send(conn, { msg: kind, collection: 'core.get_jobs', id: job.id, fields });
-      }
-    }
+  private onText(conn: Conn, text: string): void {
+    if (conn.kind === 'rpc') void onRpc(this.endpoint, conn, text);
+    else void onLegacy(this.endpoint, conn, text);
   }
 
   // ---------------------------------------------------------------- control API
@@ -949,108 +313,36 @@ class SimulatorImpl implements Simulator {
     return j && this.store.wire(j, { raw: true });
   }
 
-  async restartMiddleware(opts: { downtimeMs?: number } = {}): Promise<void> {
-    if (this.downUntil) return this.downUntil;
-    const downtime = opts.downtimeMs ?? this.opts.restartDowntimeMs ?? 2000;
-    let release!: () => void;
-    this.downUntil = new Promise<void>((r) => (release = r));
-    const waiting = this.downUntil;
-    for (const conn of [...this.conns]) {
-      conn.open = false;
-      conn.socket.resume();
-      conn.ws.terminate();
-      this.forget(conn);
-    }
-    this.store.reset();
-    this.pending.clear();
-    this.downloads.clear();
-    this.rateHits.clear();
-    setTimeout(() => {
-      this.downUntil = null;
-      release();
-    }, downtime);
-    return waiting;
+  restartMiddleware(opts: { downtimeMs?: number } = {}): Promise<void> {
+    return this.faults.restartMiddleware(opts);
   }
 
   failover(opts: { downtimeMs?: number } = {}): Promise<void> {
-    if (this.downUntil) return this.downUntil;
-    // The peer received these as each job finished (`plugins/failover_/jobs_copy.py`); taken before the reset.
-    const copies = this.store.finishedCopies();
-    const back = this.restartMiddleware(opts);
-    for (const job of copies) this.store.receiveCopy(job);
-    return back;
+    return this.faults.failover(opts);
   }
 
   dropConnections(opts: { code?: number; reason?: string } = {}): void {
-    for (const conn of [...this.conns]) {
-      conn.socket.resume();
-      if (opts.code !== undefined) {
-        conn.stalled = false;
-        this.forget(conn);
-        conn.ws.close(opts.code, opts.reason ?? '');
-      } else {
-        conn.open = false;
-        conn.ws.terminate();
-        this.forget(conn);
-      }
-    }
+    this.faults.dropConnections(opts);
   }
 
   stall(): void {
-    for (const conn of this.conns) {
-      conn.stalled = true;
-      conn.socket.pause();
-      this.armIdle(conn);
-    }
+    this.faults.stall();
   }
 
   unstall(): void {
-    for (const conn of this.conns) {
-      if (!conn.stalled) continue;
-      conn.stalled = false;
-      conn.socket.resume();
-      this.armIdle(conn);
-    }
+    this.faults.unstall();
   }
 
   expireSessions(): void {
-    for (const conn of this.conns) {
-      conn.user = null;
-      conn.pendingOtp = null;
-    }
+    this.faults.expireSessions();
   }
 
   sendMalformed(): number {
-    let n = 0;
-    for (const conn of this.conns) {
-      if (conn.subs.size === 0) continue;
-      const bad =
-        conn.kind === 'rpc'
-          ? '{"jsonrpc":"2.0","method":"collection_update","params":{"msg":"changed","collection":"core.get_jobs","id":'
-          : '{"msg":"changed","collection":"core.get_jobs","id":';
-      const invalid =
-        conn.kind === 'rpc'
-          ? {
-              jsonrpc: '2.0',
-              method: 'collection_update',
-              params: { msg: 'changed', collection: 'core.get_jobs', id: 'not-a-job-id', fields: 'garbage' },
-            }
-          : { msg: 'changed', collection: 'core.get_jobs', id: 'not-a-job-id', fields: 'garbage' };
-      if (this.sendRaw(conn, bad)) n++;
-      if (this.send(conn, invalid)) n++;
-    }
-    return n;
+    return this.faults.sendMalformed();
   }
 
-  sendOversized(chars = 3 * 1024 * 1024): number {
-    let n = 0;
-    const padding = 'x'.repeat(chars);
-    for (const conn of this.conns) {
-      if (conn.subs.size === 0) continue;
-      const body = { msg: 'changed', collection: 'sim.oversized', id: 0, fields: { padding } };
-      if (this.send(conn, conn.kind === 'rpc' ? { jsonrpc: '2.0', method: 'collection_update', params: body } : body)) n++;
-    }
-    return n;
+  sendOversized(chars?: number): number {
+    return this.faults.sendOversized(chars);
   }
 
   revokeApiKey(userOrKey: string): void {
@@ -1078,14 +370,11 @@ class SimulatorImpl implements Simulator {
   }
 
   loseEvents(jobId: number): boolean {
-    const job = this.store.get(jobId);
-    if (!job) return false;
-    this.eventsLost.add(job);
-    return true;
+    return this.faults.loseEvents(jobId);
   }
 
   setAllowlisted(allowed: boolean): void {
-    this.allowlisted = allowed;
+    this.faults.setAllowlisted(allowed);
   }
 
   stats(): SimStats {
@@ -1100,10 +389,10 @@ class SimulatorImpl implements Simulator {
       authenticated,
       subscribers,
       jobs: this.store.size,
-      framesSent: this.framesSent,
-      framesReceived: this.framesReceived,
-      bytesSent: this.bytesSent,
-      privateMethodWarnings: this.privateMethodWarnings,
+      framesSent: this.conns.framesSent,
+      framesReceived: this.conns.framesReceived,
+      bytesSent: this.conns.bytesSent,
+      privateMethodWarnings: this.dispatcher.privateMethodWarnings,
       nextJobId: this.store.peekNextId,
     };
   }
@@ -1145,10 +434,10 @@ class SimulatorImpl implements Simulator {
     for (const conn of [...this.conns]) {
       conn.socket.resume();
       conn.ws.terminate();
-      this.forget(conn);
+      this.conns.forget(conn);
     }
     this.store.reset();
-    this.wss.close();
+    this.http.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections?.();
@@ -1165,32 +454,6 @@ class SimulatorImpl implements Simulator {
     });
     this.port = (this.server.address() as AddressInfo).port;
   }
-}
-
-async function certificateFor(tls: SimulatorOptions['tls'], host: string): Promise<{ cert: string; key: string } | undefined> {
-  if (!tls) return undefined;
-  if (tls !== true) return tls;
-  const { generate } = await import('selfsigned');
-  const altNames: Array<{ type: 2 | 7; value?: string; ip?: string }> = [
-    { type: 2, value: 'localhost' },
-    { type: 7, ip: '127.0.0.1' },
-    { type: 7, ip: '::1' },
-  ];
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    altNames.push(/^[\d.]+$|:/.test(host) ? { type: 7, ip: host } : { type: 2, value: host });
-  }
-  const pems = await generate([{ name: 'commonName', value: 'truenas_default' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
 }
 
 /** Starts a simulated TrueNAS server. */
