@@ -4,11 +4,17 @@
  * Its credentials are the simulator's fake demo account, not a user's secret.
  */
 import type { MonitorApi, ServerDraft } from '../core/monitor-api';
-import type { SimCommand, SimCommandOptions } from '../sim/index';
+import type { CoreSimulator, SimCommandOptions } from '../sim/index';
 
 export const DEMO_SERVER_NAME = 'Demo server';
 
-export type RunSimCommand = (options: SimCommandOptions, out: (line: string) => void) => Promise<SimCommand>;
+/** What the demo uses of a started simulator command: the app's demo bundle has no fault injection. */
+export interface DemoSimCommand {
+  readonly simulator: Pick<CoreSimulator, 'url' | 'credentials'>;
+  close(): Promise<void>;
+}
+
+export type RunSimCommand = (options: SimCommandOptions, out: (line: string) => void) => Promise<DemoSimCommand>;
 
 export interface DemoServer {
   readonly url: string;

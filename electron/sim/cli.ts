@@ -1,8 +1,8 @@
 /** `jobwatch sim`: starts the simulator with the demo account, prints how to connect, and runs a scenario. */
+import { printBanner } from './banner';
 import { loadScenario, runScenario } from './scenario';
 import { startSimulator, type Simulator } from './server';
 import type { SimVersion } from './types';
-import { traits } from './versions';
 
 export interface SimCommandOptions {
   port?: number;
@@ -32,17 +32,7 @@ export async function runSimCommand(options: SimCommandOptions, out: (line: stri
     ...(options.version ? { version: options.version } : {}),
     ...(options.speed ? { speed: options.speed } : {}),
   });
-  const c = sim.credentials;
-  out(`TrueNAS simulator (${sim.version}) listening`);
-  if (traits(sim.version).apiVersions === null) out(`  URL:         ${sim.legacyUrl}  (this version has only the legacy endpoint)`);
-  else out(`  URL:         ${sim.url}`);
-  out(`  Legacy URL:  ${sim.legacyUrl}`);
-  out(`  Username:    ${c.username}`);
-  out(`  API key:     ${c.apiKey}`);
-  out(`  Password:    ${c.password}`);
-  out('  (fake demo credentials of this simulator, not secrets)');
-  if (sim.fingerprint256) out(`  TLS certificate SHA-256 fingerprint: ${sim.fingerprint256}`);
-  out(`  Scenario:    ${scenario.name}`);
+  printBanner(sim, scenario.name, out);
   const abort = new AbortController();
   const done = runScenario(sim, scenario, { signal: abort.signal, ...(options.seed !== undefined ? { seed: options.seed } : {}) }).then(
     () => {

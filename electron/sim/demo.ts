@@ -5,7 +5,7 @@
  * on a ManualClock).
  */
 import { unlessAborted, type ProgramScenario, type ScenarioContext } from './program-scenario';
-import type { Simulator } from './server';
+import type { CoreSimulator } from './simulator-core';
 import type { ProgressStep } from './types';
 
 /** mulberry32: small, fast, seedable. */
@@ -65,7 +65,7 @@ async function track(ctx: ScenarioContext, body: () => Promise<void>): Promise<v
   }
 }
 
-function seedHistory(sim: Simulator, rng: Rng): void {
+function seedHistory(sim: CoreSimulator, rng: Rng): void {
   const hour = 3_600_000;
   sim.seedFinishedJob(
     {
@@ -105,8 +105,8 @@ function seedHistory(sim: Simulator, rng: Rng): void {
   }
 }
 
-/** The demo scenario; `seed` in runScenario's options (or here) makes it reproducible. */
-export function demoScenario(opts: { seed?: number } = {}): ProgramScenario {
+/** The demo scenario; `seed` in runScenario's options (or here) makes it reproducible. It injects no faults. */
+export function demoScenario(opts: { seed?: number } = {}): ProgramScenario<CoreSimulator> {
   return {
     name: 'demo',
     description: 'Endless realistic activity: scrubs, cloud syncs, replications (some failing), snapshots, alerts, updates.',

@@ -2,19 +2,10 @@
  * Fault injection for tests: middleware restarts and HA failover, dropped, stalled and allowlist-refused
  * connections, expired sessions, malformed and oversized frames, and lost events.
  */
-import type { Connections } from './connection';
-import type { JobStore, SimJob } from './jobs';
+import type { FaultState, FaultTarget } from './fault-state';
+import type { SimJob } from './jobs';
 
-export interface FaultTarget {
-  readonly conns: Connections;
-  readonly store: JobStore;
-  /** SimulatorOptions.restartDowntimeMs. */
-  readonly restartDowntimeMs: number | undefined;
-  /** What a restart loses besides jobs and connections: job waits, log downloads, rate-limit windows. */
-  forgetServerState(): void;
-}
-
-export class Faults {
+export class Faults implements FaultState {
   private downUntil: Promise<void> | null = null;
   private allowlisted = true;
   private readonly lost = new WeakSet<SimJob>();

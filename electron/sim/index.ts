@@ -1,6 +1,7 @@
 /** The TrueNAS simulator: a real WebSocket server faithful to the middleware (docs/protocol.md, sim/versions.ts). */
 export { startSimulator } from './server';
 export type { Simulator } from './server';
+export type { CoreSimulator } from './simulator-core';
 export { ManualClock, realClock } from './clock';
 export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USER, DEFAULT_USERS } from './auth';
 export { SIM_VERSIONS } from './types';

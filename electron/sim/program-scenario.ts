@@ -3,17 +3,18 @@
  * ./scenario can list them by name and they need nothing of it.
  */
 import type { Simulator } from './server';
+import type { CoreSimulator } from './simulator-core';
 
 export interface ScenarioContext {
   signal: AbortSignal;
   seed: number;
 }
 
-/** A scenario written as code (the demo). */
-export interface ProgramScenario {
+/** A scenario written as code (the demo); `S` narrows the simulator it needs (the demo injects no faults). */
+export interface ProgramScenario<S extends CoreSimulator = Simulator> {
   name: string;
   description: string;
-  run(sim: Simulator, ctx: ScenarioContext): Promise<void>;
+  run(sim: S, ctx: ScenarioContext): Promise<void>;
 }
 
 /** Settles like `p`, or rejects when `signal` aborts first; never leaves a listener behind. */

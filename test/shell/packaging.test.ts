@@ -211,6 +211,10 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     const mainBundle = readFileSync(join(root, 'dist/main/main.js'), 'utf8');
     // Fault injection and the scenario machinery are the simulator's; the main bundle must not hold them.
     for (const simOnly of ['restartMiddleware', 'sendOversized', 'runScenario']) expect(mainBundle.includes(simOnly), simOnly).toBe(false);
+    // The demo bundle runs the simulator core on its steady fault state: no fault injection, no scenario machinery.
+    const demoBundle = readFileSync(join(root, 'dist/main/demo-server.js'), 'utf8');
+    for (const faultOnly of ['sendOversized', 'restartMiddleware', 'sendMalformed', 'runScenario'])
+      expect(demoBundle.includes(faultOnly), faultOnly).toBe(false);
     for (const name of ['selfsigned', '@peculiar', 'pkijs'])
       expect(
         entries.some((e) => e.startsWith(`/node_modules/${name}`)),
