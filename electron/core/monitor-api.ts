@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from './errors';
 import type { Transition } from './model';
+import type { RebootSafety } from './reboot-safety';
 import type { FailureView, JobDetail, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from './view';
 
 /** A server as the user describes it before it is saved (the add/edit form). */
@@ -70,6 +71,10 @@ export interface MonitorApi {
   failures(): FailureView[];
   watchJob(key: string): void;
   watchServer(serverId: string): void;
+  /** "Is it safe to restart or update?" across every server (a server that is not live is unknown, never safe). */
+  rebootSafety(): RebootSafety;
+  /** "Tell me when it is safe": one notification once every job running now, on any server, has finished. */
+  watchAllServers(): void;
   pauseNotifications(until: number | null): void;
   muteServer(serverId: string, until: number | null, muted: boolean): Promise<void>;
 

@@ -59,6 +59,8 @@ export interface NotificationPolicy {
   nextDueAt(): number | null;
   watchJob(key: string): void;
   watchServer(server: ServerId, runningKeys: string[]): void;
+  /** One notification when every one of these keys (on any server) has finished (absent: not offered). */
+  watchAllServers?(runningKeys: string[]): void;
   setPausedUntil(until: number | null): void;
   pausedUntil(): number | null;
   setServerMute(server: ServerId, muted: boolean, until: number | null): void;

@@ -39,6 +39,7 @@ import type { MonitorOptions, ServerTarget } from './monitor-ports';
 import { MonitorListeners } from './monitor-listeners';
 import { NotificationScheduler } from './notification-scheduler';
 import { ServerRegistry, secretBinding, targetFromDraft } from './server-registry';
+import { rebootSafety, type RebootSafety } from './reboot-safety';
 import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
 
 export { logFileName, webUiUrl } from './monitor-views';
@@ -718,6 +719,18 @@ export class Monitor implements MonitorApi {
       .filter((e) => countsAsRunning(e.job))
       .map((e) => e.key);
     this.options.policy.watchServer(serverId, running);
+  }
+
+  rebootSafety(): RebootSafety {
+    return rebootSafety(this.snapshot());
+  }
+
+  watchAllServers(): void {
+    const running: string[] = [];
+    for (const runtime of this.servers.values()) {
+      for (const e of runtime.book.jobs()) if (countsAsRunning(e.job)) running.push(e.key);
+    }
+    this.options.policy.watchAllServers?.(running);
   }
 
   pauseNotifications(until: number | null): void {

@@ -74,6 +74,8 @@ interface Burst {
   insights: BufferedInsight[];
   /** Set when this burst holds the last job of a server watch. */
   watchDone: { outcomes: TextSource[]; paused: boolean } | null;
+  /** Set when this burst holds the last job of the all-servers watch ("Tell me when it is safe"). */
+  allDone?: { paused: boolean };
 }
 
 interface ServerWatch {
@@ -98,6 +100,8 @@ export class NotificationPlanner {
   private readonly bursts = new Map<string, Burst>();
   private readonly watchedJobs = new Set<string>();
   private readonly serverWatches = new Map<ServerId, ServerWatch>();
+  /** The all-servers watch: the running keys (on any server) still to finish; null when none. */
+  private allWatch: Set<string> | null = null;
   private readonly minuteOfDay: (now: number) => number;
   private readonly idPrefix: string;
   private readonly maxWatchedJobs: number;
@@ -185,6 +189,23 @@ export class NotificationPlanner {
     return this.serverWatches.has(server);
   }
 
+  /**
+   * One "Safe to restart" when every one of `runningKeys` (across all servers) has finished, then the watch ends.
+   * Replaces an earlier all-servers watch; an empty list starts nothing. Like a server watch, only global pause
+   * silences it (it is flagged suppressed 'paused').
+   */
+  watchAllServers(runningKeys: readonly string[]): void {
+    this.allWatch = runningKeys.length === 0 ? null : new Set(runningKeys);
+  }
+
+  unwatchAllServers(): void {
+    this.allWatch = null;
+  }
+
+  isWatchingAllServers(): boolean {
+    return this.allWatch !== null;
+  }
+
   private burstFor(server: ServerId, catchUp: boolean, now: number): Burst {
     const burstKey = `${server}\u0000${catchUp ? 'catch-up' : 'live'}`;
     let burst = this.bursts.get(burstKey);
@@ -220,6 +241,10 @@ export class NotificationPlanner {
         this.serverWatches.delete(transition.server);
         burst.watchDone = { outcomes: watch.outcomes, paused: isPaused(this.current.pausedUntil, now) };
       }
+    }
+    if (this.allWatch?.delete(transition.key) && this.allWatch.size === 0) {
+      this.allWatch = null;
+      burst.allDone = { paused: isPaused(this.current.pausedUntil, now) };
     }
   }
 
@@ -330,6 +355,16 @@ export class NotificationPlanner {
       out.push(make(text(items), items, reason));
     }
     out.push(...this.planInsights(burst, name, now, standIns));
+    if (burst.allDone) {
+      out.push(
+        make(
+          { title: 'Safe to restart', body: `Nothing running on any server any more (the last job ended on ${cleanLine(name, 40)}).` },
+          [],
+          burst.allDone.paused ? 'paused' : null,
+          'normal',
+        ),
+      );
+    }
     return out;
   }
 

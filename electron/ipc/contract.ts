@@ -13,11 +13,13 @@ import { z } from 'zod';
 import { ERROR_CODES, VIEWS, type ErrorCode } from './constants';
 import { CompleteSettingsSchema } from '../core/settings';
 import type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
+import { RebootSafetySchema } from '../core/reboot-safety';
 import { JobDetailSchema, MonitorDeltaSchema, MonitorSnapshotSchema, ServerViewSchema } from '../core/view';
 
 export * from './constants';
 export type { FailureView, JobDetail, JobView, MonitorDelta, MonitorSnapshot, NotificationView, ServerView } from '../core/view';
 export type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
+export type { RebootSafety, RebootSafetyJob, RebootSafetyServer } from '../core/reboot-safety';
 
 // ---- shared pieces ------------------------------------------------------------------------------------------
 
@@ -178,6 +180,10 @@ export const REQUESTS = {
   openJobInWebUi: request('job:open-web-ui', z.object({ key: JobKey }), Done),
   watchJob: request('job:watch', z.object({ key: JobKey }), Done),
   watchServer: request('server:watch', z.object({ serverId: ServerId }), Done),
+  /** "Is it safe to restart or update?" across every server. */
+  rebootSafety: request('servers:reboot-safety', NoPayload, RebootSafetySchema),
+  /** "Tell me when it is safe": one notification once nothing runs on any server. */
+  watchAllServers: request('servers:watch-all', NoPayload, Done),
 
   acknowledge: request('failures:acknowledge', z.object({ key: JobKey }), Done),
   acknowledgeServer: request('failures:acknowledge-server', z.object({ serverId: ServerId }), Done),

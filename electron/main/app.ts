@@ -188,6 +188,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       openServer: (serverId) => openOn({ server: serverId, jobKey: null }),
       pauseUntil: (until) => pause(until),
       acknowledgeAll: () => monitor.acknowledgeAll(),
+      watchAllServers: () => monitor.watchAllServers(),
       openSettings: () => {
         window?.show();
         events.openView({ view: 'settings' });

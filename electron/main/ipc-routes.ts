@@ -63,6 +63,8 @@ function routes(context: RouteContext): Handlers {
     },
     watchJob: ({ key }) => monitor.watchJob(key),
     watchServer: ({ serverId }) => monitor.watchServer(serverId),
+    rebootSafety: () => monitor.rebootSafety(),
+    watchAllServers: () => monitor.watchAllServers(),
 
     acknowledge: ({ key }) => monitor.acknowledge(key),
     acknowledgeServer: ({ serverId }) => monitor.acknowledgeServer(serverId),

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { MonitorSnapshot, ServerView } from '../core/view';
 import { PAUSE_PRESETS, isPaused as isPauseOn } from '../core/pause';
+import { rebootSafety } from '../core/reboot-safety';
 
 /** In priority order: the first that applies wins. */
 export const TRAY_STATES = ['failure', 'attention', 'paused', 'running', 'idle'] as const;
@@ -60,6 +61,8 @@ export interface TrayActions {
   pauseUntil(until: number | null): void;
   acknowledgeAll(): void;
   openSettings(): void;
+  /** "Tell me when it is safe": one notification once nothing runs on any server (absent: not offered). */
+  watchAllServers?(): void;
   /** Quits and installs a downloaded update (only offered once one is ready). */
   restartToUpdate?(): void;
   quit(): void;
@@ -89,6 +92,25 @@ function serverLabel(server: ServerView): string {
   return `${server.name}: ${server.detail}${running}${failures}${muted}`;
 }
 
+/** The "Safe to restart?" submenu: the answer per server, and "Tell me when it is safe" while it is not. */
+export function safeToRestartItem(snapshot: MonitorSnapshot, actions: TrayActions): TrayMenuItem {
+  const safety = rebootSafety(snapshot);
+  const lines: TrayMenuItem[] = [{ label: safety.summary, enabled: false }];
+  for (const server of safety.servers) {
+    if (server.status === 'unknown') lines.push({ label: `${server.name}: unknown (${server.detail ?? 'not connected'})`, enabled: false });
+    for (const job of server.jobs) {
+      // In steps of 10 %: a label that changed on every progress tick would rebuild (and flicker) the menu.
+      const progress = job.percent === null ? '' : ` (about ${Math.round(job.percent / 10) * 10}%)`;
+      lines.push({ label: `${server.name}: ${job.name}${progress}`, enabled: false });
+    }
+  }
+  if (actions.watchAllServers) {
+    lines.push({ type: 'separator' });
+    lines.push({ label: 'Tell me when it is safe', enabled: !safety.safe, click: () => actions.watchAllServers?.() });
+  }
+  return { label: safety.safe ? 'Safe to restart? Yes' : 'Safe to restart? Not yet', submenu: lines };
+}
+
 /** `clickTime` is read when an item is clicked: a menu built at 10:00 and used at 15:00 pauses from 15:00. */
 export function trayMenuTemplate(
   snapshot: MonitorSnapshot,
@@ -106,6 +128,7 @@ export function trayMenuTemplate(
     { label: 'Open Jobwatch', click: () => actions.openWindow() },
     { type: 'separator' },
     ...servers,
+    safeToRestartItem(snapshot, actions),
     { type: 'separator' },
     {
       label: paused ? `Notifications paused until ${clock(snapshot.pausedUntil as number)}` : 'Pause notifications',

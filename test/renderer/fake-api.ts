@@ -33,6 +33,8 @@ export function fakeApi(): FakeApi {
     openJobInWebUi: vi.fn(async () => null),
     watchJob: vi.fn(async () => null),
     watchServer: vi.fn(async () => null),
+    rebootSafety: vi.fn(async () => ({ safe: true, summary: 'Nothing running on any server', servers: [] })),
+    watchAllServers: vi.fn(async () => null),
     acknowledge: vi.fn(async () => null),
     acknowledgeServer: vi.fn(async () => null),
     acknowledgeAll: vi.fn(async () => null),

@@ -12,7 +12,7 @@ import {
   type TrayActions,
 } from '../../electron/main/tray';
 import { electronDouble, resetElectronDouble, type FakeMenu, FakeTray } from './electron-double';
-import { failure, server, snapshot } from './fixtures';
+import { failure, job, server, snapshot } from './fixtures';
 
 const NOW = new Date(2026, 0, 15, 14, 30).getTime();
 
@@ -86,6 +86,7 @@ describe('tray menu', () => {
       '---',
       'NAS: Live · 2 running · 1 failure',
       'BACKUP: Certificate not trusted',
+      'Safe to restart? Not yet',
       '---',
       'Notifications paused until 15:30',
       'Acknowledge all failures (1)',
@@ -95,9 +96,9 @@ describe('tray menu', () => {
     ]);
     items[0]?.click?.();
     items[2]?.click?.();
-    items[6]?.click?.();
-    items[8]?.click?.();
+    items[7]?.click?.();
     items[9]?.click?.();
+    items[10]?.click?.();
     expect(a.calls).toEqual(['open', 'server:nas', 'ack-all', 'settings', 'quit']);
   });
 
@@ -105,7 +106,7 @@ describe('tray menu', () => {
     const a = actions();
     let clock = NOW;
     const items = trayMenuTemplate(STATES.paused, NOW, a, () => clock);
-    const pause = items.find((i) => i.submenu)!;
+    const pause = items.find((i) => i.label?.startsWith('Notifications paused'))!;
     clock = NOW + 5 * HOUR_MS; // the menu was built long before it was used
     pause.submenu![0]!.click!();
     pause.submenu![1]!.click!();
@@ -123,6 +124,54 @@ describe('tray menu', () => {
 
   it('computes tomorrow morning across a month end', () => {
     expect(tomorrowMorning(new Date(2026, 0, 31, 23, 59).getTime())).toBe(new Date(2026, 1, 1, 8, 0).getTime());
+  });
+});
+
+describe('tray "Safe to restart?"', () => {
+  beforeEach(() => resetElectronDouble());
+
+  const busy = snapshot({
+    servers: [server('nas', { running: 1 }), server('backup')],
+    jobs: [
+      job('k1', { description: 'Replicate tank', percent: 42 }),
+      job('k2', { server: 'nas', transient: true, method: 'alert.process_alerts' }),
+    ],
+  });
+
+  it('names each running non-transient job with its progress, and offers "Tell me when it is safe"', () => {
+    const base = actions();
+    const a: TrayActions = { ...base, watchAllServers: () => base.calls.push('watch-all') };
+    const fakeTray = new StatusTray(electronDouble, { platform: 'linux', iconDir: '/icons', actions: a, now: () => NOW });
+    fakeTray.update(busy);
+    const menu = FakeTray.instances.at(-1)!.contextMenu as FakeMenu;
+    const item = menu.find('Safe to restart? Not yet');
+    expect(item).toBeDefined();
+    const labels = item!.submenu!.map((i) => i.label);
+    expect(labels).toEqual([
+      'Not safe: 1 job running on 1 server',
+      'NAS: Replicate tank (about 40%)',
+      undefined,
+      'Tell me when it is safe',
+    ]);
+    const tell = item!.submenu!.find((i) => i.label === 'Tell me when it is safe')!;
+    expect(tell.enabled).toBe(true);
+    tell.click!();
+    expect(base.calls).toEqual(['watch-all']);
+  });
+
+  it('says nothing is running when every server is live and idle, and names a server that is not live as unknown', () => {
+    const idle = trayMenuTemplate(snapshot({ servers: [server('nas')] }), NOW, { ...actions(), watchAllServers: () => {} });
+    const yes = idle.find((i) => i.label === 'Safe to restart? Yes')!;
+    expect(yes.submenu![0]!.label).toBe('Nothing running on any server');
+    expect(yes.submenu!.find((i) => i.label === 'Tell me when it is safe')!.enabled).toBe(false);
+
+    const offline = trayMenuTemplate(
+      snapshot({ servers: [server('nas', { state: 'backoff', detail: 'Retrying in 8 s' })] }),
+      NOW,
+      actions(),
+    );
+    const no = offline.find((i) => i.label === 'Safe to restart? Not yet')!;
+    expect(no.submenu!.map((i) => i.label)).toEqual(['Not safe: NAS unknown (not connected)', 'NAS: unknown (Retrying in 8 s)']);
   });
 });
 

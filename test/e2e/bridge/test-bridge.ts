@@ -207,6 +207,8 @@ export class TestBridge {
     },
     watchJob: ({ key }: { key: string }) => this.monitor.watchJob(key),
     watchServer: ({ serverId }: { serverId: string }) => this.monitor.watchServer(serverId),
+    rebootSafety: () => this.monitor.rebootSafety(),
+    watchAllServers: () => this.monitor.watchAllServers(),
     acknowledge: ({ key }: { key: string }) => this.monitor.acknowledge(key),
     acknowledgeServer: ({ serverId }: { serverId: string }) => this.monitor.acknowledgeServer(serverId),
     acknowledgeAll: () => this.monitor.acknowledgeAll(),

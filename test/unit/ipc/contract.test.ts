@@ -68,6 +68,8 @@ describe('the request schemas', () => {
     openJobInWebUi: { key: job.key },
     watchJob: { key: job.key },
     watchServer: { serverId: 'nas1' },
+    rebootSafety: undefined,
+    watchAllServers: undefined,
     acknowledge: { key: job.key },
     acknowledgeServer: { serverId: 'nas1' },
     acknowledgeAll: undefined,

@@ -1,0 +1,63 @@
+/**
+ * "Is it safe to restart or update?", answered across every server from the monitor's snapshot: the running
+ * non-transient jobs per server, or "Nothing running on any server". A server that is not live is named as
+ * unknown and never counted as safe: what it is doing right now cannot be seen.
+ */
+import { z } from 'zod';
+import type { MonitorSnapshot } from './view';
+
+export const RebootSafetyJobSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  /** 0–100, or null when the job reports no percentage. */
+  percent: z.number().nullable(),
+});
+export type RebootSafetyJob = z.infer<typeof RebootSafetyJobSchema>;
+
+export const RebootSafetyServerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** idle: live and nothing running; running: live with jobs; unknown: not live, so nothing can be said. */
+  status: z.enum(['idle', 'running', 'unknown']),
+  /** Why a server is unknown (its session's one-line detail); null otherwise. */
+  detail: z.string().nullable(),
+  jobs: z.array(RebootSafetyJobSchema),
+});
+export type RebootSafetyServer = z.infer<typeof RebootSafetyServerSchema>;
+
+export const RebootSafetySchema = z.object({
+  /** True only when every server is live and none runs a non-transient job. */
+  safe: z.boolean(),
+  /** One line for people: "Nothing running on any server", "Not safe: 2 jobs running on 1 server"… */
+  summary: z.string(),
+  servers: z.array(RebootSafetyServerSchema),
+});
+export type RebootSafety = z.infer<typeof RebootSafetySchema>;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Pure: the answer for this snapshot. */
+export function rebootSafety(snapshot: Pick<MonitorSnapshot, 'servers' | 'jobs'>): RebootSafety {
+  const servers: RebootSafetyServer[] = snapshot.servers.map((server) => {
+    if (server.state !== 'live') return { id: server.id, name: server.name, status: 'unknown', detail: server.detail, jobs: [] };
+    const jobs = snapshot.jobs
+      .filter((j) => j.server === server.id && !j.transient && j.onServer && (j.state === 'RUNNING' || j.state === 'WAITING'))
+      .map((j) => ({ key: j.key, name: j.description ?? j.method, percent: j.percent }));
+    return { id: server.id, name: server.name, status: jobs.length > 0 ? 'running' : 'idle', detail: null, jobs };
+  });
+  const running = servers.filter((s) => s.status === 'running');
+  const unknown = servers.filter((s) => s.status === 'unknown');
+  const jobCount = running.reduce((n, s) => n + s.jobs.length, 0);
+  const parts: string[] = [];
+  if (jobCount > 0) parts.push(`${plural(jobCount, 'job', 'jobs')} running on ${plural(running.length, 'server', 'servers')}`);
+  if (unknown.length > 0) parts.push(`${unknown.map((s) => s.name).join(', ')} unknown (not connected)`);
+  const safe = parts.length === 0;
+  return { safe, summary: safe ? 'Nothing running on any server' : `Not safe: ${parts.join('; ')}`, servers };
+}
+
+/** The running jobs' keys across every server: what an all-servers watch waits for. */
+export function runningKeys(safety: RebootSafety): string[] {
+  return safety.servers.flatMap((s) => s.jobs.map((j) => j.key));
+}
