@@ -23,7 +23,8 @@ describe('RebootSafetyPanel', () => {
     expect(view.getByText('BACKUP: unknown (Retrying in 8 s)')).toBeTruthy();
     await fireEvent.click(view.getByRole('button', { name: 'Tell me when it is safe' }));
     expect(api.watchAllServers).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(view.getByRole('status').textContent).toContain('You will be told'));
+    await waitFor(() => expect(view.getByTestId('reboot-safety-message').textContent).toContain('You will be told'));
+    expect(view.getByTestId('reboot-safety-message')).toHaveAttribute('aria-live', 'polite');
   });
 
   it('says nothing is running and offers no button when it is safe', async () => {
