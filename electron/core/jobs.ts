@@ -47,6 +47,7 @@ import { isTerminal, jobKey } from './model';
 import { completeJob, parseJobFields } from './protocol/job-schema';
 import type { JobPatch } from './protocol/job-schema';
 import type { TransitionLedger } from './ledger';
+import { heapPop, heapPush } from './min-heap';
 
 export const JOBS_COLLECTION_NAME = 'core.get_jobs';
 
@@ -458,7 +459,7 @@ export class JobBook {
   private listCurrent(id: number, key: string, finished: boolean): void {
     const place = this.currentByJobId.set(id, key);
     if (!finished) return;
-    pushListing(this.finishedListings, { place, id });
+    heapPush(this.finishedListings, { place, id }, byPlace);
     // Repeated terminal events push the same listing again, and listings end without a pop: compact now and then.
     if (this.finishedListings.length > 2 * this.currentByJobId.size + 64) this.compactFinishedListings();
   }
@@ -565,7 +566,7 @@ export class JobBook {
         const entry = key === undefined ? undefined : this.entries.get(key);
         if (entry && isTerminal(entry.job.state)) return key;
       }
-      popListing(this.finishedListings);
+      heapPop(this.finishedListings, byPlace);
     }
   }
 }
@@ -664,32 +665,7 @@ interface Listing {
   id: number;
 }
 
-function pushListing(heap: Listing[], listing: Listing): void {
-  let index = heap.push(listing) - 1;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (heap[parent]!.place <= listing.place) break;
-    heap[index] = heap[parent]!;
-    index = parent;
-  }
-  heap[index] = listing;
-}
-
-function popListing(heap: Listing[]): void {
-  const last = heap.pop();
-  if (last === undefined || heap.length === 0) return;
-  let index = 0;
-  for (;;) {
-    const left = index * 2 + 1;
-    if (left >= heap.length) break;
-    const right = left + 1;
-    const child = right < heap.length && heap[right]!.place < heap[left]!.place ? right : left;
-    if (heap[child]!.place >= last.place) break;
-    heap[index] = heap[child]!;
-    index = child;
-  }
-  heap[index] = last;
-}
+const byPlace = (listing: Listing): number => listing.place;
 
 /** True when a patch describes another job than the stored one (a reused id after a middleware restart). */
 function changesIdentity(job: Job, patch: JobPatch): boolean {

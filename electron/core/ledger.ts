@@ -34,6 +34,9 @@
  */
 import { z } from 'zod';
 import type { ServerId } from './model';
+import { heapPop, heapPush } from './min-heap';
+
+const asRank = (time: number): number => time;
 
 export const DEFAULT_MAX_KEYS_PER_SERVER = 5000;
 /** The newest second's group may take the ledger up to this many times the bound, never further. */
@@ -300,7 +303,7 @@ function list(ledger: ServerLedger, key: string, timeFinished: number | null, fi
   if (!group) {
     group = new KeyQueue();
     ledger.groups.set(timeFinished, group);
-    heapPush(ledger.times, timeFinished);
+    heapPush(ledger.times, timeFinished, asRank);
   }
   group.push(key);
   if (ledger.newest === null || timeFinished > ledger.newest) ledger.newest = timeFinished;
@@ -324,7 +327,7 @@ function evictFromGroup(ledger: ServerLedger, time: number, group: KeyQueue, cou
   }
   if (group.size > 0) return;
   ledger.groups.delete(time);
-  heapPop(ledger.times);
+  heapPop(ledger.times, asRank);
   if (ledger.newest === time) ledger.newest = null; // it was the smallest and the largest: no timed key is left
 }
 
@@ -363,31 +366,4 @@ class KeyQueue {
     }
     return key;
   }
-}
-
-function heapPush(heap: number[], value: number): void {
-  let index = heap.push(value) - 1;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (heap[parent]! <= value) break;
-    heap[index] = heap[parent]!;
-    index = parent;
-  }
-  heap[index] = value;
-}
-
-function heapPop(heap: number[]): void {
-  const last = heap.pop();
-  if (last === undefined || heap.length === 0) return;
-  let index = 0;
-  for (;;) {
-    const left = index * 2 + 1;
-    if (left >= heap.length) break;
-    const right = left + 1;
-    const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
-    if (heap[child]! >= last) break;
-    heap[index] = heap[child]!;
-    index = child;
-  }
-  heap[index] = last;
 }

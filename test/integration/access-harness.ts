@@ -2,64 +2,13 @@
  * A monitor over real sockets for the access, standby and log-download tests: like harness.ts, plus short
  * follow-up timings for restricted accounts and a server name of the test's choosing.
  */
-import { Monitor, type FailureList, type NotificationPolicy, type ServerDirectory, type ServerTarget } from '../../electron/core/monitor';
+import { Monitor, type ServerDirectory, type ServerTarget } from '../../electron/core/monitor';
 import { createServerConnector } from '../../electron/core/connector';
 import { TransitionLedger } from '../../electron/core/ledger';
 import type { Transition } from '../../electron/core/model';
-import type { FailureView, NotificationView, ServerView } from '../../electron/core/view';
+import type { ServerView } from '../../electron/core/view';
 import type { FollowupTimings } from '../../electron/core/job-followup';
-import { FAST_TIMINGS } from './harness';
-
-class SilentPolicy implements NotificationPolicy {
-  private paused: number | null = null;
-  push(): void {}
-  due(): NotificationView[] {
-    return [];
-  }
-  nextDueAt(): number | null {
-    return null;
-  }
-  watchJob(): void {}
-  watchServer(): void {}
-  setPausedUntil(until: number | null): void {
-    this.paused = until;
-  }
-  pausedUntil(): number | null {
-    return this.paused;
-  }
-  setServerMute(): void {}
-}
-
-class MemoryFailures implements FailureList {
-  private items: FailureView[] = [];
-  add(t: Transition, now: number): void {
-    this.items.unshift({
-      key: t.key,
-      server: t.server,
-      jobId: t.jobId,
-      method: t.method,
-      description: t.description,
-      error: t.error,
-      timeFinished: t.timeFinished,
-      reportedAt: now,
-    });
-  }
-  acknowledge(key: string): void {
-    this.items = this.items.filter((f) => f.key !== key);
-  }
-  acknowledgeServer(server: string): void {
-    this.items = this.items.filter((f) => f.server !== server);
-  }
-  acknowledgeAll(): void {
-    this.items = [];
-  }
-  list(): FailureView[] {
-    return [...this.items];
-  }
-  onChange(): () => void {
-    return () => {};
-  }
-}
+import { FAST_TIMINGS, MemoryFailures, SilentPolicy } from './harness';
 
 export const FAST_FOLLOWUP: Partial<FollowupTimings> = { silenceMs: 300, lookupIntervalMs: 200, maxFollowed: 5 };
 

@@ -22,7 +22,7 @@ export const FAST_TIMINGS: Partial<SessionTimings> = {
 };
 
 /** Notifies nothing: these tests look at transitions; the rules have their own tests. */
-class SilentPolicy implements NotificationPolicy {
+export class SilentPolicy implements NotificationPolicy {
   private paused: number | null = null;
   push(): void {}
   due(): NotificationView[] {
@@ -42,7 +42,7 @@ class SilentPolicy implements NotificationPolicy {
   setServerMute(): void {}
 }
 
-class MemoryFailures implements FailureList {
+export class MemoryFailures implements FailureList {
   private items: FailureView[] = [];
   add(t: Transition, now: number): void {
     this.items.unshift({
