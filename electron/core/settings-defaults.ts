@@ -14,6 +14,10 @@ export type FailureUrgency = (typeof FAILURE_URGENCIES)[number];
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
+/** 'system' follows the OS language (German when it is German, English otherwise). */
+export const LANGUAGES = ['system', 'en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 /**
  * Self-induced or low-value jobs: log downloads, job waits, daily internal housekeeping, service control. Never
  * notified unless a method rule names them; their failures still reach the inbox.
@@ -38,6 +42,7 @@ export interface DefaultSettings {
     quietHours: { enabled: boolean; start: string; end: string; failuresBreakThrough: boolean };
     pausedUntil: number | null;
     stalledAfterMin: number;
+    sound: { enabled: boolean; volume: number; repeatUntilAcknowledged: boolean; repeatIntervalSec: number };
   };
   ui: {
     theme: Theme;
@@ -47,6 +52,7 @@ export interface DefaultSettings {
     windowBounds: { width: number; height: number };
     showTransient: boolean;
     trayTitleCount: boolean;
+    language: Language;
   };
 }
 
@@ -60,6 +66,7 @@ export const DEFAULT_SETTINGS: DefaultSettings = {
     quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
     pausedUntil: null,
     stalledAfterMin: 30,
+    sound: { enabled: false, volume: 70, repeatUntilAcknowledged: false, repeatIntervalSec: 120 },
   },
   ui: {
     theme: 'system',
@@ -69,5 +76,6 @@ export const DEFAULT_SETTINGS: DefaultSettings = {
     windowBounds: { width: 420, height: 600 },
     showTransient: false,
     trayTitleCount: false,
+    language: 'system',
   },
 };

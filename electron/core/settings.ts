@@ -6,7 +6,7 @@ import { z } from 'zod';
 import picomatch from 'picomatch';
 import type { StoragePort, Clock, Logger } from './ports';
 import { VersionedStore } from './store';
-import { DEFAULT_SETTINGS, FAILURE_URGENCIES, METHOD_RULE_ACTIONS, THEMES, type DefaultSettings } from './settings-defaults';
+import { DEFAULT_SETTINGS, FAILURE_URGENCIES, LANGUAGES, METHOD_RULE_ACTIONS, THEMES, type DefaultSettings } from './settings-defaults';
 
 export { BUILT_IN_QUIET_METHODS, METHOD_RULE_ACTIONS, type MethodRuleAction } from './settings-defaults';
 
@@ -45,6 +45,15 @@ const quietHoursFields = {
   end: TimeOfDaySchema,
   failuresBreakThrough: z.boolean(),
 };
+/** A sound for failures that notify: off by default, never during quiet hours, optionally repeated until acknowledged. */
+const soundFields = {
+  enabled: z.boolean(),
+  /** 0–100 % of the system volume. */
+  volume: z.number().int().min(0).max(100),
+  /** Repeat while any failure that sounded is unacknowledged (Nagstamon's "repeat until acknowledged"). */
+  repeatUntilAcknowledged: z.boolean(),
+  repeatIntervalSec: z.number().int().min(30).max(3600),
+};
 const notificationFields = {
   /** Failures always notify (unless a rule, mute, pause or quiet hours say otherwise) with this urgency. */
   failureUrgency: z.enum(FAILURE_URGENCIES),
@@ -79,6 +88,7 @@ const uiFields = {
   showTransient: z.boolean(),
   /** macOS: the number of unacknowledged failures as text beside the menu-bar icon (Tray.setTitle). */
   trayTitleCount: z.boolean(),
+  language: z.enum(LANGUAGES),
 };
 
 export const QuietHoursSchema = z.object({
@@ -89,6 +99,15 @@ export const QuietHoursSchema = z.object({
 });
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
+const S = N.sound;
+export const SoundSettingsSchema = z.object({
+  enabled: soundFields.enabled.default(S.enabled),
+  volume: soundFields.volume.default(S.volume),
+  repeatUntilAcknowledged: soundFields.repeatUntilAcknowledged.default(S.repeatUntilAcknowledged),
+  repeatIntervalSec: soundFields.repeatIntervalSec.default(S.repeatIntervalSec),
+});
+export type SoundSettings = z.infer<typeof SoundSettingsSchema>;
+
 export const NotificationSettingsSchema = z.object({
   failureUrgency: notificationFields.failureUrgency.default(N.failureUrgency),
   successThresholdSec: notificationFields.successThresholdSec.default(N.successThresholdSec),
@@ -97,6 +116,7 @@ export const NotificationSettingsSchema = z.object({
   quietHours: QuietHoursSchema.prefault({}),
   pausedUntil: notificationFields.pausedUntil.default(N.pausedUntil),
   stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
+  sound: SoundSettingsSchema.prefault({}),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 
@@ -113,6 +133,7 @@ export const UiSettingsSchema = z.object({
     .prefault({}),
   showTransient: uiFields.showTransient.default(UI.showTransient),
   trayTitleCount: uiFields.trayTitleCount.default(UI.trayTitleCount),
+  language: uiFields.language.default(UI.language),
 });
 export type UiSettings = z.infer<typeof UiSettingsSchema>;
 
@@ -132,11 +153,13 @@ export const CompleteSettingsSchema = z.object({
     ...notificationFields,
     quietHours: z.object(quietHoursFields),
     stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
+    sound: z.object(soundFields).default(() => structuredClone(S)),
   }),
   ui: z.object({
     ...uiFields,
     windowBounds: z.object(windowBoundsFields),
     trayTitleCount: uiFields.trayTitleCount.default(UI.trayTitleCount),
+    language: uiFields.language.default(UI.language),
   }),
 });
 

@@ -10,10 +10,12 @@ export {
   BUILT_IN_QUIET_METHODS,
   DEFAULT_SETTINGS,
   FAILURE_URGENCIES,
+  LANGUAGES,
   METHOD_RULE_ACTIONS,
   THEMES,
   type DefaultSettings,
   type FailureUrgency,
+  type Language,
   type MethodRuleAction,
   type Theme,
 } from '../core/settings-defaults';

@@ -13,6 +13,7 @@ describe('settings', () => {
         quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
         pausedUntil: null,
         stalledAfterMin: 30,
+        sound: { enabled: false, volume: 70, repeatUntilAcknowledged: false, repeatIntervalSec: 120 },
       },
       ui: {
         theme: 'system',
@@ -22,6 +23,7 @@ describe('settings', () => {
         windowBounds: { width: 420, height: 600 },
         showTransient: false,
         trayTitleCount: false,
+        language: 'system',
       },
     });
   });
@@ -35,6 +37,9 @@ describe('settings', () => {
 
   it.each([
     [{ ui: { theme: 'blue' } }],
+    [{ ui: { language: 'fr' } }],
+    [{ notifications: { sound: { volume: 101 } } }],
+    [{ notifications: { sound: { repeatIntervalSec: 5 } } }],
     [{ notifications: { quietHours: { start: '25:00' } } }],
     [{ notifications: { quietHours: { end: '7:00' } } }],
     [{ notifications: { methodRules: [{ glob: 'x', action: 'sometimes' }] } }],
