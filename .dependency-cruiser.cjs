@@ -18,6 +18,14 @@ module.exports = {
       comment:
         'electron/core runs unchanged in plain Node: it imports nothing of main, preload, cli, sim, ipc or the renderer, nor electron.',
       from: { path: '^electron/core/' },
+      to: { path: ['^electron/(main|preload|cli|sim|ipc|freedesktop)/', '^electron/cli\\.ts$', '^renderer/', '^node_modules/electron/'] },
+    },
+    {
+      name: 'freedesktop-is-shared',
+      severity: 'error',
+      comment:
+        'electron/freedesktop (the notification protocol on D-Bus) serves both faces: it sits on the core and imports nothing of main, preload, cli, sim, ipc, the renderer or electron.',
+      from: { path: '^electron/freedesktop/' },
       to: { path: ['^electron/(main|preload|cli|sim|ipc)/', '^electron/cli\\.ts$', '^renderer/', '^node_modules/electron/'] },
     },
     {
@@ -25,7 +33,7 @@ module.exports = {
       severity: 'error',
       comment: 'The simulator is the test oracle: it shares no code with the client it checks.',
       from: { path: '^electron/sim/' },
-      to: { path: ['^electron/(core|main|preload|cli|ipc)/', '^electron/cli\\.ts$', '^renderer/'] },
+      to: { path: ['^electron/(core|main|preload|cli|ipc|freedesktop)/', '^electron/cli\\.ts$', '^renderer/'] },
     },
     {
       name: 'ipc-contract-below-the-shell',
