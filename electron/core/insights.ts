@@ -49,6 +49,17 @@ export interface Insight {
   detail: string | null;
   /** Desktop time (ms) of the decision. */
   at: number;
+  /** missed-run only: the schedule that was due (the run that never happened has no job to tell it). */
+  schedule?: InsightSchedule;
+}
+
+export interface InsightSchedule {
+  /** The cron expression, with the begin–end window when it has one. */
+  expression: string;
+  /** The server's time zone the expression is read in. */
+  timezone: string;
+  /** The (first) due time, server ms. */
+  dueAt: number;
 }
 
 export interface SlowThreshold {

@@ -4,6 +4,11 @@
  * the tolerance has passed. A due time without a run becomes a `missed-run` insight only when Jobwatch was
  * watching the whole time; otherwise "could not check". Disabled and locked tasks, replications started by their
  * snapshot tasks, manual ones and scrubs skipped for their threshold are never due.
+ *
+ * Tasks whose runs are no jobs (periodic snapshots: `pool.snapshottask.run` only asks zettarepl, on every version;
+ * `plugins/snapshot.py` run, `plugins/zettarepl.py`), or whose jobs this account cannot see, leave evidence only in
+ * their definition (`state.datetime`, the `job` field). Their kind is read again soon after each due time's
+ * tolerance, so they are judged then rather than at the next slow refresh.
  */
 import { isActiveState, type Job, type ServerId } from './model';
 import {
@@ -22,15 +27,20 @@ import {
   runKeyOfTask,
   runsVisibleTo,
   taskRunKey,
+  TASK_KINDS,
   type TaskCall,
+  type TaskReadNote,
   type TaskDefinition,
   type TaskKind,
 } from './task-definitions';
 import { JobwatchError } from './errors';
+import type { ScheduleView } from './view';
+import { taskKeyOf } from './history';
 
 export interface MissedRunTimings {
   /**
-   * How long after its due time a run may start and still count. Default 10 min. A schedule that fires more often
+   * How long after its due time a run may start and still count. Default 10 min (the user's
+   * `notifications.missedRunToleranceMin` when the watch is given `toleranceMs`). A schedule that fires more often
    * gets half its period instead (at least `minToleranceMs`): cron and zettarepl start a run (a job, WAITING when
    * queued behind the last one) at the due time, so the next due time is the latest a late run could be told apart.
    */
@@ -43,6 +53,11 @@ export interface MissedRunTimings {
   refreshMs: number;
   /** How often due times are judged. Default 10 s. */
   checkMs: number;
+  /**
+   * Least time between two reads of one kind made for a due time (definition-only evidence). Default 30 s, so a
+   * task due every minute costs one extra query a minute, never a burst.
+   */
+  rereadGapMs: number;
 }
 
 export const DEFAULT_MISSED_RUN_TIMINGS: MissedRunTimings = {
@@ -51,26 +66,61 @@ export const DEFAULT_MISSED_RUN_TIMINGS: MissedRunTimings = {
   earlyMs: 30_000,
   refreshMs: 15 * 60_000,
   checkMs: 10_000,
+  rereadGapMs: 30_000,
 };
 
-/** A missed run (or a stretch that could not be checked), as the monitor, rules and NDJSON get it. */
-export interface MissedRunInsight {
-  type: 'insight';
-  kind: 'missed-run';
+/** The job each kind of task runs as (a snapshot task runs none: named by its manual method). */
+const RUN_METHODS: Readonly<Record<TaskKind, string>> = {
+  snapshot: 'pool.snapshottask.run',
+  replication: 'replication.run',
+  cloudsync: 'cloudsync.sync',
+  cloud_backup: 'cloud_backup.sync',
+  rsync: 'rsynctask.run',
+  scrub: 'pool.scrub.scrub',
+};
+
+/** The task as every insight names it: the method its runs are and the task id (`replication.run [2]`; scrubs by pool). */
+export function taskNameOf(task: Pick<TaskDefinition, 'kind' | 'id' | 'poolName'>): { task: string; method: string } {
+  const method = RUN_METHODS[task.kind];
+  return { task: taskKeyOf(method, [task.kind === 'scrub' && task.poolName ? task.poolName : task.id]), method };
+}
+
+/** A stretch Jobwatch was not watching the server (server ms); null ends: before it first watched, or until now. */
+export interface NotWatching {
+  from: number | null;
+  to: number | null;
+}
+
+/**
+ * One judged stretch of a schedule that did not run, as the monitor, the window and NDJSON get it: "missed" (the
+ * monitor makes it a `missed-run` insight) or "could not check" (Jobwatch was not watching: no fault of the server,
+ * so never an insight).
+ */
+export interface ScheduleCheck {
   /** "missed": no run and Jobwatch was watching. "could-not-check": Jobwatch was not watching all that time. */
   outcome: 'missed' | 'could-not-check';
   server: ServerId;
-  task: { key: string; kind: TaskKind; id: number; name: string };
-  /** The (first) due time, server ms; `lastDueAt` the last one folded into this insight. */
+  /** The same string every insight names its task by: the method its runs are and the task id ("replication.run [2]"). */
+  task: string;
+  /** That method (`pool.snapshottask.run` for a periodic snapshot task, which runs as no job). */
+  method: string;
+  taskKind: TaskKind;
+  taskId: number;
+  /** What a person calls it (description, dataset, path or pool). */
+  name: string;
+  /** The (first) due time, server ms; `lastDueAt` the last one folded into this one. */
   dueAt: number;
   lastDueAt: number;
   count: number;
+  /** The cron expression, with the begin–end window when it has one. */
   schedule: string;
   timezone: string;
   toleranceMs: number;
   /** The task's last run known to Jobwatch before the due time, server ms. */
   lastRunAt: number | null;
-  /** For people: what happened and what to do. */
+  /** could-not-check: the stretch Jobwatch was not watching (server ms); null for missed. */
+  notWatching: NotWatching | null;
+  /** For people: what happened and what to do (could-not-check: "Jobwatch was not watching from … to …"). */
   message: string;
   /** When Jobwatch decided (desktop ms). */
   ts: number;
@@ -87,6 +137,8 @@ export interface ScheduleCheckStatus {
   judged: Record<DueVerdict, number>;
   /** Server time up to which due times have been judged (the earliest over all tasks), or null. */
   checkedThrough: number | null;
+  /** The latest "could not check" stretches, newest last (at most MAX_GAPS_KEPT). */
+  couldNotCheck: ScheduleCheck[];
 }
 
 export interface MissedRunWatchOptions {
@@ -98,9 +150,12 @@ export interface MissedRunWatchOptions {
   sessionClockOffsetMs: () => number;
   /** The account's roles when it is not a full admin; null for a full admin (or unknown: treated as limited). */
   restrictedRoles: () => readonly string[] | null;
-  onInsight: (insight: MissedRunInsight) => void;
+  /** Every judged stretch that did not run: missed or could not check. */
+  onCheck: (check: ScheduleCheck) => void;
   onStatus?: (status: ScheduleCheckStatus) => void;
   timings?: Partial<MissedRunTimings>;
+  /** The user's tolerance (ms), asked at each check; `timings.toleranceMs` (tests, the CLI flag) wins over it. */
+  toleranceMs?: () => number;
 }
 
 interface TaskState {
@@ -114,6 +169,8 @@ const MAX_RUNS_PER_TASK = 64;
 const MAX_RUN_KEYS = 2000;
 const MAX_MISSED_PER_CHECK = 20;
 const MAX_DUE_PER_CHECK = 2000;
+/** "Could not check" stretches kept for the window. */
+export const MAX_GAPS_KEPT = 20;
 
 function scheduleText(s: CronSchedule): string {
   const cron = `${s.minute} ${s.hour} ${s.dom} ${s.month} ${s.dow}`;
@@ -147,37 +204,101 @@ function extend(fold: Fold | null, at: number): Fold {
   return fold ? { first: fold.first, last: at, count: fold.count + 1 } : { first: at, last: at, count: 1 };
 }
 
+/** What the window is shown of a server's schedule check (bounded as ScheduleViewSchema says). */
+export function scheduleViewOf(status: ScheduleCheckStatus): ScheduleView {
+  return {
+    checkedTasks: status.checkedTasks,
+    timezone: status.timezone,
+    notes: status.notes.slice(0, 40).map((n) => n.slice(0, 1000)),
+    couldNotCheck: status.couldNotCheck.slice(-MAX_GAPS_KEPT).map((g) => ({
+      task: g.task.slice(0, 400),
+      name: g.name.slice(0, 200),
+      dueAt: g.dueAt,
+      lastDueAt: g.lastDueAt,
+      count: g.count,
+      notWatchingFrom: g.notWatching?.from ?? null,
+      notWatchingTo: g.notWatching?.to ?? null,
+      timezone: g.timezone,
+      message: g.message.slice(0, 1000),
+    })),
+  };
+}
+
+/**
+ * The stretch Jobwatch was not watching that left a due time `at` (and its tolerance after it) uncovered: from the
+ * end of the last watched interval starting at or before `at` (null: none) to the start of the next one (null:
+ * none yet). `watched` is sorted and disjoint, so that one gap is the one reaching into the tolerance.
+ */
+export function notWatchingAround(watched: readonly Interval[], at: number): NotWatching {
+  let last = -1;
+  for (let i = 0; i < watched.length && watched[i]!.from <= at; i++) last = i;
+  const next = watched[last + 1];
+  return { from: last >= 0 ? watched[last]!.to : null, to: next ? next.from : null };
+}
+
 export class MissedRunWatch {
   private readonly timings: MissedRunTimings;
   private readonly runs = new Map<string, TaskRun[]>();
   private tasks = new Map<string, TaskState>();
   private watched: Interval[] = [];
-  private liveFrom: number | null = null;
+  /**
+   * Desktop time the session went live, or null while not live. Kept on the desktop clock: the server's clock
+   * offset is often learnt (system.info) only after going live, and the start must move with it.
+   */
+  private liveSince: number | null = null;
   private timezone: string | null = null;
   private serverClockOffsetMs: number | null = null;
-  /** Server time of the last successful read of the definitions. */
-  private readAt: number | null = null;
-  private notes: string[] = [];
+  /** Server time of the last successful read of each kind's definitions. */
+  private readonly readAt = new Map<TaskKind, number>();
+  /** Server time a kind was last read again for a due time (definition-only evidence). */
+  private readonly rereadAt = new Map<TaskKind, number>();
+  private zoneNote: string | null = null;
+  private readNotes: TaskReadNote[] = [];
+  private readonly rejected = new Map<TaskKind, number>();
+  private badSchedules: string[] = [];
+  private readError: string | null = null;
   private readonly judged: Record<DueVerdict, number> = { ran: 0, missed: 0, 'could-not-check': 0, skipped: 0 };
+  private readonly gaps: ScheduleCheck[] = [];
   private checkTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private reading: Promise<void> | null = null;
   private readingGeneration = -1;
+  /** The read under way is of every kind (a refresh), not only of some. */
+  private readingAll = false;
+  /** Kinds to read again once the read under way ends. */
+  private readonly pendingKinds = new Set<TaskKind>();
   private generation = 0;
 
   constructor(private readonly options: MissedRunWatchOptions) {
     this.timings = { ...DEFAULT_MISSED_RUN_TIMINGS, ...options.timings };
   }
 
+  private clockOffsetMs(): number {
+    return this.serverClockOffsetMs ?? this.options.sessionClockOffsetMs();
+  }
+
   private serverNow(): number {
-    return this.options.now() - (this.serverClockOffsetMs ?? this.options.sessionClockOffsetMs());
+    return this.options.now() - this.clockOffsetMs();
+  }
+
+  /** Server time the session went live, on the best clock offset known now. */
+  private get liveFrom(): number | null {
+    return this.liveSince === null ? null : this.liveSince - this.clockOffsetMs();
+  }
+
+  /** The configured tolerance: an explicit timing (tests, `jobwatch watch --missed-run-tolerance`), else the user's. */
+  private configuredToleranceMs(): number {
+    const explicit = this.options.timings?.toleranceMs;
+    if (explicit !== undefined) return explicit;
+    const chosen = this.options.toleranceMs?.();
+    return chosen !== undefined && Number.isFinite(chosen) && chosen > 0 ? chosen : DEFAULT_MISSED_RUN_TIMINGS.toleranceMs;
   }
 
   /** The session is live (signed in, jobs loaded): start watching, read the definitions, judge. */
   live(): void {
-    if (this.liveFrom !== null) return;
+    if (this.liveSince !== null) return;
     const generation = ++this.generation;
-    this.liveFrom = this.serverNow();
+    this.liveSince = this.options.now();
     this.checkTimer = setInterval(() => this.check(), this.timings.checkMs);
     this.refreshTimer = setInterval(() => void this.refresh(generation), this.timings.refreshMs);
     void this.refresh(generation);
@@ -185,10 +306,12 @@ export class MissedRunWatch {
 
   /** The session is no longer live: what happens from now on cannot be told as "missed". */
   notLive(): void {
-    if (this.liveFrom === null) return;
+    const liveFrom = this.liveFrom;
+    if (liveFrom === null) return;
     this.generation += 1;
-    this.watched = addInterval(this.watched, this.liveFrom, this.serverNow());
-    this.liveFrom = null;
+    this.watched = addInterval(this.watched, liveFrom, this.serverNow());
+    this.liveSince = null;
+    this.pendingKinds.clear();
     if (this.checkTimer) clearInterval(this.checkTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.checkTimer = null;
@@ -222,6 +345,18 @@ export class MissedRunWatch {
     }
   }
 
+  private notes(): string[] {
+    const notes: string[] = [];
+    if (this.readError) notes.push(this.readError);
+    if (this.zoneNote) notes.push(this.zoneNote);
+    for (const n of this.readNotes) notes.push(n.message);
+    let rejected = 0;
+    for (const n of this.rejected.values()) rejected += n;
+    if (rejected > 0) notes.push(`${rejected} task definition(s) had an unexpected shape and are not checked.`);
+    notes.push(...this.badSchedules);
+    return notes;
+  }
+
   status(): ScheduleCheckStatus {
     let checkedThrough: number | null = null;
     let checkedTasks = 0;
@@ -230,43 +365,69 @@ export class MissedRunWatch {
       checkedTasks += 1;
       checkedThrough = checkedThrough === null ? state.checkedUntil : Math.min(checkedThrough, state.checkedUntil);
     }
-    return { checkedTasks, timezone: this.timezone, notes: [...this.notes], judged: { ...this.judged }, checkedThrough };
+    return {
+      checkedTasks,
+      timezone: this.timezone,
+      notes: this.notes(),
+      judged: { ...this.judged },
+      checkedThrough,
+      couldNotCheck: [...this.gaps],
+    };
   }
 
   stop(): void {
     this.notLive();
   }
 
-  /** Reads the definitions (once at a time), then judges. */
+  /** Reads every kind's definitions (once at a time), then judges. */
   refresh(generation = this.generation): Promise<void> {
     if (this.reading) {
-      // A read started for an earlier connection is discarded when it ends: read again after it.
-      return this.readingGeneration === generation ? this.reading : this.reading.then(() => this.refresh(generation));
+      // A read started for an earlier connection is discarded when it ends, and a read of some kinds is not a
+      // refresh: read again after it.
+      return this.readingGeneration === generation && this.readingAll ? this.reading : this.reading.then(() => this.refresh(generation));
     }
+    return this.startRead(generation, null);
+  }
+
+  /** Reads some kinds again (after the read under way, if any): evidence only their definitions carry. */
+  private reread(kinds: readonly TaskKind[]): void {
+    if (kinds.length === 0) return;
+    if (this.reading) {
+      for (const kind of kinds) this.pendingKinds.add(kind);
+      return;
+    }
+    void this.startRead(this.generation, kinds);
+  }
+
+  private startRead(generation: number, kinds: readonly TaskKind[] | null): Promise<void> {
     this.readingGeneration = generation;
-    const reading = this.read(generation).finally(() => {
+    this.readingAll = kinds === null;
+    const reading = this.read(generation, kinds).finally(() => {
       if (this.reading === reading) this.reading = null;
+      if (this.reading === null && this.pendingKinds.size > 0 && this.liveFrom !== null) {
+        const next = [...this.pendingKinds];
+        this.pendingKinds.clear();
+        void this.startRead(this.generation, next);
+      }
     });
     this.reading = reading;
     return reading;
   }
 
-  private async read(generation: number): Promise<void> {
+  /** `kinds` null: every kind and the server's clock; else only those kinds' definitions. */
+  private async read(generation: number, kinds: readonly TaskKind[] | null): Promise<void> {
     try {
-      const clock = await readServerClock(this.options.call, this.options.now);
-      const read = await readTaskDefinitions(this.options.call);
+      const clock = kinds === null ? await readServerClock(this.options.call, this.options.now) : null;
+      const read = await readTaskDefinitions(this.options.call, kinds ?? undefined);
       if (generation !== this.generation) return;
-      if (clock.clockOffsetMs !== null) this.serverClockOffsetMs = clock.clockOffsetMs;
-      this.timezone = clock.timezone;
-      const now = this.serverNow();
-      const notes = read.notes.map((n) => n.message);
-      if (this.timezone === null && read.tasks.some((t) => this.isDue(t))) {
-        notes.unshift(
-          "This account may not read the server's time zone (system.general.config or system.info), so missed scheduled runs are not checked. Give it SYSTEM_GENERAL_READ or READONLY_ADMIN to have them checked.",
-        );
+      if (clock) {
+        if (clock.clockOffsetMs !== null) this.serverClockOffsetMs = clock.clockOffsetMs;
+        this.timezone = clock.timezone;
       }
-      if (read.rejected > 0) notes.push(`${read.rejected} task definition(s) had an unexpected shape and are not checked.`);
+      const now = this.serverNow();
+      const readKinds = new Set(kinds ?? TASK_KINDS);
       const next = new Map<string, TaskState>();
+      for (const [key, state] of this.tasks) if (!readKinds.has(state.task.kind)) next.set(key, state);
       for (const task of read.tasks) {
         const signature = JSON.stringify([
           task.enabled,
@@ -284,15 +445,22 @@ export class MissedRunWatch {
         next.set(task.key, { task, signature, checkedUntil });
       }
       this.tasks = next;
-      this.notes = notes;
-      this.readAt = now;
+      const noted = new Set(read.notes.map((n) => n.kind));
+      for (const kind of readKinds) {
+        this.rejected.set(kind, read.rejectedByKind[kind] ?? 0);
+        if (!noted.has(kind)) this.readAt.set(kind, now);
+      }
+      this.readNotes = [...this.readNotes.filter((n) => !readKinds.has(n.kind)), ...read.notes];
+      this.zoneNote =
+        this.timezone === null && [...this.tasks.values()].some((t) => this.isDue(t.task))
+          ? "This account may not read the server's time zone (system.general.config or system.info), so missed scheduled runs are not checked. Give it SYSTEM_GENERAL_READ or READONLY_ADMIN to have them checked."
+          : null;
+      this.readError = null;
       this.check();
     } catch (err) {
       if (generation !== this.generation) return;
       if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) return;
-      this.notes = [
-        `The task definitions could not be read (${err instanceof Error ? err.message : String(err)}); Jobwatch tries again later.`,
-      ];
+      this.readError = `The task definitions could not be read (${err instanceof Error ? err.message : String(err)}); Jobwatch tries again later.`;
       this.emitStatus();
     }
   }
@@ -310,15 +478,17 @@ export class MissedRunWatch {
 
   /** Judges every due time whose tolerance has passed. */
   check(): void {
-    if (this.liveFrom === null || this.timezone === null) {
+    const liveFrom = this.liveFrom;
+    if (liveFrom === null || this.timezone === null) {
       this.emitStatus();
       return;
     }
     const zone = this.timezone;
     const now = this.serverNow();
-    const watched = addInterval(this.watched, this.liveFrom, now);
+    const watched = addInterval(this.watched, liveFrom, now);
     const { earlyMs } = this.timings;
     const badSchedules: string[] = [];
+    const toReread = new Set<TaskKind>();
     for (const state of this.tasks.values()) {
       const { task } = state;
       if (!this.isDue(task) || !task.schedule) continue;
@@ -331,8 +501,10 @@ export class MissedRunWatch {
         continue;
       }
       const seesRuns = this.seesRuns(task);
-      // Evidence that only the definition carries is as fresh as the last read.
-      const horizon = (seesRuns ? now : Math.min(now, this.readAt ?? now)) - toleranceMs;
+      // Evidence that only the definition carries is as fresh as the last read of its kind.
+      const readAt = this.readAt.get(task.kind) ?? now;
+      const horizon = (seesRuns ? now : Math.min(now, readAt)) - toleranceMs;
+      if (!seesRuns && this.wantsReread(task, zone, Math.max(state.checkedUntil, horizon), now - toleranceMs, now)) toReread.add(task.kind);
       if (horizon <= state.checkedUntil) continue;
       let due;
       try {
@@ -356,15 +528,33 @@ export class MissedRunWatch {
         scrubThresholdDays: task.kind === 'scrub' ? task.thresholdDays : null,
       });
       state.checkedUntil = due.scannedUntil;
-      this.report(task, judgements, runs, zone, toleranceMs);
+      this.report(task, judgements, runs, zone, toleranceMs, watched);
     }
-    if (badSchedules.length > 0) this.notes = [...this.notes.filter((n) => !badSchedules.includes(n)), ...badSchedules].slice(-20);
+    this.badSchedules = badSchedules.slice(0, 20);
+    for (const kind of toReread) this.rereadAt.set(kind, now);
+    this.reread([...toReread]);
     this.emitStatus();
+  }
+
+  /**
+   * Whether a definition-only task has a due time in (after, until] whose tolerance has passed since its kind was
+   * last read, and its kind was not read again for one lately.
+   */
+  private wantsReread(task: TaskDefinition, zone: string, after: number, until: number, now: number): boolean {
+    if (!(until > after)) return false;
+    const last = this.rereadAt.get(task.kind);
+    if (last !== undefined && now - last < this.timings.rereadGapMs) return false;
+    try {
+      return dueTimes(task.schedule!, zone, task.dayRule, after, until, 64).times.length > 0;
+    } catch {
+      return false; // told as a bad schedule by the check
+    }
   }
 
   /** The configured tolerance, or half the schedule's shortest period near `from` when that is shorter (bounded below). */
   private toleranceFor(task: TaskDefinition, zone: string, from: number): number {
-    const { toleranceMs, minToleranceMs } = this.timings;
+    const toleranceMs = this.configuredToleranceMs();
+    const { minToleranceMs } = this.timings;
     const next = dueTimes(task.schedule!, zone, task.dayRule, from, from + 2 * toleranceMs, 4).times;
     let period = Number.POSITIVE_INFINITY;
     for (let i = 1; i < next.length; i++) period = Math.min(period, next[i]! - next[i - 1]!);
@@ -377,12 +567,14 @@ export class MissedRunWatch {
     runs: readonly TaskRun[],
     zone: string,
     toleranceMs: number,
+    watched: readonly Interval[],
   ): void {
-    // Consecutive "could not check" times fold into one insight; so do the missed ones past the cap.
+    // Consecutive "could not check" times fold into one; so do the missed ones past the cap.
     const fold: { gap: Fold | null; overflow: Fold | null } = { gap: null, overflow: null };
+    const context = { runs, zone, toleranceMs, watched };
     const flushGap = () => {
       const gap = fold.gap;
-      if (gap) this.emit(task, 'could-not-check', gap.first, gap.last, gap.count, runs, zone, toleranceMs);
+      if (gap) this.emit(task, 'could-not-check', gap, context);
       fold.gap = null;
     };
     let missed = 0;
@@ -395,44 +587,54 @@ export class MissedRunWatch {
       flushGap();
       if (j.verdict !== 'missed') continue;
       missed += 1;
-      if (missed <= MAX_MISSED_PER_CHECK) this.emit(task, 'missed', j.dueAt, j.dueAt, 1, runs, zone, toleranceMs);
+      if (missed <= MAX_MISSED_PER_CHECK) this.emit(task, 'missed', { first: j.dueAt, last: j.dueAt, count: 1 }, context);
       else fold.overflow = extend(fold.overflow, j.dueAt);
     }
     flushGap();
     const overflow = fold.overflow;
-    if (overflow) this.emit(task, 'missed', overflow.first, overflow.last, overflow.count, runs, zone, toleranceMs);
+    if (overflow) this.emit(task, 'missed', overflow, context);
   }
 
   private emit(
     task: TaskDefinition,
-    outcome: MissedRunInsight['outcome'],
-    dueAt: number,
-    lastDueAt: number,
-    count: number,
-    runs: readonly TaskRun[],
-    zone: string,
-    toleranceMs: number,
+    outcome: ScheduleCheck['outcome'],
+    fold: Fold,
+    context: { runs: readonly TaskRun[]; zone: string; toleranceMs: number; watched: readonly Interval[] },
   ): void {
+    const { runs, zone, toleranceMs, watched } = context;
+    const { first: dueAt, last: lastDueAt, count } = fold;
     let lastRunAt = task.lastRunAt !== null && task.lastRunAt < dueAt ? task.lastRunAt : null;
     for (const r of runs) if (r.startedAt < dueAt && (lastRunAt === null || r.startedAt > lastRunAt)) lastRunAt = r.startedAt;
     const schedule = scheduleText(task.schedule!);
     const what = `${KIND_NAMES[task.kind]} "${task.name}"`;
     const when = timeIn(dueAt, zone);
     const tolerance = toleranceMs >= 60_000 ? `${Math.round(toleranceMs / 60_000)} min` : `${Math.round(toleranceMs / 1000)} s`;
-    const message =
-      outcome === 'missed'
-        ? count === 1
+    let notWatching: NotWatching | null = null;
+    let message: string;
+    if (outcome === 'missed') {
+      message =
+        count === 1
           ? `${what} was due at ${when} (${zone}) and did not start within ${tolerance}. Check the task and the server's alerts in the TrueNAS web interface.`
-          : `${what} missed ${count} scheduled runs from ${when} to ${timeIn(lastDueAt, zone)} (${zone}). Check the task and the server's alerts in the TrueNAS web interface.`
-        : count === 1
-          ? `Could not check whether ${what} ran at ${when} (${zone}): Jobwatch was not connected to the server then.`
-          : `Could not check ${count} scheduled runs of ${what} from ${when} to ${timeIn(lastDueAt, zone)} (${zone}): Jobwatch was not connected to the server then.`;
-    this.options.onInsight({
-      type: 'insight',
-      kind: 'missed-run',
+          : `${what} missed ${count} scheduled runs from ${when} to ${timeIn(lastDueAt, zone)} (${zone}). Check the task and the server's alerts in the TrueNAS web interface.`;
+    } else {
+      const head = notWatchingAround(watched, dueAt);
+      const tail = count === 1 ? head : notWatchingAround(watched, lastDueAt);
+      notWatching = { from: head.from, to: tail.to };
+      const from = notWatching.from === null ? 'before it started' : `from ${timeIn(notWatching.from, zone)}`;
+      const to = notWatching.to === null ? '' : ` to ${timeIn(notWatching.to, zone)}`;
+      const reason = `Jobwatch was not watching the server ${from}${to} (${zone})`;
+      message =
+        count === 1
+          ? `Could not check whether ${what} ran at ${when}: ${reason}. This is no fault of the server.`
+          : `Could not check ${count} scheduled runs of ${what} from ${when} to ${timeIn(lastDueAt, zone)}: ${reason}. This is no fault of the server.`;
+    }
+    const check: ScheduleCheck = {
       outcome,
       server: this.options.server,
-      task: { key: task.key, kind: task.kind, id: task.id, name: task.name },
+      ...taskNameOf(task),
+      taskKind: task.kind,
+      taskId: task.id,
+      name: task.name,
       dueAt,
       lastDueAt,
       count,
@@ -440,9 +642,15 @@ export class MissedRunWatch {
       timezone: zone,
       toleranceMs,
       lastRunAt,
+      notWatching,
       message,
       ts: this.options.now(),
-    });
+    };
+    if (outcome === 'could-not-check') {
+      this.gaps.push(check);
+      if (this.gaps.length > MAX_GAPS_KEPT) this.gaps.splice(0, this.gaps.length - MAX_GAPS_KEPT);
+    }
+    this.options.onCheck(check);
   }
 
   private emitStatus(): void {

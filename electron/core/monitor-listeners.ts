@@ -3,7 +3,7 @@
  * others (a listener that throws is logged and skipped).
  */
 import type { Transition } from './model';
-import type { MissedRunInsight } from './missed-runs';
+import type { ScheduleCheck } from './missed-runs';
 import type { Insight } from './insights';
 import type { MonitorDelta, NotificationView, ServerView } from './view';
 import { silentLogger, type Logger } from './ports';
@@ -14,7 +14,7 @@ export interface MonitorNews {
   notification: NotificationView;
   server: ServerView;
   insight: Insight;
-  schedule: MissedRunInsight;
+  schedule: ScheduleCheck;
 }
 
 /** How a failing listener is named in the log. */

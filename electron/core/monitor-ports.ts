@@ -55,6 +55,8 @@ export interface NotificationPolicy {
   pushInsight?(insight: Insight, now: number): void;
   /** The stalled threshold the user chose (ms). */
   stalledAfterMs?(): number;
+  /** How late a scheduled run may start before it is "missed", as the user chose it (ms). */
+  missedRunToleranceMs?(): number;
   due(now: number): NotificationView[];
   nextDueAt(): number | null;
   watchJob(key: string): void;
@@ -106,7 +108,7 @@ export interface MonitorOptions {
   history?: RunHistory;
   /** How often running jobs are checked for slow and stalled runs, and their thresholds (tests shorten these). */
   insights?: Partial<InsightTimings>;
-  /** Missed scheduled runs: tolerance, refresh and check intervals (tests shorten these). */
+  /** Missed scheduled runs: tolerance (the CLI's --missed-run-tolerance; else the policy's), refresh and check intervals (tests shorten these). */
   missedRuns?: Partial<MissedRunTimings>;
 }
 

@@ -14,7 +14,7 @@ import { Session, type SessionBook, type SessionBookUpdate, type SessionStatus }
 import { JobFollowup } from './job-followup';
 import { isMethodMissing, readServerAccess, rejectStandby } from './server-access';
 import type { RpcConnection } from './protocol/connection';
-import { MissedRunWatch, type MissedRunInsight, type ScheduleCheckStatus } from './missed-runs';
+import { DEFAULT_MISSED_RUN_TIMINGS, MissedRunWatch, scheduleViewOf, type ScheduleCheck, type ScheduleCheckStatus } from './missed-runs';
 import { JobwatchError } from './errors';
 import { silentLogger } from './ports';
 import type { CertificateInfo, ConnectionTestResult, LogDownload, MonitorApi, ServerDraft } from './monitor-api';
@@ -61,17 +61,9 @@ interface ServerRuntime extends ViewedServer {
   followup: JobFollowup;
   /** Task definitions and schedules of this server, and the runs they should have produced. */
   schedules: MissedRunWatch;
+  /** What the server view last showed of the schedule check, to tell the window only when it changes. */
+  scheduleShown: string;
 }
-
-/** The job each kind of task runs as (a snapshot task runs none: zettarepl; named by its manual method). */
-const RUN_METHODS: Readonly<Record<MissedRunInsight['task']['kind'], string>> = {
-  snapshot: 'pool.snapshottask.run',
-  replication: 'replication.run',
-  cloudsync: 'cloudsync.sync',
-  cloud_backup: 'cloud_backup.sync',
-  rsync: 'rsynctask.run',
-  scrub: 'pool.scrub.scrub',
-};
 
 /** What to tell about a job the account lost sight of. */
 function lostNotice(job: Job, count: number): string {
@@ -165,7 +157,7 @@ export class Monitor implements MonitorApi {
     return this.listeners.on('server', listener);
   }
   /** Every judged stretch of a schedule that did not run: "missed" (also an insight) or "could not check". */
-  onScheduleCheck(listener: (check: MissedRunInsight) => void): () => void {
+  onScheduleCheck(listener: (check: ScheduleCheck) => void): () => void {
     return this.listeners.on('schedule', listener);
   }
   /** What the schedule check of a server knows: tasks checked, time zone, notes for the person, counts. */
@@ -215,7 +207,7 @@ export class Monitor implements MonitorApi {
   }
 
   private serverView(runtime: ServerRuntime): ServerView {
-    return serverViewOf(runtime, this.options.failures.list(), this.now());
+    return { ...serverViewOf(runtime, this.options.failures.list(), this.now()), schedules: scheduleViewOf(runtime.schedules.status()) };
   }
 
   private jobView(runtime: ServerRuntime, entry: JobEntry): JobView {
@@ -312,10 +304,28 @@ export class Monitor implements MonitorApi {
       sessionClockOffsetMs: () => runtime.status.clockOffsetMs,
       // Unknown access counts as limited: only what the definitions themselves say is used then.
       restrictedRoles: () => (runtime.access === null ? [] : runtime.access.fullAdmin ? null : runtime.access.roles),
-      onInsight: (insight) => this.scheduleInsight(insight),
+      onCheck: (check) => this.scheduleChecked(check),
+      // Told on every check (every 10 s): the window hears of it only when what it shows has changed.
+      onStatus: (status) => {
+        const shown = JSON.stringify(scheduleViewOf(status));
+        if (shown === runtime.scheduleShown) return;
+        runtime.scheduleShown = shown;
+        this.emitServer(runtime);
+      },
+      toleranceMs: () => this.options.policy.missedRunToleranceMs?.() ?? DEFAULT_MISSED_RUN_TIMINGS.toleranceMs,
       ...(this.options.missedRuns ? { timings: this.options.missedRuns } : {}),
     });
-    runtime = { target, book, session, status: session.current(), followup, access: null, activeKeys: new Set(), schedules };
+    runtime = {
+      target,
+      book,
+      session,
+      status: session.current(),
+      followup,
+      access: null,
+      activeKeys: new Set(),
+      schedules,
+      scheduleShown: '',
+    };
     this.options.policy.setServerMute(target.id, target.muted, target.mutedUntil);
     this.servers.set(target.id, runtime);
     this.emitServer(runtime);
@@ -579,25 +589,21 @@ export class Monitor implements MonitorApi {
 
   /**
    * A missed run becomes a `missed-run` insight (notified through the rules like the others, once per due time);
-   * "could not check" is only told to schedule listeners: it is no failure of the server.
+   * "could not check" is only told to schedule listeners (NDJSON `schedule-check`) and the server view: it is no
+   * failure of the server.
    */
-  private scheduleInsight(check: MissedRunInsight): void {
+  private scheduleChecked(check: ScheduleCheck): void {
     this.listeners.emit('schedule', check);
     if (check.outcome !== 'missed') return;
-    const method = RUN_METHODS[check.task.kind];
-    const task =
-      check.task.kind === 'snapshot'
-        ? `pool.snapshottask.run [${check.task.id}]`
-        : taskKeyOf(method, [check.task.kind === 'scrub' ? check.task.name : check.task.id]);
     this.raiseInsight(
       {
         kind: 'missed-run',
         server: check.server,
         key: null,
         jobId: null,
-        method,
-        task,
-        description: check.task.name,
+        method: check.method,
+        task: check.task,
+        description: check.name,
         timeStarted: null,
         catchUp: false,
         figures: {
@@ -609,6 +615,7 @@ export class Monitor implements MonitorApi {
         },
         detail: check.message,
         at: this.now(),
+        schedule: { expression: check.schedule, timezone: check.timezone, dueAt: check.dueAt },
       },
       true,
     );

@@ -63,6 +63,8 @@ export interface TaskDefinitionsRead {
   notes: TaskReadNote[];
   /** Entries dropped because they did not have the expected shape. */
   rejected: number;
+  /** The same, per kind read. */
+  rejectedByKind: Partial<Record<TaskKind, number>>;
 }
 
 export const MAX_TASKS_PER_KIND = 500;
@@ -281,14 +283,15 @@ function isNotAllowed(err: unknown): boolean {
 }
 
 /**
- * Reads every kind of task. A kind the account may not read, or that this version lacks (cloud backup on CORE
- * 13), becomes a note; a lost connection is thrown so the caller tries again on the next refresh.
+ * Reads every kind of task (or only `kinds`). A kind the account may not read, or that this version lacks (cloud
+ * backup on CORE 13), becomes a note; a lost connection is thrown so the caller tries again on the next refresh.
  */
-export async function readTaskDefinitions(call: TaskCall): Promise<TaskDefinitionsRead> {
+export async function readTaskDefinitions(call: TaskCall, kinds: readonly TaskKind[] = TASK_KINDS): Promise<TaskDefinitionsRead> {
   const tasks: TaskDefinition[] = [];
   const notes: TaskReadNote[] = [];
-  let rejected = 0;
+  const rejectedByKind: Partial<Record<TaskKind, number>> = {};
   for (const kind of TASK_KINDS) {
+    if (!kinds.includes(kind)) continue;
     const method = QUERY_METHODS[kind];
     let reply: unknown;
     try {
@@ -313,14 +316,16 @@ export async function readTaskDefinitions(call: TaskCall): Promise<TaskDefinitio
       });
       continue;
     }
+    let rejected = Math.max(0, reply.length - MAX_TASKS_PER_KIND);
     for (const raw of reply.slice(0, MAX_TASKS_PER_KIND)) {
       const task = parseTaskEntry(kind, raw);
       if (task) tasks.push(task);
       else rejected += 1;
     }
-    rejected += Math.max(0, reply.length - MAX_TASKS_PER_KIND);
+    rejectedByKind[kind] = rejected;
   }
-  return { tasks, notes, rejected };
+  const rejected = Object.values(rejectedByKind).reduce((n, r) => n + r, 0);
+  return { tasks, notes, rejected, rejectedByKind };
 }
 
 const tzSchema = z.object({

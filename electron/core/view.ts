@@ -22,6 +22,35 @@ export const ServerAccessViewSchema = z.object({
 });
 export type ServerAccessView = z.infer<typeof ServerAccessViewSchema>;
 
+/** A stretch of a task's schedule Jobwatch could not check because it was not watching the server (server ms). */
+export const ScheduleGapViewSchema = z.object({
+  /** The task as every insight names it ("replication.run [2]"). */
+  task: z.string().max(400),
+  name: z.string().max(200),
+  dueAt: z.number(),
+  lastDueAt: z.number(),
+  count: z.number().int().positive(),
+  /** The stretch not watched; null ends: before Jobwatch first watched, or not yet over. */
+  notWatchingFrom: z.number().nullable(),
+  notWatchingTo: z.number().nullable(),
+  timezone: z.string().max(64),
+  /** For people, in the server's time zone. */
+  message: z.string().max(1000),
+});
+export type ScheduleGapView = z.infer<typeof ScheduleGapViewSchema>;
+
+/** What the schedule check of a server can tell the window. */
+export const ScheduleViewSchema = z.object({
+  /** Tasks whose schedules are being checked. */
+  checkedTasks: z.number().int().nonnegative(),
+  timezone: z.string().max(64).nullable(),
+  /** For people: kinds this account may not read, no time zone, a bad schedule… */
+  notes: z.array(z.string().max(1000)).max(40),
+  /** The latest stretches that could not be checked, newest last. */
+  couldNotCheck: z.array(ScheduleGapViewSchema).max(20),
+});
+export type ScheduleView = z.infer<typeof ScheduleViewSchema>;
+
 export const ServerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -44,6 +73,8 @@ export const ServerViewSchema = z.object({
   badFrames: z.number().int().nonnegative(),
   /** What the signed-in account can see (from auth.me after login); null or absent while unknown. */
   access: ServerAccessViewSchema.nullable().optional(),
+  /** Missed-run checking: notes and "could not check" stretches; absent from older producers. */
+  schedules: ScheduleViewSchema.optional(),
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
 

@@ -8,7 +8,7 @@ import { Monitor, type FailureList, type NotificationPolicy, type ServerDirector
 import { createServerConnector } from '../../electron/core/connector';
 import { TransitionLedger } from '../../electron/core/ledger';
 import type { Insight } from '../../electron/core/insights';
-import type { MissedRunInsight } from '../../electron/core/missed-runs';
+import type { ScheduleCheck } from '../../electron/core/missed-runs';
 import type { NotificationView } from '../../electron/core/view';
 import { startSimulator, type Simulator } from '../../electron/sim/server';
 import type { SimTaskSpec, SimUser } from '../../electron/sim/types';
@@ -78,7 +78,7 @@ async function watch(sim: Simulator, user = sim.credentials.username, key = sim.
     timings: FAST_TIMINGS,
     missedRuns: { toleranceMs: 2_500, earlyMs: 1_000, checkMs: 100, refreshMs: 60_000 },
   });
-  const checks: MissedRunInsight[] = [];
+  const checks: ScheduleCheck[] = [];
   const insights: Insight[] = [];
   monitor.onScheduleCheck((c) => checks.push(c));
   monitor.onInsight((i) => insights.push(i));
@@ -131,13 +131,26 @@ describe('missed scheduled runs against the simulator', () => {
     ).toContainEqual([1]);
     const missed = w.checks.filter((c) => c.outcome === 'missed');
     expect(missed).toHaveLength(1);
-    expect(missed[0]!.task).toMatchObject({ kind: 'cloudsync', id: 2, name: 'does not fire' });
+    // The same task string as every insight, with what a person needs beside it.
+    expect(missed[0]).toMatchObject({
+      task: 'cloudsync.sync [2]',
+      taskKind: 'cloudsync',
+      taskId: 2,
+      name: 'does not fire',
+      notWatching: null,
+    });
     expect(missed[0]!.message).toMatch(/Cloud sync "does not fire" was due at .* \(Asia\/Kolkata\) and did not start within/);
     // Due on the NAS clock (three hours ahead), on a whole minute.
     expect(missed[0]!.dueAt % 60_000).toBe(0);
     expect(Math.abs(missed[0]!.dueAt - (Date.now() + HOURS_3))).toBeLessThan(60_000);
     expect(w.insights.filter((i) => i.kind === 'missed-run')).toHaveLength(1);
-    expect(w.insights[0]).toMatchObject({ kind: 'missed-run', task: 'cloudsync.sync [2]', key: null, description: 'does not fire' });
+    expect(w.insights[0]).toMatchObject({
+      kind: 'missed-run',
+      task: 'cloudsync.sync [2]',
+      key: null,
+      description: 'does not fire',
+      schedule: { expression: '* * * * *', timezone: 'Asia/Kolkata', dueAt: missed[0]!.dueAt },
+    });
     expect(w.policy.insights).toHaveLength(1);
     expect(w.checks.filter((c) => c.outcome === 'could-not-check')).toEqual([]);
   });
@@ -151,7 +164,20 @@ describe('missed scheduled runs against the simulator', () => {
     await w.waitFor(() => w.checks.find((c) => c.outcome === 'could-not-check'), 'a could-not-check');
     expect(w.checks.filter((c) => c.outcome === 'missed')).toEqual([]);
     expect(w.insights.filter((i) => i.kind === 'missed-run')).toEqual([]);
-    expect(w.checks[0]!.message).toMatch(/Could not check whether Cloud sync "nightly" ran at .*: Jobwatch was not connected/);
+    const gap = w.checks[0]!;
+    expect(gap.message).toMatch(
+      /^Could not check whether Cloud sync "nightly" ran at .*: Jobwatch was not watching the server from .* to .* \(Asia\/Kolkata\)\. This is no fault of the server\.$/,
+    );
+    // The stretch not watched holds the due time, and ends when the session was live again.
+    expect(gap.notWatching!.from).toBeLessThanOrEqual(gap.dueAt + gap.toleranceMs);
+    expect(gap.notWatching!.to).toBeGreaterThan(gap.dueAt - gap.toleranceMs);
+    expect(gap.notWatching!.to).toBeGreaterThan(gap.notWatching!.from!);
+    // The window is told of it in the server view, calmly: a stretch, not a failure.
+    const view = w.monitor.snapshot().servers[0]!.schedules!;
+    expect(view.couldNotCheck).toEqual([
+      expect.objectContaining({ task: 'cloudsync.sync [1]', name: 'nightly', dueAt: gap.dueAt, notWatchingTo: gap.notWatching!.to }),
+    ]);
+    expect(w.monitor.failures()).toEqual([]);
   });
 
   it('gives an account that may not read the definitions a clear note, and keeps watching jobs', async () => {
@@ -175,5 +201,8 @@ describe('missed scheduled runs against the simulator', () => {
     expect(notes).toMatch(/may not read the periodic snapshot tasks/);
     expect(notes).not.toMatch(/cloud sync/);
     expect(w.monitor.snapshot().servers[0]!.state).toBe('live');
+    // The same notes reach the window with the server view.
+    await w.waitFor(() => (w.monitor.snapshot().servers[0]!.schedules?.notes.length ?? 0) > 0, 'the notes in the server view');
+    expect(w.monitor.snapshot().servers[0]!.schedules!.notes.join('\n')).toMatch(/may not read the rsync tasks/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MissedRunWatch, type MissedRunInsight } from '../../../electron/core/missed-runs';
+import { MissedRunWatch, type ScheduleCheck } from '../../../electron/core/missed-runs';
 import { dueTimes } from '../../../electron/core/schedules';
 import { parseTaskEntry } from '../../../electron/core/task-definitions';
 
@@ -18,17 +18,20 @@ interface World {
   zone: string;
   tasks: Record<string, unknown[]>;
   tellsClock: boolean;
+  /** Every method called, in order, when given. */
+  calls?: string[];
 }
 
-function watchFor(world: World, insights: MissedRunInsight[], restrictedRoles: string[] | null = null): MissedRunWatch {
+function watchFor(world: World, insights: ScheduleCheck[], restrictedRoles: string[] | null = null): MissedRunWatch {
   return new MissedRunWatch({
     server: 'nas',
     now: () => world.desktopNow,
     sessionClockOffsetMs: () => world.offset,
     restrictedRoles: () => restrictedRoles,
-    onInsight: (i) => insights.push(i),
+    onCheck: (i) => insights.push(i),
     timings: { toleranceMs: 2 * MIN, earlyMs: 30_000, checkMs: 1e9, refreshMs: 1e9 },
     call: async (method) => {
+      world.calls?.push(method);
       if (method === 'system.general.config') return { timezone: world.zone };
       if (method === 'system.info')
         return world.tellsClock
@@ -82,7 +85,7 @@ describe('missed runs of a server', () => {
               ],
             },
           };
-          const insights: MissedRunInsight[] = [];
+          const insights: ScheduleCheck[] = [];
           const watch = watchFor(world, insights);
           watch.live();
           await watch.refresh();
@@ -118,7 +121,7 @@ describe('missed runs of a server', () => {
           };
           // With tellsClock the session's estimate is wrong (0) and system.info must be used; the server is really `offset` behind.
           const realOffset = offset;
-          const insights: MissedRunInsight[] = [];
+          const insights: ScheduleCheck[] = [];
           const watch = watchFor(world, insights);
           watch.live();
           await watch.refresh();
@@ -161,7 +164,7 @@ describe('missed runs of a server', () => {
             tellsClock: false,
             tasks: { 'cloudsync.query': [cloud(1, {})] },
           };
-          const insights: MissedRunInsight[] = [];
+          const insights: ScheduleCheck[] = [];
           const watch = watchFor(world, insights);
           const liveSpans: Array<[number, number]> = [];
           watch.live();
@@ -211,15 +214,14 @@ describe('missed runs of a server', () => {
       zone: 'UTC',
       tellsClock: false,
       tasks: { 'rsynctask.query': [{ id: 3, desc: 'r', path: '/mnt/r', enabled: true, locked: false, schedule: EVERY_5, job: null }] },
+      calls: [],
     };
-    const insights: MissedRunInsight[] = [];
+    const calls = world.calls!;
+    const insights: ScheduleCheck[] = [];
     const watch = watchFor(world, insights, ['READONLY_ADMIN']);
     watch.live();
     await watch.refresh();
     world.desktopNow += 30 * MIN;
-    watch.check();
-    // Its evidence is as fresh as the last read: nothing judged until the next one.
-    expect(insights).toEqual([]);
     world.tasks['rsynctask.query'] = [
       {
         id: 3,
@@ -231,6 +233,13 @@ describe('missed runs of a server', () => {
         job: { time_started: { $date: world.desktopNow - MIN } },
       },
     ];
+    const reads = calls.length;
+    watch.check();
+    // Its evidence is as fresh as the last read of its kind: nothing is judged from the old one, and that kind
+    // alone is read again at once, without waiting for the slow refresh.
+    expect(insights).toEqual([]);
+    expect(watch.status().judged.ran).toBe(0);
+    expect(calls.slice(reads)).toEqual(['rsynctask.query']);
     await watch.refresh();
     watch.stop();
     expect(insights.filter((i) => i.outcome === 'missed')).toEqual([]);
@@ -247,13 +256,13 @@ describe('tolerance', () => {
       tellsClock: false,
       tasks: { 'cloudsync.query': [cloud(1, { schedule: { minute: '*', hour: '*', dom: '*', month: '*', dow: '*' } })] },
     };
-    const insights: MissedRunInsight[] = [];
+    const insights: ScheduleCheck[] = [];
     const watch = new MissedRunWatch({
       server: 'nas',
       now: () => world.desktopNow,
       sessionClockOffsetMs: () => 0,
       restrictedRoles: () => null,
-      onInsight: (i) => insights.push(i),
+      onCheck: (i) => insights.push(i),
       timings: { checkMs: 1e9, refreshMs: 1e9 },
       call: async (method) => (method === 'system.general.config' ? { timezone: 'UTC' } : (world.tasks[method] ?? [])),
     });
