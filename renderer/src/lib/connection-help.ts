@@ -1,9 +1,12 @@
 /**
- * What went wrong when testing a connection, in words, and what the user can do next. The core's message is
- * shown too (it names the host and the detail); this adds the explanation and picks the next step.
+ * What went wrong when testing a connection, in words (the window's catalogues, connection.*), and what the user can
+ * do next. The core's message is shown too (it names the host and the detail); this adds the explanation and picks
+ * the next step.
  */
 import { isErrorCode, type ErrorCode } from '../../../electron/ipc/constants';
 import type { ServerDraft } from '../../../electron/ipc/contract';
+import type { Catalogue } from '../locales/en';
+import { t } from './i18n.svelte';
 
 export type NextStep = 'trust-certificate' | 'enter-otp' | 'use-wss' | 'fix-and-retry' | 'none';
 
@@ -16,110 +19,39 @@ export interface ConnectionHelp {
 export type SignInMethod = ServerDraft['auth']['method'];
 type Explain = (url: string, method: SignInMethod) => ConnectionHelp;
 
+/** A code with one explanation, in the window's language when it is asked for. */
+type ExplainedCode = Exclude<keyof Catalogue['connection'], 'insecurePassword' | 'insecureApiKey' | 'unencryptedAddress'>;
 const fixed =
-  (help: ConnectionHelp): Explain =>
-  () =>
-    help;
+  (code: ExplainedCode, next: NextStep): Explain =>
+  () => ({ title: t(`connection.${code}.title`), explanation: t(`connection.${code}.explanation`), next });
 
 /** For codes a connection test does not end with (or an unknown one from a newer main): the core's message says it. */
-const GENERIC = fixed({ title: 'The connection failed', explanation: 'See the details below.', next: 'fix-and-retry' });
+const GENERIC = fixed('generic', 'fix-and-retry');
 
 /**
  * Every error code, decided one by one: typed by the closed list, so a new code does not compile until it is
  * either explained here or knowingly left to the generic text.
  */
 const HELP: Record<ErrorCode, Explain> = {
-  UNREACHABLE: fixed({
-    title: 'The server cannot be reached',
-    explanation:
-      'Nothing answered at this address. Check the host name or IP address, that the server is on, and that this computer is on the same network (or VPN).',
-    next: 'fix-and-retry',
-  }),
-  TIMEOUT: fixed({
-    title: 'The server did not answer in time',
-    explanation: 'The connection was opened but the server stayed silent. It may be busy or starting up; try again in a minute.',
-    next: 'fix-and-retry',
-  }),
-  ENDPOINT_NOT_FOUND: fixed({
-    title: 'This is not a TrueNAS API address',
-    explanation: 'Something answered, but not the TrueNAS middleware. Use the address you open the TrueNAS web interface with.',
-    next: 'fix-and-retry',
-  }),
-  ACCESS_RESTRICTED: fixed({
-    title: 'The server refused this computer',
-    explanation: 'TrueNAS only allows the web UI and API from some addresses. Add this computer under System › General › UI allowlist.',
-    next: 'none',
-  }),
-  CERT_UNTRUSTED: fixed({
-    title: 'The certificate is not trusted',
-    explanation:
-      'The server uses a certificate no authority on this computer vouches for (TrueNAS ships a self-signed one). Compare the fingerprint below with the one shown in TrueNAS under Credentials › Certificates. Trust it only if they match.',
-    next: 'trust-certificate',
-  }),
-  CERT_CHANGED: fixed({
-    title: 'The certificate has changed',
-    explanation:
-      'The server now presents a different certificate from the one you trusted. This happens when the certificate was renewed, but it is also what an attacker on the network would do, so Jobwatch refuses to connect. If you renewed it yourself, remove the server and add it again.',
-    next: 'none',
-  }),
+  UNREACHABLE: fixed('UNREACHABLE', 'fix-and-retry'),
+  TIMEOUT: fixed('TIMEOUT', 'fix-and-retry'),
+  ENDPOINT_NOT_FOUND: fixed('ENDPOINT_NOT_FOUND', 'fix-and-retry'),
+  ACCESS_RESTRICTED: fixed('ACCESS_RESTRICTED', 'none'),
+  CERT_UNTRUSTED: fixed('CERT_UNTRUSTED', 'trust-certificate'),
+  CERT_CHANGED: fixed('CERT_CHANGED', 'none'),
   INSECURE_TRANSPORT: (url, method) => {
-    if (method === 'password') {
-      return {
-        title: 'The password would be readable on the network',
-        explanation: `This address uses an unencrypted connection to another computer, so anyone on the network between you and the server could read the password. Use wss:// (or just the host name) instead of ${unencryptedScheme(url)}. Only on a network you trust and if you accept that risk: tick “Send the password unencrypted” below.`,
-        next: 'use-wss',
-      };
-    }
-    return {
-      title: 'An API key cannot be sent over ws://',
-      explanation: `TrueNAS revokes an API key that arrives over an unencrypted connection, so Jobwatch will not send it. Use wss:// (or just the host name) instead of ${unencryptedScheme(url)}. A tunnel or TLS proxy that ends before the NAS does not help: TrueNAS judges the connection it receives and can still revoke the key.`,
-      next: 'use-wss',
-    };
+    const scheme = unencryptedScheme(url);
+    const which = method === 'password' ? 'insecurePassword' : 'insecureApiKey';
+    return { title: t(`connection.${which}.title`), explanation: t(`connection.${which}.explanation`, { scheme }), next: 'use-wss' };
   },
-  AUTH_FAILED: fixed({
-    title: 'Wrong credentials',
-    explanation:
-      'The server did not accept this user name and API key or password. Check both; an API key is shown only once when it is created in TrueNAS.',
-    next: 'fix-and-retry',
-  }),
-  AUTH_EXPIRED: fixed({
-    title: 'The key or password has expired or was revoked',
-    explanation:
-      'TrueNAS says this credential is no longer valid. An API key is revoked automatically if it was ever sent over plain ws://. Create a new key in TrueNAS and enter it here.',
-    next: 'fix-and-retry',
-  }),
-  AUTH_DENIED: fixed({
-    title: 'This account may not use the API',
-    explanation: 'The login worked but the account has no API access. Use an account with at least read-only administrator rights.',
-    next: 'fix-and-retry',
-  }),
-  OTP_REQUIRED: fixed({
-    title: 'A one-time code is needed',
-    explanation: 'This account uses two-factor authentication. Enter the current code from your authenticator app.',
-    next: 'enter-otp',
-  }),
-  RATE_LIMITED: fixed({
-    title: 'Too many attempts',
-    explanation: 'The server is limiting login attempts. Wait a minute before trying again.',
-    next: 'fix-and-retry',
-  }),
-  AUTH_REDIRECT: fixed({
-    title: 'This is the standby controller',
-    explanation: 'Connect to the active controller of this high-availability system instead.',
-    next: 'fix-and-retry',
-  }),
-  MECHANISM_UNSUPPORTED: fixed({
-    title: 'The server offers no way to sign in with these details',
-    explanation:
-      'The server does not accept this kind of sign-in: an API key may need the user name it belongs to, or API keys may be turned off on the server. The message below says which; change the details or use a password.',
-    next: 'fix-and-retry',
-  }),
-  SECRET_REQUIRED: fixed({
-    title: 'The key or password is needed again',
-    explanation:
-      'A saved key or password is only sent to the address, sign-in method and user it was entered for. Enter it again for these details.',
-    next: 'fix-and-retry',
-  }),
+  AUTH_FAILED: fixed('AUTH_FAILED', 'fix-and-retry'),
+  AUTH_EXPIRED: fixed('AUTH_EXPIRED', 'fix-and-retry'),
+  AUTH_DENIED: fixed('AUTH_DENIED', 'fix-and-retry'),
+  OTP_REQUIRED: fixed('OTP_REQUIRED', 'enter-otp'),
+  RATE_LIMITED: fixed('RATE_LIMITED', 'fix-and-retry'),
+  AUTH_REDIRECT: fixed('AUTH_REDIRECT', 'fix-and-retry'),
+  MECHANISM_UNSUPPORTED: fixed('MECHANISM_UNSUPPORTED', 'fix-and-retry'),
+  SECRET_REQUIRED: fixed('SECRET_REQUIRED', 'fix-and-retry'),
   // Left to the core's message: not how a connection test ends, or nothing to add to what the message says.
   CONNECTION_CLOSED: GENERIC,
   FRAME_TOO_LARGE: GENERIC,
@@ -154,7 +86,7 @@ export function explainConnectionFailure(code: string, url: string, method: Sign
 }
 
 function unencryptedScheme(url: string): string {
-  return /^ws:\/\//i.test(url) ? 'ws://' : /^http:\/\//i.test(url) ? 'http://' : 'an unencrypted address';
+  return /^ws:\/\//i.test(url) ? 'ws://' : /^http:\/\//i.test(url) ? 'http://' : t('connection.unencryptedAddress');
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
- * Times and durations for people: the user's locale and time zone (Intl picks both up from the OS), durations in
- * the largest two units that matter ("1 h 5 min", "42 s").
+ * Times and durations for people: the window's locale (lib/i18n.svelte.ts: the OS's under the 'system' language,
+ * else the chosen language's) and the OS time zone, durations in the largest two units that matter ("1 h 5 min",
+ * "42 s"), words from the window's catalogues.
  */
 import { isErrorCode, type ErrorCode } from '../../../electron/ipc/constants';
 import type { JobState, JobView, ServerView } from '../../../electron/ipc/contract';
+import { t, windowLocale, type MessageKey } from './i18n.svelte';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -13,20 +15,20 @@ const DAY = 24 * HOUR;
 /** "42 s", "5 min 3 s", "1 h 5 min", "2 d 3 h". Negative or unknown durations are null (shown as "—"). */
 export function formatDuration(ms: number | null): string | null {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return null;
-  if (ms < MINUTE) return `${Math.floor(ms / SECOND)} s`;
-  if (ms < HOUR) {
-    const min = Math.floor(ms / MINUTE);
-    const sec = Math.floor((ms % MINUTE) / SECOND);
-    return sec ? `${min} min ${sec} s` : `${min} min`;
-  }
-  if (ms < DAY) {
-    const h = Math.floor(ms / HOUR);
-    const min = Math.floor((ms % HOUR) / MINUTE);
-    return min ? `${h} h ${min} min` : `${h} h`;
-  }
-  const d = Math.floor(ms / DAY);
-  const h = Math.floor((ms % DAY) / HOUR);
-  return h ? `${d} d ${h} h` : `${d} d`;
+  if (ms < MINUTE) return unit('duration.seconds', Math.floor(ms / SECOND));
+  if (ms < HOUR) return units('duration.minutes', Math.floor(ms / MINUTE), 'duration.seconds', Math.floor((ms % MINUTE) / SECOND));
+  if (ms < DAY) return units('duration.hours', Math.floor(ms / HOUR), 'duration.minutes', Math.floor((ms % HOUR) / MINUTE));
+  return units('duration.days', Math.floor(ms / DAY), 'duration.hours', Math.floor((ms % DAY) / HOUR));
+}
+
+function unit(key: MessageKey, count: number): string {
+  return t(key, { value: count.toLocaleString(windowLocale()) });
+}
+
+/** "5 min 3 s", or "5 min" when the smaller unit is zero. */
+function units(larger: MessageKey, largerCount: number, smaller: MessageKey, smallerCount: number): string {
+  const big = unit(larger, largerCount);
+  return smallerCount ? t('duration.pair', { larger: big, smaller: unit(smaller, smallerCount) }) : big;
 }
 
 /**
@@ -40,9 +42,9 @@ function validDate(ms: number | null): Date | null {
 }
 
 /** A moment in the user's locale: only the time when it is today, else date and time. */
-export function formatTime(ms: number | null, now: number, locale?: string): string {
+export function formatTime(ms: number | null, now: number, locale: string | undefined = windowLocale()): string {
   const date = validDate(ms);
-  if (date === null) return '—';
+  if (date === null) return t('common.none');
   const today = new Date(now);
   const sameDay = date.toDateString() === today.toDateString();
   const options: Intl.DateTimeFormatOptions = sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
@@ -50,9 +52,9 @@ export function formatTime(ms: number | null, now: number, locale?: string): str
 }
 
 /** Full date and time, for the detail view and tooltips. */
-export function formatDateTime(ms: number | null, locale?: string): string {
+export function formatDateTime(ms: number | null, locale: string | undefined = windowLocale()): string {
   const date = validDate(ms);
-  if (date === null) return '—';
+  if (date === null) return t('common.none');
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
 }
 
@@ -68,19 +70,37 @@ export function jobElapsed(job: Pick<JobView, 'timeStarted' | 'timeFinished' | '
   return Math.max(0, now - (job.timeStarted + job.clockOffsetMs));
 }
 
-/** Percent as the web UI shows it, without noise: "42 %", "42.5 %" for fractional values. */
-export function formatPercent(percent: number | null): string | null {
+/** Percent as the web UI shows it, without noise: "42 %", "42.5 %" ("42,5 %" in German) for fractional values. */
+export function formatPercent(percent: number | null, locale: string | undefined = windowLocale()): string | null {
   if (percent === null || !Number.isFinite(percent)) return null;
   const clamped = Math.min(100, Math.max(0, percent));
-  return `${Number.isInteger(clamped) ? clamped : clamped.toFixed(1)} %`;
+  const digits = Number.isInteger(clamped) ? 0 : 1;
+  const number = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(clamped);
+  return `${number} %`;
 }
 
-export const STATE_LABELS: Record<JobState, string> = {
-  WAITING: 'Waiting',
-  RUNNING: 'Running',
-  SUCCESS: 'Succeeded',
-  FAILED: 'Failed',
-  ABORTED: 'Aborted',
+/** A job state in words ("Failed"), in the window's language. */
+export function stateLabel(state: JobState): string {
+  return t(`states.${state}`);
+}
+
+/** The same as a table, read when used (so in the current language); stateLabel is the one to call. */
+export const STATE_LABELS: Readonly<Record<JobState, string>> = {
+  get WAITING() {
+    return stateLabel('WAITING');
+  },
+  get RUNNING() {
+    return stateLabel('RUNNING');
+  },
+  get SUCCESS() {
+    return stateLabel('SUCCESS');
+  },
+  get FAILED() {
+    return stateLabel('FAILED');
+  },
+  get ABORTED() {
+    return stateLabel('ABORTED');
+  },
 };
 
 export function jobTitle(job: Pick<JobView, 'description' | 'method'>): string {
@@ -88,44 +108,35 @@ export function jobTitle(job: Pick<JobView, 'description' | 'method'>): string {
 }
 
 /** One line under a finished or waiting row: when it happened, in the user's terms. */
-export function jobTimeLine(job: JobView, now: number, locale?: string): string {
-  const started = desktopTime(job.timeStarted, job);
-  const finished = desktopTime(job.timeFinished, job);
-  switch (job.state) {
-    case 'WAITING':
-      return `Waiting since ${formatTime(started, now, locale)}`;
-    case 'RUNNING':
-      return `Started ${formatTime(started, now, locale)}`;
-    case 'SUCCESS':
-      return `Finished ${formatTime(finished, now, locale)}`;
-    case 'FAILED':
-      return `Failed ${formatTime(finished, now, locale)}`;
-    case 'ABORTED':
-      return `Aborted ${formatTime(finished, now, locale)}`;
-  }
+export function jobTimeLine(job: JobView, now: number, locale: string | undefined = windowLocale()): string {
+  // Waiting and running jobs are placed by when they started; the others by when they ended.
+  const at = job.state === 'WAITING' || job.state === 'RUNNING' ? job.timeStarted : job.timeFinished;
+  return t(`timeLine.${job.state}`, { time: formatTime(desktopTime(at, job), now, locale) });
 }
 
 /** The chip text for a server: short, and for backoff the time until the next attempt. */
 export function serverStatus(server: ServerView, now: number): string {
   switch (server.state) {
     case 'live':
-      return 'Live';
+      return t('serverStatus.live');
     case 'backoff': {
-      if (server.retryAt === null) return 'Offline';
+      if (server.retryAt === null) return t('serverStatus.offline');
       const wait = server.retryAt - now;
       // Under a second the countdown would read "0 s": say what is happening instead.
-      return wait < 1000 ? 'Offline, retrying now' : `Offline, retry in ${formatDuration(wait) ?? ''}`;
+      return wait < 1000 ? t('serverStatus.retryingNow') : t('serverStatus.retryIn', { wait: formatDuration(wait) ?? '' });
     }
     case 'needs-attention':
-      return server.attention ? `Needs attention: ${attentionReason(server.attention)}` : 'Needs attention';
+      return server.attention
+        ? t('serverStatus.needsAttentionBecause', { reason: attentionReason(server.attention) })
+        : t('serverStatus.needsAttention');
     case 'stopped':
     case 'idle':
-      return 'Stopped';
+      return t('serverStatus.stopped');
     case 'connecting':
     case 'authenticating':
     case 'subscribing':
     case 'syncing':
-      return 'Connecting…';
+      return t('serverStatus.connecting');
   }
 }
 
@@ -133,19 +144,19 @@ export function serverStatus(server: ServerView, now: number): string {
  * A few words for each code that can put a server in "needs attention" (the core's final errors); null leaves the
  * chip to the core's message. Typed by the closed list, so a new code does not compile until it is decided here.
  */
-const ATTENTION_REASONS: Record<ErrorCode, string | null> = {
-  CERT_UNTRUSTED: 'certificate not trusted',
-  CERT_CHANGED: 'certificate changed',
-  INSECURE_TRANSPORT: 'not sent over unencrypted ws://',
-  AUTH_FAILED: 'key or password refused',
-  AUTH_EXPIRED: 'key or password expired or revoked',
-  AUTH_DENIED: 'no API access',
-  AUTH_REDIRECT: 'standby controller',
-  OTP_REQUIRED: 'one-time code needed',
-  ACCESS_RESTRICTED: 'this computer is not allowed',
-  ENDPOINT_NOT_FOUND: 'not a TrueNAS address',
-  SECRET_REQUIRED: 'key or password needed',
-  MECHANISM_UNSUPPORTED: 'sign-in method not supported',
+const ATTENTION_REASONS: Record<ErrorCode, MessageKey | null> = {
+  CERT_UNTRUSTED: 'attention.CERT_UNTRUSTED',
+  CERT_CHANGED: 'attention.CERT_CHANGED',
+  INSECURE_TRANSPORT: 'attention.INSECURE_TRANSPORT',
+  AUTH_FAILED: 'attention.AUTH_FAILED',
+  AUTH_EXPIRED: 'attention.AUTH_EXPIRED',
+  AUTH_DENIED: 'attention.AUTH_DENIED',
+  AUTH_REDIRECT: 'attention.AUTH_REDIRECT',
+  OTP_REQUIRED: 'attention.OTP_REQUIRED',
+  ACCESS_RESTRICTED: 'attention.ACCESS_RESTRICTED',
+  ENDPOINT_NOT_FOUND: 'attention.ENDPOINT_NOT_FOUND',
+  SECRET_REQUIRED: 'attention.SECRET_REQUIRED',
+  MECHANISM_UNSUPPORTED: 'attention.MECHANISM_UNSUPPORTED',
   // Not final (the core retries), or nothing shorter to say than the message.
   UNREACHABLE: null,
   CONNECTION_CLOSED: null,
@@ -175,14 +186,18 @@ const ATTENTION_REASONS: Record<ErrorCode, string | null> = {
 
 /** The reason in a few words, for a chip; the full message goes in the tooltip and the servers view. */
 export function attentionReason(attention: { code: string; message: string }): string {
-  return (isErrorCode(attention.code) ? ATTENTION_REASONS[attention.code] : null) ?? attention.message;
+  const reason = isErrorCode(attention.code) ? ATTENTION_REASONS[attention.code] : null;
+  return reason === null ? attention.message : t(reason);
 }
 
 /** The servers view's line: the state, and the core's full explanation when it adds something. */
 export function serverStatusLine(server: ServerView, now: number): string {
-  if (server.state === 'needs-attention') return `Needs attention: ${server.attention?.message ?? server.detail}`;
+  if (server.state === 'needs-attention')
+    return t('serverStatus.needsAttentionBecause', { reason: server.attention?.message ?? server.detail });
   const status = serverStatus(server, now);
-  return server.state !== 'live' && server.detail && server.detail !== status ? `${status} — ${server.detail}` : status;
+  return server.state !== 'live' && server.detail && server.detail !== status
+    ? t('serverStatus.withDetail', { status, detail: server.detail })
+    : status;
 }
 
 export type ServerHealth = 'live' | 'connecting' | 'offline' | 'attention';

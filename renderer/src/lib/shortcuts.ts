@@ -1,18 +1,20 @@
 /** Single-key shortcuts inside the window (as in Gitify): which key shows which view, and when keys are left alone. */
 import type { ViewName } from '../../../electron/ipc/contract';
+import type { MessageKey } from './i18n.svelte';
 
 export interface Shortcut {
   key: string;
-  description: string;
+  /** What the key does, as a catalogue key (the help overlay says it in the window's language). */
+  description: MessageKey;
 }
 
 /** The keys that switch views; the help overlay lists them in this order. */
-export const VIEW_SHORTCUTS: readonly { key: string; view: ViewName; description: string }[] = [
-  { key: 'j', view: 'jobs', description: 'Show jobs' },
-  { key: 'f', view: 'failures', description: 'Show failures' },
-  { key: 'n', view: 'notifications', description: 'Show notifications' },
-  { key: 's', view: 'servers', description: 'Show servers' },
-  { key: ',', view: 'settings', description: 'Show settings' },
+export const VIEW_SHORTCUTS: readonly { key: string; view: ViewName; description: MessageKey }[] = [
+  { key: 'j', view: 'jobs', description: 'shortcuts.jobs' },
+  { key: 'f', view: 'failures', description: 'shortcuts.failures' },
+  { key: 'n', view: 'notifications', description: 'shortcuts.notifications' },
+  { key: 's', view: 'servers', description: 'shortcuts.servers' },
+  { key: ',', view: 'settings', description: 'shortcuts.settings' },
 ];
 
 export const HELP_KEY = '?';
@@ -20,8 +22,8 @@ export const HELP_KEY = '?';
 /** Everything the help overlay lists. */
 export const SHORTCUTS: readonly Shortcut[] = [
   ...VIEW_SHORTCUTS.map(({ key, description }) => ({ key, description })),
-  { key: HELP_KEY, description: 'Show these keyboard shortcuts' },
-  { key: 'Escape', description: 'Close this help, a dialog or the job detail; otherwise hide the window' },
+  { key: HELP_KEY, description: 'shortcuts.help' },
+  { key: 'Escape', description: 'shortcuts.escape' },
 ];
 
 /** True when a key belongs to what the user is typing into, not to the window. */

@@ -1,6 +1,7 @@
 /** What the window shows right now: the view, the open job, the list filter, the clock, the settings and theme. */
 import type { JobwatchApi, SettingsView, ViewName } from '../../../electron/ipc/contract';
 import { DEFAULT_SETTINGS, type Theme } from '../../../electron/ipc/constants';
+import { applyLanguage } from './i18n.svelte';
 import type { JobFilter } from './job-filter';
 
 export class Clock {
@@ -44,6 +45,7 @@ export class UiState {
     this.settingsLoaded = true;
     this.filter.showTransient = settings.ui.showTransient;
     applyTheme(settings.ui.theme);
+    applyLanguage(settings.ui.language);
   }
 
   async saveSettings(next: SettingsView): Promise<SettingsView> {

@@ -1,0 +1,179 @@
+/**
+ * The window's languages: the catalogues match key for key and placeholder for placeholder, components render the
+ * chosen language and follow a change, 'system' follows the browser's languages, and dates and numbers follow the
+ * chosen language too.
+ */
+import { render, waitFor } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../../renderer/src/App.svelte';
+import FailuresView from '../../renderer/src/components/FailuresView.svelte';
+import Header from '../../renderer/src/components/Header.svelte';
+import JobRow from '../../renderer/src/components/JobRow.svelte';
+import { formatDuration, formatPercent, formatTime, serverStatus } from '../../renderer/src/lib/format';
+import { applyLanguage, resolveLanguage, resolveLocale, t, windowLanguage, windowLocale } from '../../renderer/src/lib/i18n.svelte';
+import { de } from '../../renderer/src/locales/de';
+import { en } from '../../renderer/src/locales/en';
+import { DEFAULT_SETTINGS } from '../../electron/ipc/constants';
+import { fakeApi } from './fake-api';
+import { inWindow } from './window-context';
+import { jobView, serverView } from './views';
+
+/** Every string of a catalogue by its dot path. */
+function flatten(tree: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === 'string') out.set(`${prefix}${key}`, value);
+    else for (const [k, v] of flatten(value as object, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+const placeholders = (text: string): string[] => [...text.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => m[1] ?? '').sort();
+
+/** Pretends the browser (or Electron, from the OS) prefers these languages; undone after each test. */
+function preferLanguages(languages: string[]): void {
+  Object.defineProperty(navigator, 'languages', { configurable: true, get: () => languages });
+}
+
+afterEach(() => {
+  delete (navigator as { languages?: unknown }).languages;
+  applyLanguage('system');
+});
+
+describe('catalogues', () => {
+  const english = flatten(en);
+  const german = flatten(de);
+
+  it('have the same keys', () => {
+    expect([...german.keys()].sort()).toEqual([...english.keys()].sort());
+    expect(english.size).toBeGreaterThan(100);
+  });
+
+  it('have the same placeholders in every message', () => {
+    for (const [key, text] of english) expect(placeholders(german.get(key) ?? ''), key).toEqual(placeholders(text));
+  });
+
+  it('have no empty message, and plural forms come in pairs', () => {
+    for (const [key, text] of [...english, ...german]) expect(text.trim(), key).not.toBe('');
+    for (const key of english.keys()) {
+      if (key.endsWith('_one')) expect(english.has(key.replace(/_one$/, '_other')), key).toBe(true);
+      if (key.endsWith('_other')) expect(english.has(key.replace(/_other$/, '_one')), key).toBe(true);
+    }
+  });
+
+  it('are German in de.ts (not English left over), apart from words that are the same in both', () => {
+    const same = [...english].filter(([key, text]) => german.get(key) === text).map(([key]) => key);
+    // Product names, units, symbols and loanwords German uses as they are.
+    const allowed = new Set([
+      'common.none',
+      'duration.seconds',
+      'duration.minutes',
+      'duration.pair',
+      'serverStatus.offline',
+      'serverStatus.withDetail',
+      'app.views.jobs',
+      'jobList.label',
+      'jobs.server',
+      'help.escKey',
+      'pause.pause',
+      'jobDiagnostics.traceback',
+    ]);
+    expect(same.filter((key) => !allowed.has(key))).toEqual([]);
+  });
+});
+
+describe('choosing the language', () => {
+  it("'system' follows the first of the browser's languages: German for any German, English otherwise", () => {
+    expect(resolveLanguage('system', ['de-AT', 'en'])).toBe('de');
+    expect(resolveLanguage('system', ['de'])).toBe('de');
+    expect(resolveLanguage('system', ['en-GB', 'de-DE'])).toBe('en');
+    expect(resolveLanguage('system', ['fr-FR'])).toBe('en');
+    expect(resolveLanguage('system', [])).toBe('en');
+    expect(resolveLanguage('de', ['en-US'])).toBe('de');
+    expect(resolveLanguage('en', ['de-DE'])).toBe('en');
+  });
+
+  it("follows navigator.languages under 'system', also when they change, and keeps <html lang> in step", () => {
+    preferLanguages(['de-DE', 'en-US']);
+    applyLanguage('system');
+    expect(windowLanguage()).toBe('de');
+    expect(document.documentElement.lang).toBe('de');
+    expect(t('app.views.settings')).toBe('Einstellungen');
+
+    preferLanguages(['en-GB']);
+    window.dispatchEvent(new Event('languagechange'));
+    expect(windowLanguage()).toBe('en');
+    expect(document.documentElement.lang).toBe('en');
+
+    applyLanguage('de');
+    expect(document.documentElement.lang).toBe('de');
+  });
+
+  it('uses the OS format under system, and the browser locale of the chosen language otherwise', () => {
+    expect(resolveLocale('system', ['de-DE'])).toBeUndefined();
+    expect(resolveLocale('en', ['de-DE', 'en-GB'])).toBe('en-GB');
+    expect(resolveLocale('de', ['en-GB'])).toBe('de');
+    preferLanguages(['de-CH', 'en-GB']);
+    applyLanguage('en');
+    expect(windowLocale()).toBe('en-GB');
+  });
+
+  it('switches when the settings say so (at start, through the window state)', async () => {
+    const api = fakeApi();
+    api.getSettings.mockResolvedValue({ ...structuredClone(DEFAULT_SETTINGS), ui: { ...DEFAULT_SETTINGS.ui, language: 'de' } });
+    const view = render(App, { props: { api } });
+    await waitFor(() => expect(view.getByRole('navigation', { name: 'Ansichten' })).toBeInTheDocument());
+    expect(view.getByRole('button', { name: 'Einstellungen' })).toBeInTheDocument();
+    expect(view.getByRole('heading', { name: 'Noch kein Server' })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe('de');
+  });
+});
+
+describe('components in German', () => {
+  it('render German words, plural forms and German numbers', () => {
+    applyLanguage('de');
+    const running = render(JobRow, {
+      job: jobView({ percent: 42.5, progressText: null, description: 'Sicherung' }),
+      serverName: 'nas1',
+      now: 3_901_000,
+      remaining: 90_000,
+    });
+    expect(running.getByText('42,5 %')).toBeInTheDocument();
+    expect(running.getByText('noch 1 min 30 s')).toBeInTheDocument();
+    expect(running.getByText('1 Std. 5 min')).toHaveAttribute('title', 'Laufzeit');
+    expect(running.getByRole('progressbar', { name: 'Fortschritt von Sicherung' })).toBeInTheDocument();
+    expect(running.getByRole('img', { name: 'Läuft' })).toBeInTheDocument();
+    running.unmount();
+
+    const props = { servers: [], pausedUntil: null, now: 0, selectedServer: null, onselectserver() {}, onshowfailures() {}, onpause() {} };
+    const one = render(Header, { ...props, unacknowledged: 1 });
+    expect(one.getByTestId('failure-count')).toHaveAttribute('aria-label', '1 unbestätigter Fehler');
+    one.unmount();
+    const two = render(Header, { ...props, unacknowledged: 2 });
+    expect(two.getByTestId('failure-count')).toHaveAttribute('aria-label', '2 unbestätigte Fehler');
+  });
+
+  it('render again in the new language when it changes, without being mounted again', async () => {
+    applyLanguage('en');
+    const api = fakeApi();
+    const view = render(FailuresView, inWindow({ api }, { now: 0, onopen() {} }));
+    expect(view.getByRole('heading', { name: 'No unacknowledged failures' })).toBeInTheDocument();
+    applyLanguage('de');
+    await tick();
+    expect(view.getByRole('heading', { name: 'Keine unbestätigten Fehler' })).toBeInTheDocument();
+    expect(view.queryByText(/unacknowledged/)).toBeNull();
+  });
+
+  it('format words, durations and dates in the chosen language', () => {
+    applyLanguage('de');
+    expect(formatDuration(2 * 86_400_000 + 3 * 3_600_000)).toBe('2 Tg. 3 Std.');
+    expect(formatPercent(42.25)).toBe('42,3 %');
+    expect(serverStatus(serverView({ state: 'backoff', retryAt: 8_000 }), 0)).toBe('Offline, neuer Versuch in 8 s');
+    const now = new Date(2026, 10, 28, 15, 0).getTime();
+    expect(formatTime(new Date(2026, 10, 27, 9, 5).getTime(), now)).toMatch(/27\.11\.2026.*09:05/);
+    applyLanguage('en');
+    expect(formatDuration(2 * 86_400_000 + 3 * 3_600_000)).toBe('2 d 3 h');
+    expect(formatPercent(42.25)).toBe('42.3 %');
+  });
+});
