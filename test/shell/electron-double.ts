@@ -246,6 +246,14 @@ export class FakeNotification extends EventEmitter {
   click(): void {
     this.emit('click');
   }
+  /** Test control: the user pressed action button `index` (macOS, Windows), as Electron 45 reports it. */
+  action(index: number): void {
+    this.emit('action', { actionIndex: index, selectionIndex: -1, preventDefault: () => undefined }, index, -1);
+  }
+  /** The labels of the action buttons it was made with. */
+  actionLabels(): string[] {
+    return ((this.options['actions'] ?? []) as Array<{ text?: string }>).map((a) => a.text ?? '');
+  }
   static shownOnes(): FakeNotification[] {
     return FakeNotification.instances.filter((n) => n.shown);
   }
@@ -287,6 +295,9 @@ class FakeApp extends EventEmitter {
   isPackaged = false;
   paths: Record<string, string> = { userData: '/tmp/jobwatch-double/userData', appData: '/tmp/jobwatch-double' };
   appPath = process.cwd();
+  /** What the OS says its languages are (test control): app.getPreferredSystemLanguages(). */
+  preferredSystemLanguages: string[] = ['en-US'];
+  locale = 'en-US';
   readonly dock = {
     hide: () => {
       this.dockHidden = true;
@@ -302,6 +313,12 @@ class FakeApp extends EventEmitter {
   }
   isReady(): boolean {
     return this.ready;
+  }
+  getPreferredSystemLanguages(): string[] {
+    return [...this.preferredSystemLanguages];
+  }
+  getLocale(): string {
+    return this.locale;
   }
   /** Test control: the app becomes ready. */
   becomeReady(): void {
@@ -518,8 +535,11 @@ function build() {
       showErrorBox(title: string, content: string) {
         this.shown.push({ title, content });
       },
-      async showSaveDialog(options: { defaultPath?: string }): Promise<{ canceled: boolean; filePath?: string }> {
+      /** The titles the save dialogs had, in order. */
+      saveTitles: [] as (string | undefined)[],
+      async showSaveDialog(options: { defaultPath?: string; title?: string }): Promise<{ canceled: boolean; filePath?: string }> {
         this.shown.push({ save: options.defaultPath });
+        this.saveTitles.push(options.title);
         return this.savePath === null ? { canceled: true } : { canceled: false, filePath: this.savePath };
       },
     },
