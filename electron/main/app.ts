@@ -11,6 +11,7 @@ import type { DesktopMonitorApi } from '../core/desktop-monitor';
 import { savedProfileViews } from '../core/profile-directory';
 import { webUiUrl } from '../core/monitor';
 import { JobwatchError } from '../core/errors';
+import { resolveLanguage, translator, type Translator } from '../core/i18n/i18n';
 import { EVENTS, REPLY_ENCODING } from '../ipc/contract';
 import { handleAppProtocol, registerAppScheme, type ProtocolElectron } from './app-protocol';
 import { DeltaBatcher } from './delta-batcher';
@@ -51,6 +52,9 @@ export interface ShellElectron
       dock?: { hide(): void } | undefined;
       readonly isPackaged: boolean;
       getVersion(): string;
+      /** The OS's languages, most preferred first (after ready): what the language setting 'system' follows. */
+      getPreferredSystemLanguages(): string[];
+      getLocale(): string;
     };
   powerMonitor: LifecycleElectron['powerMonitor'];
   session: { defaultSession: GuardedSession & HeaderSession };
@@ -70,6 +74,8 @@ export interface MonitorPorts {
   storage: StoragePort;
   secrets: SecretStore;
   logger: Logger;
+  /** The OS's languages, most preferred first: notification text follows them when the language setting is 'system'. */
+  osLocales: readonly string[];
 }
 
 /** What the IPC routes and the tests can reach of the running app. */
@@ -153,9 +159,14 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   const secrets = new SafeStorageSecrets(electron, options.openStore('secrets-encrypted'), platform);
   const storage = new ElectronStoreStorage(options.openStore);
+  // Both only answer after ready; getLocale is the app's own locale, the fallback when the OS names none.
+  const preferred = electron.app.getPreferredSystemLanguages();
+  const osLocales = preferred.length > 0 ? preferred : [electron.app.getLocale()];
   // Every secret the monitor stores or reads back is known to the log, which masks it wherever it appears.
-  const monitor = options.createMonitor({ storage, secrets: secretsSeenByLog(secrets, log), logger: log });
+  const monitor = options.createMonitor({ storage, secrets: secretsSeenByLog(secrets, log), logger: log, osLocales });
   const now = options.now ?? Date.now;
+  /** The language of the tray, dialogs and messages: the setting, read each time, so a change applies at once. */
+  const t = (): Translator => translator(resolveLanguage(monitor.settings.get().ui.language, osLocales));
 
   // Everything that listens to the monitor is wired before it starts, so nothing it reports is missed; the
   // window is created after, because its size and pin come from the settings the monitor loads on start.
@@ -202,6 +213,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       quit,
     },
     titleCount: () => monitor.settings.get().ui.trayTitleCount,
+    translator: t,
   });
   const updates = options.createUpdater
     ? new UpdateController({
@@ -209,10 +221,14 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
         createUpdater: options.createUpdater,
         logger: log,
         now,
-        onChange: (state) => tray.setUpdate(updateMenuItem(state), updateTooltipLine(state)),
+        onChange: (state) => tray.setUpdate(updateMenuItem(state, t()), updateTooltipLine(state, t())),
       })
     : null;
-  if (updates) tray.setUpdate(updateMenuItem(updates.state), updateTooltipLine(updates.state));
+  /** The updater's line in the tray, in the current language (again after the language changed). */
+  const showUpdate = () => {
+    if (updates) tray.setUpdate(updateMenuItem(updates.state, t()), updateTooltipLine(updates.state, t()));
+  };
+  showUpdate();
   // The tray follows the monitor at a calm rate; it only redraws when its icon, tooltip or menu would change.
   const trayRefresh = new DeltaBatcher({ intervalMs: options.trayIntervalMs ?? 500, now, send: () => tray.update(monitor.snapshot()) });
   monitor.onDelta((delta) => trayRefresh.push(delta));
@@ -262,6 +278,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
         electron.dialog.showErrorBox(title, message);
       },
       log: (message) => log.warn(message),
+      translator: t,
       now,
     },
   });
@@ -275,7 +292,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   const startDemo = async (): Promise<DemoServer> => {
     if (demo) return demo;
-    if (!options.runSimCommand) throw new Error('The demo server is not available in this build.');
+    if (!options.runSimCommand) throw new Error(t()('errors.demoUnavailable'));
     demo = await startDemoServer(options.runSimCommand, monitor, (line) => log.info(`demo: ${line}`));
     return demo;
   };
@@ -289,7 +306,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     listProfiles: () => savedProfileViews(storage),
     pause,
     askSavePath: async (defaultName) => {
-      const result = await electron.dialog.showSaveDialog({ defaultPath: defaultName, title: 'Save job log' });
+      const result = await electron.dialog.showSaveDialog({ defaultPath: defaultName, title: t()('dialogs.saveJobLog') });
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     settings: () => monitor.settings.get(),
@@ -297,9 +314,14 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       saveSettings(next, {
         monitor,
         setShortcut: (accelerator) => shortcut.set(accelerator),
-        setStartAtLogin: (enabled) => setStartAtLogin(electron, platform, enabled, { env: options.env, execPath: process.execPath }),
+        setStartAtLogin: (enabled) => setStartAtLogin(electron, platform, enabled, { env: options.env, execPath: process.execPath }, t()),
         window: jobWindow,
-        updateTray: () => tray.update(monitor.snapshot()),
+        updateTray: () => {
+          // After a language change the update line is written again; setUpdate redraws the rest.
+          showUpdate();
+          tray.update(monitor.snapshot());
+        },
+        translator: t,
       }),
     hideWindow: () => jobWindow.hide(),
     startDemo: async () => {
@@ -308,17 +330,16 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     },
     openExternal: async (url) => {
       if (!isConfiguredWebUi(url, monitor, webUiUrl)) {
-        throw new JobwatchError('URL_NOT_ALLOWED', 'Only the web UI of a configured server can be opened.');
+        throw new JobwatchError('URL_NOT_ALLOWED', t()('errors.urlNotAllowed'));
       }
       await electron.shell.openExternal(url);
     },
     openLogFolder: async () => {
-      if (!log.folder)
-        throw new JobwatchError('NO_LOG_FILE', 'This build writes no log file: its log goes to the terminal it was started from.');
+      if (!log.folder) throw new JobwatchError('NO_LOG_FILE', t()('errors.noLogFile'));
       // shell.openPath answers with an error text ('' on success) instead of rejecting.
       const problem = await electron.shell.openPath(log.folder);
       if (problem) {
-        throw new JobwatchError('OPEN_FAILED', `The log folder could not be opened (${problem}). It is ${log.folder}.`);
+        throw new JobwatchError('OPEN_FAILED', t()('errors.openLogFolderFailed', { problem, folder: log.folder }));
       }
     },
     copyDiagnostics: () => {

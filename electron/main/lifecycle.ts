@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { MonitorApi } from '../core/monitor-api';
+import { english, type Translator } from '../core/i18n/i18n';
 
 interface PreventableEvent {
   preventDefault(): void;
@@ -70,6 +71,7 @@ export function setStartAtLogin(
   platform: NodeJS.Platform,
   enabled: boolean,
   linux: { env: NodeJS.ProcessEnv; execPath: string } = { env: process.env, execPath: process.execPath },
+  t: Translator = english,
 ): { ok: boolean; message?: string } {
   if (platform === 'darwin' || platform === 'win32') {
     electron.app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] });
@@ -85,7 +87,8 @@ export function setStartAtLogin(
     }
     return { ok: true };
   } catch (err) {
-    return { ok: false, message: `Could not ${enabled ? 'create' : 'remove'} ${file}: ${(err as Error).message}` };
+    const values = { file, reason: (err as Error).message };
+    return { ok: false, message: enabled ? t('errors.startAtLoginCreate', values) : t('errors.startAtLoginRemove', values) };
   }
 }
 

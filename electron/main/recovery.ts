@@ -4,19 +4,16 @@
  * and the reloaded page subscribes again and gets a snapshot. A renderer that keeps failing is not reloaded in a
  * loop: after a few reloads in a short time recovery stops and the person is told, once, what happened.
  */
+import { english, type Translator } from '../core/i18n/i18n';
 
 export const MAX_RELOADS = 3;
 export const RELOAD_WINDOW_MS = 60_000;
 /** A page busy this long without answering is taken as hung (a long layout of a big list can take a second or two). */
 export const HANG_GRACE_MS = 10_000;
 
-export const GAVE_UP_TITLE = 'The Jobwatch window keeps failing';
-export function gaveUpMessage(reloads: number, windowMs: number): string {
-  return (
-    `The window crashed or stopped responding ${reloads} times within ${Math.round(windowMs / 1000)} seconds, so Jobwatch stopped reloading it. ` +
-    'Jobs are still followed and notifications still arrive. Choose "Open Jobwatch" in the tray to try the window again, ' +
-    'or quit and start Jobwatch; the log folder (Settings, Diagnostics) holds the details for a bug report.'
-  );
+export const GAVE_UP_TITLE = english('recovery.gaveUpTitle');
+export function gaveUpMessage(reloads: number, windowMs: number, t: Translator = english): string {
+  return t('recovery.gaveUpMessage', { count: reloads, seconds: Math.round(windowMs / 1000) });
 }
 
 export interface RecoverableWindow {
@@ -36,6 +33,8 @@ export interface RendererRecoveryOptions {
   /** Recovery stopped; tell the person. */
   onGiveUp(title: string, message: string): void;
   log(message: string): void;
+  /** The language of the message to the person (the language setting), read when it is shown; English without it. */
+  translator?: () => Translator;
   now?: () => number;
   maxReloads?: number;
   windowMs?: number;
@@ -105,7 +104,8 @@ export class RendererRecovery {
     if (this.reloadTimes.length >= (this.options.maxReloads ?? MAX_RELOADS)) {
       this.stopped = true;
       this.options.log(`Window recovery stopped: ${reason}, after ${this.reloadTimes.length} reloads within ${windowMs} ms`);
-      this.options.onGiveUp(GAVE_UP_TITLE, gaveUpMessage(this.reloadTimes.length + 1, windowMs));
+      const t = this.options.translator?.() ?? english;
+      this.options.onGiveUp(t('recovery.gaveUpTitle'), gaveUpMessage(this.reloadTimes.length + 1, windowMs, t));
       return;
     }
     this.reloadTimes.push(now);

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { MonitorSnapshot, ServerView } from '../core/view';
 import { PAUSE_PRESETS, isPaused as isPauseOn } from '../core/pause';
-import { rebootSafety } from '../core/reboot-safety';
+import { rebootSafety, type RebootSafety } from '../core/reboot-safety';
+import { english, type Translator } from '../core/i18n/i18n';
 
 /** In priority order: the first that applies wins. */
 export const TRAY_STATES = ['failure', 'attention', 'paused', 'running', 'idle'] as const;
@@ -34,24 +35,24 @@ export function trayState(snapshot: MonitorSnapshot, now: number): TrayState {
   return 'idle';
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 function clock(at: number): string {
   const d = new Date(at);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 /** "2 running · 1 failed · 3 servers", with offline servers, a pause and an update appended when there are any. */
-export function trayTooltip(snapshot: MonitorSnapshot, now: number, updateLine: string | null = null): string {
+export function trayTooltip(snapshot: MonitorSnapshot, now: number, updateLine: string | null = null, t: Translator = english): string {
   const running = snapshot.servers.reduce((sum, s) => sum + s.running, 0);
-  const parts = [`${running} running`, `${snapshot.failures.length} failed`, plural(snapshot.servers.length, 'server', 'servers')];
+  const parts = [
+    t('tray.running', { count: running }),
+    t('tray.failed', { count: snapshot.failures.length }),
+    t('tray.servers', { count: snapshot.servers.length }),
+  ];
   const offline = snapshot.servers.filter(isOffline).length;
-  if (offline > 0) parts.push(`${offline} offline`);
-  if (isPaused(snapshot, now)) parts.push(`paused until ${clock(snapshot.pausedUntil as number)}`);
+  if (offline > 0) parts.push(t('tray.offline', { count: offline }));
+  if (isPaused(snapshot, now)) parts.push(t('tray.pausedUntil', { time: clock(snapshot.pausedUntil as number) }));
   if (updateLine) parts.push(updateLine);
-  return `Jobwatch: ${parts.join(' · ')}`;
+  return t('tray.tooltip', { parts: parts.join(t('tray.partSeparator')) });
 }
 
 /** What the menu items do; the composition root binds them to the monitor and the window. */
@@ -83,32 +84,70 @@ export interface TrayMenuItem {
   submenu?: TrayMenuItem[];
 }
 
-function serverLabel(server: ServerView): string {
-  // The core's one-line detail ("Live", "Retrying in 8 s: …") is the status; failures are added because the
-  // tray is where people look for them.
-  const failures = server.unacknowledged > 0 ? ` · ${plural(server.unacknowledged, 'failure', 'failures')}` : '';
-  const running = server.running > 0 ? ` · ${server.running} running` : '';
-  const muted = server.muted ? ' · muted' : '';
-  return `${server.name}: ${server.detail}${running}${failures}${muted}`;
+/** States whose one-line detail is a fixed text (the session's, core/session.ts): shown from the catalogue. */
+const FIXED_STATUS_STATES = new Set(['idle', 'connecting', 'authenticating', 'subscribing', 'syncing', 'live', 'stopped'] as const);
+type FixedStatusState = typeof FIXED_STATUS_STATES extends Set<infer S> ? S : never;
+
+function isFixedStatus(state: ServerView['state']): state is FixedStatusState {
+  return FIXED_STATUS_STATES.has(state as FixedStatusState);
+}
+
+/**
+ * A server's status in the tray's language: the fixed texts of a session's states from the catalogue; while it
+ * retries or waits for the user, the core's detail (the reason, which names the server's own words).
+ */
+export function serverStatusText(server: Pick<ServerView, 'state' | 'detail'>, t: Translator = english): string {
+  return isFixedStatus(server.state) ? t(`sessionState.${server.state}`) : server.detail;
+}
+
+function serverLabel(server: ServerView, t: Translator): string {
+  // The session's status ("Live", "Retrying in 8 s: …") comes first; failures are added because the tray is where
+  // people look for them.
+  const parts = [t('tray.serverLine', { name: server.name, status: serverStatusText(server, t) })];
+  if (server.running > 0) parts.push(t('tray.running', { count: server.running }));
+  if (server.unacknowledged > 0) parts.push(t('tray.serverFailures', { count: server.unacknowledged }));
+  if (server.muted) parts.push(t('tray.serverMuted'));
+  return parts.join(t('tray.partSeparator'));
+}
+
+/** "Nothing running on any server" or "Not safe: 2 jobs running on 1 server; NAS unknown (not connected)". */
+export function rebootSafetySummary(safety: RebootSafety, t: Translator = english): string {
+  const running = safety.servers.filter((s) => s.status === 'running');
+  const unknown = safety.servers.filter((s) => s.status === 'unknown');
+  const jobCount = running.reduce((n, s) => n + s.jobs.length, 0);
+  const reasons: string[] = [];
+  if (jobCount > 0) {
+    const jobs = t('safety.jobs', { count: jobCount });
+    const where = t('safety.onServers', { count: running.length });
+    reasons.push(t('safety.jobsRunning', { count: jobCount, jobs, where }));
+  }
+  if (unknown.length > 0) reasons.push(t('safety.unknownServers', { names: unknown.map((s) => s.name).join(', ') }));
+  return reasons.length === 0 ? t('safety.nothingRunning') : t('safety.notSafe', { reasons: reasons.join(t('safety.reasonSeparator')) });
 }
 
 /** The "Safe to restart?" submenu: the answer per server, and "Tell me when it is safe" while it is not. */
-export function safeToRestartItem(snapshot: MonitorSnapshot, actions: TrayActions): TrayMenuItem {
+export function safeToRestartItem(snapshot: MonitorSnapshot, actions: TrayActions, t: Translator = english): TrayMenuItem {
   const safety = rebootSafety(snapshot);
-  const lines: TrayMenuItem[] = [{ label: safety.summary, enabled: false }];
+  const lines: TrayMenuItem[] = [{ label: rebootSafetySummary(safety, t), enabled: false }];
   for (const server of safety.servers) {
-    if (server.status === 'unknown') lines.push({ label: `${server.name}: unknown (${server.detail ?? 'not connected'})`, enabled: false });
+    if (server.status === 'unknown') {
+      const detail = server.detail === null ? t('safety.notConnected') : serverStatusText({ state: 'backoff', detail: server.detail }, t);
+      lines.push({ label: t('safety.serverUnknown', { name: server.name, detail }), enabled: false });
+    }
     for (const job of server.jobs) {
       // In steps of 10 %: a label that changed on every progress tick would rebuild (and flicker) the menu.
-      const progress = job.percent === null ? '' : ` (about ${Math.round(job.percent / 10) * 10}%)`;
-      lines.push({ label: `${server.name}: ${job.name}${progress}`, enabled: false });
+      const label =
+        job.percent === null
+          ? t('safety.serverJob', { name: server.name, job: job.name })
+          : t('safety.serverJobAbout', { name: server.name, job: job.name, percent: Math.round(job.percent / 10) * 10 });
+      lines.push({ label, enabled: false });
     }
   }
   if (actions.watchAllServers) {
     lines.push({ type: 'separator' });
-    lines.push({ label: 'Tell me when it is safe', enabled: !safety.safe, click: () => actions.watchAllServers?.() });
+    lines.push({ label: t('safety.tellMeWhenSafe'), enabled: !safety.safe, click: () => actions.watchAllServers?.() });
   }
-  return { label: safety.safe ? 'Safe to restart? Yes' : 'Safe to restart? Not yet', submenu: lines };
+  return { label: safety.safe ? t('safety.menuSafe') : t('safety.menuNotYet'), submenu: lines };
 }
 
 /** `clickTime` is read when an item is clicked: a menu built at 10:00 and used at 15:00 pauses from 15:00. */
@@ -118,27 +157,31 @@ export function trayMenuTemplate(
   actions: TrayActions,
   clickTime: () => number = () => now,
   update: TrayUpdateItem | null = null,
+  t: Translator = english,
 ): TrayMenuItem[] {
   const paused = isPaused(snapshot, now);
   const servers: TrayMenuItem[] =
     snapshot.servers.length === 0
-      ? [{ label: 'No servers yet', enabled: false }]
-      : snapshot.servers.map((server) => ({ label: serverLabel(server), click: () => actions.openServer(server.id) }));
+      ? [{ label: t('tray.noServers'), enabled: false }]
+      : snapshot.servers.map((server) => ({ label: serverLabel(server, t), click: () => actions.openServer(server.id) }));
   return [
-    { label: 'Open Jobwatch', click: () => actions.openWindow() },
+    { label: t('tray.open'), click: () => actions.openWindow() },
     { type: 'separator' },
     ...servers,
-    safeToRestartItem(snapshot, actions),
+    safeToRestartItem(snapshot, actions, t),
     { type: 'separator' },
     {
-      label: paused ? `Notifications paused until ${clock(snapshot.pausedUntil as number)}` : 'Pause notifications',
+      label: paused ? t('tray.notificationsPausedUntil', { time: clock(snapshot.pausedUntil as number) }) : t('tray.pauseNotifications'),
       submenu: [
-        ...PAUSE_PRESETS.map((preset) => ({ label: preset.label, click: () => actions.pauseUntil(preset.until(clickTime())) })),
-        { label: 'Resume', enabled: paused, click: () => actions.pauseUntil(null) },
+        ...PAUSE_PRESETS.map((preset) => ({
+          label: t(`tray.pausePreset.${preset.id}`),
+          click: () => actions.pauseUntil(preset.until(clickTime())),
+        })),
+        { label: t('tray.resume'), enabled: paused, click: () => actions.pauseUntil(null) },
       ],
     },
     {
-      label: snapshot.failures.length > 0 ? `Acknowledge all failures (${snapshot.failures.length})` : 'Acknowledge all failures',
+      label: snapshot.failures.length > 0 ? t('tray.acknowledgeAllCount', { count: snapshot.failures.length }) : t('tray.acknowledgeAll'),
       enabled: snapshot.failures.length > 0,
       click: () => actions.acknowledgeAll(),
     },
@@ -146,8 +189,8 @@ export function trayMenuTemplate(
     ...(update
       ? [update.restart ? { label: update.label, click: () => actions.restartToUpdate?.() } : { label: update.label, enabled: false }]
       : []),
-    { label: 'Settings…', click: () => actions.openSettings() },
-    { label: 'Quit Jobwatch', click: () => actions.quit() },
+    { label: t('tray.settings'), click: () => actions.openSettings() },
+    { label: t('tray.quit'), click: () => actions.quit() },
   ];
 }
 
@@ -189,6 +232,8 @@ export interface StatusTrayOptions {
   now?: () => number;
   /** macOS: show the failure count beside the icon (the trayTitleCount setting), read at each update. */
   titleCount?: () => boolean;
+  /** The language of the tooltip and the menu (the language setting), read at each update; English without it. */
+  translator?: () => Translator;
 }
 
 /** The macOS menu-bar title: the number of unacknowledged failures, or nothing. */
@@ -238,6 +283,11 @@ export class StatusTray {
     if (this.last) this.update(this.last);
   }
 
+  /** Draws the last snapshot again (after the language changed); nothing before the first update. */
+  refresh(): void {
+    if (this.last) this.update(this.last);
+  }
+
   update(snapshot: MonitorSnapshot): void {
     this.last = snapshot;
     const now = this.now();
@@ -246,7 +296,8 @@ export class StatusTray {
       this.tray.setImage(this.image(state));
       this.shownState = state;
     }
-    const tooltip = trayTooltip(snapshot, now, this.updateLine);
+    const t = this.options.translator?.() ?? english;
+    const tooltip = trayTooltip(snapshot, now, this.updateLine, t);
     if (tooltip !== this.shownTooltip) {
       this.tray.setToolTip(tooltip);
       this.shownTooltip = tooltip;
@@ -258,7 +309,7 @@ export class StatusTray {
         this.shownTitle = title;
       }
     }
-    const template = trayMenuTemplate(snapshot, now, this.options.actions, this.now, this.updateItem);
+    const template = trayMenuTemplate(snapshot, now, this.options.actions, this.now, this.updateItem, t);
     const signature = JSON.stringify(template);
     if (signature !== this.shownMenu) {
       this.menu = this.electron.Menu.buildFromTemplate(template as never[]);

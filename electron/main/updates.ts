@@ -6,13 +6,20 @@
  * nothing to replace. AppImage, NSIS (Windows) and dmg/zip (macOS) update in place.
  */
 import type { Logger } from '../core/ports';
+import { english, type Translator } from '../core/i18n/i18n';
 
 export const UPDATE_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
 /** Update texts come from the network (release feed, HTTP errors): one short line. */
 const UPDATE_TEXT_MAX = 200;
 
+/**
+ * Why a build cannot update itself, for the menu to say in its language (`reason` says it in English, for the log
+ * and the diagnostics). `platform:<name>` for an OS without an updater at all.
+ */
+export type UpdateOffCause = 'development' | 'snap' | 'package' | `platform:${string}`;
+
 export type UpdateState =
-  | { status: 'off'; reason: string }
+  | { status: 'off'; reason: string; cause?: UpdateOffCause }
   | { status: 'idle' }
   | { status: 'checking' }
   | { status: 'up-to-date'; checkedAt: number }
@@ -33,22 +40,30 @@ export interface UpdaterLike {
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
 }
 
-export type UpdateSupport = { supported: true } | { supported: false; reason: string };
+export type UpdateSupport = { supported: true } | { supported: false; reason: string; cause?: UpdateOffCause };
+
+function off(cause: UpdateOffCause): UpdateSupport {
+  return { supported: false, reason: offReason(cause, english), cause };
+}
+
+function offReason(cause: UpdateOffCause, t: Translator): string {
+  if (cause === 'development') return t('updates.offDevelopment');
+  if (cause === 'snap') return t('updates.offSnap');
+  if (cause === 'package') return t('updates.offPackage');
+  return t('updates.offPlatform', { platform: cause.slice('platform:'.length) });
+}
 
 /** Whether this build can update itself, and if not, why (shown in the tray menu and the diagnostics). */
 export function updateSupport(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, isPackaged: boolean): UpdateSupport {
-  if (!isPackaged) return { supported: false, reason: 'Updates are off in a development build.' };
+  if (!isPackaged) return off('development');
   if (platform === 'win32' || platform === 'darwin') return { supported: true };
   if (platform === 'linux') {
-    if (env['SNAP']) return { supported: false, reason: 'Updates come from the Snap store.' };
+    if (env['SNAP']) return off('snap');
     // electron-updater knows an AppImage by this variable, set by the AppImage runtime.
     if (env['APPIMAGE']) return { supported: true };
-    return {
-      supported: false,
-      reason: 'Installed as a deb or rpm package: update it with your package manager or a new release download.',
-    };
+    return off('package');
   }
-  return { supported: false, reason: `Updates are not available on ${platform}.` };
+  return off(`platform:${platform}`);
 }
 
 function short(text: string): string {
@@ -91,7 +106,10 @@ export class UpdateController {
 
   constructor(private readonly options: UpdateControllerOptions) {
     this.now = options.now ?? Date.now;
-    this.current = options.support.supported ? { status: 'idle' } : { status: 'off', reason: options.support.reason };
+    const support = options.support;
+    this.current = support.supported
+      ? { status: 'idle' }
+      : { status: 'off', reason: support.reason, ...(support.cause ? { cause: support.cause } : {}) };
   }
 
   get state(): UpdateState {
@@ -175,28 +193,29 @@ export class UpdateController {
 }
 
 /** One line for the tray tooltip, or null when there is nothing worth saying there. */
-export function updateTooltipLine(state: UpdateState): string | null {
-  if (state.status === 'downloading') return `downloading update ${state.version} (${state.percent} %)`;
-  if (state.status === 'ready') return `update ${state.version} ready`;
+export function updateTooltipLine(state: UpdateState, t: Translator = english): string | null {
+  if (state.status === 'downloading') return t('updates.tooltipDownloading', { version: state.version, percent: state.percent });
+  if (state.status === 'ready') return t('updates.tooltipReady', { version: state.version });
   return null;
 }
 
 /** The tray menu's update item: a label, and whether clicking it restarts into the new version. */
-export function updateMenuItem(state: UpdateState): { label: string; restart: boolean } {
+export function updateMenuItem(state: UpdateState, t: Translator = english): { label: string; restart: boolean } {
   switch (state.status) {
     case 'off':
-      return { label: state.reason, restart: false };
+      // A state without a cause (made by hand) has only its English reason to show.
+      return { label: state.cause ? offReason(state.cause, t) : state.reason, restart: false };
     case 'idle':
     case 'checking':
-      return { label: 'Checking for updates…', restart: false };
+      return { label: t('updates.checking'), restart: false };
     case 'up-to-date':
-      return { label: 'Jobwatch is up to date', restart: false };
+      return { label: t('updates.upToDate'), restart: false };
     case 'downloading':
-      return { label: `Downloading update ${state.version}: ${state.percent} %`, restart: false };
+      return { label: t('updates.downloading', { version: state.version, percent: state.percent }), restart: false };
     case 'ready':
-      return { label: `Restart to update (${state.version})`, restart: true };
+      return { label: t('updates.restartToUpdate', { version: state.version }), restart: true };
     case 'error':
-      return { label: 'Update check failed (tried again tomorrow)', restart: false };
+      return { label: t('updates.failed'), restart: false };
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { startShell, type Shell, type ShellMonitor } from '../../electron/main/app';
+import { startShell, type MonitorPorts, type Shell, type ShellMonitor } from '../../electron/main/app';
 import { isConfiguredWebUi } from '../../electron/main/url-policy';
 import { webUiUrl } from '../../electron/core/monitor';
 import { defaultSettings, type Settings } from '../../electron/core/settings';
@@ -44,6 +44,8 @@ function recordingMonitor(initial: MonitorSnapshot) {
   return {
     monitor,
     calls,
+    /** What the shell handed to the monitor factory. */
+    ports: null as MonitorPorts | null,
     set(next: MonitorSnapshot) {
       state = next;
       for (const l of deltaListeners) l({ upserts: [], removals: [], servers: next.servers, failures: next.failures });
@@ -70,7 +72,7 @@ async function start(opts: { platform?: NodeJS.Platform; state?: MonitorSnapshot
         projectName: 'jobwatch-app-test',
         accessPropertiesByDotNotation: false,
       }),
-    createMonitor: () => rec.monitor,
+    createMonitor: (ports: MonitorPorts) => ((rec.ports = ports), rec.monitor),
     trayIntervalMs: 10,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
@@ -223,5 +225,65 @@ describe('openExternal policy', () => {
     ]) {
       expect(isConfiguredWebUi(url, monitor, webUiUrl), url).toBe(false);
     }
+  });
+});
+
+describe('the language of the tray and dialogs', () => {
+  beforeEach(() => resetElectronDouble());
+
+  async function boot(osLanguages: string[]) {
+    electronDouble.app.preferredSystemLanguages = osLanguages;
+    const started = await start({ state: snapshot({ servers: [server('nas')] }), argv: ['--hidden'] });
+    electronDouble.app.becomeReady();
+    const shell = (await started.promise) as Shell;
+    return { shell, rec: started.rec, tray: FakeTray.instances[0]! };
+  }
+
+  it("follows an English OS for 'system' and hands the OS languages to the monitor", async () => {
+    const { tray, rec } = await boot(['en-GB', 'de-DE']);
+    expect((tray.contextMenu as FakeMenu).labels()[0]).toBe('Open Jobwatch');
+    expect(tray.toolTip).toBe('Jobwatch: 0 running · 0 failed · 1 server');
+    expect(rec.ports?.osLocales).toEqual(['en-GB', 'de-DE']);
+  });
+
+  it("follows a German OS for 'system': tray menu, tooltip and the save dialog's title in German", async () => {
+    const { shell, tray } = await boot(['de-AT', 'en-US']);
+    expect((tray.contextMenu as FakeMenu).labels()).toEqual([
+      'Jobwatch öffnen',
+      '---',
+      'NAS: Verbunden',
+      'Neustart möglich? Ja',
+      '---',
+      'Benachrichtigungen pausieren',
+      'Alle Fehler bestätigen',
+      '---',
+      'Einstellungen…',
+      'Jobwatch beenden',
+    ]);
+    expect(tray.toolTip).toBe('Jobwatch: 0 laufen · 0 fehlgeschlagen · 1 Server');
+    await shell.askSavePath('job.log');
+    expect(electronDouble.dialog.shown).toEqual([{ save: 'job.log' }]);
+    expect(electronDouble.dialog.saveTitles).toEqual(['Job-Protokoll speichern']);
+  });
+
+  it('switching the setting rebuilds the tray menu in the new language at once, and back', async () => {
+    const { shell, tray } = await boot(['en-US']);
+    const build = vi.spyOn(electronDouble.Menu, 'buildFromTemplate');
+    build.mockClear();
+    const german = structuredClone(shell.settings());
+    german.ui.language = 'de';
+    await shell.updateSettings(german);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect((tray.contextMenu as FakeMenu).labels()[0]).toBe('Jobwatch öffnen');
+    expect((tray.contextMenu as FakeMenu).find('Benachrichtigungen pausieren')?.submenu?.map((i) => i.label)).toEqual([
+      'Für 1 Stunde',
+      'Bis morgen (08:00)',
+      'Fortsetzen',
+    ]);
+    expect(tray.toolTip).toBe('Jobwatch: 0 laufen · 0 fehlgeschlagen · 1 Server');
+    const system = structuredClone(shell.settings());
+    system.ui.language = 'system';
+    await shell.updateSettings(system);
+    expect((tray.contextMenu as FakeMenu).labels()[0]).toBe('Open Jobwatch');
   });
 });

@@ -147,6 +147,21 @@ describe('renderer recovery', () => {
     expect(win.webContents.reloads).toBe(MAX_RELOADS + 2);
   });
 
+  it('tells a person whose OS is German in German, through the whole shell', async () => {
+    electronDouble.app.preferredSystemLanguages = ['de-DE'];
+    const { win } = await boot();
+    for (let i = 0; i <= MAX_RELOADS; i++) {
+      now.t += 1000;
+      win.webContents.renderProcessGone('crashed');
+    }
+    expect(electronDouble.dialog.shown).toEqual([
+      {
+        title: 'Das Jobwatch-Fenster fällt immer wieder aus',
+        content: expect.stringMatching(/4-mal innerhalb von 60 Sekunden.*Jobs werden weiter verfolgt.*„Jobwatch öffnen“ im Infobereich/),
+      },
+    ]);
+  });
+
   it('a second launch shows the first instance’s window', async () => {
     const { win } = await boot();
     win.hide();

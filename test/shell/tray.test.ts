@@ -13,6 +13,7 @@ import {
 } from '../../electron/main/tray';
 import { electronDouble, resetElectronDouble, type FakeMenu, FakeTray } from './electron-double';
 import { failure, job, server, snapshot } from './fixtures';
+import { english, translator, type Translator } from '../../electron/core/i18n/i18n';
 
 const NOW = new Date(2026, 0, 15, 14, 30).getTime();
 
@@ -234,5 +235,83 @@ describe('StatusTray', () => {
     status.update(snapshot({ servers: [server('nas', { running: 2 })] }));
     expect(build).toHaveBeenCalledTimes(1);
     expect(fake.images.map((i) => i.path)).toEqual(['/icons/tray-idle.png', '/icons/tray-running.png']);
+  });
+});
+
+describe('the tray in German', () => {
+  beforeEach(() => resetElectronDouble());
+  const de = translator('de');
+
+  it('says the tooltip in German, with German plurals', () => {
+    expect(trayTooltip(STATES.attention, NOW, null, de)).toBe(
+      'Jobwatch: 2 laufen · 0 fehlgeschlagen · 2 Server · 1 offline · pausiert bis 15:30',
+    );
+    expect(trayTooltip(snapshot({ servers: [server('a', { running: 1 })] }), NOW, null, de)).toBe(
+      'Jobwatch: 1 läuft · 0 fehlgeschlagen · 1 Server',
+    );
+  });
+
+  it('builds every menu item in German, the session states included', () => {
+    const items = trayMenuTemplate(STATES.failure, NOW, { ...actions(), watchAllServers: () => {} }, () => NOW, null, de);
+    expect(items.map((i) => (i.type === 'separator' ? '---' : i.label))).toEqual([
+      'Jobwatch öffnen',
+      '---',
+      'NAS: Verbunden · 2 laufen · 1 Fehler',
+      'BACKUP: Certificate not trusted',
+      'Neustart möglich? Noch nicht',
+      '---',
+      'Benachrichtigungen pausiert bis 15:30',
+      'Alle Fehler bestätigen (1)',
+      '---',
+      'Einstellungen…',
+      'Jobwatch beenden',
+    ]);
+    const pause = items[6]!.submenu!.map((i) => i.label);
+    expect(pause).toEqual(['Für 1 Stunde', 'Bis morgen (08:00)', 'Fortsetzen']);
+    expect(items[4]!.submenu!.map((i) => i.label)).toEqual([
+      'Noch nicht: BACKUP unbekannt (nicht verbunden)',
+      'BACKUP: unbekannt (Certificate not trusted)',
+      undefined,
+      'Benachrichtigen, sobald es möglich ist',
+    ]);
+    const empty = trayMenuTemplate(snapshot(), NOW, actions(), () => NOW, null, de);
+    expect(empty.map((i) => i.label)).toContain('Noch keine Server');
+    expect(empty.map((i) => i.label)).toContain('Benachrichtigungen pausieren');
+    expect(empty.map((i) => i.label)).toContain('Alle Fehler bestätigen');
+  });
+
+  it('counts running jobs and servers in German in "Neustart möglich?"', () => {
+    const busy = snapshot({
+      servers: [server('nas', { running: 2 }), server('backup', { running: 1 })],
+      jobs: [job('k1', { description: 'Replikation tank', percent: 42 }), job('k2', { server: 'nas' }), job('k3', { server: 'backup' })],
+    });
+    const item = trayMenuTemplate(busy, NOW, actions(), () => NOW, null, de).find((i) => i.label === 'Neustart möglich? Noch nicht')!;
+    expect(item.submenu![0]!.label).toBe('Noch nicht: 3 Jobs laufen auf 2 Servern');
+    expect(item.submenu![1]!.label).toBe('NAS: Replikation tank (etwa 40 %)');
+    const idle = trayMenuTemplate(snapshot({ servers: [server('nas')] }), NOW, actions(), () => NOW, null, de);
+    expect(idle.find((i) => i.label === 'Neustart möglich? Ja')!.submenu![0]!.label).toBe('Auf keinem Server läuft etwas');
+  });
+
+  it('switches language at the next redraw: the menu is rebuilt and the tooltip set again', () => {
+    let t: Translator = english;
+    const build = vi.spyOn(electronDouble.Menu, 'buildFromTemplate');
+    build.mockClear();
+    const status = new StatusTray(electronDouble, {
+      platform: 'linux',
+      iconDir: '/icons',
+      actions: actions(),
+      now: () => NOW,
+      translator: () => t,
+    });
+    const fake = FakeTray.instances.at(-1)!;
+    status.update(STATES.running);
+    expect((fake.contextMenu as FakeMenu).labels()[0]).toBe('Open Jobwatch');
+    status.refresh();
+    expect(build).toHaveBeenCalledTimes(1);
+    t = translator('de');
+    status.refresh();
+    expect(build).toHaveBeenCalledTimes(2);
+    expect((fake.contextMenu as FakeMenu).labels()[0]).toBe('Jobwatch öffnen');
+    expect(fake.toolTip).toBe('Jobwatch: 2 laufen · 0 fehlgeschlagen · 1 Server');
   });
 });

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import {
   UpdateController,
   updateMenuItem,
+  updateSummary,
   updateSupport,
   updateTooltipLine,
   type UpdateState,
@@ -31,6 +32,7 @@ import {
 import { StatusTray, type TrayActions } from '../../electron/main/tray';
 import { electronDouble, FakeMenu, FakeTray, resetElectronDouble } from './electron-double';
 import { snapshot } from './fixtures';
+import { translator } from '../../electron/core/i18n/i18n';
 
 vi.mock('electron', async () => (await import('./electron-double')).electronModule());
 
@@ -63,6 +65,7 @@ describe('where updates are on', () => {
     expect(updateSupport('linux', { APPIMAGE: '/home/me/Jobwatch.AppImage' }, false)).toEqual({
       supported: false,
       reason: 'Updates are off in a development build.',
+      cause: 'development',
     });
     expect(updateSupport('linux', { APPIMAGE: '/home/me/Jobwatch.AppImage' }, true)).toEqual({ supported: true });
     expect(updateSupport('win32', {}, true)).toEqual({ supported: true });
@@ -82,8 +85,50 @@ describe('where updates are on', () => {
     });
     controller.start();
     expect(built).toBe(0);
-    expect(controller.state).toEqual({ status: 'off', reason: 'Updates are off in a development build.' });
+    expect(controller.state).toEqual({ status: 'off', reason: 'Updates are off in a development build.', cause: 'development' });
     expect(updateMenuItem(controller.state)).toEqual({ label: 'Updates are off in a development build.', restart: false });
+  });
+});
+
+describe('update texts in German', () => {
+  const de = translator('de');
+
+  it('say why updates are off, what the updater does and what is ready, with the English reason kept for the log', () => {
+    const deb = updateSupport('linux', {}, true);
+    expect(!deb.supported && deb.reason).toMatch(/deb or rpm/);
+    const controller = new UpdateController({
+      support: deb,
+      createUpdater: () => new ScriptedUpdater(),
+      logger: silent,
+      onChange: () => undefined,
+    });
+    expect(updateMenuItem(controller.state, de).label).toBe(
+      'Als deb- oder rpm-Paket installiert: Aktualisieren Sie es mit Ihrer Paketverwaltung oder laden Sie eine neue Version herunter.',
+    );
+    expect(
+      updateMenuItem(
+        new UpdateController({
+          support: updateSupport('freebsd', {}, true),
+          createUpdater: () => new ScriptedUpdater(),
+          logger: silent,
+          onChange: () => undefined,
+        }).state,
+        de,
+      ).label,
+    ).toBe('Auf freebsd sind keine Updates verfügbar.');
+    expect(updateMenuItem({ status: 'checking' }, de).label).toBe('Suche nach Updates…');
+    expect(updateMenuItem({ status: 'up-to-date', checkedAt: 0 }, de).label).toBe('Jobwatch ist auf dem neuesten Stand');
+    expect(updateMenuItem({ status: 'downloading', version: '0.2.0', percent: 42 }, de).label).toBe(
+      'Update 0.2.0 wird heruntergeladen: 42 %',
+    );
+    expect(updateMenuItem({ status: 'ready', version: '0.2.0' }, de)).toEqual({
+      label: 'Neu starten und aktualisieren (0.2.0)',
+      restart: true,
+    });
+    expect(updateMenuItem({ status: 'error', message: 'x', at: 0 }, de).label).toBe('Update-Prüfung fehlgeschlagen (morgen erneut)');
+    expect(updateTooltipLine({ status: 'ready', version: '0.2.0' }, de)).toBe('Update 0.2.0 bereit');
+    // The diagnostics stay English: a bug report is read by the maintainers.
+    expect(updateSummary({ status: 'checking' })).toBe('Checking for updates…');
   });
 });
 
