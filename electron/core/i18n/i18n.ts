@@ -101,3 +101,8 @@ export function environmentLocales(env: NodeJS.ProcessEnv, intlLocale: string = 
   out.push(intlLocale);
   return out;
 }
+
+/** The words on a failure notification's action buttons (main/notifications.ts), in a translator's language. */
+export function notificationActionLabels(t: Translator = english): { acknowledge: string; open: string } {
+  return { acknowledge: t('notificationActions.acknowledge'), open: t('notificationActions.open') };
+}

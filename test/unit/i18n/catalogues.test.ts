@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../../electron/core/i18n/en';
 import { de } from '../../../electron/core/i18n/de';
-import { english, environmentLocales, resolveLanguage, translator } from '../../../electron/core/i18n/i18n';
+import { english, environmentLocales, notificationActionLabels, resolveLanguage, translator } from '../../../electron/core/i18n/i18n';
 
 /** Every leaf of a catalogue as [dotted key, text]. */
 function leaves(tree: object, prefix = ''): [string, string][] {
@@ -61,6 +61,11 @@ describe('translators', () => {
     expect(english('notification.ended.FAILED', { job: '<b>&"', server: '{{count}} $t(tray.quit)' })).toBe(
       '<b>&" failed on {{count}} $t(tray.quit)',
     );
+  });
+
+  it('give the notification action buttons their words', () => {
+    expect(notificationActionLabels()).toEqual({ acknowledge: 'Acknowledge', open: 'Open' });
+    expect(notificationActionLabels(translator('de'))).toEqual({ acknowledge: 'Bestätigen', open: 'Öffnen' });
   });
 
   it('say which language and locale they are for', () => {
