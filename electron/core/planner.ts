@@ -12,6 +12,7 @@ import type { TextSource } from './notification-text';
 import type { NotificationJobRef } from './view';
 import type { Insight, InsightKind } from './insights';
 import { insightText } from './insights';
+import { english, type Translator } from './i18n/i18n';
 import {
   classify,
   classifyInsight,
@@ -53,6 +54,8 @@ export interface PlannerOptions {
   idPrefix?: string;
   /** Most job watches kept at once (the oldest go first): a watched job that never finishes must not leak. */
   maxWatchedJobs?: number;
+  /** The language notifications are written in (English by default: the CLI's). */
+  translator?: Translator;
 }
 
 interface BufferedTransition {
@@ -105,6 +108,7 @@ export class NotificationPlanner {
   private readonly minuteOfDay: (now: number) => number;
   private readonly idPrefix: string;
   private readonly maxWatchedJobs: number;
+  private t: Translator;
   private seq = 0;
 
   constructor(options: PlannerOptions = {}) {
@@ -112,6 +116,16 @@ export class NotificationPlanner {
     this.minuteOfDay = options.minuteOfDay ?? localMinuteOfDay;
     this.idPrefix = options.idPrefix ?? `n${Date.now().toString(36)}-`;
     this.maxWatchedJobs = options.maxWatchedJobs ?? 1000;
+    this.t = options.translator ?? english;
+  }
+
+  /** Notifications planned from now on are written in this language; those already planned keep theirs. */
+  setTranslator(t: Translator): void {
+    this.t = t;
+  }
+
+  get translator(): Translator {
+    return this.t;
   }
 
   settings(): NotificationSettings {
@@ -314,10 +328,11 @@ export class NotificationPlanner {
       );
       if (!only?.context?.stillFailing || only.transition.to !== 'FAILED') return words;
       // CCMenu's "still failing": the same failure again is not news, but it must not read as if it were new.
-      const label = jobLabel(only.transition);
+      const t = this.t;
+      const still = t('notification.stillFailing', { job: jobLabel(only.transition), server: cleanLine(name, 40) });
       return {
-        title: cleanLine(`${burst.catchUp ? 'While you were away: ' : ''}${label} is still failing on ${cleanLine(name, 40)}`, TITLE_MAX),
-        body: truncate(`Failed ${only.context.stillFailing} times in a row.\n${words.body}`, BODY_MAX),
+        title: cleanLine(burst.catchUp ? t('notification.whileAway', { text: still }) : still, TITLE_MAX),
+        body: truncate(`${t('notification.failedInARow', { count: only.context.stillFailing })}\n${words.body}`, BODY_MAX),
       };
     };
     // A shown "fixed" says more than its job's shown "finished": it stands in for it.
@@ -358,7 +373,10 @@ export class NotificationPlanner {
     if (burst.allDone) {
       out.push(
         make(
-          { title: 'Safe to restart', body: `Nothing running on any server any more (the last job ended on ${cleanLine(name, 40)}).` },
+          {
+            title: this.t('notification.safeToRestart'),
+            body: this.t('notification.safeToRestartBody', { server: cleanLine(name, 40) }),
+          },
           [],
           burst.allDone.paused ? 'paused' : null,
           'normal',
@@ -377,8 +395,8 @@ export class NotificationPlanner {
         items.length === 1
           ? insightText(first, name)
           : {
-              title: cleanLine(`${items.length} insights on ${cleanLine(name, 40)}`, TITLE_MAX),
-              body: cleanLine(items.map((i) => insightText(i.insight, name).title).join('; '), BODY_MAX),
+              title: cleanLine(this.t('notification.insightsOn', { count: items.length, server: cleanLine(name, 40) }), TITLE_MAX),
+              body: cleanLine(items.map((i) => insightText(i.insight, name).title).join(this.t('notification.insightSeparator')), BODY_MAX),
             };
       const jobs: string[] = [];
       const jobRefs: NotificationJobRef[] = [];
