@@ -9,7 +9,7 @@ import { NotificationPlanner } from './planner';
 import { FailureInbox, createFailureStore } from './failures';
 import { RunHistory, createHistoryStore } from './history';
 import { PersistedLedger, createLedgerStore } from './persisted-ledger';
-import { profileDirectory } from './profile-directory';
+import { profileDirectory, profileRules, type ServerRulesAccess } from './profile-directory';
 import { ProfilesRepository, createProfilesStore } from './profiles';
 import { createSettingsStore, defaultSettings, type Settings } from './settings';
 import type { StoreProblem } from './store';
@@ -34,16 +34,18 @@ export interface SettingsAccess {
   update(settings: Settings): Promise<Settings>;
 }
 
-/** What the desktop shell uses of its monitor: the monitor's API and its persisted settings. */
+/** What the desktop shell uses of its monitor: the monitor's API, its persisted settings and each server's rules. */
 export interface DesktopMonitorApi extends MonitorApi {
   readonly settings: SettingsAccess;
+  readonly serverRules: ServerRulesAccess;
 }
 
-/** A Monitor that also owns its persisted settings. */
+/** A Monitor that also owns its persisted settings and the servers' own rules. */
 export class DesktopMonitor extends Monitor implements DesktopMonitorApi {
   constructor(
     options: MonitorOptions,
     readonly settings: SettingsAccess,
+    readonly serverRules: ServerRulesAccess,
   ) {
     super(options);
   }
@@ -114,5 +116,6 @@ export function createMonitor(ports: MonitorPorts): DesktopMonitor {
       },
     },
     access,
+    profileRules(profiles, planner),
   );
 }

@@ -6,6 +6,8 @@ import type { ServerDirectory, ServerTarget } from './monitor-ports';
 import type { NotificationPlanner } from './planner';
 import { createProfilesStore, profileServerPrefs, type Profile, type ProfilesRepository } from './profiles';
 import type { SecretStore, StoragePort } from './ports';
+import { JobwatchError } from './errors';
+import type { MethodRule } from './settings';
 
 function targetOf(profile: Profile): ServerTarget {
   return {
@@ -55,6 +57,31 @@ export function profileDirectory(profiles: ProfilesRepository, secrets: SecretSt
     remove: async (id) => {
       await profiles.remove(id);
       planner?.removeServer(id);
+    },
+  };
+}
+
+/** One server's own method rules (checked before the global ones), as the window reads and saves them. */
+export interface ServerRulesAccess {
+  get(serverId: string): Promise<MethodRule[]>;
+  /** Validates, saves to the profile and gives the planner the new rules at once; answers the rules as saved. */
+  set(serverId: string, rules: readonly MethodRule[]): Promise<MethodRule[]>;
+}
+
+const noSuchServer = (id: string) => new JobwatchError('NOT_FOUND', `No server with id "${id}". Reopen the Servers view and try again.`);
+
+export function profileRules(profiles: ProfilesRepository, planner?: NotificationPlanner): ServerRulesAccess {
+  return {
+    get: async (serverId) => {
+      const profile = await profiles.get(serverId);
+      if (!profile) throw noSuchServer(serverId);
+      return profile.methodRules;
+    },
+    set: async (serverId, rules) => {
+      const saved = await profiles.setMethodRules(serverId, rules);
+      if (!saved) throw noSuchServer(serverId);
+      planner?.setServer(saved.id, profileServerPrefs(saved));
+      return saved.methodRules;
     },
   };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Clock, Logger, SecretStore, StoragePort } from './ports';
 import type { ServerPrefs } from './classification';
-import { MethodRuleSchema } from './settings';
+import { MethodRulesSchema, type MethodRule } from './settings';
 import type { StoreProblem } from './store';
 import { VersionedStore } from './store';
 import type { ErrorCode } from './errors';
@@ -62,10 +62,7 @@ export const ProfileSchema = z.object({
   /** With `muted`: when the mute ends (desktop ms), or null for "until unmuted". */
   mutedUntil: z.number().nullable().default(null),
   /** This server's rules, checked before the global ones; first match wins. */
-  methodRules: z
-    .array(MethodRuleSchema)
-    .max(200)
-    .default(() => []),
+  methodRules: MethodRulesSchema.default(() => []),
   /**
    * Offer permessage-deflate to this server: for a slow link (VPN, mobile), where fewer bytes matter more than CPU.
    * Files from before this setting load as false, the default.
@@ -182,6 +179,32 @@ export class ProfilesRepository {
       const next = current.some((p) => p.id === profile.id)
         ? current.map((p) => (p.id === profile.id ? profile : p))
         : [...current, profile];
+      await this.store.save({ profiles: next });
+      this.profiles = next;
+      return structuredClone(profile);
+    });
+  }
+
+  /**
+   * Replaces one profile's method rules (validated as the file is), serialised with every other save so a save of
+   * the server's other details never brings back the old rules. Null when there is no such profile.
+   */
+  setMethodRules(id: string, rules: readonly MethodRule[]): Promise<Profile | null> {
+    return this.serialised(async () => {
+      const parsed = MethodRulesSchema.safeParse(rules);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: ['methodRules', ...i.path].join('.'), message: i.message }));
+        throw new ProfileError(
+          'INVALID_PROFILE',
+          `The rules are not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          issues,
+        );
+      }
+      const current = await this.ensureLoaded();
+      const found = current.find((p) => p.id === id);
+      if (!found) return null;
+      const profile: Profile = { ...found, methodRules: parsed.data };
+      const next = current.map((p) => (p.id === id ? profile : p));
       await this.store.save({ profiles: next });
       this.profiles = next;
       return structuredClone(profile);

@@ -8,6 +8,9 @@
 export const METHOD_RULE_ACTIONS = ['always', 'failures', 'never', 'no-insights'] as const;
 export type MethodRuleAction = (typeof METHOD_RULE_ACTIONS)[number];
 
+/** Bounds of a rule list (global or one server's), checked by the core's schema and shown by the window's editor. */
+export const METHOD_RULE_LIMITS = { globMaxLength: 200, maxRules: 200 } as const;
+
 export const FAILURE_URGENCIES = ['critical', 'normal'] as const;
 export type FailureUrgency = (typeof FAILURE_URGENCIES)[number];
 

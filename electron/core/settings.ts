@@ -6,7 +6,15 @@ import { z } from 'zod';
 import picomatch from 'picomatch';
 import type { StoragePort, Clock, Logger } from './ports';
 import { VersionedStore } from './store';
-import { DEFAULT_SETTINGS, FAILURE_URGENCIES, LANGUAGES, METHOD_RULE_ACTIONS, THEMES, type DefaultSettings } from './settings-defaults';
+import {
+  DEFAULT_SETTINGS,
+  FAILURE_URGENCIES,
+  LANGUAGES,
+  METHOD_RULE_ACTIONS,
+  METHOD_RULE_LIMITS,
+  THEMES,
+  type DefaultSettings,
+} from './settings-defaults';
 
 export { BUILT_IN_QUIET_METHODS, METHOD_RULE_ACTIONS, type MethodRuleAction } from './settings-defaults';
 
@@ -27,10 +35,13 @@ function isCompilableGlob(glob: string): boolean {
  * `pool.scrub*` and `*` all work on method names). Lists of rules are ordered: the first match wins.
  */
 export const MethodRuleSchema = z.object({
-  glob: z.string().trim().min(1).max(200).refine(isCompilableGlob, 'not a valid glob pattern'),
+  glob: z.string().trim().min(1).max(METHOD_RULE_LIMITS.globMaxLength).refine(isCompilableGlob, 'not a valid glob pattern'),
   action: z.enum(METHOD_RULE_ACTIONS),
 });
 export type MethodRule = z.infer<typeof MethodRuleSchema>;
+
+/** An ordered list of rules (global, or one server's). */
+export const MethodRulesSchema = z.array(MethodRuleSchema).max(METHOD_RULE_LIMITS.maxRules);
 
 export const TimeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)');
 
@@ -65,7 +76,7 @@ const notificationFields = {
     .max(7 * 24 * 3600),
   /** Transitions of one server within this window fold into one notification. */
   burstWindowMs: z.number().int().min(0).max(60_000),
-  methodRules: z.array(MethodRuleSchema).max(200),
+  methodRules: MethodRulesSchema,
   /** Global pause until this desktop time (ms); null when not paused. */
   pausedUntil: z.number().nullable(),
   /** A running job whose progress has not moved for this long while its server was live is "stalled". */

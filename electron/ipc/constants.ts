@@ -12,6 +12,7 @@ export {
   FAILURE_URGENCIES,
   LANGUAGES,
   METHOD_RULE_ACTIONS,
+  METHOD_RULE_LIMITS,
   THEMES,
   type DefaultSettings,
   type FailureUrgency,

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES, VIEWS, type ErrorCode } from './constants';
-import { CompleteSettingsSchema } from '../core/settings';
+import { CompleteSettingsSchema, MethodRulesSchema } from '../core/settings';
 import type { CertificateInfo, ConnectionTestResult, ServerDraft } from '../core/monitor-api';
 import { RebootSafetySchema } from '../core/reboot-safety';
 import { JobDetailSchema, MonitorDeltaSchema, MonitorSnapshotSchema, ServerViewSchema } from '../core/view';
@@ -193,6 +193,10 @@ export const REQUESTS = {
   setSettings: request('settings:set', SettingsViewSchema, SettingsViewSchema),
   pauseNotifications: request('notifications:pause', z.object({ until: Until }), Done),
   muteServer: request('server:mute', z.object({ serverId: ServerId, muted: z.boolean(), until: Until }), Done),
+  /** One server's own rules (checked before the global ones), with the core's rule schema. */
+  getServerRules: request('server:rules:get', z.object({ serverId: ServerId }), MethodRulesSchema),
+  /** Saves them and applies them at once; answers the rules as saved. */
+  setServerRules: request('server:rules:set', z.object({ serverId: ServerId, rules: MethodRulesSchema }), MethodRulesSchema),
 
   startDemoServer: request('demo:start', NoPayload, DemoServerViewSchema),
   /** Escape in the window: hide it to the tray (the window never closes itself). */

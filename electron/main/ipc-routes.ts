@@ -74,6 +74,8 @@ function routes(context: RouteContext): Handlers {
     setSettings: (next) => context.updateSettings(next as SettingsView satisfies Settings),
     pauseNotifications: ({ until }) => context.pause(until),
     muteServer: ({ serverId, muted, until }) => monitor.muteServer(serverId, until, muted),
+    getServerRules: ({ serverId }) => monitor.serverRules.get(serverId),
+    setServerRules: ({ serverId, rules }) => monitor.serverRules.set(serverId, rules),
 
     startDemoServer: () => context.startDemo(),
     hideWindow: () => context.hideWindow(),

@@ -42,6 +42,8 @@ export function fakeApi(): FakeApi {
     setSettings: vi.fn(async (settings: unknown) => settings),
     pauseNotifications: vi.fn(async () => null),
     muteServer: vi.fn(async () => null),
+    getServerRules: vi.fn(async () => []),
+    setServerRules: vi.fn(async ({ rules }: { rules: unknown }) => rules),
     startDemoServer: vi.fn(async () => ({ serverId: 'demo-server', url: 'ws://127.0.0.1:1/api/current' })),
     hideWindow: vi.fn(async () => null),
     onSnapshot: on('snapshot'),

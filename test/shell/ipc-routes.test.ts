@@ -19,8 +19,8 @@ const DRAFT = { name: 'Office NAS', url: 'https://nas.office.lan', auth: { metho
 let shell: Shell | null = null;
 let dir = '';
 
-async function boot(options: { demo?: boolean } = {}) {
-  dir = mkdtempSync(join(tmpdir(), 'jobwatch-routes-'));
+async function boot(options: { demo?: boolean; dir?: string } = {}) {
+  dir = options.dir ?? mkdtempSync(join(tmpdir(), 'jobwatch-routes-'));
   electronDouble.app.becomeReady();
   shell = await startShell({
     electron: electronDouble,
@@ -144,6 +144,48 @@ describe('contract routes', () => {
     login.ui.startAtLogin = true;
     expect(await call(frame, 'setSettings', login)).toEqual({ ok: true, value: login });
     expect(existsSync(join(dir, 'autostart', 'jobwatch.desktop'))).toBe(true);
+  });
+
+  it("reads and saves a server's own rules, refusing bad payloads and unknown servers, and keeps them across a restart", async () => {
+    const frame = await boot();
+    await call(frame, 'addServer', { draft: DRAFT, secret: SECRET });
+    expect(await call(frame, 'getServerRules', { serverId: 'office-nas' })).toEqual({ ok: true, value: [] });
+    const bad: unknown[] = [
+      { serverId: 'office-nas', rules: [{ glob: '', action: 'never' }] },
+      { serverId: 'office-nas', rules: [{ glob: 'x'.repeat(201), action: 'never' }] },
+      { serverId: 'office-nas', rules: [{ glob: 'pool.*', action: 'mute' }] },
+      { serverId: 'office-nas', rules: Array.from({ length: 201 }, () => ({ glob: 'pool.*', action: 'never' })) },
+      { serverId: '', rules: [] },
+      { rules: [] },
+    ];
+    for (const payload of bad)
+      expect(await call(frame, 'setServerRules', payload), JSON.stringify(payload).slice(0, 80)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_REQUEST' },
+      });
+    expect(await call(frame, 'setServerRules', { serverId: 'nowhere', rules: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+
+    const rules = [
+      { glob: 'cloudsync.*', action: 'never' },
+      { glob: 'pool.scrub*', action: 'failures' },
+    ];
+    expect(await call(frame, 'setServerRules', { serverId: 'office-nas', rules })).toEqual({ ok: true, value: rules });
+    expect(await call(frame, 'getServerRules', { serverId: 'office-nas' })).toEqual({ ok: true, value: rules });
+    // Editing the server's address afterwards keeps its rules.
+    expect(await call(frame, 'updateServer', { id: 'office-nas', draft: { ...DRAFT, name: 'Office NAS 2' }, secret: null })).toMatchObject({
+      ok: true,
+    });
+    expect(await call(frame, 'getServerRules', { serverId: 'office-nas' })).toEqual({ ok: true, value: rules });
+
+    electronDouble.app.quit();
+    await shell!.stopped;
+    shell = null;
+    resetElectronDouble();
+    const again = await boot({ dir });
+    expect(await call(again, 'getServerRules', { serverId: 'office-nas' })).toEqual({ ok: true, value: rules });
   });
 
   it('pauses notifications from the window and keeps the pause in the settings', async () => {

@@ -15,6 +15,7 @@ import type { SecretStore } from '../../../electron/core/ports';
 import type { ServerDraft } from '../../../electron/core/monitor-api';
 import { FileStorage } from '../../../electron/core/storage/file-storage';
 import { ProfilesRepository, createProfilesStore } from '../../../electron/core/profiles';
+import type { MethodRule } from '../../../electron/core/settings';
 import {
   EVENTS,
   REPLY_ENCODING,
@@ -223,6 +224,8 @@ export class TestBridge {
     pauseNotifications: ({ until }: { until: number | null }) => this.monitor.pauseNotifications(until),
     muteServer: ({ serverId, muted, until }: { serverId: string; muted: boolean; until: number | null }) =>
       this.monitor.muteServer(serverId, until, muted),
+    getServerRules: ({ serverId }: { serverId: string }) => this.monitor.serverRules.get(serverId),
+    setServerRules: ({ serverId, rules }: { serverId: string; rules: MethodRule[] }) => this.monitor.serverRules.set(serverId, rules),
     hideWindow: () => {
       this.hideRequests += 1;
     },
