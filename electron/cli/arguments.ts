@@ -16,7 +16,7 @@ import { DEFAULT_EXEC_TIMEOUT_SEC, parseExecCommand } from './exec';
 export const USAGE = `Usage:
   jobwatch watch --url URL [--url URL …] | --profile NAME [auth] [--fingerprint SHA256] [--json]
                  [--compression on|off] [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
-                 [--include-transient] [--exec CMD [--exec-timeout SECONDS]]
+                 [--include-transient] [--exec CMD [--exec-timeout SECONDS]] [--missed-run-tolerance DURATION]
   jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json] [--timeout SECONDS]
   jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE] [--truenas-version V]
   jobwatch help | --version
@@ -36,7 +36,8 @@ auth (secrets are never accepted as arguments):
                            network can read it (refused otherwise; an API key is never sent that way)
 
 watch:
-  --json                   one JSON object per line (connection, transition, notification, error, exec), each
+  --json                   one JSON object per line (connection, transition, notification, error, exec, insight,
+                           schedule-check), each
                            with "v" (format version) and "ts"; schema: docs/ndjson.schema.json
   --include-transient      also print the middleware's own housekeeping jobs (e.g. alert.process_alerts),
                            marked "transient": true; left out by default
@@ -44,6 +45,9 @@ watch:
                            fields in JOBWATCH_TITLE, JOBWATCH_BODY, JOBWATCH_URGENCY, JOBWATCH_SERVER…; CMD is
                            split into words with '…' and "…" quoting, or given as a JSON array of strings
   --exec-timeout SECONDS   stop a command still running after this long (default 30); failures print an exec line
+  --missed-run-tolerance DURATION
+                           how late a scheduled run may start before it is a missed run: 15m, 90s, 2h or plain
+                           minutes, 1 min to 12 h (default: --rules' missedRunToleranceMin, else 10 min)
   --state-dir DIR          remember reported transitions and unacknowledged failures in DIR
   --rules FILE             notification rules (JSON: the app's settings, or their "notifications" part)
   --notify                 also show desktop notifications (D-Bus, Linux)
@@ -80,6 +84,7 @@ const OPTIONS = {
   'include-transient': { type: 'boolean' },
   exec: { type: 'string' },
   'exec-timeout': { type: 'string' },
+  'missed-run-tolerance': { type: 'string' },
   timeout: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -95,6 +100,32 @@ const SECRET_FLAGS = new Set(['--api-key', '--password', '--key', '--secret', '-
 
 /** How long `list` waits for servers it cannot reach (one that keeps failing would otherwise keep it forever). */
 export const DEFAULT_LIST_TIMEOUT_SEC = 30;
+
+/** The bounds of notifications.missedRunToleranceMin (core/settings.ts), in ms. */
+const TOLERANCE_MIN_MS = 60_000;
+const TOLERANCE_MAX_MS = 720 * 60_000;
+const DURATION_UNITS: Readonly<Record<string, number>> = { '': 60_000, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** A duration as people write it: "15m", "90s", "2h", "1.5h" or plain minutes ("15"), into ms; null when not one. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d{1,6}(?:\.\d{1,3})?)\s*(s|m|min|h)?$/i.exec(text.trim());
+  if (!match) return null;
+  const ms = Number(match[1]) * DURATION_UNITS[(match[2] ?? '').toLowerCase()]!;
+  return Number.isFinite(ms) ? Math.round(ms) : null;
+}
+
+const ToleranceFlag = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)' });
+    return z.NEVER;
+  }
+  if (ms < TOLERANCE_MIN_MS || ms > TOLERANCE_MAX_MS) {
+    ctx.addIssue({ code: 'custom', message: 'must be from 1 min to 12 h (720 min)' });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
@@ -138,6 +169,7 @@ const WatchFlags = z
       .positive('must be more than 0 seconds')
       .max(3600, 'must be at most 3600 seconds (an hour)')
       .default(DEFAULT_EXEC_TIMEOUT_SEC),
+    'missed-run-tolerance': ToleranceFlag.optional(),
     timeout: z.coerce
       .number({ message: 'must be a number of seconds' })
       .positive('must be more than 0 seconds')
@@ -244,6 +276,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
       'include-transient',
       'exec',
       'exec-timeout',
+      'missed-run-tolerance',
     ]);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
@@ -257,7 +290,9 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
     'tls',
     'scenario',
     'truenas-version',
-    ...(command === 'list' ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout'] : ['timeout']),
+    ...(command === 'list'
+      ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout', 'missed-run-tolerance']
+      : ['timeout']),
   ]);
   if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
   const flags = WatchFlags.safeParse(values);
@@ -311,6 +346,9 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
       ...(command === 'list' ? { timeoutSec: flags.data.timeout } : {}),
       ...(command === 'watch' ? { includeTransient: flags.data['include-transient'] } : {}),
       ...(command === 'watch' && flags.data.exec ? { exec: { argv: flags.data.exec, timeoutSec: flags.data['exec-timeout'] } } : {}),
+      ...(command === 'watch' && flags.data['missed-run-tolerance'] !== undefined
+        ? { missedRunToleranceMs: flags.data['missed-run-tolerance'] }
+        : {}),
     },
   };
 }

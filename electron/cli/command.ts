@@ -24,4 +24,6 @@ export type CliCommand =
       includeTransient?: boolean | undefined;
       /** watch only: the command run for each shown notification (argv, never a shell). */
       exec?: { argv: string[]; timeoutSec: number } | undefined;
+      /** watch only: --missed-run-tolerance in ms (the rules' notifications.missedRunToleranceMin when absent). */
+      missedRunToleranceMs?: number | undefined;
     };

@@ -109,6 +109,8 @@ export function jsonObject(record: CliRecord, now = new Date()): NdjsonLine {
     case 'insight': {
       const i = record.insight;
       if (i.kind === 'missed-run') {
+        // The monitor always sets `schedule` on a missed run; the figures are the fallback for another producer.
+        const dueAt = i.schedule?.dueAt ?? i.figures['expectedAt'] ?? i.at;
         return {
           ...head,
           type: 'insight',
@@ -119,6 +121,9 @@ export function jsonObject(record: CliRecord, now = new Date()): NdjsonLine {
           method: i.method,
           description: i.description,
           timeStarted: null,
+          dueAt: new Date(dueAt).toISOString(),
+          schedule: oneLine(i.schedule?.expression ?? '', 300),
+          timezone: oneLine(i.schedule?.timezone ?? '', 64),
           catchUp: i.catchUp,
           figures: { ...i.figures },
           detail: i.detail === null ? null : oneLine(i.detail, 300),
@@ -137,6 +142,26 @@ export function jsonObject(record: CliRecord, now = new Date()): NdjsonLine {
         catchUp: i.catchUp,
         figures: { ...i.figures },
         detail: i.detail === null ? null : oneLine(i.detail, 300),
+      };
+    }
+    case 'schedule-check': {
+      const c = record.check;
+      return {
+        ...head,
+        type: 'schedule-check',
+        outcome: 'could-not-check',
+        server: record.serverName,
+        task: c.task,
+        method: c.method,
+        name: oneLine(c.name, 200),
+        dueAt: new Date(c.dueAt).toISOString(),
+        lastDueAt: new Date(c.lastDueAt).toISOString(),
+        count: c.count,
+        schedule: oneLine(c.schedule, 300),
+        timezone: c.timezone,
+        notWatchingFrom: iso(c.notWatching?.from ?? null),
+        notWatchingTo: iso(c.notWatching?.to ?? null),
+        reason: oneLine(c.message, 600),
       };
     }
     case 'exec':
@@ -190,6 +215,8 @@ export function humanLine(record: CliRecord, now = new Date()): string {
       const text = insightText(record.insight, record.serverName);
       return `${at} ${oneLine(record.serverName, 80)} insight ${record.insight.kind}: ${oneLine(text.body, 300)}`;
     }
+    case 'schedule-check':
+      return `${at} ${oneLine(record.serverName, 80)} could not check: ${oneLine(record.check.message, 600)}`;
     case 'exec':
       return `${at} ${oneLine(record.server, 80)} exec ${record.status}: ${oneLine(record.message, CONNECTION_DETAIL_MAX)}`;
   }

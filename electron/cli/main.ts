@@ -209,6 +209,7 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     failures: state.failures,
     ledger: state.ledger,
     history: state.history,
+    ...(command.missedRunToleranceMs !== undefined ? { missedRunToleranceMs: command.missedRunToleranceMs } : {}),
     emit: (record) => {
       // The middleware's housekeeping (alert.process_alerts every few seconds) drowns the jobs people care about.
       if (!command.includeTransient && isTransientRecord(record)) return;

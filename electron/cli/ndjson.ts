@@ -170,11 +170,16 @@ const MissedRunInsightLine = z
     server: ServerName,
     task: z
       .string()
-      .describe('The task as its runs are filed: the method its runs are and the task id ("replication.run [2]"; scrubs by pool name).'),
+      .describe(
+        'The task, the same string as in every insight line: the method its runs are and the task id ("replication.run [2]"; scrubs by pool name).',
+      ),
     jobId: z.null(),
     method: z.string().describe('The job its runs are (pool.snapshottask.run for a periodic snapshot task, which runs as no job).'),
     description: z.string().nullable().describe("The task's name on the server (description, dataset or pool)."),
     timeStarted: z.null(),
+    dueAt: z.iso.datetime().describe('The (first) due time that did not run, ISO 8601 UTC (the server clock).'),
+    schedule: z.string().describe('The cron expression (minute hour dom month dow), with "(between HH:MM and HH:MM)" for a window.'),
+    timezone: z.string().describe("The server's time zone the schedule is read in (IANA)."),
     catchUp: z.boolean(),
     figures: z
       .record(z.string(), z.number().nullable())
@@ -189,8 +194,51 @@ const MissedRunInsightLine = z
 
 const InsightLine = z.discriminatedUnion('kind', [RunInsightLine, MissedRunInsightLine]);
 
+/**
+ * A due time Jobwatch could not judge because it was not watching the server then. Its own line type, not an
+ * insight: an insight says something about the server's task (scripts page on them), this says something about
+ * Jobwatch's own coverage, and is no fault of the server.
+ */
+const ScheduleCheckLine = z
+  .strictObject({
+    v: Version,
+    type: z.literal('schedule-check'),
+    ts: Ts,
+    outcome: z
+      .enum(['could-not-check'])
+      .describe(
+        'could-not-check: no run was seen, but Jobwatch was not watching all the time from the due time to the end of the tolerance.',
+      ),
+    server: ServerName,
+    task: z.string().describe('The task, the same string as in insight lines ("replication.run [2]"; scrubs by pool name).'),
+    method: z.string().describe('The job its runs are (pool.snapshottask.run for a periodic snapshot task, which runs as no job).'),
+    name: z.string().describe("The task's name on the server (description, dataset, path or pool)."),
+    dueAt: z.iso.datetime().describe('The (first) due time not judged, ISO 8601 UTC (the server clock).'),
+    lastDueAt: z.iso.datetime().describe('The last due time folded into this line (the same as dueAt when count is 1).'),
+    count: z.number().int().positive().describe('Consecutive due times of the task folded into this line.'),
+    schedule: z.string().describe('The cron expression, with "(between HH:MM and HH:MM)" for a window.'),
+    timezone: z.string().describe("The server's time zone the schedule is read in (IANA)."),
+    notWatchingFrom: IsoOrNull.describe(
+      'When Jobwatch stopped watching the server (ISO 8601 UTC, server clock), or null if it had not watched before.',
+    ),
+    notWatchingTo: IsoOrNull.describe('When it watched again, or null if it has not yet.'),
+    reason: z.string().describe('For people: "Could not check whether … ran at …: Jobwatch was not watching the server from … to …".'),
+  })
+  .describe(
+    'A scheduled run Jobwatch could not judge, because it was not connected (or not running) around its due time. Calm by design: never a notification, never an insight.',
+  );
+
 export const NdjsonLineSchema = z
-  .discriminatedUnion('type', [ConnectionLine, TransitionLine, NotificationLine, JobLine, ErrorLine, ExecLine, InsightLine])
+  .discriminatedUnion('type', [
+    ConnectionLine,
+    TransitionLine,
+    NotificationLine,
+    JobLine,
+    ErrorLine,
+    ExecLine,
+    InsightLine,
+    ScheduleCheckLine,
+  ])
   .meta({
     title: 'jobwatch --json line',
     description: `One line of \`jobwatch watch --json\` or \`jobwatch list --json\`, format version ${NDJSON_VERSION}. Additions keep v; removals, renames and changed meanings bump it. This schema describes one release exactly: consumers should ignore fields and line types they do not know.`,

@@ -11,6 +11,7 @@ import type { JobView, NotificationView, ServerView } from '../core/view';
 import type { SessionTimings } from '../core/session';
 import type { ExecStatus } from './ndjson';
 import type { Insight } from '../core/insights';
+import type { ScheduleCheck } from '../core/missed-runs';
 import type { RunHistory } from '../core/history';
 
 export interface CliServer {
@@ -34,6 +35,8 @@ export type CliRecord =
   | { type: 'job'; job: JobView; serverName: string }
   | { type: 'error'; server: string | null; message: string }
   | { type: 'insight'; insight: Insight; serverName: string }
+  /** A due time that could not be checked (the missed ones come as insights). */
+  | { type: 'schedule-check'; check: ScheduleCheck; serverName: string }
   | {
       type: 'exec';
       server: string;
@@ -105,6 +108,8 @@ export interface WatchSetup {
   onStop?: () => Promise<void>;
   /** The run history (persisted with --state-dir); in memory when absent. */
   history?: RunHistory;
+  /** --missed-run-tolerance (ms); the rules' setting when absent. */
+  missedRunToleranceMs?: number;
 }
 
 export interface RunningWatch {
@@ -131,6 +136,7 @@ export async function startWatch(setup: WatchSetup): Promise<RunningWatch> {
     ...(setup.timings ? { timings: setup.timings } : {}),
     ...(setup.onStop ? { flush: setup.onStop } : {}),
     ...(setup.history ? { history: setup.history } : {}),
+    ...(setup.missedRunToleranceMs !== undefined ? { missedRuns: { toleranceMs: setup.missedRunToleranceMs } } : {}),
   });
   const names = new Map(targets.map((t) => [t.id, t.name]));
   const nameOf = (id: string) => names.get(id) ?? id;
@@ -154,6 +160,9 @@ export async function startWatch(setup: WatchSetup): Promise<RunningWatch> {
   });
   monitor.onTransition((transition) => setup.emit({ type: 'transition', transition, serverName: nameOf(transition.server) }));
   monitor.onInsight((insight) => setup.emit({ type: 'insight', insight, serverName: nameOf(insight.server) }));
+  monitor.onScheduleCheck((check) => {
+    if (check.outcome === 'could-not-check') setup.emit({ type: 'schedule-check', check, serverName: nameOf(check.server) });
+  });
   monitor.onNotification((notification) =>
     setup.emit({ type: 'notification', notification, serverName: nameOf(notification.server), nameOf }),
   );

@@ -121,6 +121,59 @@ describe('jobwatch watch --json', () => {
     ]);
   });
 
+  it('a missed run is an insight line and a due time while the server was down a schedule-check line, both in the schema', async () => {
+    // Two NAS clocks 20 s before a whole minute: every-minute tasks are due soon after jobwatch has read them.
+    const EVERY_MINUTE = { minute: '*', hour: '*', dom: '*', month: '*', dow: '*' };
+    const skew = (((40_000 - (Date.now() % 60_000)) % 60_000) + 60_000) % 60_000;
+    sim = await startSimulator({
+      port: 0,
+      clockSkewMs: skew,
+      timezone: 'Europe/Berlin',
+      tasks: [{ kind: 'cloudsync', id: 2, name: 'Never fires', schedule: EVERY_MINUTE, doesNotFire: true }],
+    });
+    const down = await startSimulator({
+      port: 0,
+      clockSkewMs: skew,
+      timezone: 'Europe/Berlin',
+      tasks: [{ kind: 'cloudsync', id: 3, name: 'Photos to B2', schedule: EVERY_MINUTE, durationMs: 300 }],
+    });
+    try {
+      const startedAt = Date.now();
+      const r = processes.run(
+        [
+          ...['watch', '--url', sim.url, '--url', down.url, '--username', 'demo', '--api-key-env', 'JW_KEY', '--json', '--rules', rules],
+          ...['--missed-run-tolerance', '15m'],
+        ],
+        { JW_KEY: sim.credentials.apiKey },
+      );
+      await until(() => byType(r, 'connection').filter((l) => l['state'] === 'live').length === 2, 'both live', 20_000);
+      // Wait until both have read their tasks (the first check after the read), then take one server down across the due time.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const dueIn = 60_000 - ((Date.now() + skew) % 60_000);
+      if (dueIn > 5_000) await new Promise((resolve) => setTimeout(resolve, dueIn - 3_000));
+      await down.restartMiddleware({ downtimeMs: 10_000 });
+      // Half the one-minute period (30 s: the flag's 15 min is more than that) after the due time, plus a check.
+      await until(() => byType(r, 'schedule-check').length > 0 && byType(r, 'insight').length > 0, 'both lines', 90_000);
+      r.child.kill('SIGTERM');
+      expect(await r.exit).toBe(0);
+      expectContract(r, startedAt);
+      const missed = byType(r, 'insight');
+      expect(missed).toEqual([
+        expect.objectContaining({ kind: 'missed-run', task: 'cloudsync.sync [2]', description: 'Never fires', schedule: '* * * * *' }),
+      ]);
+      expect(missed[0]!['timezone']).toBe('Europe/Berlin');
+      const [gap] = byType(r, 'schedule-check');
+      expect(gap).toMatchObject({ outcome: 'could-not-check', task: 'cloudsync.sync [3]', name: 'Photos to B2', count: 1 });
+      expect(String(gap!['reason'])).toMatch(
+        /^Could not check whether Cloud sync "Photos to B2" ran at .*: Jobwatch was not watching the server from /,
+      );
+      expect(Date.parse(String(gap!['notWatchingTo']))).toBeGreaterThan(Date.parse(String(gap!['notWatchingFrom'])));
+      expect(byType(r, 'schedule-check')).toHaveLength(1);
+    } finally {
+      await down.close();
+    }
+  }, 150_000);
+
   it('list --json lines follow the same schema', async () => {
     sim = await startSimulator({ port: 0 });
     sim.startJob({ method: 'cloudsync.sync', durationMs: 60_000, outcome: 'SUCCESS', description: 'Sync to the cloud' });

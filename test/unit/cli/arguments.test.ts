@@ -68,6 +68,34 @@ describe('command line', () => {
     });
   });
 
+  it('--missed-run-tolerance takes 15m, 90s, 2h or plain minutes, from 1 min to 12 h, for watch only', async () => {
+    expect(await parse('watch --url nas1 --api-key-env KEY')).toMatchObject({ ok: true, value: { command: 'watch' } });
+    expect(await parse('watch --url nas1 --api-key-env KEY')).not.toMatchObject({ value: { missedRunToleranceMs: expect.anything() } });
+    for (const [text, ms] of [
+      ['15m', 15 * 60_000],
+      ['90s', 90_000],
+      ['2h', 2 * 3_600_000],
+      ['1.5h', 90 * 60_000],
+      ['15', 15 * 60_000],
+      ['720min', 720 * 60_000],
+    ] as const) {
+      expect(await parse(`watch --url nas1 --api-key-env KEY --missed-run-tolerance ${text}`)).toMatchObject({
+        ok: true,
+        value: { missedRunToleranceMs: ms },
+      });
+    }
+    for (const bad of ['30s', '13h', '0', 'soon', '-5m', '5d']) {
+      expect(await parse(`watch --url nas1 --api-key-env KEY --missed-run-tolerance=${bad}`)).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/^--missed-run-tolerance: must be/),
+      });
+    }
+    expect(await parse('list --url nas1 --api-key-env KEY --missed-run-tolerance 15m')).toEqual({
+      ok: false,
+      message: '--missed-run-tolerance does not apply to list',
+    });
+  });
+
   it('refuses secrets given as arguments, and says what to use instead', async () => {
     for (const flag of ['--api-key abc', '--password=abc', '--token t']) {
       const result = await parse(`watch --url nas ${flag}`);

@@ -70,6 +70,66 @@ const records: CliRecord[] = [
     stderr: 'no route\n',
     message: 'notify exited with status 3.',
   },
+  {
+    type: 'insight',
+    serverName: 'nas',
+    insight: {
+      kind: 'missed-run',
+      server: 'nas',
+      key: null,
+      jobId: null,
+      method: 'replication.run',
+      task: 'replication.run [2]',
+      description: 'tank/data - backup/data',
+      timeStarted: null,
+      catchUp: false,
+      figures: { expectedAt: 1_796_157_420_000, lastExpectedAt: 1_796_157_420_000, count: 1, toleranceMs: 600_000, lastRunAt: null },
+      detail: 'Replication "tank/data - backup/data" was due at … and did not start within 10 min.',
+      at: 1_796_158_100_000,
+      schedule: { expression: '0 3 * * *', timezone: 'Europe/Berlin', dueAt: 1_796_157_420_000 },
+    },
+  },
+  {
+    type: 'insight',
+    serverName: 'nas',
+    insight: {
+      kind: 'stalled',
+      server: 'nas',
+      key: notification.jobs[0]!,
+      jobId: 4,
+      method: 'replication.run',
+      task: 'replication.run [2]',
+      description: null,
+      timeStarted: 1_796_157_459_000,
+      catchUp: false,
+      figures: { stalledForMs: 1_800_000, thresholdMs: 1_800_000, percent: 40 },
+      detail: 'Sending',
+      at: 1_796_159_300_000,
+    },
+  },
+  {
+    type: 'schedule-check',
+    serverName: 'nas',
+    check: {
+      outcome: 'could-not-check',
+      server: 'nas',
+      task: 'cloudsync.sync [3]',
+      method: 'cloudsync.sync',
+      taskKind: 'cloudsync',
+      taskId: 3,
+      name: 'Photos to B2',
+      dueAt: 1_796_157_420_000,
+      lastDueAt: 1_796_157_540_000,
+      count: 3,
+      schedule: '* * * * *',
+      timezone: 'Europe/Berlin',
+      toleranceMs: 30_000,
+      lastRunAt: null,
+      notWatching: { from: 1_796_157_400_000, to: null },
+      message: 'Could not check 3 scheduled runs of Cloud sync "Photos to B2" from … to …: Jobwatch was not watching the server from … .',
+      ts: 1_796_157_600_000,
+    },
+  },
 ];
 
 describe('the shipped NDJSON JSON Schema', () => {
@@ -84,6 +144,23 @@ describe('the shipped NDJSON JSON Schema', () => {
       expect(line).toMatchObject({ v: NDJSON_VERSION, ts: '2026-01-02T03:04:05.678Z' });
       expect(validate(line), JSON.stringify(validate.errors)).toBe(true);
     }
+  });
+
+  it('names the task of every insight line by the same string, the missed run with its schedule beside it', () => {
+    const lines = records.filter((r) => r.type === 'insight').map((r) => JSON.parse(jsonLine(r)) as Record<string, unknown>);
+    expect(lines.map((l) => l['task'])).toEqual(['replication.run [2]', 'replication.run [2]']);
+    expect(lines[0]).toMatchObject({ dueAt: '2026-12-01T20:37:00.000Z', schedule: '0 3 * * *', timezone: 'Europe/Berlin' });
+    const gap = JSON.parse(jsonLine(records.at(-1)!)) as Record<string, unknown>;
+    expect(gap).toMatchObject({
+      type: 'schedule-check',
+      outcome: 'could-not-check',
+      task: 'cloudsync.sync [3]',
+      count: 3,
+      notWatchingFrom: '2026-12-01T20:36:40.000Z',
+      notWatchingTo: null,
+    });
+    // A could-not-check is no insight: a script selecting insights never sees it.
+    expect(gap['type']).not.toBe('insight');
   });
 
   it('names the jobs of a notification from an older producer (keys only) by their parts too', () => {
