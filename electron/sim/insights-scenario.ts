@@ -3,9 +3,10 @@
  * that each insight kind shows within about two minutes of `jobwatch sim --scenario insights`. Each kind is one
  * part, run side by side; a part prepares its own tasks and history.
  *
- * Missed run: a replication due every minute leaves out one run. If the first due time is at least 20 s away it is
- * that one, else the next, so a client that connects within those seconds judges it (half the one-minute period, 30
- * s, after it is due) within two minutes. Around it, tasks that must never be reported: a disabled rsync task, a
+ * Missed run: a replication and a periodic snapshot task due every minute each leave out one run. If the first due
+ * time is at least 20 s away it is that one, else the next, so a client that connects within those seconds judges
+ * it (half the one-minute period, 30 s, after it is due) within two minutes. The snapshot makes no job (zettarepl
+ * only updates its `state`, `plugins/zettarepl.py`): a client must read its definition again after the due time. Around it, tasks that must never be reported: a disabled rsync task, a
  * locked cloud backup, a replication started by its snapshot task, and a scrub skipped for its threshold.
  */
 import type { ProgramScenario, ScenarioContext } from './program-scenario';
@@ -28,6 +29,7 @@ export const MISSED_RUN_TASKS: readonly SimTaskSpec[] = [
     durationMs: 3_000,
   },
   { kind: 'snapshot', id: 1, name: 'tank/data', schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' } },
+  { kind: 'snapshot', id: 7, name: 'tank/vm', schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' } },
   {
     kind: 'replication',
     id: 5,
@@ -69,13 +71,17 @@ export const missedRunPart: ScenarioPart = async (sim, ctx) => {
   }
   sim.addTasks([...MISSED_RUN_TASKS]);
   const toNextMinute = 60_000 - (sim.serverTime() % 60_000);
-  if (toNextMinute >= 20_000) {
+  const leaveOut = () => {
     sim.skipTaskRuns('replication', 2, 1);
+    sim.skipTaskRuns('snapshot', 7, 1);
+  };
+  if (toNextMinute >= 20_000) {
+    leaveOut();
     return;
   }
   // Too close to be seen by a client that is still connecting: leave out the next one instead.
   await wallSleep(sim, toNextMinute + 1_000, ctx.signal);
-  if (!ctx.signal.aborted) sim.skipTaskRuns('replication', 2, 1);
+  if (!ctx.signal.aborted) leaveOut();
 };
 
 /** The scenario: every part at once; ends when they have all done their setup (the tasks keep firing). */

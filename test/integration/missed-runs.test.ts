@@ -57,7 +57,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-async function watch(sim: Simulator, user = sim.credentials.username, key = sim.credentials.apiKey) {
+async function watch(sim: Simulator, user = sim.credentials.username, key = sim.credentials.apiKey, refreshMs = 60_000) {
   const target: ServerTarget = {
     id: 'nas',
     name: 'nas',
@@ -76,7 +76,7 @@ async function watch(sim: Simulator, user = sim.credentials.username, key = sim.
     policy,
     failures: noFailures,
     timings: FAST_TIMINGS,
-    missedRuns: { toleranceMs: 2_500, earlyMs: 1_000, checkMs: 100, refreshMs: 60_000 },
+    missedRuns: { toleranceMs: 2_500, earlyMs: 1_000, checkMs: 100, refreshMs },
   });
   const checks: ScheduleCheck[] = [];
   const insights: Insight[] = [];
@@ -153,6 +153,24 @@ describe('missed scheduled runs against the simulator', () => {
     });
     expect(w.policy.insights).toHaveLength(1);
     expect(w.checks.filter((c) => c.outcome === 'could-not-check')).toEqual([]);
+  });
+
+  it('judges periodic snapshot tasks (no job: only their state tells) soon after the due time, not at the slow refresh', async () => {
+    const sim = await simWith(
+      [
+        { kind: 'snapshot', id: 1, name: 'tank/data', schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' } },
+        { kind: 'snapshot', id: 2, name: 'tank/vm', schedule: { ...EVERY_MINUTE, begin: '00:00', end: '23:59' }, doesNotFire: true },
+      ],
+      50,
+    );
+    // The slow refresh is ten minutes away: only the read made for the due time can tell.
+    const w = await watch(sim, sim.credentials.username, sim.credentials.apiKey, 600_000);
+    await w.waitFor(() => w.status().checkedTasks === 2, 'the definitions');
+    const missed = await w.waitFor(() => w.insights.find((i) => i.kind === 'missed-run'), 'the missed snapshot');
+    expect(missed).toMatchObject({ task: 'pool.snapshottask.run [2]', method: 'pool.snapshottask.run', description: 'tank/vm' });
+    // The one that ran was judged from its state in the same read.
+    await w.waitFor(() => w.status().judged.ran >= 1, 'the snapshot that ran');
+    expect(w.insights.filter((i) => i.kind === 'missed-run')).toHaveLength(1);
   });
 
   it('says "could not check" for a due time while the server was down, and never "missed"', async () => {
