@@ -110,3 +110,28 @@ if (typeof window !== 'undefined') {
 export function t(key: MessageKey, values?: MessageValues): string {
   return translator.t(key, { ...values, lng: current.language });
 }
+
+/** A piece of a message: its own text, or the place where the element for a placeholder goes. */
+export type MessagePart = { text: string; slot?: never } | { slot: string; text?: never };
+
+// Private-use characters no catalogue contains: they mark where each slot's placeholder was.
+const SLOT_START = '\uE000';
+const SLOT_END = '\uE001';
+
+/**
+ * A message whose placeholders `slots` are elements rather than text (server text in a bidi-isolated span, say):
+ * the parts in the language's own order, so "Abort {{job}} on {{server}}?" and "{{job}} auf {{server}} abbrechen?"
+ * both come out right. The template renders each slot part as its element.
+ */
+export function tParts(key: MessageKey, slots: readonly string[], values?: MessageValues): MessagePart[] {
+  const marked: Record<string, string | number> = { ...values };
+  for (const slot of slots) marked[slot] = `${SLOT_START}${slot}${SLOT_END}`;
+  const parts: MessagePart[] = [];
+  for (const piece of t(key, marked).split(SLOT_START)) {
+    const end = piece.indexOf(SLOT_END);
+    if (end >= 0) parts.push({ slot: piece.slice(0, end) });
+    const text = end >= 0 ? piece.slice(end + 1) : piece;
+    if (text) parts.push({ text });
+  }
+  return parts;
+}
