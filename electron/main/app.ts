@@ -20,6 +20,9 @@ import { IpcHandlers, RendererEvents, type IpcElectron, type IpcWindow } from '.
 import { registerContractRoutes, type RouteContext } from './ipc-routes';
 import { NetworkWatcher, claimSingleInstance, quitCleanly, reconnectOnWake, setStartAtLogin, type LifecycleElectron } from './lifecycle';
 import { DesktopNotifier, type NotificationElectron, type OpenTarget } from './notifications';
+import { FailureSound, PlatformPlayer, playTestSound, type SoundPlayer, type SoundResult } from './sound';
+import { failureKeysOf } from '../core/sound-policy';
+import { connectNotificationServer } from '../freedesktop/notification-server';
 import { SafeStorageSecrets, type SafeStorageElectron } from './secrets';
 import { ElectronStoreStorage, type OpenStore } from './storage';
 import {
@@ -107,6 +110,8 @@ export interface ShellOptions {
   /** Tray refresh at most this often (ms); the window's own updates are batched separately. */
   trayIntervalMs?: number;
   now?: () => number;
+  /** Plays the failure sound; the platform's player (sound.ts) when omitted. */
+  soundPlayer?: SoundPlayer;
 }
 
 export interface Shell extends Omit<ShellContext, 'startDemo'> {
@@ -115,6 +120,9 @@ export interface Shell extends Omit<ShellContext, 'startDemo'> {
   log: ShellLog;
   updates: UpdateController | null;
   notifier: DesktopNotifier;
+  failureSound: FailureSound;
+  /** The failure sound once at `volume` (the saved volume when omitted): the Settings view's "Play test sound". */
+  playTestSound(volume?: number): Promise<SoundResult>;
   shortcut: ToggleShortcut;
   demo(): DemoServer | null;
   /** Settles once the app has stopped everything on quit. */
@@ -176,9 +184,38 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     window?.show();
     if (target) events.focusJob(target);
   };
-  const notifier = new DesktopNotifier(electron, (target) => openOn(target), join(appRoot, 'build', 'icons', '256x256.png'), platform);
+  // Failure notifications offer Acknowledge and Open (notifications.ts), and may sound (sound.ts).
+  const unacknowledged = () => new Set(monitor.failures().map((failure) => failure.key));
+  const busAddress = options.env['DBUS_SESSION_BUS_ADDRESS'];
+  // Linux only: Electron's Notification has no actions there. Without a session bus, Electron's as before.
+  const notificationServer =
+    platform === 'linux' && busAddress ? connectNotificationServer({ address: busAddress, log: (m) => log.info(m) }) : null;
+  const notifier = new DesktopNotifier(electron, (target) => openOn(target), join(appRoot, 'build', 'icons', '256x256.png'), platform, {
+    failureKeys: (view) => failureKeysOf(view, unacknowledged()),
+    acknowledge: (keys) => keys.forEach((key) => monitor.acknowledge(key)),
+    labels: () => ({ acknowledge: t()('notificationActions.acknowledge'), open: t()('notificationActions.open') }),
+    notificationServer,
+    log: (m) => log.info(m),
+  });
+  // The player process reads the file itself, so it ships outside app.asar (electron-builder.yml extraResources).
+  const soundFile = electron.app.isPackaged
+    ? join(process.resourcesPath, 'sounds', 'failure.wav')
+    : join(appRoot, 'build', 'sounds', 'failure.wav');
+  const soundPlayer = options.soundPlayer ?? new PlatformPlayer({ platform, file: soundFile, log: (m) => log.warn(m) });
+  const failureSound = new FailureSound({
+    player: soundPlayer,
+    now,
+    context: () => {
+      const { sound, quietHours, pausedUntil } = monitor.settings.get().notifications;
+      return { sound, quietHours, pausedUntil, unacknowledged: unacknowledged() };
+    },
+  });
   monitor.onNotification((notification) => {
-    notifier.show(notification);
+    failureSound.notified(notification, notifier.show(notification));
+  });
+  // An acknowledgement (window, tray, notification button) stops the repeat at once.
+  monitor.onDelta((delta) => {
+    if (delta.failures) failureSound.refresh();
   });
 
   /** A pause (tray or window) goes to the live planner; the monitor saves it, so it survives a restart. */
@@ -245,6 +282,9 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       window?.allowClose();
     }
     network.stop();
+    failureSound.dispose();
+    notifier.dispose();
+    notificationServer?.close();
     updates?.dispose();
     shortcut.dispose();
     trayRefresh.dispose();
@@ -311,6 +351,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     },
     settings: () => monitor.settings.get(),
     updateSettings: (next) =>
+      // Sound turned off (or its repeat): a pending repeat stops at once.
       saveSettings(next, {
         monitor,
         setShortcut: (accelerator) => shortcut.set(accelerator),
@@ -322,8 +363,10 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
           tray.update(monitor.snapshot());
         },
         translator: t,
-      }),
+      }).finally(() => failureSound.refresh()),
     hideWindow: () => jobWindow.hide(),
+    // The window's "Play test sound" (ipc-routes.ts): the volume in its form, saved or not.
+    playTestSound: (volume) => playTestSound(soundPlayer, volume),
     startDemo: async () => {
       const started = await startDemo();
       return { serverId: started.serverId, url: started.url };
@@ -383,6 +426,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     log,
     updates,
     notifier,
+    failureSound,
+    playTestSound: (volume) => playTestSound(soundPlayer, volume ?? monitor.settings.get().notifications.sound.volume),
     shortcut,
     demo: () => demo,
     stopped,

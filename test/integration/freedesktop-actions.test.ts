@@ -4,69 +4,13 @@
  * ActionInvoked / NotificationClosed as a desktop's server does when the user picks a button.
  * Without dbus-daemon the suite reports itself skipped, with the reason; it never passes vacuously.
  */
-import { Message, NameFlag, RequestNameReply, sessionBus, type MessageBus } from 'dbus-next';
+import { Message } from 'dbus-next';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectNotificationServer, type NotificationServer, type ServerSignal } from '../../electron/freedesktop/notification-server';
 import { dbusDaemonUnavailable, startPrivateBus, type PrivateBus } from './cli-dbus/private-bus';
+import { NOTIFICATIONS, NOTIFICATIONS_OBJECT, connected, startActionServer, type ActionServer } from './action-server';
 
 const unavailable = dbusDaemonUnavailable();
-const NAME = 'org.freedesktop.Notifications';
-const PATH = '/org/freedesktop/Notifications';
-
-interface ActionServer {
-  bus: MessageBus;
-  capabilities: string[];
-  calls: Array<{ summary: string; actions: string[]; hints: Record<string, { value: unknown }>; expire: number }>;
-  signal(member: 'ActionInvoked' | 'NotificationClosed', signature: string, body: unknown[]): void;
-}
-
-async function connected(address: string): Promise<MessageBus> {
-  const bus = sessionBus({ busAddress: address });
-  bus.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    bus.once('connect', () => resolve());
-    bus.once('error', reject);
-  });
-  return bus;
-}
-
-async function startActionServer(address: string): Promise<ActionServer> {
-  const bus = await connected(address);
-  const reply = await bus.requestName(NAME, NameFlag.DO_NOT_QUEUE);
-  if (reply !== RequestNameReply.PRIMARY_OWNER) throw new Error(`could not own ${NAME}`);
-  const server: ActionServer = {
-    bus,
-    capabilities: ['actions', 'body', 'body-markup'],
-    calls: [],
-    signal: (member, signature, body) => bus.send(Message.newSignal(PATH, NAME, member, signature, body)),
-  };
-  let nextId = 7;
-  bus.addMethodHandler((msg: Message) => {
-    if (msg.interface !== NAME || msg.path !== PATH) return false;
-    if (msg.member === 'GetCapabilities') {
-      bus.send(Message.newMethodReturn(msg, 'as', [server.capabilities]));
-      return true;
-    }
-    if (msg.member === 'Notify') {
-      const [, , , summary, , actions, hints, expire] = msg.body as [
-        string,
-        number,
-        string,
-        string,
-        string,
-        string[],
-        Record<string, { value: unknown }>,
-        number,
-      ];
-      server.calls.push({ summary, actions, hints, expire });
-      bus.send(Message.newMethodReturn(msg, 'u', [nextId++]));
-      return true;
-    }
-    return false;
-  });
-  return server;
-}
-
 /** Resolves with the next signal the client passes on. */
 function nextSignal(client: NotificationServer): Promise<ServerSignal> {
   return new Promise((resolve) => {
@@ -152,7 +96,7 @@ if (unavailable !== null) {
       c.onSignal((signal) => seen.push(signal));
       const impostor = await connected(bus.address);
       try {
-        impostor.send(Message.newSignal(PATH, NAME, 'ActionInvoked', 'us', [7, 'acknowledge']));
+        impostor.send(Message.newSignal(NOTIFICATIONS_OBJECT, NOTIFICATIONS, 'ActionInvoked', 'us', [7, 'acknowledge']));
         server.signal('ActionInvoked', 'ss', ['7', 'acknowledge']);
         // The server's genuine signal after both: when it arrives, the two before it were already dropped.
         const genuine = nextSignal(c);

@@ -30,6 +30,7 @@ function recordingMonitor(initial: MonitorSnapshot) {
   const monitor = {
     settings: { get: () => settings, update: async (next: Settings) => (calls.push('settings'), (settings = next)) },
     snapshot: () => state,
+    failures: () => state.failures,
     onDelta: (l: (d: MonitorDelta) => void) => (deltaListeners.add(l), () => void deltaListeners.delete(l)),
     onNotification: (l: (n: NotificationView) => void) => (notificationListeners.add(l), () => void notificationListeners.delete(l)),
     onTransition: () => () => undefined,

@@ -23,6 +23,7 @@ function fakeMonitor(initial: MonitorSnapshot) {
   const monitor = {
     settings: { get: () => settings, update: async (next: Settings) => (settings = next) },
     snapshot: () => state,
+    failures: () => state.failures,
     onDelta: (l: (d: MonitorDelta) => void) => (listeners.add(l), () => void listeners.delete(l)),
     onNotification: () => () => undefined,
     onTransition: () => () => undefined,
