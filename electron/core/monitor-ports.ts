@@ -2,6 +2,7 @@
  * What the monitor is given: how to reach a server, where saved servers live, the notification rules and the
  * failure list it drives, and its options. Types only; the composition roots (desktop-monitor.ts, the CLI) fill them.
  */
+import type { Translator } from './i18n/i18n';
 import type { ServerId, Transition } from './model';
 import type { TransitionLedger } from './ledger';
 import type { SessionTimings } from './session';
@@ -110,6 +111,8 @@ export interface MonitorOptions {
   insights?: Partial<InsightTimings>;
   /** Missed scheduled runs: tolerance (the CLI's --missed-run-tolerance; else the policy's), refresh and check intervals (tests shorten these). */
   missedRuns?: Partial<MissedRunTimings>;
+  /** The language of the servers' status lines in the views, read each time a view is built; English without it. */
+  translator?: () => Translator;
 }
 
 export interface InsightTimings {

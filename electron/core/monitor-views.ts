@@ -10,6 +10,8 @@ import type { ServerTarget } from './monitor-ports';
 import { statsOf, taskKeyOf, type RunHistory } from './history';
 import { usualDuration } from './insights';
 import type { FailureView, JobDetail, JobView, ServerAccessView, ServerView } from './view';
+import { english, type Translator } from './i18n/i18n';
+import { problemText, statusText } from './i18n/status';
 
 /** What a view needs of a followed server. */
 export interface ViewedServer {
@@ -74,8 +76,8 @@ export function taskHistoryOf(history: RunHistory, server: string, task: string)
   };
 }
 
-/** The server's view; also records which jobs it counted as running (`activeKeys`). */
-export function serverViewOf(server: ViewedServer, failures: readonly FailureView[], now: number): ServerView {
+/** The server's view, its status in `t`'s language; also records which jobs it counted as running (`activeKeys`). */
+export function serverViewOf(server: ViewedServer, failures: readonly FailureView[], now: number, t: Translator = english): ServerView {
   const { status, target } = server;
   server.activeKeys.clear();
   for (const entry of server.book.jobs()) if (countsAsRunning(entry.job)) server.activeKeys.add(entry.key);
@@ -86,9 +88,9 @@ export function serverViewOf(server: ViewedServer, failures: readonly FailureVie
     name: target.name,
     url: target.url,
     state: status.state,
-    detail: status.detail,
+    detail: statusText(status, t),
     retryAt: status.retryAt,
-    attention: status.attention,
+    attention: status.attention && { code: status.attention.code, message: problemText(status.attention, t) },
     flavor: status.flavor,
     endpoint: status.endpoint,
     running,

@@ -207,7 +207,10 @@ export class Monitor implements MonitorApi {
   }
 
   private serverView(runtime: ServerRuntime): ServerView {
-    return { ...serverViewOf(runtime, this.options.failures.list(), this.now()), schedules: scheduleViewOf(runtime.schedules.status()) };
+    return {
+      ...serverViewOf(runtime, this.options.failures.list(), this.now(), this.options.translator?.()),
+      schedules: scheduleViewOf(runtime.schedules.status()),
+    };
   }
 
   private jobView(runtime: ServerRuntime, entry: JobEntry): JobView {

@@ -71,6 +71,8 @@ export interface SessionStatus {
   detail: string;
   retryAt: number | null;
   attention: { code: ErrorCode; message: string } | null;
+  /** The code of the problem a backoff retries after (its message is `detail`); absent or null otherwise. */
+  problemCode?: ErrorCode | null;
   flavor: RpcConnection['flavor'] | null;
   endpoint: string | null;
   badFrames: number;
@@ -244,7 +246,8 @@ export class Session {
   }
 
   private setStatus(patch: Partial<SessionStatus>): void {
-    const safe = { ...patch };
+    // Only a backoff names the problem it retries after; a change to any other state clears it.
+    const safe: Partial<SessionStatus> = patch.state !== undefined ? { problemCode: null, ...patch } : { ...patch };
     if (patch.detail !== undefined) safe.detail = this.safeText(patch.detail);
     if (patch.attention) safe.attention = { code: patch.attention.code, message: this.safeText(patch.attention.message) };
     this.status = { ...this.status, ...safe };
@@ -407,7 +410,7 @@ export class Session {
     const delay = Math.floor(this.random() * ceiling);
     this.attempt += 1;
     const retryAt = this.now() + delay;
-    this.setStatus({ state: 'backoff', detail: problem.message, retryAt, attention: null });
+    this.setStatus({ state: 'backoff', detail: problem.message, retryAt, attention: null, problemCode: problem.code });
     this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
   }
 

@@ -177,4 +177,53 @@ export const de: Catalogue = {
     openLogFolderFailed: 'Der Protokollordner konnte nicht geöffnet werden ({{problem}}). Er liegt unter {{folder}}.',
     demoUnavailable: 'Der Demo-Server ist in dieser Version nicht verfügbar.',
   },
+  errorCodes: {
+    UNREACHABLE: 'Der Server ist nicht erreichbar. Prüfen Sie die Adresse, das Netzwerk und ob der Server eingeschaltet ist.',
+    CONNECTION_CLOSED: 'Die Verbindung zum Server wurde beendet; Jobwatch verbindet sich neu.',
+    TIMEOUT: 'Der Server hat nicht rechtzeitig geantwortet; Jobwatch versucht es erneut.',
+    ENDPOINT_NOT_FOUND: 'Unter dieser Adresse antwortet etwas, aber keine TrueNAS-API. Prüfen Sie die Adresse.',
+    ACCESS_RESTRICTED:
+      'Der Server weist diesen Computer ab: Seine Adresse steht nicht in der Liste der erlaubten Adressen der TrueNAS-Weboberfläche (System, Allgemein, UI-Zulassungsliste).',
+    FRAME_TOO_LARGE: 'Der Server hat eine Nachricht gesendet, die größer ist, als Jobwatch annimmt; Jobwatch verbindet sich neu.',
+    CERT_UNTRUSTED:
+      'Das Zertifikat des Servers ist auf diesem System nicht vertrauenswürdig. Vergleichen Sie seinen Fingerabdruck mit dem des Servers und vertrauen Sie ihm in den Servereinstellungen.',
+    CERT_CHANGED:
+      'Das Zertifikat des Servers hat sich geändert, seit ihm vertraut wurde. Hat der Server ein neues Zertifikat erhalten, vergleichen Sie den Fingerabdruck und vertrauen Sie ihm erneut.',
+    INSECURE_TRANSPORT:
+      'Jobwatch sendet keinen API-Schlüssel über eine unverschlüsselte Verbindung an einen anderen Computer. Verwenden Sie https:// oder wss://.',
+    AUTH_FAILED: 'Der Server hat die Anmeldung abgelehnt: Prüfen Sie den API-Schlüssel oder Benutzername und Passwort.',
+    AUTH_EXPIRED:
+      'Das Passwort oder der API-Schlüssel ist abgelaufen oder wurde widerrufen. Legen Sie auf dem Server einen neuen an und geben Sie ihn ein.',
+    AUTH_DENIED:
+      'Dieses Konto darf die API nicht verwenden. Erteilen Sie ihm auf dem Server API-Zugriff oder verwenden Sie ein anderes Konto.',
+    AUTH_REDIRECT: 'Dies ist der Standby-Controller eines Hochverfügbarkeitssystems. Verwenden Sie die Adresse des aktiven Controllers.',
+    OTP_REQUIRED: 'Der Server verlangt einen Einmalcode. Geben Sie einen ein, um sich anzumelden.',
+    RATE_LIMITED: 'Zu viele Anmeldungen in kurzer Zeit; Jobwatch wartet und versucht es erneut.',
+    NOT_AUTHENTICATED: 'Die TrueNAS-Sitzung ist abgelaufen; Jobwatch meldet sich erneut an.',
+    MECHANISM_UNSUPPORTED: 'Der Server bietet keine Anmeldemethode an, die Jobwatch verwenden kann. Verwenden Sie einen API-Schlüssel.',
+    SECRET_REQUIRED:
+      'Geben Sie den API-Schlüssel oder das Passwort erneut ein: Das gespeicherte gehört zu einem anderen Server, einer anderen Anmeldemethode oder einem anderen Benutzer.',
+    RPC_ERROR: 'Der Server hat einen Fehler gemeldet.',
+    TOO_MANY_CALLS: 'Zu viele gleichzeitige Anfragen an den Server; versuchen Sie es gleich noch einmal.',
+    BAD_FRAME: 'Der Server hat eine Nachricht gesendet, die Jobwatch nicht lesen konnte.',
+    INVALID_INPUT: 'Das lässt sich so nicht ausführen.',
+    NOT_FOUND: 'Dieser Server oder Job existiert nicht mehr.',
+    INVALID_PROFILE: 'Die gespeicherten Einstellungen dieses Servers sind ungültig. Bearbeiten oder entfernen Sie den Server.',
+    DUPLICATE_NAME: 'Es gibt bereits einen Server mit diesem Namen. Wählen Sie einen anderen Namen.',
+    SECRETS_UNAVAILABLE: 'Auf diesem System lassen sich keine Geheimnisse speichern.',
+    SECRET_STORAGE_UNAVAILABLE:
+      'Es steht kein Schlüsselbund und kein Verschlüsselungsdienst des Systems zur Verfügung, um den API-Schlüssel oder das Passwort aufzubewahren.',
+    SHORTCUT_UNAVAILABLE:
+      'Das Tastenkürzel konnte nicht registriert werden; vielleicht verwendet es ein anderes Programm. Wählen Sie ein anderes.',
+    START_AT_LOGIN_UNAVAILABLE: 'Der Start bei der Anmeldung lässt sich auf diesem System nicht einstellen.',
+    URL_NOT_ALLOWED: 'Nur die Weboberfläche eines eingerichteten Servers kann geöffnet werden.',
+    NO_LOG_FILE: 'Diese Version schreibt keine Protokolldatei.',
+    OPEN_FAILED: 'Der Protokollordner konnte nicht geöffnet werden.',
+    FORBIDDEN_SENDER: 'Die Anfrage kam nicht aus dem Jobwatch-Fenster und wurde abgelehnt.',
+    INVALID_REQUEST: 'Die Anfrage wurde nicht verstanden.',
+    INVALID_REPLY: 'Die Antwort wurde nicht verstanden.',
+    FAILED: 'Etwas ist schiefgegangen; das Protokoll enthält die Einzelheiten.',
+    serverSaid: 'Der Server meldet: {{message}}',
+    fingerprint: '{{message}} SHA-256-Fingerabdruck des Zertifikats: {{fingerprint}}',
+  },
 };

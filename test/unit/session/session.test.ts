@@ -152,11 +152,14 @@ describe('Session', () => {
     await settle();
     first.serverClose(1006);
     expect(session.current().state).toBe('backoff');
+    // The problem's code goes with the backoff (views say it in the reader's language), and only with it.
+    expect(session.current().problemCode).toBe('CONNECTION_CLOSED');
     expect(book.log).toContain('disconnected');
     const retryAt = session.current().retryAt!;
     expect(retryAt).toBeGreaterThanOrEqual(Date.now());
     await vi.advanceTimersByTimeAsync(retryAt - Date.now() + 1);
     expect(session.current().state).toBe('live');
+    expect(session.current().problemCode).toBeNull();
     expect(second.subscribed).toEqual(['core.get_jobs']);
     expect(book.log.filter((l) => l.startsWith('snapshot'))).toHaveLength(2);
     session.stop();
