@@ -67,6 +67,8 @@ describe('electron-builder configuration', () => {
       { target: 'zip', arch: 'universal' },
     ]);
     expect(config['mac'].extendInfo.LSUIElement).toBe(true);
+    // Action buttons on macOS notifications need the alert style.
+    expect(config['mac'].extendInfo.NSUserNotificationAlertStyle).toBe('alert');
     expect(config['mac'].category).toBe('public.app-category.utilities');
     expect(config['win'].target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
     expect(config['linux'].target).toEqual(['AppImage', 'deb', 'rpm']);
@@ -197,13 +199,22 @@ describe('packed app (--linux dir, stand-in Electron)', () => {
     }
   });
 
-  it('holds no native module and not the CLI-only D-Bus client', () => {
+  it('holds no native module; the D-Bus client for Linux notification actions ships without its native socket', () => {
     expect(entries.filter((e) => e.endsWith('.node'))).toEqual([]);
-    for (const name of ['dbus-next', 'usocket', 'node-gyp'])
+    for (const name of ['usocket', 'node-gyp'])
       expect(
         entries.some((e) => e.startsWith(`/node_modules/${name}/`)),
         name,
       ).toBe(false);
+    // dbus-next and what it loads at run time (xml2js only for introspection, jsbi/long for 64-bit integers).
+    for (const name of ['dbus-next', 'event-stream', 'hexy', 'jsbi', 'long', '@nornagon/put', 'safe-buffer', 'xml2js'])
+      expect(entries, name).toContain(`/node_modules/${name}/package.json`);
+  });
+
+  it('ships the failure sound outside app.asar, where the player process can read it', () => {
+    const shipped = join(work, 'out', 'linux-unpacked', 'resources', 'sounds', 'failure.wav');
+    expect(existsSync(shipped)).toBe(true);
+    expect(readFileSync(shipped).equals(readFileSync(join(root, 'build', 'sounds', 'failure.wav')))).toBe(true);
   });
 
   it('ships the simulator only as the demo bundle, loaded when used, and without its certificate generation', () => {
