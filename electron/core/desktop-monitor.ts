@@ -16,6 +16,7 @@ import type { StoreProblem } from './store';
 import { silentLogger, type Logger, type SecretStore, type StoragePort } from './ports';
 import type { SessionTimings } from './session';
 import type { MonitorApi } from './monitor-api';
+import { resolveLanguage, translator, type Translator } from './i18n/i18n';
 
 export interface MonitorPorts {
   storage: StoragePort;
@@ -26,6 +27,8 @@ export interface MonitorPorts {
   timings?: Partial<SessionTimings>;
   /** Told about every persisted file that was corrupt or invalid (already recovered from). */
   onStoreProblem?: (problem: StoreProblem) => void;
+  /** The OS's languages, most preferred first: what the language setting 'system' follows (none: English). */
+  osLocales?: readonly string[];
 }
 
 /** The saved settings, and saving new ones (which the planner follows at once). */
@@ -62,6 +65,8 @@ export function createMonitor(ports: MonitorPorts): DesktopMonitor {
   const settingsStore = createSettingsStore(ports.storage, { logger });
   let settings = defaultSettings();
   const planner = new NotificationPlanner({ settings: settings.notifications });
+  /** Notifications and the servers' status lines speak the language setting, from the moment it is saved. */
+  const language = (): Translator => translator(resolveLanguage(settings.ui.language, ports.osLocales ?? []));
   const failures = new FailureInbox({ store: createFailureStore(ports.storage, { logger }), logger });
   const ledger = new PersistedLedger(createLedgerStore(ports.storage, logger), logger);
   const history = new RunHistory({ store: createHistoryStore(ports.storage, { logger }), logger });
@@ -73,6 +78,7 @@ export function createMonitor(ports: MonitorPorts): DesktopMonitor {
       await settingsStore.save(next);
       settings = next;
       planner.setSettings(next.notifications);
+      planner.setTranslator(language());
       planner.setPausedUntil(next.notifications.pausedUntil);
       return settings;
     },
@@ -90,11 +96,13 @@ export function createMonitor(ports: MonitorPorts): DesktopMonitor {
       ...(ports.logger ? { logger: ports.logger } : {}),
       ...(ports.now ? { now: ports.now } : {}),
       ...(ports.timings ? { timings: ports.timings } : {}),
+      translator: language,
       prepare: async () => {
         const loaded = await settingsStore.load();
         report(loaded.problem);
         settings = loaded.value;
         planner.setSettings(settings.notifications);
+        planner.setTranslator(language());
         planner.setPausedUntil(settings.notifications.pausedUntil);
         report(await failures.load());
         report(await ledger.load());
