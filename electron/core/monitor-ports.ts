@@ -62,8 +62,11 @@ export interface NotificationPolicy {
   nextDueAt(): number | null;
   watchJob(key: string): void;
   watchServer(server: ServerId, runningKeys: string[]): void;
-  /** One notification when every one of these keys (on any server) has finished (absent: not offered). */
-  watchAllServers?(runningKeys: string[]): void;
+  /** "Tell me when it is safe": waits for `allServersSafe` (absent: not offered). */
+  watchAllServers?(): void;
+  /** Every server is live with nothing running: the all-servers watch notifies once, in this server's burst. */
+  allServersSafe?(server: ServerId, now: number): void;
+  unwatchAllServers?(): void;
   setPausedUntil(until: number | null): void;
   pausedUntil(): number | null;
   setServerMute(server: ServerId, muted: boolean, until: number | null): void;

@@ -39,7 +39,7 @@ import type { MonitorOptions, ServerTarget } from './monitor-ports';
 import { MonitorListeners } from './monitor-listeners';
 import { NotificationScheduler } from './notification-scheduler';
 import { ServerRegistry, secretBinding, targetFromDraft } from './server-registry';
-import { rebootSafety, type RebootSafety } from './reboot-safety';
+import { RebootSafetyWatch, blocksRestart, rebootSafety, type RebootSafety } from './reboot-safety';
 import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
 
 export { logFileName, webUiUrl } from './monitor-views';
@@ -83,6 +83,7 @@ export class Monitor implements MonitorApi {
   private readonly history: RunHistory;
   private readonly stalls = new StallWatch();
   private readonly insightLog = new InsightLog();
+  private readonly safeWatch = new RebootSafetyWatch();
   private insightTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
 
@@ -241,6 +242,8 @@ export class Monitor implements MonitorApi {
         update.transitions.length === 0 &&
         update.upserts.every((e) => runtime.activeKeys.has(e.key) && countsAsRunning(e.job));
       if ((upserts.length > 0 || update.removals.length > 0) && !onlyProgress) this.emitServer(runtime);
+      if (update.transitions.length > 0 || update.removals.length > 0)
+        this.guarded('the restart watch', () => this.settleSafeWatch(target.id));
     };
     const followup = new JobFollowup({
       book,
@@ -296,6 +299,7 @@ export class Monitor implements MonitorApi {
         // Definitions are read once the session is live (after login and the job snapshot), then every refresh.
         this.guarded('the schedule check', () => (status.state === 'live' ? runtime.schedules.live() : runtime.schedules.notLive()));
         this.emitServer(runtime);
+        if (status.state === 'live') this.guarded('the restart watch', () => this.settleSafeWatch(target.id));
       },
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       now: this.now,
@@ -344,6 +348,9 @@ export class Monitor implements MonitorApi {
     runtime.schedules.stop();
     this.stalls.forgetServer(id);
     this.servers.delete(id);
+    // The server it waited for may be the one removed.
+    const remaining = this.servers.values().next();
+    if (!remaining.done) this.guarded('the restart watch', () => this.settleSafeWatch(remaining.value.target.id));
     this.emitDelta({
       upserts: [],
       removals: runtime.book.jobs().map((e) => e.key),
@@ -732,15 +739,30 @@ export class Monitor implements MonitorApi {
   }
 
   rebootSafety(): RebootSafety {
-    return rebootSafety(this.snapshot());
+    return { ...rebootSafety(this.snapshot()), watching: this.safeWatch.watching };
   }
 
+  /** "Tell me when it is safe": waits until every server is live with nothing running (core/reboot-safety.ts). */
   watchAllServers(): void {
-    const running: string[] = [];
+    if (!this.options.policy.watchAllServers) return;
+    if (this.safeWatch.start(this.safeToRestart())) this.options.policy.watchAllServers();
+  }
+
+  /** Every server live and none running a job that blocks a restart; linear in jobs, asked only while watching. */
+  private safeToRestart(): boolean {
     for (const runtime of this.servers.values()) {
-      for (const e of runtime.book.jobs()) if (countsAsRunning(e.job)) running.push(e.key);
+      if (runtime.status.state !== 'live') return false;
+      for (const e of runtime.book.jobs())
+        if (blocksRestart({ transient: e.job.transient, onServer: e.onServer, state: e.job.state })) return false;
     }
-    this.options.policy.watchAllServers?.(running);
+    return true;
+  }
+
+  /** After a change that can make it safe (a job ended or left, a server went live or away): the watch's one notification. */
+  private settleSafeWatch(server: ServerId): void {
+    if (!this.safeWatch.watching || !this.safeWatch.settle(this.safeToRestart())) return;
+    this.guarded('the notification planner', () => this.options.policy.allServersSafe?.(server, this.now()));
+    this.notifications.schedule();
   }
 
   pauseNotifications(until: number | null): void {

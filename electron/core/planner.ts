@@ -77,7 +77,7 @@ interface Burst {
   insights: BufferedInsight[];
   /** Set when this burst holds the last job of a server watch. */
   watchDone: { outcomes: TextSource[]; paused: boolean } | null;
-  /** Set when this burst holds the last job of the all-servers watch ("Tell me when it is safe"). */
+  /** Set when the all-servers watch ("Tell me when it is safe") ended in this burst. */
   allDone?: { paused: boolean };
 }
 
@@ -103,8 +103,8 @@ export class NotificationPlanner {
   private readonly bursts = new Map<string, Burst>();
   private readonly watchedJobs = new Set<string>();
   private readonly serverWatches = new Map<ServerId, ServerWatch>();
-  /** The all-servers watch: the running keys (on any server) still to finish; null when none. */
-  private allWatch: Set<string> | null = null;
+  /** "Tell me when it is safe" is waiting for the monitor to say every server is live and idle. */
+  private allWatch = false;
   private readonly minuteOfDay: (now: number) => number;
   private readonly idPrefix: string;
   private readonly maxWatchedJobs: number;
@@ -204,20 +204,28 @@ export class NotificationPlanner {
   }
 
   /**
-   * One "Safe to restart" when every one of `runningKeys` (across all servers) has finished, then the watch ends.
-   * Replaces an earlier all-servers watch; an empty list starts nothing. Like a server watch, only global pause
-   * silences it (it is flagged suppressed 'paused').
+   * "Tell me when it is safe": one "Safe to restart" when the monitor next calls `allServersSafe` (every server
+   * live and nothing running: jobs started meanwhile and servers not connected keep it waiting, core/reboot-safety.ts),
+   * then the watch ends. Replaces an earlier one. Like a server watch, only global pause silences it (it is flagged
+   * suppressed 'paused').
    */
-  watchAllServers(runningKeys: readonly string[]): void {
-    this.allWatch = runningKeys.length === 0 ? null : new Set(runningKeys);
+  watchAllServers(): void {
+    this.allWatch = true;
+  }
+
+  /** Every server is live and idle now: ends the all-servers watch with its notification in `server`'s burst. */
+  allServersSafe(server: ServerId, now: number): void {
+    if (!this.allWatch) return;
+    this.allWatch = false;
+    this.burstFor(server, false, now).allDone = { paused: isPaused(this.current.pausedUntil, now) };
   }
 
   unwatchAllServers(): void {
-    this.allWatch = null;
+    this.allWatch = false;
   }
 
   isWatchingAllServers(): boolean {
-    return this.allWatch !== null;
+    return this.allWatch;
   }
 
   private burstFor(server: ServerId, catchUp: boolean, now: number): Burst {
@@ -255,10 +263,6 @@ export class NotificationPlanner {
         this.serverWatches.delete(transition.server);
         burst.watchDone = { outcomes: watch.outcomes, paused: isPaused(this.current.pausedUntil, now) };
       }
-    }
-    if (this.allWatch?.delete(transition.key) && this.allWatch.size === 0) {
-      this.allWatch = null;
-      burst.allDone = { paused: isPaused(this.current.pausedUntil, now) };
     }
   }
 

@@ -2,6 +2,12 @@
  * "Is it safe to restart or update?", answered across every server from the monitor's snapshot: the running
  * non-transient jobs per server, or "Nothing running on any server". A server that is not live is named as
  * unknown and never counted as safe: what it is doing right now cannot be seen.
+ *
+ * "Tell me when it is safe" waits for exactly that answer, not for the jobs that ran when it was asked: a job that
+ * starts while waiting (cron, zettarepl, another admin) keeps it waiting, and so does a server that is not
+ * connected. Decided: wait rather than say "safe on the servers that answer", since a restart is what the answer
+ * is for and an unseen server may be mid-replication; while waiting, the answer says who it waits for
+ * (`watching`, and the unknown servers in `summary`), so a server that stays away is visible, not silent.
  */
 import { z } from 'zod';
 import type { MonitorSnapshot } from './view';
@@ -31,6 +37,8 @@ export const RebootSafetySchema = z.object({
   /** One line for people: "Nothing running on any server", "Not safe: 2 jobs running on 1 server"… */
   summary: z.string(),
   servers: z.array(RebootSafetyServerSchema),
+  /** "Tell me when it is safe" is waiting (absent from older producers: false). */
+  watching: z.boolean().optional(),
 });
 export type RebootSafety = z.infer<typeof RebootSafetySchema>;
 
@@ -43,7 +51,7 @@ export function rebootSafety(snapshot: Pick<MonitorSnapshot, 'servers' | 'jobs'>
   const servers: RebootSafetyServer[] = snapshot.servers.map((server) => {
     if (server.state !== 'live') return { id: server.id, name: server.name, status: 'unknown', detail: server.detail, jobs: [] };
     const jobs = snapshot.jobs
-      .filter((j) => j.server === server.id && !j.transient && j.onServer && (j.state === 'RUNNING' || j.state === 'WAITING'))
+      .filter((j) => j.server === server.id && blocksRestart(j))
       .map((j) => ({ key: j.key, name: j.description ?? j.method, percent: j.percent }));
     return { id: server.id, name: server.name, status: jobs.length > 0 ? 'running' : 'idle', detail: null, jobs };
   });
@@ -55,6 +63,40 @@ export function rebootSafety(snapshot: Pick<MonitorSnapshot, 'servers' | 'jobs'>
   if (unknown.length > 0) parts.push(`${unknown.map((s) => s.name).join(', ')} unknown (not connected)`);
   const safe = parts.length === 0;
   return { safe, summary: safe ? 'Nothing running on any server' : `Not safe: ${parts.join('; ')}`, servers };
+}
+
+/** Whether the job keeps a restart from being safe (the same test as `rebootSafety`'s list). */
+export function blocksRestart(job: { transient: boolean; onServer: boolean; state: string }): boolean {
+  return !job.transient && job.onServer && (job.state === 'RUNNING' || job.state === 'WAITING');
+}
+
+/**
+ * "Tell me when it is safe": asked after each change that could make it safe, it answers true once, the first time
+ * every server is live with nothing running; then the watch ends.
+ */
+export class RebootSafetyWatch {
+  private active = false;
+
+  get watching(): boolean {
+    return this.active;
+  }
+
+  /** Starts waiting; false (and nothing starts) when it is safe already. */
+  start(safeNow: boolean): boolean {
+    this.active = !safeNow;
+    return this.active;
+  }
+
+  stop(): void {
+    this.active = false;
+  }
+
+  /** True once, when a watch is waiting and it has become safe. */
+  settle(safeNow: boolean): boolean {
+    if (!this.active || !safeNow) return false;
+    this.active = false;
+    return true;
+  }
 }
 
 /** The running jobs' keys across every server: what an all-servers watch waits for. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rebootSafety, runningKeys } from '../../../electron/core/reboot-safety';
+import { RebootSafetyWatch, rebootSafety, runningKeys } from '../../../electron/core/reboot-safety';
 import { NotificationPlanner } from '../../../electron/core/planner';
 import { job, server, snapshot } from '../../shell/fixtures';
 import { NOON, settings, transition, utcMinuteOfDay } from './fixtures';
@@ -76,33 +76,48 @@ describe('NotificationPlanner: the all-servers watch', () => {
   const ok = (over: Parameters<typeof transition>[0] = {}) =>
     transition({ to: 'SUCCESS', error: null, timeStarted: 0, timeFinished: 125_000, ...over });
 
-  it('notifies "Safe to restart" once, when the last watched job on any server ends', () => {
+  it('notifies "Safe to restart" once, when the monitor says every server is safe, not when jobs end', () => {
     const p = planner();
     const a = ok({ server: 'nas1', key: 'a' });
-    const b = ok({ server: 'nas2', key: 'b' });
-    p.watchAllServers([a.key, b.key]);
+    p.watchAllServers();
+    expect(p.isWatchingAllServers()).toBe(true);
+    // The jobs ending is not enough: a job started meanwhile, or a server away, is the monitor's to judge.
     p.push(a, NOON);
     expect(p.due(NOON).some((n) => n.title === 'Safe to restart')).toBe(false);
-    expect(p.isWatchingAllServers()).toBe(true);
-    p.push(b, NOON);
+    p.allServersSafe('nas2', NOON);
     const safe = p.due(NOON).filter((n) => n.title === 'Safe to restart');
     expect(safe).toHaveLength(1);
     expect(safe[0]).toMatchObject({ server: 'nas2', suppressed: null, urgency: 'normal', jobs: [] });
     expect(p.isWatchingAllServers()).toBe(false);
-    p.push(ok({ server: 'nas2', key: 'b' }), NOON);
+    p.allServersSafe('nas2', NOON);
     expect(p.due(NOON).some((n) => n.title === 'Safe to restart')).toBe(false);
   });
 
-  it('is flagged paused while notifications are paused; watching nothing starts nothing', () => {
+  it('is flagged paused while notifications are paused; an ended watch tells nothing', () => {
     const p = planner({ pausedUntil: NOON + 10 });
-    p.watchAllServers([]);
-    expect(p.isWatchingAllServers()).toBe(false);
-    const a = ok({ key: 'a' });
-    p.watchAllServers([a.key]);
-    p.push(a, NOON);
+    p.allServersSafe('nas', NOON);
+    expect(p.due(NOON)).toEqual([]);
+    p.watchAllServers();
+    p.allServersSafe('nas', NOON);
     expect(p.due(NOON).find((n) => n.title === 'Safe to restart')?.suppressed).toBe('paused');
-    p.watchAllServers(['x']);
+    p.watchAllServers();
     p.unwatchAllServers();
+    p.allServersSafe('nas', NOON);
+    expect(p.due(NOON)).toEqual([]);
     expect(p.isWatchingAllServers()).toBe(false);
+  });
+});
+
+describe('RebootSafetyWatch', () => {
+  it('starts only when it is not safe yet, and settles once, the first time it is', () => {
+    const w = new RebootSafetyWatch();
+    expect(w.start(true)).toBe(false);
+    expect(w.settle(true)).toBe(false);
+    expect(w.start(false)).toBe(true);
+    expect(w.settle(false)).toBe(false);
+    expect(w.watching).toBe(true);
+    expect(w.settle(true)).toBe(true);
+    expect(w.watching).toBe(false);
+    expect(w.settle(true)).toBe(false);
   });
 });
