@@ -107,6 +107,13 @@ export type LogDownloadResult = z.infer<typeof LogDownloadResultSchema>;
 export const DiagnosticsCopySchema = z.object({ report: z.string().max(64_000), copied: z.boolean() });
 export type DiagnosticsCopy = z.infer<typeof DiagnosticsCopySchema>;
 
+/** "Play test sound": whether the platform's player played it, and if not, why in words (main/sound.ts). */
+export const SoundTestResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), message: z.string().max(2000) }),
+]);
+export type SoundTestResult = z.infer<typeof SoundTestResultSchema>;
+
 export const DemoServerViewSchema = z.object({ serverId: ServerId, url: z.string() });
 export type DemoServerView = z.infer<typeof DemoServerViewSchema>;
 
@@ -197,6 +204,8 @@ export const REQUESTS = {
   getServerRules: request('server:rules:get', z.object({ serverId: ServerId }), MethodRulesSchema),
   /** Saves them and applies them at once; answers the rules as saved. */
   setServerRules: request('server:rules:set', z.object({ serverId: ServerId, rules: MethodRulesSchema }), MethodRulesSchema),
+  /** The failure sound once at this volume (the one in the form, saved or not), whatever the other sound settings say. */
+  playTestSound: request('sound:test', z.object({ volume: z.number().int().min(0).max(100) }), SoundTestResultSchema),
 
   startDemoServer: request('demo:start', NoPayload, DemoServerViewSchema),
   /** Escape in the window: hide it to the tray (the window never closes itself). */

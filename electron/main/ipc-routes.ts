@@ -29,6 +29,8 @@ export interface RouteContext {
   openLogFolder(): Promise<void>;
   /** The diagnostics report, copied to the clipboard. */
   copyDiagnostics(): RequestReply<'copyDiagnostics'>;
+  /** The failure sound once at `volume` (main/sound.ts playTestSound); absent where the shell has no player. */
+  playTestSound?(volume: number): Promise<RequestReply<'playTestSound'>>;
 }
 
 type Handler<N extends RequestName> = (payload: RequestPayload<N>) => unknown;
@@ -76,6 +78,10 @@ function routes(context: RouteContext): Handlers {
     muteServer: ({ serverId, muted, until }) => monitor.muteServer(serverId, until, muted),
     getServerRules: ({ serverId }) => monitor.serverRules.get(serverId),
     setServerRules: ({ serverId, rules }) => monitor.serverRules.set(serverId, rules),
+    playTestSound: ({ volume }) => {
+      if (!context.playTestSound) throw new JobwatchError('FAILED', 'This build cannot play sounds, so there is no test sound.');
+      return context.playTestSound(volume);
+    },
 
     startDemoServer: () => context.startDemo(),
     hideWindow: () => context.hideWindow(),

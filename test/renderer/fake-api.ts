@@ -44,6 +44,7 @@ export function fakeApi(): FakeApi {
     muteServer: vi.fn(async () => null),
     getServerRules: vi.fn(async () => []),
     setServerRules: vi.fn(async ({ rules }: { rules: unknown }) => rules),
+    playTestSound: vi.fn(async () => ({ ok: true })),
     startDemoServer: vi.fn(async () => ({ serverId: 'demo-server', url: 'ws://127.0.0.1:1/api/current' })),
     hideWindow: vi.fn(async () => null),
     onSnapshot: on('snapshot'),

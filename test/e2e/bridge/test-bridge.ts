@@ -226,6 +226,8 @@ export class TestBridge {
       this.monitor.muteServer(serverId, until, muted),
     getServerRules: ({ serverId }: { serverId: string }) => this.monitor.serverRules.get(serverId),
     setServerRules: ({ serverId, rules }: { serverId: string; rules: MethodRule[] }) => this.monitor.serverRules.set(serverId, rules),
+    // No speaker here: the volume asked for is in `calls`, and main's player is tested in test/shell/sound.test.ts.
+    playTestSound: () => ({ ok: true }),
     hideWindow: () => {
       this.hideRequests += 1;
     },
