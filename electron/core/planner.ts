@@ -150,6 +150,11 @@ export class NotificationPlanner {
     return this.current.stalledAfterMin * 60_000;
   }
 
+  /** How late a scheduled run may start before it is missed, as the user chose it (ms). */
+  missedRunToleranceMs(): number {
+    return this.current.missedRunToleranceMin * 60_000;
+  }
+
   setServer(server: ServerId, prefs: Partial<ServerPrefs>): void {
     this.servers.set(server, { ...(this.servers.get(server) ?? DEFAULT_PREFS), ...prefs });
   }

@@ -45,6 +45,7 @@ export interface DefaultSettings {
     quietHours: { enabled: boolean; start: string; end: string; failuresBreakThrough: boolean };
     pausedUntil: number | null;
     stalledAfterMin: number;
+    missedRunToleranceMin: number;
     sound: { enabled: boolean; volume: number; repeatUntilAcknowledged: boolean; repeatIntervalSec: number };
   };
   ui: {
@@ -69,6 +70,7 @@ export const DEFAULT_SETTINGS: DefaultSettings = {
     quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
     pausedUntil: null,
     stalledAfterMin: 30,
+    missedRunToleranceMin: 10,
     sound: { enabled: false, volume: 70, repeatUntilAcknowledged: false, repeatIntervalSec: 120 },
   },
   ui: {

@@ -85,6 +85,11 @@ const notificationFields = {
     .int()
     .min(1)
     .max(7 * 24 * 60),
+  /**
+   * A scheduled run that has not started this long after its due time is a missed run (core/missed-runs.ts); a
+   * schedule firing more often gets half its period. Up to 12 h: beyond that a daily task's miss comes too late.
+   */
+  missedRunToleranceMin: z.number().int().min(1).max(720),
 };
 const windowBoundsFields = {
   width: z.number().int().min(200).max(10_000),
@@ -127,6 +132,7 @@ export const NotificationSettingsSchema = z.object({
   quietHours: QuietHoursSchema.prefault({}),
   pausedUntil: notificationFields.pausedUntil.default(N.pausedUntil),
   stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
+  missedRunToleranceMin: notificationFields.missedRunToleranceMin.default(N.missedRunToleranceMin),
   sound: SoundSettingsSchema.prefault({}),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
@@ -164,6 +170,7 @@ export const CompleteSettingsSchema = z.object({
     ...notificationFields,
     quietHours: z.object(quietHoursFields),
     stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
+    missedRunToleranceMin: notificationFields.missedRunToleranceMin.default(N.missedRunToleranceMin),
     sound: z.object(soundFields).default(() => structuredClone(S)),
   }),
   ui: z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SettingsSchema, createSettingsStore, defaultSettings } from '../../../electron/core/settings';
+import { CompleteSettingsSchema, SettingsSchema, createSettingsStore, defaultSettings } from '../../../electron/core/settings';
 import { MemoryStorage } from './memory-storage';
 
 describe('settings', () => {
@@ -13,6 +13,7 @@ describe('settings', () => {
         quietHours: { enabled: false, start: '22:00', end: '07:00', failuresBreakThrough: true },
         pausedUntil: null,
         stalledAfterMin: 30,
+        missedRunToleranceMin: 10,
         sound: { enabled: false, volume: 70, repeatUntilAcknowledged: false, repeatIntervalSec: 120 },
       },
       ui: {
@@ -46,8 +47,21 @@ describe('settings', () => {
     [{ notifications: { methodRules: [{ glob: '', action: 'never' }] } }],
     [{ notifications: { successThresholdSec: -1 } }],
     [{ notifications: { burstWindowMs: 1.5 } }],
+    [{ notifications: { missedRunToleranceMin: 0 } }],
+    [{ notifications: { missedRunToleranceMin: 721 } }],
+    [{ notifications: { missedRunToleranceMin: 2.5 } }],
   ])('rejects %j', (input) => {
     expect(SettingsSchema.safeParse(input).success).toBe(false);
+  });
+
+  it('takes the missed-run tolerance from 1 to 720 min, 10 by default, also from a window that predates it', () => {
+    expect(SettingsSchema.parse({ notifications: { missedRunToleranceMin: 720 } }).notifications.missedRunToleranceMin).toBe(720);
+    const complete = defaultSettings() as { notifications: Record<string, unknown> };
+    delete complete.notifications['missedRunToleranceMin'];
+    expect(CompleteSettingsSchema.parse(complete).notifications.missedRunToleranceMin).toBe(10);
+    expect(
+      CompleteSettingsSchema.safeParse({ ...complete, notifications: { ...complete.notifications, missedRunToleranceMin: 1 } }).success,
+    ).toBe(true);
   });
 
   it('round-trips through its store', async () => {

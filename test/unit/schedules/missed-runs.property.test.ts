@@ -277,4 +277,48 @@ describe('tolerance', () => {
     expect(insights.map((i) => [i.outcome, i.dueAt, i.toleranceMs])).toEqual([['missed', START + MIN, 30_000]]);
     expect(insights[0]!.message).toMatch(/did not start within 30 s/);
   });
+
+  it("is the user's setting when no timing is given, asked at each check; a given timing wins", async () => {
+    const hourly = { minute: '0', hour: '*', dom: '*', month: '*', dow: '*' };
+    const make = (timings: { toleranceMs?: number }, setting: () => number) => {
+      const world = { desktopNow: START + 10_000 };
+      const checks: ScheduleCheck[] = [];
+      const watch = new MissedRunWatch({
+        server: 'nas',
+        now: () => world.desktopNow,
+        sessionClockOffsetMs: () => 0,
+        restrictedRoles: () => null,
+        onCheck: (c) => checks.push(c),
+        timings: { checkMs: 1e9, refreshMs: 1e9, ...timings },
+        toleranceMs: setting,
+        call: async (method) =>
+          method === 'system.general.config' ? { timezone: 'UTC' } : method === 'cloudsync.query' ? [cloud(1, { schedule: hourly })] : [],
+      });
+      return { world, checks, watch };
+    };
+    let chosen = 15 * MIN;
+    const user = make({}, () => chosen);
+    user.watch.live();
+    await user.watch.refresh();
+    user.world.desktopNow = START + 60 * MIN + 14 * MIN;
+    user.watch.check();
+    expect(user.checks).toEqual([]);
+    user.world.desktopNow = START + 60 * MIN + 16 * MIN;
+    user.watch.check();
+    expect(user.checks.map((c) => [c.outcome, c.dueAt, c.toleranceMs])).toEqual([['missed', START + 60 * MIN, 15 * MIN]]);
+    // Changed in the settings: the next due time is judged with the new value.
+    chosen = 5 * MIN;
+    user.world.desktopNow = START + 120 * MIN + 6 * MIN;
+    user.watch.check();
+    user.watch.stop();
+    expect(user.checks.map((c) => c.toleranceMs)).toEqual([15 * MIN, 5 * MIN]);
+
+    const flag = make({ toleranceMs: 2 * MIN }, () => 30 * MIN);
+    flag.watch.live();
+    await flag.watch.refresh();
+    flag.world.desktopNow = START + 60 * MIN + 3 * MIN;
+    flag.watch.check();
+    flag.watch.stop();
+    expect(flag.checks.map((c) => c.toleranceMs)).toEqual([2 * MIN]);
+  });
 });
