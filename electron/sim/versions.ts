@@ -24,7 +24,11 @@ export interface VersionTraits {
   idleTimeoutMs: number;
   /** The legacy `ping` message gets a `pong` (≤ 24.10). */
   legacyPong: boolean;
-  /** `core.ping` needs a login (25.04 only). */
+  /**
+   * `core.ping` needs a login (24.10 and 25.04). `service/core_service.py` ping: 24.10 `@no_authz_required` waives
+   * only the role check (`service/decorators.py`; `main.py` asks for a login unless `_no_auth_required`), 25.04
+   * `authorization_required=False` likewise; 25.10 `authentication_required=False` waives the login.
+   */
   pingNeedsLogin: boolean;
   /** `core.set_options` returns the options (25.10+). */
   setOptionsReturnsOptions: boolean;
@@ -135,7 +139,6 @@ const TS_24_10: VersionTraits = {
   ...SCALE_25,
   apiVersions: null,
   legacyPong: true,
-  pingNeedsLogin: false,
   allSeeing: 'api-key',
   credentialsShape: 'v24.10',
   revokesInsecureKey: false,

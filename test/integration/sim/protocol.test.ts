@@ -95,7 +95,18 @@ describe('endpoints per version', () => {
     expect(c.frames.some((f) => f.msg === 'pong')).toBe(false);
   });
 
-  it('core.ping needs authentication in 25.04 only', async () => {
+  it('core.ping needs authentication on 24.10 too (@no_authz_required waives roles, not the login)', async () => {
+    const s = await sim({ version: '24.10' });
+    const l = await legacy(s.legacyUrl);
+    const r = await l.legacy('core.ping');
+    expect(r.result).toBeUndefined();
+    expect(r.error).toMatchObject({ error: 207, errname: 'ENOTAUTHENTICATED' });
+    // The legacy ping, which the client uses on 24.10, needs none.
+    l.send({ msg: 'ping', id: 'p1' });
+    expect(await l.next((f) => f.msg === 'pong')).toEqual({ msg: 'pong', id: 'p1' });
+  });
+
+  it('core.ping needs authentication up to 25.04, not from 25.10', async () => {
     const s25 = await sim({ version: '25.04' });
     const c = await open(s25.url);
     const r = await c.rpc('core.ping');
