@@ -72,6 +72,8 @@ test('a server’s own rules: added, saved, shown again after reopening, and app
   await expect(page.getByRole('textbox', { name: 'Method pattern of rule 2' })).toHaveValue('pool.scrub*');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('heading', { name: 'Servers', exact: true })).toBeVisible();
+  // Back where the keyboard left: on that server's Rules button.
+  await expect(page.getByRole('button', { name: 'Rules for nas1' })).toBeFocused();
   await page.reload();
   await openRules(page, 'nas1');
   await expect(page.getByRole('combobox', { name: 'Action of rule 2' })).toHaveValue('failures');
