@@ -274,7 +274,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   let demo: DemoServer | null = null;
   const shortcut = new ToggleShortcut(electron, () => window?.toggle());
-  const ipc = new IpcHandlers(electron, ipcWindow, REPLY_ENCODING, (m) => log.warn(m));
+  const ipc = new IpcHandlers(electron, ipcWindow, REPLY_ENCODING, (m) => log.warn(m), t);
 
   const { done: stopped } = quitCleanly(electron, async () => {
     if (!quitting) {
@@ -354,7 +354,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       // Sound turned off (or its repeat): a pending repeat stops at once.
       saveSettings(next, {
         monitor,
-        setShortcut: (accelerator) => shortcut.set(accelerator),
+        setShortcut: (accelerator) => shortcut.set(accelerator, t()),
         setStartAtLogin: (enabled) => setStartAtLogin(electron, platform, enabled, { env: options.env, execPath: process.execPath }, t()),
         window: jobWindow,
         updateTray: () => {

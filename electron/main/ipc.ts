@@ -10,6 +10,8 @@ import type { MonitorApi } from '../core/monitor-api';
 import type { MonitorDelta, MonitorSnapshot } from '../core/view';
 import { DeltaBatcher, DEFAULT_BATCH_INTERVAL_MS } from './delta-batcher';
 import type { FrameIdentity } from './window';
+import { english, type Translator } from '../core/i18n/i18n';
+import { problemText } from '../core/i18n/status';
 
 /** How a refused or failed request is answered: a code the renderer branches on and a message people read. */
 export type IpcFailureCode = Extract<ErrorCode, 'FORBIDDEN_SENDER' | 'INVALID_REQUEST' | 'INVALID_REPLY' | 'FAILED'>;
@@ -70,6 +72,15 @@ export function describeError(err: unknown): { code: ErrorCode; message: string 
   return { code: 'FAILED', message: 'Something went wrong in Jobwatch; see the log for details.' };
 }
 
+/** Codes whose messages the shell already writes in the reader's language, with details the code alone lacks. */
+const SHELL_WORDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'SHORTCUT_UNAVAILABLE',
+  'START_AT_LOGIN_UNAVAILABLE',
+  'URL_NOT_ALLOWED',
+  'NO_LOG_FILE',
+  'OPEN_FAILED',
+]);
+
 export class IpcHandlers {
   private readonly channels: string[] = [];
 
@@ -78,6 +89,8 @@ export class IpcHandlers {
     private readonly window: () => IpcWindow | null,
     private readonly encoding: ReplyEncoding = THROWING_REPLIES,
     private readonly log: (message: string) => void = () => undefined,
+    /** The reader's language: error messages from the core (written in English) are said in it by their code. */
+    private readonly translate: () => Translator = () => english,
   ) {}
 
   /** Registers one request channel. `handler` receives only a payload that passed `request`. */
@@ -99,7 +112,7 @@ export class IpcHandlers {
         result = await handler(parsed.data);
       } catch (err) {
         const { code, message } = describeError(err);
-        return this.encoding.fail(code, message);
+        return this.encoding.fail(code, SHELL_WORDED.has(code) ? message : problemText({ code, message }, this.translate()));
       }
       const checked = reply.safeParse(result);
       if (!checked.success) {

@@ -2,6 +2,7 @@
  * The global shortcut that toggles the window. Changing it never leaves the user without one: if the new
  * accelerator is invalid or taken by another app, the previous one is registered again and the error returned.
  */
+import { english, type Translator } from '../core/i18n/i18n';
 
 export interface ShortcutElectron {
   globalShortcut: {
@@ -24,20 +25,20 @@ export class ToggleShortcut {
     return this.active;
   }
 
-  /** Switches to `accelerator` (null: none). On failure the previous shortcut stays active. */
-  set(accelerator: string | null): ShortcutResult {
+  /** Switches to `accelerator` (null: none). On failure the previous shortcut stays active; `t` words the failure. */
+  set(accelerator: string | null, t: Translator = english): ShortcutResult {
     const previous = this.active;
     if (accelerator === previous) return { ok: true, accelerator };
     if (previous) this.electron.globalShortcut.unregister(previous);
     this.active = null;
     if (accelerator === null) return { ok: true, accelerator: null };
 
-    const failure = this.tryRegister(accelerator);
+    const failure = this.tryRegister(accelerator, t);
     if (failure === null) {
       this.active = accelerator;
       return { ok: true, accelerator };
     }
-    if (previous && this.tryRegister(previous) === null) this.active = previous;
+    if (previous && this.tryRegister(previous, t) === null) this.active = previous;
     return { ok: false, accelerator: this.active, message: failure };
   }
 
@@ -47,13 +48,13 @@ export class ToggleShortcut {
   }
 
   /** Null on success, else why it failed, in words. */
-  private tryRegister(accelerator: string): string | null {
+  private tryRegister(accelerator: string, t: Translator): string | null {
     try {
       if (this.electron.globalShortcut.register(accelerator, this.onPress)) return null;
-      return `The shortcut ${accelerator} is already used by another application.`;
+      return t('errors.shortcutInUse', { accelerator });
     } catch {
       // Electron throws on an accelerator it cannot parse.
-      return `"${accelerator}" is not a valid shortcut.`;
+      return t('errors.shortcutInvalid', { accelerator });
     }
   }
 }

@@ -6,6 +6,7 @@ import type { MonitorDelta } from '../../electron/core/view';
 import { EVENTS } from '../../electron/ipc/contract';
 import { APP_URL } from '../../electron/main/security';
 import { electronDouble, FakeFrame, FakeWebContents, resetElectronDouble } from './electron-double';
+import { translator } from '../../electron/core/i18n/i18n';
 import { job, server, snapshot } from './fixtures';
 
 function ourWindow() {
@@ -94,6 +95,35 @@ describe('IPC request handlers', () => {
     // A Node error's own code (ENOENT…) is not one of ours: generic, so no path leaks through its message.
     expect(describeError(Object.assign(new Error('ENOENT: /home/me/x'), { code: 'ENOENT' }))).toMatchObject({ code: 'FAILED' });
     expect(describeError(Object.assign(new Error('ENOENT: /home/me/x'), { code: 'ENOENT' })).message).not.toContain('/home/me');
+  });
+
+  it('says the core’s errors in the reader’s language by their code, and keeps the shell’s own worded messages', async () => {
+    const { window, frame } = ourWindow();
+    const ipc = new IpcHandlers(
+      electronDouble,
+      () => window,
+      undefined,
+      undefined,
+      () => translator('de'),
+    );
+    ipc.handle('a', Req, Reply, () => {
+      throw new JobwatchError('DUPLICATE_NAME', 'A server named “nas” already exists.');
+    });
+    ipc.handle('b', Req, Reply, () => {
+      throw new JobwatchError('SHORTCUT_UNAVAILABLE', 'Das Tastenkürzel Alt+J wird bereits von einem anderen Programm verwendet.');
+    });
+    ipc.handle('c', Req, Reply, () => {
+      throw new JobwatchError('RPC_ERROR', '[ENOENT] No such job');
+    });
+    await expect(electronDouble.ipcMain.invoke('a', frame, { key: 'k' })).rejects.toThrow(
+      'DUPLICATE_NAME: Es gibt bereits einen Server mit diesem Namen. Wählen Sie einen anderen Namen.',
+    );
+    await expect(electronDouble.ipcMain.invoke('b', frame, { key: 'k' })).rejects.toThrow(
+      'SHORTCUT_UNAVAILABLE: Das Tastenkürzel Alt+J wird bereits von einem anderen Programm verwendet.',
+    );
+    await expect(electronDouble.ipcMain.invoke('c', frame, { key: 'k' })).rejects.toThrow(
+      'RPC_ERROR: Der Server meldet: [ENOENT] No such job',
+    );
   });
 
   it('can use an envelope encoding instead of rejections', async () => {

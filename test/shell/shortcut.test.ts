@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ToggleShortcut } from '../../electron/main/shortcut';
 import { electronDouble, resetElectronDouble } from './electron-double';
+import { translator } from '../../electron/core/i18n/i18n';
 
 describe('global shortcut', () => {
   beforeEach(() => resetElectronDouble());
@@ -22,6 +23,17 @@ describe('global shortcut', () => {
     expect(result).toMatchObject({ accelerator: 'CommandOrControl+Shift+J', message: expect.stringContaining('already used') });
     expect(shortcut.accelerator).toBe('CommandOrControl+Shift+J');
     expect([...electronDouble.globalShortcut.registered.keys()]).toEqual(['CommandOrControl+Shift+J']);
+  });
+
+  it('says why in the language it is given', () => {
+    const shortcut = new ToggleShortcut(electronDouble, () => undefined);
+    electronDouble.globalShortcut.taken.add('Alt+Space');
+    const de = translator('de');
+    expect(shortcut.set('Alt+Space', de)).toMatchObject({
+      ok: false,
+      message: 'Das Tastenkürzel Alt+Space wird bereits von einem anderen Programm verwendet.',
+    });
+    expect(shortcut.set('Hyper+Banana', de)).toMatchObject({ ok: false, message: '„Hyper+Banana“ ist kein gültiges Tastenkürzel.' });
   });
 
   it('rolls back when the new accelerator is invalid', () => {

@@ -176,6 +176,8 @@ export const de: Catalogue = {
     noLogFile: 'Diese Version schreibt keine Protokolldatei: Ihr Protokoll geht an das Terminal, aus dem sie gestartet wurde.',
     openLogFolderFailed: 'Der Protokollordner konnte nicht geöffnet werden ({{problem}}). Er liegt unter {{folder}}.',
     demoUnavailable: 'Der Demo-Server ist in dieser Version nicht verfügbar.',
+    shortcutInUse: 'Das Tastenkürzel {{accelerator}} wird bereits von einem anderen Programm verwendet.',
+    shortcutInvalid: '„{{accelerator}}“ ist kein gültiges Tastenkürzel.',
   },
   errorCodes: {
     UNREACHABLE: 'Der Server ist nicht erreichbar. Prüfen Sie die Adresse, das Netzwerk und ob der Server eingeschaltet ist.',

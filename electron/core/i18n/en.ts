@@ -175,6 +175,8 @@ export const en = {
     noLogFile: 'This build writes no log file: its log goes to the terminal it was started from.',
     openLogFolderFailed: 'The log folder could not be opened ({{problem}}). It is {{folder}}.',
     demoUnavailable: 'The demo server is not available in this build.',
+    shortcutInUse: 'The shortcut {{accelerator}} is already used by another application.',
+    shortcutInvalid: '"{{accelerator}}" is not a valid shortcut.',
   },
   errorCodes: {
     UNREACHABLE: 'The server could not be reached. Check the address, the network and that the server is on.',
