@@ -41,6 +41,8 @@ export interface NotificationServer {
   capabilities(): Promise<string[] | null>;
   /** Shows a notification; its server id, or null when it was not shown. Never rejects. */
   notify(request: NotifyRequest): Promise<number | null>;
+  /** Takes a notification off the screen (CloseNotification); not every server closes one when an action is picked. */
+  closeNotification(id: number): Promise<void>;
   /** Listens to the server's signals; returns the unsubscribe function. */
   onSignal(listener: (signal: ServerSignal) => void): () => void;
   close(): void;
@@ -209,6 +211,15 @@ export function connectNotificationServer(options: NotificationServerOptions): N
         // The server may have been replaced: learn its capabilities and owner again next time.
         known = null;
         return null;
+      }
+    },
+    async closeNotification(id) {
+      const target = opened;
+      if (target === null) return;
+      try {
+        await callNotifications(target, 'CloseNotification', 'u', [id], timeoutMs);
+      } catch {
+        // Already closed, or the server went away: nothing left on screen to close.
       }
     },
     onSignal(listener) {

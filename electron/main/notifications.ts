@@ -236,7 +236,12 @@ export class DesktopNotifier {
     if (signal.kind === 'closed') return;
     if (signal.key === ACTION_KEYS.acknowledge) this.actions?.acknowledge(shown.keys);
     else if (signal.key === ACTION_KEYS.open || signal.key === ACTION_KEYS.click) this.open(clickTarget(shown.view));
-    // Any other key is not one this app offered: ignored.
-    else this.onServer.set(signal.id, shown);
+    else {
+      // Not a key this app offered: ignored.
+      this.onServer.set(signal.id, shown);
+      return;
+    }
+    // Dealt with: off the screen, as Electron's notifications go when their button is pressed (dunst keeps them).
+    void this.actions?.notificationServer?.closeNotification(signal.id);
   }
 }

@@ -92,6 +92,10 @@ class FakeNotificationServer implements NotificationServer {
     this.notified.push(request);
     return this.nextId++;
   }
+  readonly closedByApp: number[] = [];
+  async closeNotification(id: number): Promise<void> {
+    this.closedByApp.push(id);
+  }
   onSignal(listener: (signal: ServerSignal) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -202,6 +206,8 @@ describe('notification actions for failures', () => {
     });
     server.invoke(40, 'acknowledge');
     expect(acknowledged).toEqual([[JOB]]);
+    // Taken off the screen once dealt with.
+    expect(server.closedByApp).toEqual([40]);
     // Each notification acts once; an id the app did not show is ignored.
     server.invoke(40, 'open');
     server.invoke(99, 'acknowledge');
