@@ -12,6 +12,7 @@ import { createMonitor } from '../../electron/core/desktop-monitor';
 import { DEMO_API_KEY, runSimCommand } from '../../electron/sim/index';
 import { DEFAULT_SETTINGS, REQUESTS, type RequestName } from '../../electron/ipc/contract';
 import { electronDouble, FakeBrowserWindow, FakeFrame, resetElectronDouble } from './electron-double';
+import type { SoundPlayer, SoundResult } from '../../electron/main/sound';
 
 const SECRET = '7-' + 'S3cr3tApiKeyThatMustNeverLeaveMain'.padEnd(64, 'x');
 const DRAFT = { name: 'Office NAS', url: 'https://nas.office.lan', auth: { method: 'api-key', username: 'admin' }, fingerprint256: null };
@@ -19,7 +20,7 @@ const DRAFT = { name: 'Office NAS', url: 'https://nas.office.lan', auth: { metho
 let shell: Shell | null = null;
 let dir = '';
 
-async function boot(options: { demo?: boolean; dir?: string } = {}) {
+async function boot(options: { demo?: boolean; dir?: string; soundPlayer?: SoundPlayer } = {}) {
   dir = options.dir ?? mkdtempSync(join(tmpdir(), 'jobwatch-routes-'));
   electronDouble.app.becomeReady();
   shell = await startShell({
@@ -36,6 +37,7 @@ async function boot(options: { demo?: boolean; dir?: string } = {}) {
       }),
     createMonitor: (ports) => createMonitor(ports),
     ...(options.demo ? { runSimCommand } : {}),
+    ...(options.soundPlayer ? { soundPlayer: options.soundPlayer } : {}),
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
   if (!shell) throw new Error('no single-instance lock');
@@ -186,6 +188,26 @@ describe('contract routes', () => {
     resetElectronDouble();
     const again = await boot({ dir });
     expect(await call(again, 'getServerRules', { serverId: 'office-nas' })).toEqual({ ok: true, value: rules });
+  });
+
+  it('plays the test sound at the volume the window asks for, and passes a player failure back in words', async () => {
+    const played: number[] = [];
+    let answer: SoundResult = { ok: true };
+    const frame = await boot({
+      soundPlayer: {
+        play: async (volume) => {
+          played.push(volume);
+          return answer;
+        },
+      },
+    });
+    expect(await call(frame, 'playTestSound', { volume: 35 })).toEqual({ ok: true, value: { ok: true } });
+    answer = { ok: false, message: 'The failure sound could not be played (paplay: not installed).' };
+    expect(await call(frame, 'playTestSound', { volume: 0 })).toEqual({ ok: true, value: answer });
+    expect(await call(frame, 'playTestSound', { volume: 140 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(played).toEqual([35, 0]);
+    // A test plays whatever the saved sound settings say (off by default), and saves nothing.
+    expect(shell!.monitor.settings.get().notifications.sound.enabled).toBe(false);
   });
 
   it('pauses notifications from the window and keeps the pause in the settings', async () => {
