@@ -20,7 +20,7 @@ import { IpcHandlers, RendererEvents, type IpcElectron, type IpcWindow } from '.
 import { registerContractRoutes, type RouteContext } from './ipc-routes';
 import { NetworkWatcher, claimSingleInstance, quitCleanly, reconnectOnWake, setStartAtLogin, type LifecycleElectron } from './lifecycle';
 import { DesktopNotifier, type NotificationElectron, type OpenTarget } from './notifications';
-import { FailureSound, PlatformPlayer, playTestSound, type SoundPlayer, type SoundResult } from './sound';
+import { FailureSound, PlatformPlayer, playTestSound, type SoundPlayer } from './sound';
 import { failureKeysOf } from '../core/sound-policy';
 import { connectNotificationServer } from '../freedesktop/notification-server';
 import { SafeStorageSecrets, type SafeStorageElectron } from './secrets';
@@ -121,8 +121,6 @@ export interface Shell extends Omit<ShellContext, 'startDemo'> {
   updates: UpdateController | null;
   notifier: DesktopNotifier;
   failureSound: FailureSound;
-  /** The failure sound once at `volume` (the saved volume when omitted): the Settings view's "Play test sound". */
-  playTestSound(volume?: number): Promise<SoundResult>;
   shortcut: ToggleShortcut;
   demo(): DemoServer | null;
   /** Settles once the app has stopped everything on quit. */
@@ -427,7 +425,6 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     updates,
     notifier,
     failureSound,
-    playTestSound: (volume) => playTestSound(soundPlayer, volume ?? monitor.settings.get().notifications.sound.volume),
     shortcut,
     demo: () => demo,
     stopped,

@@ -104,6 +104,9 @@ describe('failure notification actions and sound, end to end', () => {
     expect(app.failureSound.repeating).toBe(false);
     // Acknowledging does not open the window.
     expect(window.visible).toBe(false);
+    // The Settings view's "Play test sound" goes to the same player, at the volume asked for.
+    expect(await app.playTestSound!(30)).toEqual({ ok: true });
+    expect(played).toEqual([55, 30]);
   }, 30_000);
 
   it('macOS: Open opens the window on the job; the failure stays unacknowledged', async () => {
