@@ -109,4 +109,62 @@ describe('NotificationsView', () => {
     await fireEvent.click(within(getByRole('group', { name: 'Show' })).getByRole('button', { name: 'Not shown' }));
     expect(getAllByTestId('notification-entry')).toHaveLength(2);
   });
+
+  it('lists, per server, the scheduled runs it could not check and what keeps it from checking, calmly and bounded', async () => {
+    const api = fakeApi();
+    const gap = (i: number) => ({
+      task: 'cloudsync.sync [3]',
+      name: 'Photos to B2',
+      dueAt: 1_000_000 + i * MIN,
+      lastDueAt: 1_000_000 + i * MIN,
+      count: 1,
+      notWatchingFrom: 900_000,
+      notWatchingTo: null,
+      timezone: 'Europe/Berlin',
+      message: `Could not check whether Cloud sync "Photos to B2" ran at run ${i}: Jobwatch was not watching the server then.`,
+    });
+    api.subscribe.mockResolvedValue({
+      ...emptySnapshot(),
+      servers: [
+        serverView({
+          schedules: {
+            checkedTasks: 2,
+            timezone: 'Europe/Berlin',
+            notes: ['This account may not read the rsync tasks (rsynctask.query), so missed runs of them are not checked.'],
+            couldNotCheck: Array.from({ length: 8 }, (_, i) => gap(i)),
+          },
+        }),
+        serverView({ id: 'nas2', name: 'nas2', schedules: { checkedTasks: 1, timezone: 'UTC', notes: [], couldNotCheck: [] } }),
+      ],
+    });
+    const monitor = new MonitorState(api);
+    await monitor.connect();
+    const { getByTestId, getAllByTestId, getByRole } = render(
+      NotificationsView,
+      inWindow({ api, monitor }, { now: 10_000, onopen: vi.fn() }),
+    );
+    const section = getByTestId('schedule-checks');
+    expect(getByRole('heading', { name: 'Scheduled runs not checked' })).toBeTruthy();
+    expect(section.textContent.replace(/\s+/g, ' ')).toContain('not failures of the server');
+    // Only the server with something to say; the newest five gaps first, the rest counted.
+    expect(
+      within(section)
+        .getAllByRole('heading', { level: 4 })
+        .map((h) => h.textContent),
+    ).toEqual(['nas1']);
+    expect(getAllByTestId('schedule-gap').map((g) => g.textContent)).toEqual([7, 6, 5, 4, 3].map((i) => gap(i).message));
+    expect(section.textContent).toContain('and 3 earlier');
+    expect(getByTestId('schedule-note').textContent).toMatch(/may not read the rsync tasks/);
+    // Not cards like the notifications: nothing in it is a notification entry.
+    expect(within(section).queryAllByTestId('notification-entry')).toEqual([]);
+  });
+
+  it('shows no schedule section when every server checks all it can', async () => {
+    const api = fakeApi();
+    api.subscribe.mockResolvedValue({ ...emptySnapshot(), servers: [serverView()] });
+    const monitor = new MonitorState(api);
+    await monitor.connect();
+    const { queryByTestId } = render(NotificationsView, inWindow({ api, monitor }, { now: 10_000, onopen: vi.fn() }));
+    expect(queryByTestId('schedule-checks')).toBeNull();
+  });
 });
