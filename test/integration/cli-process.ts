@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { CLI_BUILD } from '../../scripts/build-node.mjs';
 
 export interface CliRun {
   child: ChildProcessWithoutNullStreams;
@@ -18,22 +19,14 @@ export interface CliRun {
 }
 
 /**
- * A package-shaped copy inside the project (so the bundle's packages resolve from its node_modules; ESM ignores
- * NODE_PATH): bin/jobwatch.js as shipped, and dist/cli.js bundled from electron/cli.ts.
+ * A package-shaped copy inside the project (so the packages the bundle leaves out resolve from its node_modules; ESM
+ * ignores NODE_PATH): bin/jobwatch.js as shipped, and dist/cli.js bundled from electron/cli.ts as the build does.
  */
 export async function buildCli(): Promise<{ root: string; launcher: string; remove(): void }> {
   const root = join(process.cwd(), 'node_modules', '.cache', 'jobwatch-cli-test', `pkg-${process.pid}-${randomUUID().slice(0, 8)}`);
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(join(process.cwd(), 'bin', 'jobwatch.js'), join(root, 'bin', 'jobwatch.js'));
-  await build({
-    entryPoints: ['electron/cli.ts'],
-    outfile: join(root, 'dist', 'cli.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  await build({ ...CLI_BUILD, outfile: join(root, 'dist', 'cli.js'), sourcemap: false, logLevel: 'silent' });
   return { root, launcher: join(root, 'bin', 'jobwatch.js'), remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
