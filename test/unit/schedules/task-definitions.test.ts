@@ -148,6 +148,19 @@ describe('reading every kind', () => {
     );
     expect(fallback.timezone).toBeNull();
   });
+
+  it('accepts every zone name the formatter accepts, aliases and spellings outside the canonical list included', async () => {
+    const zoneOf = async (timezone: string) =>
+      (
+        await readServerClock(
+          async () => ({ timezone }),
+          () => 0,
+        )
+      ).timezone;
+    // Not in Intl.supportedValuesOf('timeZone'), yet valid time zones for a server to report.
+    for (const zone of ['UTC', 'Etc/UTC', 'US/Pacific', 'europe/berlin', 'America/Los_Angeles']) expect(await zoneOf(zone)).toBe(zone);
+    expect(await zoneOf('Mars/Olympus_Mons')).toBeNull();
+  });
 });
 
 describe('runs of tasks', () => {
