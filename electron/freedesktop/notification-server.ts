@@ -87,7 +87,6 @@ export function connectNotificationServer(options: NotificationServerOptions): N
   let connecting: Promise<OpenedBus | null> | null = null;
   /** The unique name (":1.23") owning org.freedesktop.Notifications: the only sender whose signals count. */
   let serverOwner: string | null = null;
-  let known: string[] | null = null;
 
   function report(reason: string): void {
     if (reported) return;
@@ -126,7 +125,6 @@ export function connectNotificationServer(options: NotificationServerOptions): N
     result.onLost((reason) => {
       opened = null;
       connecting = null;
-      known = null;
       serverOwner = null;
       if (!closed) options.log(`Lost the D-Bus session bus (${reason}); notifications go through Electron until it is back.`);
     });
@@ -167,14 +165,13 @@ export function connectNotificationServer(options: NotificationServerOptions): N
 
   return {
     async capabilities() {
-      if (known !== null) return known;
+      // Asked again for each notification (failures are rare; both calls are local): a notification server that
+      // was restarted or replaced has new capabilities and a new unique name, whose signals are the ones to take.
       const target = await bus();
       if (target === null) return null;
       try {
         const capabilities = await getCapabilities(target, timeoutMs);
-        // Learnt together: a server that answers owns the name now (a restarted server has a new unique name).
         serverOwner = await ownerOf(target);
-        known = capabilities;
         return capabilities;
       } catch (err) {
         report(`no notification server answers on the session bus (${describeBusError(err)})`);
@@ -208,8 +205,6 @@ export function connectNotificationServer(options: NotificationServerOptions): N
         return typeof id === 'number' ? id : null;
       } catch (err) {
         options.log(`The notification server did not show a notification (${describeBusError(err)}).`);
-        // The server may have been replaced: learn its capabilities and owner again next time.
-        known = null;
         return null;
       }
     },

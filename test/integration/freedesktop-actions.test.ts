@@ -108,6 +108,17 @@ if (unavailable !== null) {
       }
     });
 
+    it('follows a notification server that was restarted: its new signals count, the old owner is forgotten', async () => {
+      const c = client();
+      await c.capabilities();
+      server.bus.disconnect();
+      server = await startActionServer(bus.address);
+      await c.capabilities();
+      const action = nextSignal(c);
+      server.signal('ActionInvoked', 'us', [9, 'open']);
+      expect(await action).toEqual({ kind: 'action', id: 9, key: 'open' });
+    });
+
     it('answers null without a server on the bus and says so once', async () => {
       const other = await startPrivateBus();
       try {
