@@ -15,6 +15,7 @@ import type { ServerId, TerminalState } from './model';
 import type { RunRecord } from './history';
 import { median, percentile } from './history';
 import { cleanLine, humanDuration, jobLabel, truncate } from './notification-text';
+import { english, type Translator } from './i18n/i18n';
 
 export const INSIGHT_KINDS = ['slower-than-usual', 'stalled', 'missed-run', 'fixed', 'still-failing'] as const;
 export type InsightKind = (typeof INSIGHT_KINDS)[number];
@@ -195,47 +196,51 @@ function figure(insight: Insight, name: string): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** The notification words of one insight. Plain text, bounded, never from arguments. */
-export function insightText(insight: Insight, server: string): { title: string; body: string } {
+/** The notification words of one insight, in `tr`'s language. Plain text, bounded, never from arguments. */
+export function insightText(insight: Insight, server: string, tr: Translator = english): { title: string; body: string } {
   const where = cleanLine(server, 40);
-  const label = jobLabel(insight);
-  const away = insight.catchUp ? 'While you were away: ' : '';
+  const job = jobLabel(insight, tr);
+  const away = (text: string) => (insight.catchUp ? tr('notification.whileAway', { text }) : text);
+  const duration = (ms: number | null) => humanDuration(ms ?? 0, tr);
   let title: string;
   let body: string;
   switch (insight.kind) {
     case 'slower-than-usual': {
-      const elapsed = figure(insight, 'elapsedMs');
-      const usual = figure(insight, 'usualMs');
-      title = `${label} is slower than usual on ${where}`;
-      body = `${label} has run ${humanDuration(elapsed ?? 0)}; it usually takes ${humanDuration(usual ?? 0)}.`;
+      title = tr('insight.slowerTitle', { job, server: where });
+      body = tr('insight.slowerBody', {
+        job,
+        elapsed: duration(figure(insight, 'elapsedMs')),
+        usual: duration(figure(insight, 'usualMs')),
+      });
       break;
     }
     case 'stalled': {
-      const quiet = figure(insight, 'stalledForMs');
+      const quiet = duration(figure(insight, 'stalledForMs'));
       const percent = figure(insight, 'percent');
-      title = `${label} seems stalled on ${where}`;
-      body = `No progress for ${humanDuration(quiet ?? 0)}${percent !== null ? ` (still at ${Math.round(percent)} %)` : ''}.`;
+      title = tr('insight.stalledTitle', { job, server: where });
+      body =
+        percent !== null
+          ? tr('insight.stalledBodyAt', { duration: quiet, percent: Math.round(percent) })
+          : tr('insight.stalledBody', { duration: quiet });
       break;
     }
     case 'fixed': {
-      const failed = figure(insight, 'failedRuns') ?? 1;
-      title = `${away}${label} is fixed on ${where}`;
-      body = `It succeeded after ${failed} failed run${failed === 1 ? '' : 's'}.`;
+      title = away(tr('insight.fixedTitle', { job, server: where }));
+      body = tr('insight.fixedBody', { count: figure(insight, 'failedRuns') ?? 1 });
       break;
     }
     case 'still-failing': {
-      const failed = figure(insight, 'failedRuns') ?? 2;
-      title = `${away}${label} is still failing on ${where}`;
-      body = `It has failed ${failed} times in a row.`;
+      title = away(tr('insight.stillFailingTitle', { job, server: where }));
+      body = tr('insight.stillFailingBody', { count: figure(insight, 'failedRuns') ?? 2 });
       break;
     }
     case 'missed-run': {
       const expected = figure(insight, 'expectedAt');
-      title = `${label} did not run on ${where}`;
+      title = tr('insight.missedTitle', { job, server: where });
       body =
         expected !== null
-          ? `A run was expected at ${new Date(expected).toISOString().slice(0, 16).replace('T', ' ')} UTC (server time).`
-          : 'A scheduled run did not start.';
+          ? tr('insight.missedBodyAt', { time: new Date(expected).toISOString().slice(0, 16).replace('T', ' ') })
+          : tr('insight.missedBody');
       break;
     }
   }

@@ -4,6 +4,7 @@
  * results (they may carry secrets or unredacted data, docs/protocol.md §5.3).
  */
 import type { TerminalState, Transition } from './model';
+import { english, type MessageKey, type Translator } from './i18n/i18n';
 
 export const TITLE_MAX = 100;
 export const BODY_MAX = 300;
@@ -73,49 +74,57 @@ export function cleanText(text: string, max: number): string {
   return truncate(lines.join('\n'), max);
 }
 
-/** "45 s", "2 min 5 s", "1 h 3 min", "2 d 4 h". */
-export function humanDuration(ms: number): string {
+/** "45 s", "2 min 5 s", "1 h 3 min", "2 d 4 h" (in German "2 Min. 5 s", "1 Std. 3 Min.", "2 T 4 Std."). */
+export function humanDuration(ms: number, tr: Translator = english): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const d = Math.floor(total / 86_400);
   const h = Math.floor((total % 86_400) / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
-  return `${s} s`;
+  const days = () => tr('duration.days', { count: d });
+  const hours = () => tr('duration.hours', { count: h });
+  const minutes = () => tr('duration.minutes', { count: m });
+  const seconds = () => tr('duration.seconds', { count: s });
+  if (d > 0) return h > 0 ? `${days()} ${hours()}` : days();
+  if (h > 0) return m > 0 ? `${hours()} ${minutes()}` : hours();
+  if (m > 0) return s > 0 ? `${minutes()} ${seconds()}` : minutes();
+  return seconds();
 }
 
-/** Names people recognise for the jobs they schedule; anything else shows its description or method. */
-const FRIENDLY_METHODS: Readonly<Record<string, string>> = {
-  'replication.run': 'Replication',
-  'cloudsync.sync': 'Cloud sync',
-  'cloud_backup.sync': 'Cloud backup',
-  'rsynctask.run': 'Rsync task',
-  'pool.scrub.scrub': 'Scrub',
-  'zpool.scrub.run': 'Scrub',
-  'pool.snapshottask.run': 'Snapshot task',
-  'cronjob.run': 'Cron job',
-  'update.download': 'Update download',
-  'update.run': 'Update',
-  'update.manual': 'Update',
-  'config.save': 'Configuration backup',
-  'disk.wipe': 'Disk wipe',
-  'app.upgrade': 'App upgrade',
+/** Names people recognise for the jobs they schedule (catalogue keys); anything else shows its description or method. */
+const FRIENDLY_METHODS: Readonly<Record<string, MessageKey>> = {
+  'replication.run': 'methods.replication',
+  'cloudsync.sync': 'methods.cloudSync',
+  'cloud_backup.sync': 'methods.cloudBackup',
+  'rsynctask.run': 'methods.rsyncTask',
+  'pool.scrub.scrub': 'methods.scrub',
+  'zpool.scrub.run': 'methods.scrub',
+  'pool.snapshottask.run': 'methods.snapshotTask',
+  'cronjob.run': 'methods.cronJob',
+  'update.download': 'methods.updateDownload',
+  'update.run': 'methods.update',
+  'update.manual': 'methods.update',
+  'config.save': 'methods.configBackup',
+  'disk.wipe': 'methods.diskWipe',
+  'app.upgrade': 'methods.appUpgrade',
 };
 
 export type TextSource = Pick<Transition, 'method' | 'description' | 'to' | 'error' | 'timeStarted' | 'timeFinished'>;
 
 /** What the job is, for people: its description, else a friendly name, else the method. */
-export function jobLabel(t: Pick<Transition, 'method' | 'description'>): string {
+export function jobLabel(t: Pick<Transition, 'method' | 'description'>, tr: Translator = english): string {
   const description = t.description ? cleanLine(t.description, LABEL_MAX) : '';
   if (description) return description;
-  return FRIENDLY_METHODS[t.method] ?? (cleanLine(t.method, LABEL_MAX) || 'A job');
+  const friendly = FRIENDLY_METHODS[t.method];
+  if (friendly) return tr(friendly);
+  return cleanLine(t.method, LABEL_MAX) || tr('methods.unnamed');
 }
 
-const VERB: Readonly<Record<TerminalState, string>> = { FAILED: 'failed', SUCCESS: 'finished', ABORTED: 'was aborted' };
-const COUNT_WORD: Readonly<Record<TerminalState, string>> = { FAILED: 'failed', SUCCESS: 'finished', ABORTED: 'aborted' };
-const PLURAL_VERB: Readonly<Record<TerminalState, string>> = { FAILED: 'failed', SUCCESS: 'finished', ABORTED: 'were aborted' };
+/** "While you were away: …" before a catch-up notification's title. */
+function away(title: string, catchUp: boolean, tr: Translator): string {
+  return catchUp ? tr('notification.whileAway', { text: title }) : title;
+}
+
 /** Failures first: they are what the reader must see if the text is cut. */
 const OUTCOME_ORDER: readonly TerminalState[] = ['FAILED', 'SUCCESS', 'ABORTED'];
 
@@ -140,25 +149,26 @@ function bounded(title: string, body: string): NotificationText {
 }
 
 /** "2 failed, 1 finished" (failed, finished, aborted; zero counts left out). */
-export function outcomeCounts(items: readonly Pick<Transition, 'to'>[]): string {
+export function outcomeCounts(items: readonly Pick<Transition, 'to'>[], tr: Translator = english): string {
   return OUTCOME_ORDER.map((state) => [state, items.filter((t) => t.to === state).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${n} ${COUNT_WORD[state]}`)
-    .join(', ');
+    .map(([state, n]) => tr(`notification.count.${state}`, { count: n }))
+    .join(tr('notification.listSeparator'));
 }
 
 /** "Replication, Cloud sync and 4 more", failures first, fitting in `max` characters. */
-export function labelList(items: readonly TextSource[], max = BODY_MAX): string {
+export function labelList(items: readonly TextSource[], max = BODY_MAX, tr: Translator = english): string {
   const sorted = [...items].sort((a, b) => OUTCOME_ORDER.indexOf(a.to) - OUTCOME_ORDER.indexOf(b.to));
-  const labels = sorted.map((t) => (t.to === 'FAILED' ? `${jobLabel(t)} (failed)` : jobLabel(t)));
+  const labels = sorted.map((t) => (t.to === 'FAILED' ? tr('notification.failedLabel', { job: jobLabel(t, tr) }) : jobLabel(t, tr)));
+  const separator = tr('notification.listSeparator');
+  const andMore = (list: string, count: number) => tr('notification.andMore', { list, count });
   let text = '';
   for (let i = 0; i < labels.length; i++) {
-    const candidate = text ? `${text}, ${labels[i]}` : (labels[i] ?? '');
+    const candidate = text ? `${text}${separator}${labels[i]}` : (labels[i] ?? '');
     const rest = labels.length - i - 1;
-    const suffix = rest > 0 ? ` and ${rest} more` : '';
-    if (Array.from(candidate + suffix).length > max) {
+    if (Array.from(rest > 0 ? andMore(candidate, rest) : candidate).length > max) {
       const remaining = labels.length - i;
-      return text ? `${text} and ${remaining} more` : truncate(candidate, max);
+      return text ? andMore(text, remaining) : truncate(candidate, max);
     }
     text = candidate;
   }
@@ -166,32 +176,35 @@ export function labelList(items: readonly TextSource[], max = BODY_MAX): string 
 }
 
 /** One job: "Replication failed on nas1" / "replication.run on nas1 · ran 2 min 5 s" + the error's first line. */
-export function singleText(t: TextSource, server: string, catchUp = false): NotificationText {
+export function singleText(t: TextSource, server: string, catchUp = false, tr: Translator = english): NotificationText {
   const where = cleanLine(server, 40);
-  const title = `${catchUp ? 'While you were away: ' : ''}${jobLabel(t)} ${VERB[t.to]} on ${where}`;
+  const title = away(tr(`notification.ended.${t.to}`, { job: jobLabel(t, tr), server: where }), catchUp, tr);
   const duration = durationOf(t);
-  const facts = [`${cleanLine(t.method, 80)} on ${where}`];
-  if (duration !== null) facts.push(`ran ${humanDuration(duration)}`);
+  const facts = [tr('notification.methodOn', { method: cleanLine(t.method, 80), server: where })];
+  if (duration !== null) facts.push(tr('notification.ran', { duration: humanDuration(duration, tr) }));
   const lines = [facts.join(' · ')];
-  if (t.to === 'FAILED') lines.push(firstErrorLine(t.error) || 'No error message was given.');
+  if (t.to === 'FAILED') lines.push(firstErrorLine(t.error) || tr('notification.noErrorMessage'));
   return bounded(title, lines.join('\n'));
 }
 
 /** Several jobs of one server: "3 jobs failed on nas1" or "2 failed, 1 finished on nas1". */
-export function burstText(items: readonly TextSource[], server: string, catchUp = false): NotificationText {
+export function burstText(items: readonly TextSource[], server: string, catchUp = false, tr: Translator = english): NotificationText {
   const first = items[0];
-  if (items.length === 1 && first) return singleText(first, server, catchUp);
+  if (items.length === 1 && first) return singleText(first, server, catchUp, tr);
   const where = cleanLine(server, 40);
   const outcomes = new Set(items.map((t) => t.to));
-  const what = outcomes.size === 1 && first ? `${items.length} jobs ${PLURAL_VERB[first.to]}` : outcomeCounts(items);
-  const title = `${catchUp ? 'While you were away: ' : ''}${what} on ${where}`;
-  return bounded(title, labelList(items));
+  const what =
+    outcomes.size === 1 && first
+      ? tr(`notification.jobsEnded.${first.to}`, { count: items.length, server: where })
+      : tr('notification.outcomesOn', { outcomes: outcomeCounts(items, tr), server: where });
+  return bounded(away(what, catchUp, tr), labelList(items, BODY_MAX, tr));
 }
 
 /** The end of a server watch: "All jobs on nas1 are done" with what became of them. */
-export function watchDoneText(outcomes: readonly TextSource[], server: string): NotificationText {
+export function watchDoneText(outcomes: readonly TextSource[], server: string, tr: Translator = english): NotificationText {
   const where = cleanLine(server, 40);
   const n = outcomes.length;
-  const body = n > 0 ? `${n} watched job${n === 1 ? '' : 's'}: ${outcomeCounts(outcomes)}\n${labelList(outcomes, 200)}` : '';
-  return bounded(`All jobs on ${where} are done`, body);
+  const body =
+    n > 0 ? `${tr('notification.watchedJobs', { count: n, outcomes: outcomeCounts(outcomes, tr) })}\n${labelList(outcomes, 200, tr)}` : '';
+  return bounded(tr('notification.watchDone', { server: where }), body);
 }

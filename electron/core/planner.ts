@@ -334,11 +334,12 @@ export class NotificationPlanner {
         items.map((i) => i.transition),
         name,
         burst.catchUp,
+        this.t,
       );
       if (!only?.context?.stillFailing || only.transition.to !== 'FAILED') return words;
       // CCMenu's "still failing": the same failure again is not news, but it must not read as if it were new.
       const t = this.t;
-      const still = t('notification.stillFailing', { job: jobLabel(only.transition), server: cleanLine(name, 40) });
+      const still = t('notification.stillFailing', { job: jobLabel(only.transition, t), server: cleanLine(name, 40) });
       return {
         title: cleanLine(burst.catchUp ? t('notification.whileAway', { text: still }) : still, TITLE_MAX),
         body: truncate(`${t('notification.failedInARow', { count: only.context.stillFailing })}\n${words.body}`, BODY_MAX),
@@ -362,7 +363,7 @@ export class NotificationPlanner {
     });
     if (burst.watchDone) {
       // The watch's end stands in for the burst's own notification: one notification, not two at once.
-      out.push(make(watchDoneText(burst.watchDone.outcomes, name), notified, burst.watchDone.paused ? 'paused' : null, 'normal'));
+      out.push(make(watchDoneText(burst.watchDone.outcomes, name, this.t), notified, burst.watchDone.paused ? 'paused' : null, 'normal'));
     } else if (notified.length > 0) {
       out.push(make(text(notified), notified, null));
     }
@@ -402,10 +403,13 @@ export class NotificationPlanner {
       const first = items[0]!.insight;
       const words =
         items.length === 1
-          ? insightText(first, name)
+          ? insightText(first, name, this.t)
           : {
               title: cleanLine(this.t('notification.insightsOn', { count: items.length, server: cleanLine(name, 40) }), TITLE_MAX),
-              body: cleanLine(items.map((i) => insightText(i.insight, name).title).join(this.t('notification.insightSeparator')), BODY_MAX),
+              body: cleanLine(
+                items.map((i) => insightText(i.insight, name, this.t).title).join(this.t('notification.insightSeparator')),
+                BODY_MAX,
+              ),
             };
       const jobs: string[] = [];
       const jobRefs: NotificationJobRef[] = [];

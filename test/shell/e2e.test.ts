@@ -109,4 +109,63 @@ describe('the app end to end (electron double + simulator)', () => {
     // Stopping delivers whatever the rules still held back (burst windows), so this is the final count: one.
     expect(FakeNotification.shownOnes()).toHaveLength(1);
   }, 30_000);
+
+  it('speaks the OS language (German) in notifications, tray and server status, and switches when the setting changes', async () => {
+    electronDouble.app.preferredSystemLanguages = ['de-DE', 'en-US'];
+    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-de-'));
+    const openStore = (name: string) =>
+      new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-e2e', accessPropertiesByDotNotation: false });
+    electronDouble.app.becomeReady();
+    shell = await startShell({
+      electron: electronDouble,
+      platform: 'linux',
+      env: {},
+      argv: ['--hidden'],
+      appRoot: process.cwd(),
+      openStore,
+      createMonitor: (ports) => createMonitor(ports),
+      trayIntervalMs: 50,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    if (!shell) throw new Error('startShell found another instance running');
+    await shell.monitor.addServer(
+      { name: 'Sim NAS', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: null },
+      sim.credentials.apiKey,
+    );
+    const tray = FakeTray.instances[0]!;
+    await vi.waitFor(() => expect(shell!.monitor.snapshot().servers[0]?.state).toBe('live'), { timeout: 10_000, interval: 20 });
+    expect(shell.monitor.snapshot().servers[0]?.detail).toBe('Verbunden');
+
+    const failOne = async (description: string) => {
+      const before = FakeNotification.shownOnes().length;
+      const id = sim.startJob({ method: 'cloudsync.sync', description, manual: true });
+      await vi.waitFor(() => expect(shell!.monitor.snapshot().jobs.some((j) => j.id === id && j.state === 'RUNNING')).toBe(true), {
+        timeout: 10_000,
+        interval: 20,
+      });
+      sim.finishJob(id, 'FAILED', '[EFAULT] Failed to connect to remote host.');
+      await vi.waitFor(() => expect(FakeNotification.shownOnes().length).toBe(before + 1), { timeout: 10_000, interval: 20 });
+      return FakeNotification.shownOnes().at(-1)!;
+    };
+
+    const german = await failOne('Cloud-Sync nach B2');
+    expect(german.options['title']).toBe('Cloud-Sync nach B2 ist auf Sim NAS fehlgeschlagen');
+    expect(german.options['body']).toMatch(/^cloudsync\.sync auf Sim NAS · Laufzeit \d+ s\n\[EFAULT\] Failed to connect to remote host\.$/);
+    await vi.waitFor(() => expect(tray.toolTip).toBe('Jobwatch: 0 laufen · 1 fehlgeschlagen · 1 Server'), {
+      timeout: 10_000,
+      interval: 20,
+    });
+
+    // The person picks English in the settings: the next notification, the tray and the status follow at once.
+    const english = structuredClone(shell.settings());
+    english.ui.language = 'en';
+    await shell.updateSettings(english);
+    expect(tray.toolTip).toBe('Jobwatch: 0 running · 1 failed · 1 server');
+    const then = await failOne('Cloud sync to B2');
+    // The same task failing again: "still failing", now in English.
+    expect(then.options['title']).toBe('Cloud sync to B2 is still failing on Sim NAS');
+    expect(then.options['body']).toMatch(/^Failed 2 times in a row\./);
+    // The one shown before keeps its words.
+    expect(german.options['title']).toBe('Cloud-Sync nach B2 ist auf Sim NAS fehlgeschlagen');
+  }, 30_000);
 });
