@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,44 @@ describe('platform player', () => {
     };
     const broken = new PlatformPlayer({ platform: 'darwin', file: WAV, log: () => undefined, execFile: throwing });
     expect(await broken.play(70)).toEqual({ ok: false, message: 'The failure sound could not be played (afplay: spawn EACCES).' });
+  });
+
+  it('a real player process gets the path as one argument, never read by a shell', async () => {
+    // Stand-in players on PATH that write down what they were given; the file name would run a command in a shell.
+    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-player-'));
+    const record = join(dir, 'record.txt');
+    for (const name of ['paplay', 'aplay']) {
+      writeFileSync(
+        join(dir, name),
+        `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${record}'; done\n${name === 'paplay' ? 'exit 1' : '/usr/bin/wc -c >> ' + `'${record}'`}\n`,
+      );
+      chmodSync(join(dir, name), 0o755);
+    }
+    const file = join(dir, 'failure $(touch pwned) `touch pwned2`.wav');
+    copyFileSync(WAV, file);
+    const path = process.env['PATH'];
+    process.env['PATH'] = dir;
+    try {
+      const logged: string[] = [];
+      const player = new PlatformPlayer({ platform: 'linux', file, log: (m) => logged.push(m) });
+      expect(await player.play(50)).toEqual({ ok: true });
+      // paplay failed (exit 1), pw-play is not there, aplay played the scaled WAV from its standard input.
+      expect(readFileSync(record, 'utf8').split('\n')).toEqual([
+        '--volume=32768',
+        file,
+        '-q',
+        '-t',
+        'wav',
+        '-',
+        String(readFileSync(WAV).length),
+        '',
+      ]);
+      expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+      expect(logged).toEqual([]);
+    } finally {
+      process.env['PATH'] = path;
+    }
   });
 
   it('plays one sound at a time', async () => {
