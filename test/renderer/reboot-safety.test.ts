@@ -25,7 +25,7 @@ describe('RebootSafetyPanel', () => {
     api.rebootSafety.mockResolvedValue({ ...answer, watching: true });
     await fireEvent.click(view.getByRole('button', { name: 'Tell me when it is safe' }));
     expect(api.watchAllServers).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(view.getByTestId('reboot-safety-message').textContent).toContain('You will be told'));
+    await waitFor(() => expect(view.getByTestId('reboot-safety-message').textContent).toBe('Watching all servers.'));
     expect(view.getByTestId('reboot-safety-message')).toHaveAttribute('aria-live', 'polite');
     const watching = await waitFor(() => view.getByTestId('reboot-safety-watching'));
     const text = watching.textContent.replace(/\s+/g, ' ');
