@@ -739,7 +739,7 @@ export class Monitor implements MonitorApi {
   }
 
   rebootSafety(): RebootSafety {
-    return { ...rebootSafety(this.snapshot()), watching: this.safeWatch.watching };
+    return { ...rebootSafety(this.snapshot(), this.options.translator?.()), watching: this.safeWatch.watching };
   }
 
   /** "Tell me when it is safe": waits until every server is live with nothing running (core/reboot-safety.ts). */

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { MonitorSnapshot } from './view';
+import { english, type Translator } from './i18n/i18n';
 
 export const RebootSafetyJobSchema = z.object({
   key: z.string(),
@@ -42,12 +43,23 @@ export const RebootSafetySchema = z.object({
 });
 export type RebootSafety = z.infer<typeof RebootSafetySchema>;
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** "Nothing running on any server" or "Not safe: 2 jobs running on 1 server; NAS unknown (not connected)", in `t`'s language. */
+export function rebootSafetySummary(servers: readonly RebootSafetyServer[], t: Translator = english): string {
+  const running = servers.filter((s) => s.status === 'running');
+  const unknown = servers.filter((s) => s.status === 'unknown');
+  const jobCount = running.reduce((n, s) => n + s.jobs.length, 0);
+  const reasons: string[] = [];
+  if (jobCount > 0) {
+    const jobs = t('safety.jobs', { count: jobCount });
+    const where = t('safety.onServers', { count: running.length });
+    reasons.push(t('safety.jobsRunning', { count: jobCount, jobs, where }));
+  }
+  if (unknown.length > 0) reasons.push(t('safety.unknownServers', { names: unknown.map((s) => s.name).join(', ') }));
+  return reasons.length === 0 ? t('safety.nothingRunning') : t('safety.notSafe', { reasons: reasons.join(t('safety.reasonSeparator')) });
 }
 
-/** Pure: the answer for this snapshot. */
-export function rebootSafety(snapshot: Pick<MonitorSnapshot, 'servers' | 'jobs'>): RebootSafety {
+/** Pure: the answer for this snapshot, its summary in `t`'s language. */
+export function rebootSafety(snapshot: Pick<MonitorSnapshot, 'servers' | 'jobs'>, t: Translator = english): RebootSafety {
   const servers: RebootSafetyServer[] = snapshot.servers.map((server) => {
     if (server.state !== 'live') return { id: server.id, name: server.name, status: 'unknown', detail: server.detail, jobs: [] };
     const jobs = snapshot.jobs
@@ -55,14 +67,8 @@ export function rebootSafety(snapshot: Pick<MonitorSnapshot, 'servers' | 'jobs'>
       .map((j) => ({ key: j.key, name: j.description ?? j.method, percent: j.percent }));
     return { id: server.id, name: server.name, status: jobs.length > 0 ? 'running' : 'idle', detail: null, jobs };
   });
-  const running = servers.filter((s) => s.status === 'running');
-  const unknown = servers.filter((s) => s.status === 'unknown');
-  const jobCount = running.reduce((n, s) => n + s.jobs.length, 0);
-  const parts: string[] = [];
-  if (jobCount > 0) parts.push(`${plural(jobCount, 'job', 'jobs')} running on ${plural(running.length, 'server', 'servers')}`);
-  if (unknown.length > 0) parts.push(`${unknown.map((s) => s.name).join(', ')} unknown (not connected)`);
-  const safe = parts.length === 0;
-  return { safe, summary: safe ? 'Nothing running on any server' : `Not safe: ${parts.join('; ')}`, servers };
+  const safe = servers.every((s) => s.status === 'idle');
+  return { safe, summary: rebootSafetySummary(servers, t), servers };
 }
 
 /** Whether the job keeps a restart from being safe (the same test as `rebootSafety`'s list). */

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { MonitorSnapshot, ServerView } from '../core/view';
 import { PAUSE_PRESETS, isPaused as isPauseOn } from '../core/pause';
-import { rebootSafety, type RebootSafety } from '../core/reboot-safety';
+import { rebootSafety } from '../core/reboot-safety';
 import { english, type Translator } from '../core/i18n/i18n';
 
 /** In priority order: the first that applies wins. */
@@ -110,25 +110,10 @@ function serverLabel(server: ServerView, t: Translator): string {
   return parts.join(t('tray.partSeparator'));
 }
 
-/** "Nothing running on any server" or "Not safe: 2 jobs running on 1 server; NAS unknown (not connected)". */
-export function rebootSafetySummary(safety: RebootSafety, t: Translator = english): string {
-  const running = safety.servers.filter((s) => s.status === 'running');
-  const unknown = safety.servers.filter((s) => s.status === 'unknown');
-  const jobCount = running.reduce((n, s) => n + s.jobs.length, 0);
-  const reasons: string[] = [];
-  if (jobCount > 0) {
-    const jobs = t('safety.jobs', { count: jobCount });
-    const where = t('safety.onServers', { count: running.length });
-    reasons.push(t('safety.jobsRunning', { count: jobCount, jobs, where }));
-  }
-  if (unknown.length > 0) reasons.push(t('safety.unknownServers', { names: unknown.map((s) => s.name).join(', ') }));
-  return reasons.length === 0 ? t('safety.nothingRunning') : t('safety.notSafe', { reasons: reasons.join(t('safety.reasonSeparator')) });
-}
-
 /** The "Safe to restart?" submenu: the answer per server, and "Tell me when it is safe" while it is not. */
 export function safeToRestartItem(snapshot: MonitorSnapshot, actions: TrayActions, t: Translator = english): TrayMenuItem {
-  const safety = rebootSafety(snapshot);
-  const lines: TrayMenuItem[] = [{ label: rebootSafetySummary(safety, t), enabled: false }];
+  const safety = rebootSafety(snapshot, t);
+  const lines: TrayMenuItem[] = [{ label: safety.summary, enabled: false }];
   for (const server of safety.servers) {
     if (server.status === 'unknown') {
       const detail = server.detail === null ? t('safety.notConnected') : serverStatusText({ state: 'backoff', detail: server.detail }, t);

@@ -4,6 +4,8 @@ import { problemText, statusText } from '../../../electron/core/i18n/status';
 import { serverViewOf, type ViewedServer } from '../../../electron/core/monitor-views';
 import type { SessionStatus } from '../../../electron/core/session';
 import { ERROR_CODES } from '../../../electron/core/errors';
+import { rebootSafety } from '../../../electron/core/reboot-safety';
+import type { JobView, ServerView } from '../../../electron/core/view';
 
 const de = translator('de');
 const FINGERPRINT = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
@@ -83,5 +85,35 @@ describe('the server view', () => {
     expect(german.attention?.message).toMatch(/^Dieses Konto darf die API nicht verwenden/);
     expect(german.detail).toBe(german.attention?.message);
     expect(serverViewOf(viewed({}), [], 0, de).detail).toBe('Verbunden');
+  });
+});
+
+describe('"safe to restart?" in German', () => {
+  it('says the summary in the translator’s language, and in English without one', () => {
+    const server = (id: string, state: 'live' | 'backoff') => ({ id, name: id.toUpperCase(), state, detail: 'x' }) as unknown as ServerView;
+    const job = (key: string, serverId: string) =>
+      ({
+        key,
+        server: serverId,
+        transient: false,
+        onServer: true,
+        state: 'RUNNING',
+        description: null,
+        method: 'm',
+        percent: null,
+      }) as unknown as JobView;
+    const busy = {
+      servers: [server('nas', 'live'), server('backup', 'live'), server('far', 'backoff')],
+      jobs: [job('a', 'nas'), job('b', 'nas'), job('c', 'backup')],
+    };
+    expect(rebootSafety(busy, de).summary).toBe('Noch nicht: 3 Jobs laufen auf 2 Servern; FAR unbekannt (nicht verbunden)');
+    expect(rebootSafety(busy).summary).toBe('Not safe: 3 jobs running on 2 servers; FAR unknown (not connected)');
+    expect(rebootSafety({ servers: [server('nas', 'live')], jobs: [job('a', 'nas')] }, de).summary).toBe(
+      'Noch nicht: 1 Job läuft auf 1 Server',
+    );
+    expect(rebootSafety({ servers: [server('nas', 'live')], jobs: [] }, de)).toMatchObject({
+      safe: true,
+      summary: 'Auf keinem Server läuft etwas',
+    });
   });
 });
