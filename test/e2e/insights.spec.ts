@@ -84,3 +84,39 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('job-detail')).toBeVisible();
   });
 }
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`${theme} theme: the notification history says which schedules this account cannot check`, async ({ jobwatch }) => {
+    const { page } = jobwatch;
+    const EVERY_HOUR = { minute: '0', hour: '*', dom: '*', month: '*', dow: '*' };
+    const viewerKey = '2-' + 'b'.repeat(64);
+    const sim = await jobwatch.simulator({
+      users: [
+        { username: 'demo', apiKeys: ['1-' + 'a'.repeat(64)], fullAdmin: true },
+        { username: 'viewer', apiKeys: [viewerKey], roles: ['CLOUD_SYNC_READ', 'SYSTEM_GENERAL_READ'] },
+      ],
+      tasks: [
+        { kind: 'cloudsync', id: 1, name: 'Photos to B2', schedule: EVERY_HOUR },
+        { kind: 'rsync', id: 2, name: 'Mirror', schedule: EVERY_HOUR },
+      ],
+    });
+    await jobwatch.bridge.monitor.addServer(
+      { name: 'nas1', url: sim.url, auth: { method: 'api-key', username: 'viewer' }, fingerprint256: null },
+      viewerKey,
+    );
+    await jobwatch.live('nas1');
+    await expect.poll(() => jobwatch.bridge.monitor.snapshot().servers[0]?.schedules?.notes.length ?? 0).toBeGreaterThan(0);
+
+    await jobwatch.open();
+    await useTheme(page, theme);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Notifications' }).click();
+    const section = page.getByTestId('schedule-checks');
+    await expect(section.getByRole('heading', { name: 'Scheduled runs not checked' })).toBeVisible();
+    await expect(section.getByTestId('schedule-note').filter({ hasText: 'may not read the rsync tasks (rsynctask.query)' })).toBeVisible();
+    await expect(section.getByTestId('schedule-note').filter({ hasText: 'cloud sync' })).toHaveCount(0);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, `${theme}-schedule-notes`);
+    await expectNoAxeViolations(page, 'notification history with schedule notes');
+    await jobwatch.checkHealth();
+  });
+}

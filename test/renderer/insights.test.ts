@@ -145,7 +145,7 @@ describe('NotificationsView', () => {
     );
     const section = getByTestId('schedule-checks');
     expect(getByRole('heading', { name: 'Scheduled runs not checked' })).toBeTruthy();
-    expect(section.textContent.replace(/\s+/g, ' ')).toContain('not failures of the server');
+    expect(section.textContent.replace(/\s+/g, ' ')).toContain('none of it is a failure of the server');
     // Only the server with something to say; the newest five gaps first, the rest counted.
     expect(
       within(section)
