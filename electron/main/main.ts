@@ -8,6 +8,7 @@ import ElectronStore from 'electron-store';
 import electronLog from 'electron-log/main';
 import electronUpdater from 'electron-updater';
 import { createMonitor } from '../core/desktop-monitor';
+import { resolveLanguage, translator } from '../core/i18n/i18n';
 import { consoleLogger, startShell } from './app';
 import { AppLog } from './log';
 import { privateStoreOpener } from './storage';
@@ -41,6 +42,8 @@ startShell({
 }).catch((err: unknown) => {
   log.error(`Jobwatch could not start: ${err instanceof Error ? err.message : String(err)}`);
   console.error('[jobwatch] could not start:', err);
-  electron.dialog.showErrorBox('Jobwatch could not start', err instanceof Error ? err.message : String(err));
+  // The settings may be what failed to load: the title follows the OS's language.
+  const t = translator(resolveLanguage('system', electron.app.isReady() ? electron.app.getPreferredSystemLanguages() : []));
+  electron.dialog.showErrorBox(t('dialogs.couldNotStart'), err instanceof Error ? err.message : String(err));
   electron.app.exit(1);
 });

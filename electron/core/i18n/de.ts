@@ -167,6 +167,7 @@ export const de: Catalogue = {
   },
   dialogs: {
     saveJobLog: 'Job-Protokoll speichern',
+    couldNotStart: 'Jobwatch konnte nicht starten',
   },
   errors: {
     startAtLoginUnavailable: 'Der Start bei der Anmeldung ist auf diesem System nicht verfügbar.',

@@ -166,6 +166,7 @@ export const en = {
   },
   dialogs: {
     saveJobLog: 'Save job log',
+    couldNotStart: 'Jobwatch could not start',
   },
   errors: {
     startAtLoginUnavailable: 'Start at login is not available.',
