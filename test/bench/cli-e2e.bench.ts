@@ -62,6 +62,23 @@ process.on('SIGUSR2', () => {
 process.on('SIGTERM', () => process.exit(0));
 `;
 
+/** Preloaded into a short-lived process: its peak RSS (VmHWM, bytes) on stderr as it exits. */
+const PEAK_AT_EXIT = `
+import { readFileSync } from 'node:fs';
+process.on('exit', () => {
+  const kib = /^VmHWM:\\s+(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  process.stderr.write('peak-rss ' + Number(kib) * 1024 + '\\n');
+});
+`;
+
+/** Peak RSS of a process that runs to its end (`node <args>`), from PEAK_AT_EXIT. */
+function peakAtExit(args: string[]): number {
+  const out = spawnSync(process.execPath, ['--import', join(work, 'peak-at-exit.mjs'), ...args], { encoding: 'utf8' });
+  const bytes = Number(/^peak-rss (\d+)$/m.exec(out.stderr ?? '')?.[1]);
+  if (!Number.isFinite(bytes)) throw new Error(`no peak RSS from node ${args.join(' ')}: ${out.stderr}`);
+  return bytes;
+}
+
 /** Preloaded into the CLI: on SIGUSR2, its heap after a full GC. */
 const USAGE_REPORT = `
 import { writeFileSync } from 'node:fs';
@@ -89,6 +106,8 @@ interface RunResult {
   cpuTotal: number;
   cpuStream: number;
   peakRss: number;
+  /** Peak RSS once connected with the snapshot absorbed, before the stream. */
+  peakRssBeforeStream: number;
   rss: number;
   heapUsed: number | null;
   bytesRead: number | null;
@@ -178,6 +197,7 @@ async function run(spec: RunSpec): Promise<RunResult> {
     const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
     await waitFor('the client to subscribe', () => sims.every((s) => s.stats().subscribers > 0), 60_000);
     await settled(pid);
+    const peakRssBeforeStream = memory(pid).peakRss;
     const cpuBefore = cpuSeconds(pid);
     const framesBefore = sims.reduce((sum, s) => sum + s.stats().framesSent, 0);
     const started = performance.now();
@@ -210,6 +230,7 @@ async function run(spec: RunSpec): Promise<RunResult> {
       cpuTotal: cpuAfter,
       cpuStream: cpuAfter - cpuBefore,
       peakRss,
+      peakRssBeforeStream,
       rss,
       heapUsed,
       bytesRead: stats?.bytesRead ?? null,
@@ -247,6 +268,7 @@ if (build.status !== 0 || !existsSync(join(root, 'dist', 'cli.js'))) {
 }
 writeFileSync(join(work, 'floor.mjs'), FLOOR);
 writeFileSync(join(work, 'usage-report.mjs'), USAGE_REPORT);
+writeFileSync(join(work, 'peak-at-exit.mjs'), PEAK_AT_EXIT);
 
 try {
   const single = { servers: 1, jobsPerServer: 1000, stream: { jobs: 100, steps: 10 * seconds } };
@@ -262,6 +284,17 @@ try {
     `e2e goals: CLI within 1.5× of the floor's CPU: ${(per10k(cliOff) / per10k(floorOff)).toFixed(2)}× (compression off) ${per10k(cliOff) / per10k(floorOff) <= 1.5 ? 'met' : 'NOT met'}; ` +
       `peak RSS ≤ 60 MiB following one server with 1 000 jobs: ${mib(cliOff.peakRss)} MiB ${cliOff.peakRss <= 60 * 1024 * 1024 ? 'met' : 'NOT met'}; ` +
       `compression on costs ${(per10k(cliOn) / per10k(cliOff)).toFixed(2)}× the CLI's CPU`,
+  );
+
+  // Where the CLI's peak RSS goes, step by step, each measured in this run (the goal is about the last figure).
+  const bareNode = peakAtExit(['-e', '0']);
+  const cliLoaded = peakAtExit([cliBin, '--version']);
+  console.log(
+    `e2e peak RSS step by step (1 server × 1 000 jobs, compression off): bare node ${mib(bareNode)} MiB; ` +
+      `+ the CLI's code loaded and evaluated (jobwatch --version) ${mib(cliLoaded)} MiB; ` +
+      `+ connected, 1 000-job snapshot absorbed ${mib(cliOff.peakRssBeforeStream)} MiB; ` +
+      `+ the ${seconds} s stream ${mib(cliOff.peakRss)} MiB, heap ${mib(cliOff.heapUsed!)} MiB after GC ` +
+      `(floor: ${mib(floorOff.peakRssBeforeStream)} MiB after the snapshot, ${mib(floorOff.peakRss)} MiB peak)`,
   );
 
   // What compression saves, from the floor's socket byte counts (same frames both ways).
