@@ -11,7 +11,7 @@ import type { DesktopMonitorApi } from '../core/desktop-monitor';
 import { savedProfileViews } from '../core/profile-directory';
 import { webUiUrl } from '../core/monitor';
 import { JobwatchError } from '../core/errors';
-import { resolveLanguage, translator, type Translator } from '../core/i18n/i18n';
+import { notificationActionLabels, resolveLanguage, translator, type Translator } from '../core/i18n/i18n';
 import { EVENTS, REPLY_ENCODING } from '../ipc/contract';
 import { handleAppProtocol, registerAppScheme, type ProtocolElectron } from './app-protocol';
 import { DeltaBatcher } from './delta-batcher';
@@ -191,7 +191,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   const notifier = new DesktopNotifier(electron, (target) => openOn(target), join(appRoot, 'build', 'icons', '256x256.png'), platform, {
     failureKeys: (view) => failureKeysOf(view, unacknowledged()),
     acknowledge: (keys) => keys.forEach((key) => monitor.acknowledge(key)),
-    labels: () => ({ acknowledge: t()('notificationActions.acknowledge'), open: t()('notificationActions.open') }),
+    labels: () => notificationActionLabels(t()),
     notificationServer,
     log: (m) => log.info(m),
   });

@@ -109,10 +109,13 @@ describe('failure notification actions and sound, end to end', () => {
     expect(played).toEqual([55, 30]);
   }, 30_000);
 
-  it('macOS: Open opens the window on the job; the failure stays unacknowledged', async () => {
+  it('macOS: Open opens the window on the job; the failure stays unacknowledged; the buttons speak the chosen language', async () => {
     const app = await start('darwin', {});
+    const settings = app.monitor.settings.get();
+    await app.updateSettings({ ...settings, ui: { ...settings.ui, language: 'de' } });
     failJob();
     await vi.waitFor(() => expect(FakeNotification.shownOnes()).toHaveLength(1), WAIT);
+    expect(FakeNotification.shownOnes()[0]!.actionLabels()).toEqual(['Bestätigen', 'Öffnen']);
     const window = FakeBrowserWindow.instances[0]!;
     window.hide();
     FakeNotification.shownOnes()[0]!.action(1);
