@@ -3,7 +3,7 @@ import { fireEvent, render, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import PauseControl from '../../renderer/src/components/PauseControl.svelte';
 import SettingsView from '../../renderer/src/components/SettingsView.svelte';
-import { FAILURE_URGENCIES, METHOD_RULE_ACTIONS, PAUSE_PRESETS, THEMES } from '../../electron/ipc/constants';
+import { DEFAULT_SETTINGS, FAILURE_URGENCIES, METHOD_RULE_ACTIONS, PAUSE_PRESETS, THEMES } from '../../electron/ipc/constants';
 import { fakeApi } from './fake-api';
 import { inWindow } from './window-context';
 
@@ -45,5 +45,17 @@ describe('SettingsView choices', () => {
         .getAllByRole('option')
         .map((o) => (o as HTMLOptionElement).value),
     ).toEqual([...METHOD_RULE_ACTIONS]);
+  });
+
+  it('sets the missed-run tolerance within the core’s bounds, its default shown, and saves it', async () => {
+    const api = fakeApi();
+    const view = render(SettingsView, inWindow({ api }, {}));
+    const input = (await view.findByRole('spinbutton', { name: /scheduled run was missed/ })) as HTMLInputElement;
+    expect([input.min, input.max, input.value]).toEqual(['1', '720', String(DEFAULT_SETTINGS.notifications.missedRunToleranceMin)]);
+    expect(input.closest('label')!.textContent).toContain(`Default ${DEFAULT_SETTINGS.notifications.missedRunToleranceMin} min`);
+    await fireEvent.input(input, { target: { value: '25' } });
+    await fireEvent.submit(input.closest('form')!);
+    await vi.waitFor(() => expect(api.setSettings).toHaveBeenCalled());
+    expect(api.setSettings.mock.calls.at(-1)![0]).toMatchObject({ notifications: { missedRunToleranceMin: 25 } });
   });
 });
