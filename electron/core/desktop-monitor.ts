@@ -72,20 +72,24 @@ export function createMonitor(ports: MonitorPorts): DesktopMonitor {
   const history = new RunHistory({ store: createHistoryStore(ports.storage, { logger }), logger });
   const profiles = new ProfilesRepository(createProfilesStore(ports.storage, { logger }), ports.secrets);
 
+  let monitor: DesktopMonitor | null = null;
   const access: SettingsAccess = {
     get: () => settings,
     update: async (next) => {
       await settingsStore.save(next);
+      const spoken = planner.translator;
       settings = next;
       planner.setSettings(next.notifications);
       planner.setTranslator(language());
+      // The window shows the servers' status lines as sent: a new language sends them again.
+      if (planner.translator !== spoken) monitor?.refreshServerViews();
       planner.setPausedUntil(next.notifications.pausedUntil);
       return settings;
     },
   };
 
   let pauseSaved: Promise<void> = Promise.resolve();
-  return new DesktopMonitor(
+  monitor = new DesktopMonitor(
     {
       connector: ports.connector ?? createServerConnector(),
       directory: profileDirectory(profiles, ports.secrets, planner),
@@ -126,4 +130,5 @@ export function createMonitor(ports: MonitorPorts): DesktopMonitor {
     access,
     profileRules(profiles, planner),
   );
+  return monitor;
 }

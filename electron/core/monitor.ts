@@ -143,6 +143,11 @@ export class Monitor implements MonitorApi {
     this.wake();
   }
 
+  /** The views' words changed (the language setting): every server's view goes out again, in the new words. */
+  refreshServerViews(): void {
+    for (const runtime of this.servers.values()) this.emitServer(runtime);
+  }
+
   // ---- listeners ----------------------------------------------------------------------------------------------
 
   onDelta(listener: (delta: MonitorDelta) => void): () => void {

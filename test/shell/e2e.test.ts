@@ -135,6 +135,7 @@ describe('the app end to end (electron double + simulator)', () => {
     const tray = FakeTray.instances[0]!;
     await vi.waitFor(() => expect(shell!.monitor.snapshot().servers[0]?.state).toBe('live'), { timeout: 10_000, interval: 20 });
     expect(shell.monitor.snapshot().servers[0]?.detail).toBe('Verbunden');
+    expect(shell.events.subscribe().servers[0]?.detail).toBe('Verbunden');
 
     const failOne = async (description: string) => {
       const before = FakeNotification.shownOnes().length;
@@ -159,8 +160,21 @@ describe('the app end to end (electron double + simulator)', () => {
     // The person picks English in the settings: the next notification, the tray and the status follow at once.
     const english = structuredClone(shell.settings());
     english.ui.language = 'en';
+    const window = FakeBrowserWindow.instances[0]!;
+    const sentBefore = window.webContents.sentOn(EVENTS.delta.channel).length;
     await shell.updateSettings(english);
     expect(tray.toolTip).toBe('Jobwatch: 0 running · 1 failed · 1 server');
+    // The window is sent the server's status line again, now in English.
+    await vi.waitFor(
+      () => {
+        const deltas = window.webContents
+          .sentOn(EVENTS.delta.channel)
+          .slice(sentBefore)
+          .map((args) => args[0] as MonitorDelta);
+        expect(deltas.some((d) => d.servers?.some((v) => v.detail === 'Live'))).toBe(true);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     const then = await failOne('Cloud sync to B2');
     // The same task failing again: "still failing", now in English.
     expect(then.options['title']).toBe('Cloud sync to B2 is still failing on Sim NAS');
