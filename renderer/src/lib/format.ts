@@ -84,25 +84,6 @@ export function stateLabel(state: JobState): string {
   return t(`states.${state}`);
 }
 
-/** The same as a table, read when used (so in the current language); stateLabel is the one to call. */
-export const STATE_LABELS: Readonly<Record<JobState, string>> = {
-  get WAITING() {
-    return stateLabel('WAITING');
-  },
-  get RUNNING() {
-    return stateLabel('RUNNING');
-  },
-  get SUCCESS() {
-    return stateLabel('SUCCESS');
-  },
-  get FAILED() {
-    return stateLabel('FAILED');
-  },
-  get ABORTED() {
-    return stateLabel('ABORTED');
-  },
-};
-
 export function jobTitle(job: Pick<JobView, 'description' | 'method'>): string {
   return job.description?.trim() || job.method;
 }

@@ -252,7 +252,11 @@ export const de: Catalogue = {
     job: '{{server}}: {{job}}',
     jobWithPercent: '{{server}}: {{job}} — {{percent}}',
     tellMe: 'Sagen Sie mir, wenn es sicher ist',
-    willTell: 'Sie erfahren es, sobald auf keinem Server mehr etwas läuft.',
+    watchingAll: 'Alle Server werden beobachtet.',
+    watching:
+      'Beobachtung läuft: Sie erfahren es, sobald jeder Server verbunden ist und auf keinem mehr etwas läuft – auch keine Jobs, die seit Ihrer Frage gestartet sind.',
+    alsoWaiting_one: 'Außerdem wird gewartet, bis {{servers}} verbunden ist: Was dort läuft, ist nicht zu sehen.',
+    alsoWaiting_other: 'Außerdem wird gewartet, bis {{servers}} verbunden sind: Was dort läuft, ist nicht zu sehen.',
   },
   notifications: {
     title: 'Warum wurde ich (nicht) benachrichtigt?',
@@ -286,6 +290,10 @@ export const de: Catalogue = {
     jobNumber: 'Job {{number}}',
     open: '{{job}} öffnen',
     more: 'und {{count}} weitere',
+    schedulesTitle: 'Nicht geprüfte geplante Läufe',
+    schedulesIntro:
+      'Jobwatch meldet einen verpassten geplanten Lauf nur, wenn es die Aufgabe lesen konnte und die ganze Zeit zugesehen hat. Hier steht, was es nicht prüfen konnte, und warum – nichts davon ist ein Fehler des Servers.',
+    earlier: 'und {{count}} frühere',
   },
   connection: {
     generic: { title: 'Die Verbindung ist fehlgeschlagen', explanation: 'Die Einzelheiten stehen unten.' },

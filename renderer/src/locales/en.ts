@@ -255,7 +255,11 @@ export const en = {
     job: '{{server}}: {{job}}',
     jobWithPercent: '{{server}}: {{job}} — {{percent}}',
     tellMe: 'Tell me when it is safe',
-    willTell: 'You will be told once nothing runs on any server.',
+    watchingAll: 'Watching all servers.',
+    watching:
+      'Watching: you will be told once every server is connected and nothing runs on any of them, including jobs started since you asked.',
+    alsoWaiting_one: 'Also waiting for {{servers}} to be connected: what it is doing cannot be seen.',
+    alsoWaiting_other: 'Also waiting for {{servers}} to be connected: what they are doing cannot be seen.',
   },
   notifications: {
     title: 'Why was I (not) notified?',
@@ -289,6 +293,10 @@ export const en = {
     jobNumber: 'job {{number}}',
     open: 'Open {{job}}',
     more: 'and {{count}} more',
+    schedulesTitle: 'Scheduled runs not checked',
+    schedulesIntro:
+      'Jobwatch says a scheduled run was missed only when it could read the task and was watching the whole time. Here is what it could not check, and why: none of it is a failure of the server.',
+    earlier: 'and {{count}} earlier',
   },
   connection: {
     generic: { title: 'The connection failed', explanation: 'See the details below.' },
