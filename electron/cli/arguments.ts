@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { normaliseFingerprint } from '../core/tls';
+import { UI_LANGUAGES } from '../core/i18n/i18n';
 import { SIM_VERSIONS } from '../sim/types';
 import type { CliCommand } from './command';
 import type { CliServer } from './watch';
@@ -17,6 +18,7 @@ export const USAGE = `Usage:
   jobwatch watch --url URL [--url URL …] | --profile NAME [auth] [--fingerprint SHA256] [--json]
                  [--compression on|off] [--state-dir DIR] [--rules FILE] [--notify] [--otp-env VAR]
                  [--include-transient] [--exec CMD [--exec-timeout SECONDS]] [--missed-run-tolerance DURATION]
+                 [--language en|de]
   jobwatch list  --url URL [--url URL …] [auth] [--fingerprint SHA256] [--json] [--timeout SECONDS]
   jobwatch sim   [--port N] [--host ADDR] [--tls] [--scenario NAME|FILE] [--truenas-version V]
   jobwatch help | --version
@@ -48,6 +50,8 @@ watch:
   --missed-run-tolerance DURATION
                            how late a scheduled run may start before it is a missed run: 15m, 90s, 2h or plain
                            minutes, 1 min to 12 h (default: --rules' missedRunToleranceMin, else 10 min)
+  --language en|de         the language of notification titles and bodies (default en); field names, codes
+                           and every other line stay as they are
   --state-dir DIR          remember reported transitions and unacknowledged failures in DIR
   --rules FILE             notification rules (JSON: the app's settings, or their "notifications" part)
   --notify                 also show desktop notifications (D-Bus, Linux)
@@ -85,6 +89,7 @@ const OPTIONS = {
   exec: { type: 'string' },
   'exec-timeout': { type: 'string' },
   'missed-run-tolerance': { type: 'string' },
+  language: { type: 'string' },
   timeout: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -170,6 +175,7 @@ const WatchFlags = z
       .max(3600, 'must be at most 3600 seconds (an hour)')
       .default(DEFAULT_EXEC_TIMEOUT_SEC),
     'missed-run-tolerance': ToleranceFlag.optional(),
+    language: z.enum(UI_LANGUAGES, { message: 'must be en or de' }).optional(),
     timeout: z.coerce
       .number({ message: 'must be a number of seconds' })
       .positive('must be more than 0 seconds')
@@ -277,6 +283,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
       'exec',
       'exec-timeout',
       'missed-run-tolerance',
+      'language',
     ]);
     if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to sim` };
     const sim = SimFlags.safeParse(values);
@@ -291,7 +298,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
     'scenario',
     'truenas-version',
     ...(command === 'list'
-      ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout', 'missed-run-tolerance']
+      ? ['state-dir', 'rules', 'notify', 'include-transient', 'exec', 'exec-timeout', 'missed-run-tolerance', 'language']
       : ['timeout']),
   ]);
   if (misplaced.length > 0) return { ok: false, message: `--${misplaced[0]} does not apply to ${command}` };
@@ -346,6 +353,7 @@ export async function parseCommandLine(argv: string[], env: Record<string, strin
       ...(command === 'list' ? { timeoutSec: flags.data.timeout } : {}),
       ...(command === 'watch' ? { includeTransient: flags.data['include-transient'] } : {}),
       ...(command === 'watch' && flags.data.exec ? { exec: { argv: flags.data.exec, timeoutSec: flags.data['exec-timeout'] } } : {}),
+      ...(command === 'watch' && flags.data.language ? { language: flags.data.language } : {}),
       ...(command === 'watch' && flags.data['missed-run-tolerance'] !== undefined
         ? { missedRunToleranceMs: flags.data['missed-run-tolerance'] }
         : {}),

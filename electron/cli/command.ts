@@ -4,6 +4,7 @@
  */
 import type { SimVersion } from '../sim/types';
 import type { CliServer } from './watch';
+import type { UiLanguage } from '../core/i18n/i18n';
 
 /** The parsed, validated command line (see ./arguments). */
 export type CliCommand =
@@ -26,4 +27,6 @@ export type CliCommand =
       exec?: { argv: string[]; timeoutSec: number } | undefined;
       /** watch only: --missed-run-tolerance in ms (the rules' notifications.missedRunToleranceMin when absent). */
       missedRunToleranceMs?: number | undefined;
+      /** watch only: --language, the words of notifications (English when absent). */
+      language?: UiLanguage | undefined;
     };

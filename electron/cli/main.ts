@@ -124,6 +124,7 @@ async function runWatch(command: Extract<CliCommand, { command: 'watch' | 'list'
     state = await openCliState({
       ...(command.stateDir ? { stateDir: command.stateDir } : {}),
       ...(command.rulesFile ? { rulesFile: command.rulesFile } : {}),
+      ...(command.language ? { language: command.language } : {}),
       notify: command.command === 'watch' && command.notify === true,
       warn: (message) => io.stderr(`jobwatch: ${message}`),
       createNotifier:

@@ -12,10 +12,13 @@ import { NotificationSettingsSchema, SettingsSchema, type NotificationSettings }
 import { FileStorage } from '../core/storage/file-storage';
 import { PersistedLedger, createLedgerStore } from '../core/persisted-ledger';
 import type { NotificationView } from '../core/view';
+import { translator, type UiLanguage } from '../core/i18n/i18n';
 
 export interface CliStateOptions {
   stateDir?: string;
   rulesFile?: string;
+  /** The words of notifications (--language); English when absent. */
+  language?: UiLanguage;
   notify: boolean;
   warn: (message: string) => void;
   /** Sends a desktop notification (D-Bus on Linux); given by the caller when --notify is set. */
@@ -62,8 +65,9 @@ export async function loadRulesFile(path: string): Promise<NotificationSettings>
 
 export async function openCliState(options: CliStateOptions): Promise<CliState> {
   const settings = options.rulesFile ? await loadRulesFile(options.rulesFile) : NotificationSettingsSchema.parse({});
-  const policy = new NotificationPlanner({ settings });
-  const silentPolicy = new NotificationPlanner({ settings });
+  const words = translator(options.language ?? 'en');
+  const policy = new NotificationPlanner({ settings, translator: words });
+  const silentPolicy = new NotificationPlanner({ settings, translator: words });
 
   let ledger = new TransitionLedger();
   let persisted: PersistedLedger | null = null;
