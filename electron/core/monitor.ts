@@ -41,6 +41,7 @@ import { NotificationScheduler } from './notification-scheduler';
 import { ServerRegistry, secretBinding, targetFromDraft } from './server-registry';
 import { RebootSafetyWatch, blocksRestart, rebootSafety, type RebootSafety } from './reboot-safety';
 import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
+import { english, type Translator } from './i18n/i18n';
 
 export { logFileName, webUiUrl } from './monitor-views';
 export type {
@@ -65,14 +66,9 @@ interface ServerRuntime extends ViewedServer {
   scheduleShown: string;
 }
 
-/** What to tell about a job the account lost sight of. */
-function lostNotice(job: Job, count: number): string {
-  const name = job.description ?? job.method;
-  const more = count > 1 ? ` (${count} jobs so far)` : '';
-  return (
-    `Lost sight of "${name}" (job ${job.id}) before it finished${more}: this account can no longer see it, so how it ` +
-    'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.'
-  );
+/** What to tell about a job the account lost sight of, in `t`'s language. */
+function lostNotice(job: Job, count: number, t: Translator): string {
+  return t('access.lostNotice', { name: job.description ?? job.method, id: job.id, count });
 }
 
 export class Monitor implements MonitorApi {
@@ -257,7 +253,7 @@ export class Monitor implements MonitorApi {
       onLost: (job) => {
         if (!runtime.access) return;
         const lostJobs = runtime.access.lostJobs + 1;
-        runtime.access = { ...runtime.access, lostJobs, lostNotice: lostNotice(job, lostJobs) };
+        runtime.access = { ...runtime.access, lostJobs, lostNotice: lostNotice(job, lostJobs, this.options.translator?.() ?? english) };
         this.emitServer(runtime);
       },
       ...(this.options.followup ? { timings: this.options.followup } : {}),

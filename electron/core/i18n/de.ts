@@ -165,6 +165,15 @@ export const de: Catalogue = {
       'Jobs werden weiter verfolgt und Benachrichtigungen kommen weiter an. Wählen Sie „Jobwatch öffnen“ im Infobereich, um das Fenster erneut zu versuchen, ' +
       'oder beenden und starten Sie Jobwatch neu; der Protokollordner (Einstellungen, Diagnose) enthält die Einzelheiten für einen Fehlerbericht.',
   },
+  access: {
+    lostNotice_one:
+      'Jobwatch hat „{{name}}“ (Job {{id}}) aus den Augen verloren, bevor er beendet war: Dieses Konto kann ihn nicht mehr sehen, ' +
+      'daher ist hier unbekannt, wie er endete. Prüfen Sie ihn in der TrueNAS-Weboberfläche oder verwenden Sie ein Konto mit FULL_ADMIN.',
+    lostNotice_other:
+      'Jobwatch hat „{{name}}“ (Job {{id}}) aus den Augen verloren, bevor er beendet war (bisher {{count}} Jobs): Dieses Konto kann ihn ' +
+      'nicht mehr sehen, daher ist hier unbekannt, wie er endete. Prüfen Sie ihn in der TrueNAS-Weboberfläche oder verwenden Sie ein ' +
+      'Konto mit FULL_ADMIN.',
+  },
   dialogs: {
     saveJobLog: 'Job-Protokoll speichern',
     couldNotStart: 'Jobwatch konnte nicht starten',

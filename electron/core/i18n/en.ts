@@ -164,6 +164,14 @@ export const en = {
       'Jobs are still followed and notifications still arrive. Choose "Open Jobwatch" in the tray to try the window again, ' +
       'or quit and start Jobwatch; the log folder (Settings, Diagnostics) holds the details for a bug report.',
   },
+  access: {
+    lostNotice_one:
+      'Lost sight of "{{name}}" (job {{id}}) before it finished: this account can no longer see it, so how it ' +
+      'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.',
+    lostNotice_other:
+      'Lost sight of "{{name}}" (job {{id}}) before it finished ({{count}} jobs so far): this account can no longer see it, so how it ' +
+      'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.',
+  },
   dialogs: {
     saveJobLog: 'Save job log',
     couldNotStart: 'Jobwatch could not start',

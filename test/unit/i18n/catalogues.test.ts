@@ -68,6 +68,17 @@ describe('translators', () => {
     expect(notificationActionLabels(translator('de'))).toEqual({ acknowledge: 'Bestätigen', open: 'Öffnen' });
   });
 
+  it('word the lost-job notice as before in English, with the count only from the second job on', () => {
+    expect(english('access.lostNotice', { name: 'Scrub', id: 12, count: 1 })).toBe(
+      'Lost sight of "Scrub" (job 12) before it finished: this account can no longer see it, so how it ended is unknown here. ' +
+        'Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.',
+    );
+    expect(english('access.lostNotice', { name: 'Scrub', id: 12, count: 3 })).toContain('before it finished (3 jobs so far): this');
+    expect(translator('de')('access.lostNotice', { name: 'Scrub', id: 12, count: 3 })).toMatch(
+      /^Jobwatch hat „Scrub“ \(Job 12\) aus den Augen verloren, bevor er beendet war \(bisher 3 Jobs\): /,
+    );
+  });
+
   it('say which language and locale they are for', () => {
     expect(english.language).toBe('en');
     expect(translator('de').locale).toBe('de-DE');
