@@ -2,9 +2,30 @@
 // Entries that do not exist yet are skipped so the build works at every stage of the tree.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
+/**
+ * zod's namespace export carries every locale's messages (`z.locales`, 259 KiB of the bundle), which no one here uses:
+ * zod itself loads only the English one, directly (zod/v4/classic/schemas.js). The bundle keeps that one alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(args.resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * The CLI is one minified file with its packages (zod, ws, croner) inside: Node then compiles one script instead of
@@ -19,6 +40,7 @@ export const CLI_BUILD = {
   format: 'esm',
   minify: true,
   external: ['dbus-next', 'selfsigned'],
+  plugins: [zodEnglishOnly],
   // ws is CommonJS and requires Node's built-ins; an ESM bundle has no `require` of its own.
   banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
 };
