@@ -334,14 +334,17 @@ export class Session {
       if (stale()) return;
 
       this.setStatus({ state: 'syncing', detail: 'Loading jobs…' });
-      const snapshot = await connection.call('core.get_jobs', [[], { order_by: ['id'] }], {
+      let snapshot: unknown = await connection.call('core.get_jobs', [[], { order_by: ['id'] }], {
         timeoutMs: this.timings.snapshotTimeoutMs,
       });
       if (stale()) return;
       if (!Array.isArray(snapshot)) {
         throw new JobwatchError('BAD_FRAME', 'The server answered core.get_jobs with something that is not a list.');
       }
-      this.options.onUpdate(this.options.book.applySnapshot(snapshot));
+      const update = this.options.book.applySnapshot(snapshot);
+      // The raw job objects (a few MiB for 1 000 jobs) are garbage from here: not kept alive while the update is handled.
+      snapshot = null;
+      this.options.onUpdate(update);
       const replay = buffer;
       buffer = null;
       for (const event of replay) this.applyEvent(event);
