@@ -5,6 +5,7 @@
  * non-empty pattern of this length, so nothing more is checked here.
  */
 import { METHOD_RULE_LIMITS, type MethodRuleAction } from '../../../electron/ipc/constants';
+import { t } from './i18n.svelte';
 
 export interface EditableRule {
   glob: string;
@@ -14,9 +15,9 @@ export interface EditableRule {
 /** Why one rule's pattern would be refused, or null when it is fine. */
 export function globProblem(glob: string): string | null {
   const trimmed = glob.trim();
-  if (trimmed === '') return 'Enter a method pattern (e.g. cloudsync.*), or remove this rule.';
+  if (trimmed === '') return t('rules.problemEmpty');
   if (trimmed.length > METHOD_RULE_LIMITS.globMaxLength)
-    return `A pattern has at most ${METHOD_RULE_LIMITS.globMaxLength} characters (this one has ${trimmed.length}).`;
+    return t('rules.problemLength', { max: METHOD_RULE_LIMITS.globMaxLength, length: trimmed.length });
   return null;
 }
 
