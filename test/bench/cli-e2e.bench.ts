@@ -288,10 +288,10 @@ try {
 
   // Where the CLI's peak RSS goes, step by step, each measured in this run (the goal is about the last figure).
   const bareNode = peakAtExit(['-e', '0']);
-  const cliLoaded = peakAtExit([cliBin, '--version']);
+  const cliLoaded = peakAtExit([cliBin, 'help']);
   console.log(
     `e2e peak RSS step by step (1 server × 1 000 jobs, compression off): bare node ${mib(bareNode)} MiB; ` +
-      `+ the CLI's code loaded and evaluated (jobwatch --version) ${mib(cliLoaded)} MiB; ` +
+      `+ the CLI's code loaded and evaluated (jobwatch help) ${mib(cliLoaded)} MiB; ` +
       `+ connected, 1 000-job snapshot absorbed ${mib(cliOff.peakRssBeforeStream)} MiB; ` +
       `+ the ${seconds} s stream ${mib(cliOff.peakRss)} MiB, heap ${mib(cliOff.heapUsed!)} MiB after GC ` +
       `(floor: ${mib(floorOff.peakRssBeforeStream)} MiB after the snapshot, ${mib(floorOff.peakRss)} MiB peak)`,

@@ -152,4 +152,13 @@ describe('jobwatch CLI against the simulator', () => {
     expect(await r.exit).toBe(2);
     expect(r.stderr.join('')).toMatch(/--api-key-env/);
   });
+
+  it('answers --version with the package version, alone or beside other options (the short path and the parser agree)', async () => {
+    const { version } = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['--version', '--json']]) {
+      const r = run(args);
+      expect(await r.exit).toBe(0);
+      expect(r.raw).toEqual([`jobwatch ${version}`]);
+    }
+  });
 });
