@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MissedRunWatch, type ScheduleCheck } from '../../../electron/core/missed-runs';
-import { dueTimes } from '../../../electron/core/schedules';
+import {
+  MAX_GAPS_KEPT,
+  MissedRunWatch,
+  notWatchingAround,
+  scheduleViewOf,
+  type ScheduleCheck,
+  type ScheduleCheckStatus,
+} from '../../../electron/core/missed-runs';
+import { addInterval, covered, dueTimes, type Interval } from '../../../electron/core/schedules';
 import { parseTaskEntry } from '../../../electron/core/task-definitions';
+import { ScheduleViewSchema } from '../../../electron/core/view';
 
 const MIN = 60_000;
 const START = Date.UTC(2025, 5, 1, 0, 0, 0);
@@ -320,5 +328,72 @@ describe('tolerance', () => {
     flag.watch.check();
     flag.watch.stop();
     expect(flag.checks.map((c) => c.toleranceMs)).toEqual([2 * MIN]);
+  });
+});
+
+describe('the stretch not watched', () => {
+  it('is a true gap between watched intervals that reaches into the due time and its tolerance', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 50 })), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 1100 }),
+        fc.integer({ min: 0, max: 30 }),
+        (adds, at, tolerance) => {
+          let watched: Interval[] = [];
+          for (const [from, len] of adds) watched = addInterval(watched, from, from + len);
+          fc.pre(!covered(watched, at, at + tolerance));
+          const gap = notWatchingAround(watched, at);
+          const from = gap.from ?? Number.NEGATIVE_INFINITY;
+          const to = gap.to ?? Number.POSITIVE_INFINITY;
+          // Its ends are the edges of watched intervals, and nothing watched lies strictly inside it.
+          if (gap.from !== null) expect(watched.some((iv) => iv.to === gap.from)).toBe(true);
+          if (gap.to !== null) expect(watched.some((iv) => iv.from === gap.to)).toBe(true);
+          for (const iv of watched) expect(iv.to <= from || iv.from >= to).toBe(true);
+          // And it is the gap that left [at, at + tolerance] uncovered.
+          expect(from).toBeLessThanOrEqual(at + tolerance);
+          expect(to).toBeGreaterThan(at);
+        },
+      ),
+    );
+  });
+});
+
+describe('what the window is shown', () => {
+  it('is bounded: the newest stretches, long texts cut', () => {
+    const gap = (i: number): ScheduleCheck => ({
+      outcome: 'could-not-check',
+      server: 'nas',
+      task: 'cloudsync.sync [1]',
+      method: 'cloudsync.sync',
+      taskKind: 'cloudsync',
+      taskId: 1,
+      name: 'x'.repeat(500),
+      dueAt: i,
+      lastDueAt: i,
+      count: 1,
+      schedule: '* * * * *',
+      timezone: 'UTC',
+      toleranceMs: 30_000,
+      lastRunAt: null,
+      notWatching: { from: i - 1, to: null },
+      message: 'm'.repeat(5000),
+      ts: i,
+    });
+    const status: ScheduleCheckStatus = {
+      checkedTasks: 1,
+      timezone: 'UTC',
+      notes: Array.from({ length: 60 }, () => 'n'.repeat(3000)),
+      judged: { ran: 0, missed: 0, 'could-not-check': 30, skipped: 0 },
+      checkedThrough: null,
+      couldNotCheck: Array.from({ length: 30 }, (_, i) => gap(i)),
+    };
+    const view = scheduleViewOf(status);
+    expect(view.couldNotCheck.map((g) => g.dueAt)).toEqual(Array.from({ length: MAX_GAPS_KEPT }, (_, i) => 30 - MAX_GAPS_KEPT + i));
+    expect(view.couldNotCheck[0]).toMatchObject({ notWatchingFrom: 9, notWatchingTo: null });
+    expect(Math.max(...view.couldNotCheck.map((g) => g.message.length + g.name.length))).toBeLessThanOrEqual(1200);
+    expect(view.notes).toHaveLength(40);
+    expect(Math.max(...view.notes.map((n) => n.length))).toBe(1000);
+    // What the IPC contract checks on the way to the window.
+    expect(ScheduleViewSchema.safeParse(view).success).toBe(true);
   });
 });
