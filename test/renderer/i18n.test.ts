@@ -51,7 +51,9 @@ describe('catalogues', () => {
   });
 
   it('have the same placeholders in every message', () => {
-    for (const [key, text] of english) expect(placeholders(german.get(key) ?? ''), key).toEqual(placeholders(text));
+    // The singular may say "the job" instead of "1 job": {{count}} is optional in a _one form, in either language.
+    const inMessage = (key: string, text: string) => placeholders(text).filter((name) => !(key.endsWith('_one') && name === 'count'));
+    for (const [key, text] of english) expect(inMessage(key, german.get(key) ?? ''), key).toEqual(inMessage(key, text));
   });
 
   it('have no empty message, and plural forms come in pairs', () => {
