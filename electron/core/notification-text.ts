@@ -91,23 +91,29 @@ export function humanDuration(ms: number, tr: Translator = english): string {
   return seconds();
 }
 
-/** Names people recognise for the jobs they schedule (catalogue keys); anything else shows its description or method. */
-const FRIENDLY_METHODS: Readonly<Record<string, MessageKey>> = {
-  'replication.run': 'methods.replication',
-  'cloudsync.sync': 'methods.cloudSync',
-  'cloud_backup.sync': 'methods.cloudBackup',
-  'rsynctask.run': 'methods.rsyncTask',
-  'pool.scrub.scrub': 'methods.scrub',
-  'zpool.scrub.run': 'methods.scrub',
-  'pool.snapshottask.run': 'methods.snapshotTask',
-  'cronjob.run': 'methods.cronJob',
-  'update.download': 'methods.updateDownload',
-  'update.run': 'methods.update',
-  'update.manual': 'methods.update',
-  'config.save': 'methods.configBackup',
-  'disk.wipe': 'methods.diskWipe',
-  'app.upgrade': 'methods.appUpgrade',
-};
+/**
+ * Names people recognise for the jobs they schedule (catalogue keys); anything else shows its description or method.
+ * A Map, not an object literal: the method comes from the server, and `constructor` or `__proto__` must not find
+ * Object.prototype's members (a function handed to i18next as a key is read as a key selector and throws).
+ */
+const FRIENDLY_METHODS: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>(
+  Object.entries({
+    'replication.run': 'methods.replication',
+    'cloudsync.sync': 'methods.cloudSync',
+    'cloud_backup.sync': 'methods.cloudBackup',
+    'rsynctask.run': 'methods.rsyncTask',
+    'pool.scrub.scrub': 'methods.scrub',
+    'zpool.scrub.run': 'methods.scrub',
+    'pool.snapshottask.run': 'methods.snapshotTask',
+    'cronjob.run': 'methods.cronJob',
+    'update.download': 'methods.updateDownload',
+    'update.run': 'methods.update',
+    'update.manual': 'methods.update',
+    'config.save': 'methods.configBackup',
+    'disk.wipe': 'methods.diskWipe',
+    'app.upgrade': 'methods.appUpgrade',
+  } satisfies Record<string, MessageKey>),
+);
 
 export type TextSource = Pick<Transition, 'method' | 'description' | 'to' | 'error' | 'timeStarted' | 'timeFinished'>;
 
@@ -115,7 +121,7 @@ export type TextSource = Pick<Transition, 'method' | 'description' | 'to' | 'err
 export function jobLabel(t: Pick<Transition, 'method' | 'description'>, tr: Translator = english): string {
   const description = t.description ? cleanLine(t.description, LABEL_MAX) : '';
   if (description) return description;
-  const friendly = FRIENDLY_METHODS[t.method];
+  const friendly = FRIENDLY_METHODS.get(t.method);
   if (friendly) return tr(friendly);
   return cleanLine(t.method, LABEL_MAX) || tr('methods.unnamed');
 }

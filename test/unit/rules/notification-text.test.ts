@@ -35,6 +35,11 @@ describe('notification texts', () => {
     expect(jobLabel({ method: 'vm.start', description: '' })).toBe('vm.start');
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('labels a job whose method is %s by the method itself', (method) => {
+    // A server-sent method must not find Object.prototype's members among the friendly names.
+    expect(jobLabel({ method, description: null })).toBe(method);
+  });
+
   it('truncates with an ellipsis by code points, never splitting a surrogate pair', () => {
     expect(truncate('abcdef', 6)).toBe('abcdef');
     expect(truncate('abcdefg', 6)).toBe('abcde…');
