@@ -90,13 +90,17 @@ export function resolveLanguage(setting: Language, osLocales: readonly string[])
  * (LC_ALL over LC_MESSAGES over LANG; LANGUAGE is a colon-separated list GNU gettext honours first), then what
  * Intl reports.
  */
-export function environmentLocales(env: NodeJS.ProcessEnv, intlLocale: string = Intl.DateTimeFormat().resolvedOptions().locale): string[] {
+export function environmentLocales(
+  env: Readonly<Record<string, string | undefined>>,
+  intlLocale: string = Intl.DateTimeFormat().resolvedOptions().locale,
+): string[] {
   // The first of these that is set wins (POSIX): the ones below it do not apply.
   const posix = ['LC_ALL', 'LC_MESSAGES', 'LANG'].map((name) => env[name]).find((value) => value !== undefined && value.length > 0);
   const out: string[] = [];
   // gettext honours LANGUAGE before them, but not when the locale is C or POSIX (untranslated on purpose).
   const language = env['LANGUAGE'];
-  if (language && !(posix !== undefined && /^(c|posix)(\.|$)/i.test(posix))) out.push(...language.split(':').filter((l) => l.length > 0));
+  if (language && !(posix !== undefined && /^(c|posix)(\.|$)/i.test(posix)))
+    out.push(...language.split(':').filter((l: string) => l.length > 0));
   if (posix !== undefined) out.push(posix);
   out.push(intlLocale);
   return out;
