@@ -181,6 +181,11 @@ describe('components in German', () => {
     expect(view.queryByText(/unacknowledged/)).toBeNull();
   });
 
+  it('leave server text in a message as it came (Svelte escapes it when rendering, so i18next must not as well)', () => {
+    applyLanguage('en');
+    expect(t('failures.acknowledgeLabel', { job: 'Backup "A" & <b>', server: 'nas1' })).toBe('Acknowledge Backup "A" & <b> on nas1');
+  });
+
   it('put elements (bidi-isolated server text) where each language puts the placeholder', () => {
     applyLanguage('en');
     expect(tParts('jobDetail.abortQuestion', ['job', 'server'])).toEqual([
