@@ -6,8 +6,8 @@
  * CPU and peak RSS are the child's, from /proc (inflate runs on libuv's thread pool, so only the process's rusage
  * counts it). Heap is sampled inside the CLI (after a GC) through a preload that answers SIGUSR2.
  *
- * Runs: floor and CLI with compression off and on (one server, 1 000 jobs: 900 finished + 100 streaming), and the
- * CLI following 50 servers × 1 000 jobs. JOBWATCH_BENCH_E2E_SECONDS shortens the stream (default 30) for trying it.
+ * Runs: floor and CLI with compression off (three pairs, in turn) and on (one server, 1 000 jobs: 900 finished + 100
+ * streaming), and the CLI following 50 servers × 1 000 jobs. JOBWATCH_BENCH_E2E_SECONDS shortens the stream (default 30) for trying it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -272,17 +272,31 @@ writeFileSync(join(work, 'peak-at-exit.mjs'), PEAK_AT_EXIT);
 
 try {
   const single = { servers: 1, jobsPerServer: 1000, stream: { jobs: 100, steps: 10 * seconds } };
-  const floorOff = await run({ client: 'floor', compression: false, ...single });
+  // The CPU goal compares two processes measured one after the other on shared cores: three floor/CLI pairs, taken in
+  // turn, and the median pair decides, so one busy moment of the machine cannot. Peak RSS: the highest of the three.
+  const pairs: { floor: RunResult; cli: RunResult; ratio: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const floor = await run({ client: 'floor', compression: false, ...single });
+    const cli = await run({ client: 'cli', compression: false, ...single });
+    pairs.push({ floor, cli, ratio: per10k(cli) / per10k(floor) });
+  }
+  const medianPair = [...pairs].sort((a, b) => a.ratio - b.ratio)[1]!;
+  const floorOff = medianPair.floor;
+  const cliOff = medianPair.cli;
+  const cliPeakRss = Math.max(...pairs.map((p) => p.cli.peakRss));
   console.log(line(floorOff));
   const floorOn = await run({ client: 'floor', compression: true, ...single });
   console.log(line(floorOn, floorOff));
-  const cliOff = await run({ client: 'cli', compression: false, ...single });
   console.log(line(cliOff, floorOff));
   const cliOn = await run({ client: 'cli', compression: true, ...single });
   console.log(line(cliOn, floorOn));
   console.log(
-    `e2e goals: CLI within 1.5× of the floor's CPU: ${(per10k(cliOff) / per10k(floorOff)).toFixed(2)}× (compression off) ${per10k(cliOff) / per10k(floorOff) <= 1.5 ? 'met' : 'NOT met'}; ` +
-      `peak RSS ≤ 60 MiB following one server with 1 000 jobs: ${mib(cliOff.peakRss)} MiB ${cliOff.peakRss <= 60 * 1024 * 1024 ? 'met' : 'NOT met'}; ` +
+    `e2e CPU, floor and CLI in turn (compression off): ${pairs.map((p) => `${p.ratio.toFixed(2)}×`).join(', ')}; ` +
+      `CLI peak RSS ${pairs.map((p) => `${mib(p.cli.peakRss)} MiB`).join(', ')}; the lines above are the median pair`,
+  );
+  console.log(
+    `e2e goals: CLI within 1.5× of the floor's CPU: ${medianPair.ratio.toFixed(2)}× (compression off, median of 3) ${medianPair.ratio <= 1.5 ? 'met' : 'NOT met'}; ` +
+      `peak RSS ≤ 60 MiB following one server with 1 000 jobs: ${mib(cliPeakRss)} MiB (highest of 3) ${cliPeakRss <= 60 * 1024 * 1024 ? 'met' : 'NOT met'}; ` +
       `compression on costs ${(per10k(cliOn) / per10k(cliOff)).toFixed(2)}× the CLI's CPU`,
   );
 
