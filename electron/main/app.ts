@@ -234,7 +234,11 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       openServer: (serverId) => openOn({ server: serverId, jobKey: null }),
       pauseUntil: (until) => pause(until),
       acknowledgeAll: () => monitor.acknowledgeAll(),
-      watchAllServers: () => monitor.watchAllServers(),
+      watchAllServers: () => {
+        monitor.watchAllServers();
+        // The menu shows the watch as waiting at once, not at the next change of the monitor.
+        tray.refresh();
+      },
       openSettings: () => {
         window?.show();
         events.openView({ view: 'settings' });
@@ -249,6 +253,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     },
     titleCount: () => monitor.settings.get().ui.trayTitleCount,
     translator: t,
+    watchingSafe: () => monitor.rebootSafety().watching === true,
   });
   const updates = options.createUpdater
     ? new UpdateController({

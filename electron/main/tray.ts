@@ -110,8 +110,16 @@ function serverLabel(server: ServerView, t: Translator): string {
   return parts.join(t('tray.partSeparator'));
 }
 
-/** The "Safe to restart?" submenu: the answer per server, and "Tell me when it is safe" while it is not. */
-export function safeToRestartItem(snapshot: MonitorSnapshot, actions: TrayActions, t: Translator = english): TrayMenuItem {
+/**
+ * The "Safe to restart?" submenu: the answer per server, and "Tell me when it is safe" while it is not. While that
+ * watch is already waiting (`watching`), the item says so and cannot be chosen again.
+ */
+export function safeToRestartItem(
+  snapshot: MonitorSnapshot,
+  actions: TrayActions,
+  t: Translator = english,
+  watching = false,
+): TrayMenuItem {
   const safety = rebootSafety(snapshot, t);
   const lines: TrayMenuItem[] = [{ label: safety.summary, enabled: false }];
   for (const server of safety.servers) {
@@ -130,7 +138,11 @@ export function safeToRestartItem(snapshot: MonitorSnapshot, actions: TrayAction
   }
   if (actions.watchAllServers) {
     lines.push({ type: 'separator' });
-    lines.push({ label: t('safety.tellMeWhenSafe'), enabled: !safety.safe, click: () => actions.watchAllServers?.() });
+    lines.push(
+      watching && !safety.safe
+        ? { label: t('safety.watchingUntilSafe'), enabled: false }
+        : { label: t('safety.tellMeWhenSafe'), enabled: !safety.safe, click: () => actions.watchAllServers?.() },
+    );
   }
   return { label: safety.safe ? t('safety.menuSafe') : t('safety.menuNotYet'), submenu: lines };
 }
@@ -143,6 +155,7 @@ export function trayMenuTemplate(
   clickTime: () => number = () => now,
   update: TrayUpdateItem | null = null,
   t: Translator = english,
+  watchingSafe = false,
 ): TrayMenuItem[] {
   const paused = isPaused(snapshot, now);
   const servers: TrayMenuItem[] =
@@ -153,7 +166,7 @@ export function trayMenuTemplate(
     { label: t('tray.open'), click: () => actions.openWindow() },
     { type: 'separator' },
     ...servers,
-    safeToRestartItem(snapshot, actions, t),
+    safeToRestartItem(snapshot, actions, t, watchingSafe),
     { type: 'separator' },
     {
       label: paused ? t('tray.notificationsPausedUntil', { time: clock(snapshot.pausedUntil as number) }) : t('tray.pauseNotifications'),
@@ -219,6 +232,8 @@ export interface StatusTrayOptions {
   titleCount?: () => boolean;
   /** The language of the tooltip and the menu (the language setting), read at each update; English without it. */
   translator?: () => Translator;
+  /** Whether "Tell me when it is safe" is already waiting (the monitor's reboot-safety answer), read at each update. */
+  watchingSafe?: () => boolean;
 }
 
 /** The macOS menu-bar title: the number of unacknowledged failures, or nothing. */
@@ -294,7 +309,15 @@ export class StatusTray {
         this.shownTitle = title;
       }
     }
-    const template = trayMenuTemplate(snapshot, now, this.options.actions, this.now, this.updateItem, t);
+    const template = trayMenuTemplate(
+      snapshot,
+      now,
+      this.options.actions,
+      this.now,
+      this.updateItem,
+      t,
+      this.options.watchingSafe?.() ?? false,
+    );
     const signature = JSON.stringify(template);
     if (signature !== this.shownMenu) {
       this.menu = this.electron.Menu.buildFromTemplate(template as never[]);

@@ -37,6 +37,7 @@ function recordingMonitor(initial: MonitorSnapshot) {
     onServerChange: () => () => undefined,
     pauseNotifications: (until: number | null) => void calls.push(`pause:${until}`),
     acknowledgeAll: () => void calls.push('ack-all'),
+    rebootSafety: () => ({ safe: true, summary: '', servers: [], watching: false }),
     wake: () => void calls.push('wake'),
     networkChanged: () => void calls.push('network'),
     start: async () => void calls.push('start'),

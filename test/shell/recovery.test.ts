@@ -30,6 +30,7 @@ function fakeMonitor(initial: MonitorSnapshot) {
     onServerChange: () => () => undefined,
     pauseNotifications: () => undefined,
     acknowledgeAll: () => undefined,
+    rebootSafety: () => ({ safe: true, summary: '', servers: [], watching: false }),
     wake: () => undefined,
     networkChanged: () => undefined,
     start: async () => undefined,

@@ -160,6 +160,46 @@ describe('tray "Safe to restart?"', () => {
     expect(base.calls).toEqual(['watch-all']);
   });
 
+  it('shows "Tell me when it is safe" as waiting and not clickable once it is watching, in English and German', () => {
+    const base = actions();
+    let watching = false;
+    let t: Translator = english;
+    const a: TrayActions = {
+      ...base,
+      watchAllServers: () => {
+        base.calls.push('watch-all');
+        watching = true;
+      },
+    };
+    const fakeTray = new StatusTray(electronDouble, {
+      platform: 'linux',
+      iconDir: '/icons',
+      actions: a,
+      now: () => NOW,
+      translator: () => t,
+      watchingSafe: () => watching,
+    });
+    const safetyMenu = () => (FakeTray.instances.at(-1)!.contextMenu as FakeMenu).find('Safe to restart? Not yet')!.submenu!.at(-1)!;
+    fakeTray.update(busy);
+    safetyMenu().click!();
+    expect(base.calls).toEqual(['watch-all']);
+    // The shell redraws after the click (main/app.ts); the menu now says it is waiting and offers no second click.
+    fakeTray.refresh();
+    expect(safetyMenu()).toMatchObject({ label: 'Watching… (tell me when it is safe)', enabled: false });
+    expect(safetyMenu().click).toBeUndefined();
+
+    t = translator('de');
+    fakeTray.refresh();
+    const german = (FakeTray.instances.at(-1)!.contextMenu as FakeMenu).find('Neustart möglich? Noch nicht')!.submenu!.at(-1)!;
+    expect(german).toMatchObject({ label: 'Beobachtung läuft… (Benachrichtigung, sobald es möglich ist)', enabled: false });
+
+    // Once the watch has ended (it became safe, or it was never started) the item is the plain one again.
+    watching = false;
+    t = english;
+    fakeTray.refresh();
+    expect(safetyMenu()).toMatchObject({ label: 'Tell me when it is safe', enabled: true });
+  });
+
   it('says nothing is running when every server is live and idle, and names a server that is not live as unknown', () => {
     const idle = trayMenuTemplate(snapshot({ servers: [server('nas')] }), NOW, { ...actions(), watchAllServers: () => {} });
     const yes = idle.find((i) => i.label === 'Safe to restart? Yes')!;

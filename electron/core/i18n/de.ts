@@ -129,6 +129,7 @@ export const de: Catalogue = {
     menuSafe: 'Neustart möglich? Ja',
     menuNotYet: 'Neustart möglich? Noch nicht',
     tellMeWhenSafe: 'Benachrichtigen, sobald es möglich ist',
+    watchingUntilSafe: 'Beobachtung läuft… (Benachrichtigung, sobald es möglich ist)',
     nothingRunning: 'Auf keinem Server läuft etwas',
     notSafe: 'Noch nicht: {{reasons}}',
     reasonSeparator: '; ',

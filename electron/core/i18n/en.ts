@@ -129,6 +129,7 @@ export const en = {
     menuSafe: 'Safe to restart? Yes',
     menuNotYet: 'Safe to restart? Not yet',
     tellMeWhenSafe: 'Tell me when it is safe',
+    watchingUntilSafe: 'Watching… (tell me when it is safe)',
     nothingRunning: 'Nothing running on any server',
     notSafe: 'Not safe: {{reasons}}',
     reasonSeparator: '; ',
