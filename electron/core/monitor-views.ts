@@ -12,6 +12,7 @@ import { usualDuration } from './insights';
 import type { FailureView, JobDetail, JobView, ServerAccessView, ServerView } from './view';
 import { english, type Translator } from './i18n/i18n';
 import { problemText, statusText } from './i18n/status';
+import { accessViewIn, type AccessBasis } from './server-access';
 
 /** What a view needs of a followed server. */
 export interface ViewedServer {
@@ -19,7 +20,7 @@ export interface ViewedServer {
   book: JobBook;
   status: SessionStatus;
   /** From auth.me after the last login; null while unknown. */
-  access: ServerAccessView | null;
+  access: (ServerAccessView & { basis?: AccessBasis }) | null;
   /**
    * Keys of the jobs counted as running when the server view was last built. A progress event for one of them
    * changes nothing in the server view, so it is not rebuilt (a rebuild walks every job of the server).
@@ -98,7 +99,7 @@ export function serverViewOf(server: ViewedServer, failures: readonly FailureVie
     muted: target.muted && (target.mutedUntil === null || target.mutedUntil > now),
     mutedUntil: target.mutedUntil,
     badFrames: status.badFrames,
-    access: server.access,
+    access: server.access && accessViewIn(server.access, t),
   };
 }
 

@@ -16,13 +16,19 @@
 import { z } from 'zod';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError, RpcError } from './errors';
+import type { ServerAccessView } from './view';
+import { english, listIn, type Translator } from './i18n/i18n';
+
+/** Why the account sees what it sees: the summary is worded from this (and the roles) in the reader's language. */
+export type AccessBasis = 'full-admin' | 'core-root' | 'unbound-api-key' | 'restricted';
 
 export interface ServerAccess {
   /** Sees every job on the server. */
   fullAdmin: boolean;
   /** The account's roles as the server expanded them (at most MAX_ROLES, sorted). */
   roles: string[];
-  /** One or two sentences for people: what this account can and cannot see. */
+  basis: AccessBasis;
+  /** One or two sentences for people: what this account can and cannot see (in English; see accessSummary). */
   summary: string;
 }
 
@@ -37,12 +43,12 @@ const meSchema = z.object({
   privilege: z.object({ roles: rolesSchema.optional() }).passthrough().nullish(),
 });
 
-const READ_ROLE_JOBS: readonly { role: string; what: string }[] = [
-  { role: 'CLOUD_SYNC_READ', what: 'cloud sync' },
+const READ_ROLE_JOBS: readonly { role: string; what: 'cloudSync' | 'replication' }[] = [
+  { role: 'CLOUD_SYNC_READ', what: 'cloudSync' },
   { role: 'REPLICATION_TASK_READ', what: 'replication' },
 ];
 
-export const FULL_ACCESS_SUMMARY = 'Full administrator: sees every job on this server.';
+export const FULL_ACCESS_SUMMARY = english('access.fullAdmin');
 
 /** The method does not exist on this server (JSON-RPC −32601, ENOMETHOD 201 on legacy, "… not found"). */
 export function isMethodMissing(err: unknown): boolean {
@@ -63,25 +69,47 @@ function cleanRoles(raw: unknown[]): string[] {
   return [...roles].sort();
 }
 
-/** What a restricted account sees, in words, from its roles. */
-export function restrictedSummary(roles: readonly string[]): string {
-  const readable = READ_ROLE_JOBS.filter((r) => roles.includes(r.role) || roles.includes('READONLY_ADMIN')).map((r) => r.what);
+/** What a restricted account sees, in words (`t`'s language), from its roles. */
+export function restrictedSummary(roles: readonly string[], t: Translator = english): string {
+  const readable = READ_ROLE_JOBS.filter((r) => roles.includes(r.role) || roles.includes('READONLY_ADMIN')).map((r) =>
+    t(`access.readableJobs.${r.what}`),
+  );
   const named = roles.includes('READONLY_ADMIN')
     ? 'READONLY_ADMIN'
     : roles.length > 0
       ? roles.slice(0, 3).join(', ') + (roles.length > 3 ? '…' : '')
-      : 'no roles';
-  const sees = readable.length > 0 ? `jobs it started itself, and every ${readable.join(' and ')} job` : 'only jobs it started itself';
-  return (
-    `Restricted account (${named}): sees ${sees}; other jobs (scrubs, snapshots, jobs the system runs) are hidden. ` +
-    'From TrueNAS 25.10, a job started from another connection of this account disappears once that connection ' +
-    'closes, and how it ended cannot be seen here. Use an account with FULL_ADMIN to see every job.'
-  );
+      : t('access.noRoles');
+  const sees = readable.length > 0 ? t('access.seesOwnAnd', { kinds: listIn(readable, t) }) : t('access.seesOwnOnly');
+  return t('access.restricted', { roles: named, sees });
+}
+
+/** The summary of an account's access in `t`'s language (English: exactly `ServerAccess.summary`). */
+export function accessSummary(access: Pick<ServerAccess, 'basis' | 'roles'>, t: Translator = english): string {
+  switch (access.basis) {
+    case 'full-admin':
+      return t('access.fullAdmin');
+    case 'core-root':
+      return t('access.coreRoot');
+    case 'unbound-api-key':
+      return t('access.unboundApiKey');
+    case 'restricted':
+      return restrictedSummary(access.roles, t);
+  }
+}
+
+/**
+ * The access as the window gets it (view.ts), its summary in `t`'s language. Without a basis (a view made
+ * elsewhere) the summary stays as it came.
+ */
+export function accessViewIn(access: ServerAccessView & { basis?: AccessBasis }, t: Translator = english): ServerAccessView {
+  const { fullAdmin, roles, lostJobs, lostNotice } = access;
+  const summary = access.basis === undefined ? access.summary : accessSummary({ basis: access.basis, roles }, t);
+  return { fullAdmin, roles, summary, lostJobs, lostNotice };
 }
 
 function accessFromRoles(roles: string[]): ServerAccess {
-  if (roles.includes('FULL_ADMIN')) return { fullAdmin: true, roles, summary: FULL_ACCESS_SUMMARY };
-  return { fullAdmin: false, roles, summary: restrictedSummary(roles) };
+  if (roles.includes('FULL_ADMIN')) return { fullAdmin: true, roles, basis: 'full-admin', summary: FULL_ACCESS_SUMMARY };
+  return { fullAdmin: false, roles, basis: 'restricted', summary: restrictedSummary(roles) };
 }
 
 /**
@@ -94,15 +122,9 @@ export async function readServerAccess(connection: RpcConnection): Promise<Serve
   try {
     reply = await connection.call('auth.me', [], { timeoutMs: CALL_TIMEOUT_MS });
   } catch (err) {
-    if (isMethodMissing(err))
-      return { fullAdmin: true, roles: [], summary: 'Signed in as root (TrueNAS CORE): sees every job on this server.' };
-    if (err instanceof RpcError && /logged in using API_KEY/i.test(err.reason ?? err.message)) {
-      return {
-        fullAdmin: true,
-        roles: [],
-        summary: 'API key not tied to a user (TrueNAS 24.10 and older): sees every job on this server.',
-      };
-    }
+    if (isMethodMissing(err)) return { fullAdmin: true, roles: [], basis: 'core-root', summary: english('access.coreRoot') };
+    if (err instanceof RpcError && /logged in using API_KEY/i.test(err.reason ?? err.message))
+      return { fullAdmin: true, roles: [], basis: 'unbound-api-key', summary: english('access.unboundApiKey') };
     if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) throw err;
     return null;
   }

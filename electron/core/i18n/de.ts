@@ -167,6 +167,20 @@ export const de: Catalogue = {
       'oder beenden und starten Sie Jobwatch neu; der Protokollordner (Einstellungen, Diagnose) enthält die Einzelheiten für einen Fehlerbericht.',
   },
   access: {
+    fullAdmin: 'Vollständiger Administrator: sieht alle Jobs auf diesem Server.',
+    coreRoot: 'Als root angemeldet (TrueNAS CORE): sieht alle Jobs auf diesem Server.',
+    unboundApiKey: 'API-Schlüssel ohne zugehörigen Benutzer (TrueNAS 24.10 und älter): sieht alle Jobs auf diesem Server.',
+    restricted:
+      'Eingeschränktes Konto ({{roles}}): sieht {{sees}}; andere Jobs (Scrubs, Snapshots, Jobs des Systems) bleiben verborgen. ' +
+      'Ab TrueNAS 25.10 verschwindet ein Job, der über eine andere Verbindung dieses Kontos gestartet wurde, sobald diese ' +
+      'Verbindung geschlossen wird, und wie er endete, ist hier nicht zu sehen. Verwenden Sie ein Konto mit FULL_ADMIN, um alle Jobs zu sehen.',
+    noRoles: 'keine Rollen',
+    seesOwnAnd: 'die selbst gestarteten Jobs sowie alle Jobs der {{kinds}}',
+    seesOwnOnly: 'nur die selbst gestarteten Jobs',
+    readableJobs: {
+      cloudSync: 'Cloud-Synchronisierung',
+      replication: 'Replikation',
+    },
     lostNotice_one:
       'Jobwatch hat „{{name}}“ (Job {{id}}) aus den Augen verloren, bevor er beendet war: Dieses Konto kann ihn nicht mehr sehen, ' +
       'daher ist hier unbekannt, wie er endete. Prüfen Sie ihn in der TrueNAS-Weboberfläche oder verwenden Sie ein Konto mit FULL_ADMIN.',

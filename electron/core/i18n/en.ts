@@ -166,6 +166,20 @@ export const en = {
       'or quit and start Jobwatch; the log folder (Settings, Diagnostics) holds the details for a bug report.',
   },
   access: {
+    fullAdmin: 'Full administrator: sees every job on this server.',
+    coreRoot: 'Signed in as root (TrueNAS CORE): sees every job on this server.',
+    unboundApiKey: 'API key not tied to a user (TrueNAS 24.10 and older): sees every job on this server.',
+    restricted:
+      'Restricted account ({{roles}}): sees {{sees}}; other jobs (scrubs, snapshots, jobs the system runs) are hidden. ' +
+      'From TrueNAS 25.10, a job started from another connection of this account disappears once that connection ' +
+      'closes, and how it ended cannot be seen here. Use an account with FULL_ADMIN to see every job.',
+    noRoles: 'no roles',
+    seesOwnAnd: 'jobs it started itself, and every {{kinds}} job',
+    seesOwnOnly: 'only jobs it started itself',
+    readableJobs: {
+      cloudSync: 'cloud sync',
+      replication: 'replication',
+    },
     lostNotice_one:
       'Lost sight of "{{name}}" (job {{id}}) before it finished: this account can no longer see it, so how it ' +
       'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.',

@@ -106,6 +106,23 @@ export function environmentLocales(
   return out;
 }
 
+/**
+ * English lists keep the core's style, without a comma before "and" (en-GB's; en-US would add one); other
+ * languages list as their locale does.
+ */
+const LIST_LOCALES: Readonly<Record<UiLanguage, string>> = { en: 'en-GB', de: 'de-DE' };
+const listFormats = new Map<UiLanguage, Intl.ListFormat>();
+
+/** "a, b and c" in `t`'s language (Intl.ListFormat, conjunction). */
+export function listIn(items: readonly string[], t: Translator = english): string {
+  let format = listFormats.get(t.language);
+  if (!format) {
+    format = new Intl.ListFormat(LIST_LOCALES[t.language], { style: 'long', type: 'conjunction' });
+    listFormats.set(t.language, format);
+  }
+  return format.format(items);
+}
+
 /** The words on a failure notification's action buttons (main/notifications.ts), in a translator's language. */
 export function notificationActionLabels(t: Translator = english): { acknowledge: string; open: string } {
   return { acknowledge: t('notificationActions.acknowledge'), open: t('notificationActions.open') };

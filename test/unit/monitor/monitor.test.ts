@@ -11,7 +11,9 @@ import {
 import { TransitionLedger } from '../../../electron/core/ledger';
 import type { CloseInfo, CollectionEvent, RpcConnection } from '../../../electron/core/protocol/connection';
 import type { Transition } from '../../../electron/core/model';
-import type { FailureView, MonitorDelta, NotificationView } from '../../../electron/core/view';
+import type { FailureView, MonitorDelta, NotificationView, ServerView } from '../../../electron/core/view';
+import { english, translator, type Translator } from '../../../electron/core/i18n/i18n';
+import { restrictedSummary } from '../../../electron/core/server-access';
 
 function wireJob(id: number, state: string, extra: Record<string, unknown> = {}) {
   return {
@@ -412,7 +414,7 @@ const missing = (method: string) => new RpcError(`${method} failed: Method does 
 
 function setupScripted(
   answer: (method: string, params: unknown[]) => unknown,
-  options: { logDownloadTimeoutMs?: number; download?: ServerConnector['download'] } = {},
+  options: { logDownloadTimeoutMs?: number; download?: ServerConnector['download']; translator?: () => Translator } = {},
 ) {
   const connections: ScriptedConnection[] = [];
   const connector: ServerConnector = {
@@ -441,6 +443,7 @@ function setupScripted(
     failures: new MemoryFailures(),
     followup: { silenceMs: 1_000, lookupIntervalMs: 1_000, maxFollowed: 2 },
     ...(options.logDownloadTimeoutMs !== undefined ? { logDownloadTimeoutMs: options.logDownloadTimeoutMs } : {}),
+    ...(options.translator ? { translator: options.translator } : {}),
   });
   const transitions: Transition[] = [];
   monitor.onTransition((t) => transitions.push(t));
@@ -452,6 +455,29 @@ function setupScripted(
 describe('Monitor: restricted accounts', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
+
+  it("words the account's access in the views' language, again when it changes", async () => {
+    let t: Translator = english;
+    const { monitor } = setupScripted(
+      (method) => {
+        if (method === 'auth.me') return me(['READONLY_ADMIN']);
+        if (method === 'failover.status') return 'SINGLE';
+        if (method === 'core.get_jobs') return [];
+        return null;
+      },
+      { translator: () => t },
+    );
+    const views: ServerView[] = [];
+    monitor.onServerChange((view) => views.push(view));
+    await monitor.start();
+    await settle();
+    expect(monitor.snapshot().servers[0]?.access?.summary).toBe(restrictedSummary(['READONLY_ADMIN']));
+    t = translator('de');
+    monitor.refreshServerViews();
+    expect(views.at(-1)?.access?.summary).toMatch(/^Eingeschränktes Konto \(READONLY_ADMIN\): sieht die selbst gestarteten Jobs/);
+    expect(monitor.snapshot().servers[0]?.access).toMatchObject({ fullAdmin: false, roles: ['READONLY_ADMIN'], lostJobs: 0 });
+    await monitor.stop();
+  });
 
   it('shows the access of the account and looks up a silent job until its FAILED end, reported exactly once', async () => {
     let state = 'RUNNING';
