@@ -29,11 +29,15 @@ import {
   taskRunKey,
   TASK_KINDS,
   type TaskCall,
+  taskReadText,
   type TaskReadNote,
+  type TaskReadProblem,
   type TaskDefinition,
   type TaskKind,
 } from './task-definitions';
-import { JobwatchError } from './errors';
+import { JobwatchError, type ErrorCode } from './errors';
+import { english, type Translator } from './i18n/i18n';
+import { problemText } from './i18n/status';
 import type { ScheduleView } from './view';
 import { taskKeyOf } from './history';
 
@@ -126,13 +130,26 @@ export interface ScheduleCheck {
   ts: number;
 }
 
+/**
+ * What keeps the schedule check from checking something, as data: worded by scheduleNoteText in the reader's
+ * language. Kinds that could not be read for the same reason make one note.
+ */
+export type ScheduleNote =
+  | { note: 'read-error'; code: ErrorCode | null; detail: string }
+  | { note: 'no-time-zone' }
+  | { note: 'tasks-unread'; problem: TaskReadProblem; kinds: TaskKind[] }
+  | { note: 'rejected'; count: number }
+  | { note: 'bad-schedule'; taskKind: TaskKind; name: string; pattern: string; zone: string; detail: string };
+
 /** What the server view can say about schedule checks. */
 export interface ScheduleCheckStatus {
   /** Tasks whose schedules are being checked. */
   checkedTasks: number;
   timezone: string | null;
-  /** Clear notes for the person (kinds the account may not read, no time zone, a bad schedule). */
+  /** Clear notes for the person (kinds the account may not read, no time zone, a bad schedule), in English. */
   notes: string[];
+  /** The same notes as data, for other languages (scheduleViewOf). */
+  noteItems: ScheduleNote[];
   /** Due times judged so far, by verdict. */
   judged: Record<DueVerdict, number>;
   /** Server time up to which due times have been judged (the earliest over all tasks), or null. */
@@ -177,21 +194,89 @@ function scheduleText(s: CronSchedule): string {
   return s.begin && s.end && !(s.begin === '00:00' && s.end === '23:59') ? `${cron} (between ${s.begin} and ${s.end})` : cron;
 }
 
-const KIND_NAMES: Readonly<Record<TaskKind, string>> = {
-  snapshot: 'Periodic snapshot',
-  replication: 'Replication',
-  cloudsync: 'Cloud sync',
-  cloud_backup: 'Cloud backup',
-  rsync: 'Rsync task',
-  scrub: 'Scrub',
-};
+/** Dates in notes and messages: English as the core has always written them (en-GB: "2 Dec 2026, 01:00"). */
+const DATE_LOCALES: Readonly<Record<Translator['language'], string>> = { en: 'en-GB', de: 'de-DE' };
 
-function timeIn(ms: number, zone: string): string {
+function timeIn(ms: number, zone: string, t: Translator = english): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+    return new Intl.DateTimeFormat(DATE_LOCALES[t.language], { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(ms),
+    );
   } catch {
     return new Date(ms).toISOString();
   }
+}
+
+/** 'Cloud sync "nightly"' in `t`'s language. */
+function taskLabel(kind: TaskKind, name: string, t: Translator): string {
+  return t('schedules.task', { kind: t(`schedules.kindNames.${kind}`), name });
+}
+
+/** A schedule note in `t`'s language. */
+export function scheduleNoteText(note: ScheduleNote, t: Translator = english): string {
+  switch (note.note) {
+    case 'read-error': {
+      // In English the error's own message, as ever; elsewhere what its code means (the server's words kept).
+      const reason = note.code === null || t.language === 'en' ? note.detail : problemText({ code: note.code, message: note.detail }, t);
+      return t('schedules.readError', { reason });
+    }
+    case 'no-time-zone':
+      return t('schedules.noTimeZone');
+    case 'tasks-unread':
+      return taskReadText(note.problem, note.kinds, t);
+    case 'rejected':
+      return t('schedules.rejected', { count: note.count });
+    case 'bad-schedule':
+      return t('schedules.badSchedule', {
+        task: taskLabel(note.taskKind, note.name, t),
+        pattern: note.pattern,
+        zone: note.zone,
+        detail: note.detail,
+      });
+  }
+}
+
+/** Read notes of several kinds merged, one per problem, kinds in TASK_KINDS order. */
+function mergedReadNotes(notes: readonly TaskReadNote[]): ScheduleNote[] {
+  const problems: TaskReadProblem[] = ['not-allowed', 'unreadable', 'not-a-list'];
+  return problems.flatMap((problem): ScheduleNote[] => {
+    const kinds = TASK_KINDS.filter((kind) => notes.some((n) => n.problem === problem && n.kind === kind));
+    return kinds.length > 0 ? [{ note: 'tasks-unread', problem, kinds }] : [];
+  });
+}
+
+/** What a judged stretch says (`ScheduleCheck.message`), in `t`'s language. */
+export function scheduleCheckText(
+  check: Pick<
+    ScheduleCheck,
+    'outcome' | 'taskKind' | 'name' | 'dueAt' | 'lastDueAt' | 'count' | 'timezone' | 'toleranceMs' | 'notWatching'
+  >,
+  t: Translator = english,
+): string {
+  const { count, timezone: zone } = check;
+  const task = taskLabel(check.taskKind, check.name, t);
+  const time = timeIn(check.dueAt, zone, t);
+  const from = time;
+  const to = timeIn(check.lastDueAt, zone, t);
+  if (check.outcome === 'missed') {
+    const tolerance =
+      check.toleranceMs >= 60_000
+        ? t('duration.minutes', { count: Math.round(check.toleranceMs / 60_000) })
+        : t('duration.seconds', { count: Math.round(check.toleranceMs / 1000) });
+    return t('schedules.missed', { count, task, time, zone, tolerance, from, to });
+  }
+  const gap = check.notWatching ?? { from: null, to: null };
+  const gapFrom = gap.from === null ? null : timeIn(gap.from, zone, t);
+  const gapTo = gap.to === null ? null : timeIn(gap.to, zone, t);
+  const reason =
+    gapFrom !== null
+      ? gapTo !== null
+        ? t('schedules.notWatching.fromTo', { from: gapFrom, to: gapTo, zone })
+        : t('schedules.notWatching.from', { from: gapFrom, zone })
+      : gapTo !== null
+        ? t('schedules.notWatching.beforeStartTo', { to: gapTo, zone })
+        : t('schedules.notWatching.beforeStart', { zone });
+  return t('schedules.couldNotCheck', { count, task, time, from, to, reason });
 }
 
 interface Fold {
@@ -200,16 +285,24 @@ interface Fold {
   count: number;
 }
 
+function badScheduleNote(task: TaskDefinition, zone: string, err: ScheduleError): ScheduleNote {
+  return { note: 'bad-schedule', taskKind: task.kind, name: task.name, pattern: err.pattern, zone: err.zone || zone, detail: err.detail };
+}
+
 function extend(fold: Fold | null, at: number): Fold {
   return fold ? { first: fold.first, last: at, count: fold.count + 1 } : { first: at, last: at, count: 1 };
 }
 
-/** What the window is shown of a server's schedule check (bounded as ScheduleViewSchema says). */
-export function scheduleViewOf(status: ScheduleCheckStatus): ScheduleView {
+/**
+ * What the window is shown of a server's schedule check (bounded as ScheduleViewSchema says), its notes and
+ * messages in `t`'s language.
+ */
+export function scheduleViewOf(status: ScheduleCheckStatus, t: Translator = english): ScheduleView {
+  const notes = t.language === 'en' ? status.notes : status.noteItems.map((n) => scheduleNoteText(n, t));
   return {
     checkedTasks: status.checkedTasks,
     timezone: status.timezone,
-    notes: status.notes.slice(0, 40).map((n) => n.slice(0, 1000)),
+    notes: notes.slice(0, 40).map((n) => n.slice(0, 1000)),
     couldNotCheck: status.couldNotCheck.slice(-MAX_GAPS_KEPT).map((g) => ({
       task: g.task.slice(0, 400),
       name: g.name.slice(0, 200),
@@ -219,7 +312,7 @@ export function scheduleViewOf(status: ScheduleCheckStatus): ScheduleView {
       notWatchingFrom: g.notWatching?.from ?? null,
       notWatchingTo: g.notWatching?.to ?? null,
       timezone: g.timezone,
-      message: g.message.slice(0, 1000),
+      message: (t.language === 'en' ? g.message : scheduleCheckText(g, t)).slice(0, 1000),
     })),
   };
 }
@@ -252,11 +345,11 @@ export class MissedRunWatch {
   private readonly readAt = new Map<TaskKind, number>();
   /** Server time a kind was last read again for a due time (definition-only evidence). */
   private readonly rereadAt = new Map<TaskKind, number>();
-  private zoneNote: string | null = null;
+  private zoneNote: ScheduleNote | null = null;
   private readNotes: TaskReadNote[] = [];
   private readonly rejected = new Map<TaskKind, number>();
-  private badSchedules: string[] = [];
-  private readError: string | null = null;
+  private badSchedules: ScheduleNote[] = [];
+  private readError: ScheduleNote | null = null;
   private readonly judged: Record<DueVerdict, number> = { ran: 0, missed: 0, 'could-not-check': 0, skipped: 0 };
   private readonly gaps: ScheduleCheck[] = [];
   private checkTimer: ReturnType<typeof setInterval> | null = null;
@@ -345,14 +438,14 @@ export class MissedRunWatch {
     }
   }
 
-  private notes(): string[] {
-    const notes: string[] = [];
+  private notes(): ScheduleNote[] {
+    const notes: ScheduleNote[] = [];
     if (this.readError) notes.push(this.readError);
     if (this.zoneNote) notes.push(this.zoneNote);
-    for (const n of this.readNotes) notes.push(n.message);
+    notes.push(...mergedReadNotes(this.readNotes));
     let rejected = 0;
     for (const n of this.rejected.values()) rejected += n;
-    if (rejected > 0) notes.push(`${rejected} task definition(s) had an unexpected shape and are not checked.`);
+    if (rejected > 0) notes.push({ note: 'rejected', count: rejected });
     notes.push(...this.badSchedules);
     return notes;
   }
@@ -365,10 +458,12 @@ export class MissedRunWatch {
       checkedTasks += 1;
       checkedThrough = checkedThrough === null ? state.checkedUntil : Math.min(checkedThrough, state.checkedUntil);
     }
+    const noteItems = this.notes();
     return {
       checkedTasks,
       timezone: this.timezone,
-      notes: this.notes(),
+      notes: noteItems.map((n) => scheduleNoteText(n)),
+      noteItems,
       judged: { ...this.judged },
       checkedThrough,
       couldNotCheck: [...this.gaps],
@@ -451,16 +546,17 @@ export class MissedRunWatch {
         if (!noted.has(kind)) this.readAt.set(kind, now);
       }
       this.readNotes = [...this.readNotes.filter((n) => !readKinds.has(n.kind)), ...read.notes];
-      this.zoneNote =
-        this.timezone === null && [...this.tasks.values()].some((t) => this.isDue(t.task))
-          ? "This account may not read the server's time zone (system.general.config or system.info), so missed scheduled runs are not checked. Give it SYSTEM_GENERAL_READ or READONLY_ADMIN to have them checked."
-          : null;
+      this.zoneNote = this.timezone === null && [...this.tasks.values()].some((t) => this.isDue(t.task)) ? { note: 'no-time-zone' } : null;
       this.readError = null;
       this.check();
     } catch (err) {
       if (generation !== this.generation) return;
       if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) return;
-      this.readError = `The task definitions could not be read (${err instanceof Error ? err.message : String(err)}); Jobwatch tries again later.`;
+      this.readError = {
+        note: 'read-error',
+        code: err instanceof JobwatchError ? err.code : null,
+        detail: err instanceof Error ? err.message : String(err),
+      };
       this.emitStatus();
     }
   }
@@ -487,7 +583,7 @@ export class MissedRunWatch {
     const now = this.serverNow();
     const watched = addInterval(this.watched, liveFrom, now);
     const { earlyMs } = this.timings;
-    const badSchedules: string[] = [];
+    const badSchedules: ScheduleNote[] = [];
     const toReread = new Set<TaskKind>();
     for (const state of this.tasks.values()) {
       const { task } = state;
@@ -497,7 +593,7 @@ export class MissedRunWatch {
         toleranceMs = this.toleranceFor(task, zone, state.checkedUntil);
       } catch (err) {
         if (!(err instanceof ScheduleError)) throw err;
-        badSchedules.push(`${KIND_NAMES[task.kind]} "${task.name}": ${err.message}`);
+        badSchedules.push(badScheduleNote(task, zone, err));
         continue;
       }
       const seesRuns = this.seesRuns(task);
@@ -511,7 +607,7 @@ export class MissedRunWatch {
         due = dueTimes(task.schedule, zone, task.dayRule, state.checkedUntil, horizon, MAX_DUE_PER_CHECK);
       } catch (err) {
         if (err instanceof ScheduleError) {
-          badSchedules.push(`${KIND_NAMES[task.kind]} "${task.name}": ${err.message}`);
+          badSchedules.push(badScheduleNote(task, zone, err));
           state.checkedUntil = horizon;
           continue;
         }
@@ -606,28 +702,23 @@ export class MissedRunWatch {
     let lastRunAt = task.lastRunAt !== null && task.lastRunAt < dueAt ? task.lastRunAt : null;
     for (const r of runs) if (r.startedAt < dueAt && (lastRunAt === null || r.startedAt > lastRunAt)) lastRunAt = r.startedAt;
     const schedule = scheduleText(task.schedule!);
-    const what = `${KIND_NAMES[task.kind]} "${task.name}"`;
-    const when = timeIn(dueAt, zone);
-    const tolerance = toleranceMs >= 60_000 ? `${Math.round(toleranceMs / 60_000)} min` : `${Math.round(toleranceMs / 1000)} s`;
     let notWatching: NotWatching | null = null;
-    let message: string;
-    if (outcome === 'missed') {
-      message =
-        count === 1
-          ? `${what} was due at ${when} (${zone}) and did not start within ${tolerance}. Check the task and the server's alerts in the TrueNAS web interface.`
-          : `${what} missed ${count} scheduled runs from ${when} to ${timeIn(lastDueAt, zone)} (${zone}). Check the task and the server's alerts in the TrueNAS web interface.`;
-    } else {
+    if (outcome === 'could-not-check') {
       const head = notWatchingAround(watched, dueAt);
       const tail = count === 1 ? head : notWatchingAround(watched, lastDueAt);
       notWatching = { from: head.from, to: tail.to };
-      const from = notWatching.from === null ? 'before it started' : `from ${timeIn(notWatching.from, zone)}`;
-      const to = notWatching.to === null ? '' : ` to ${timeIn(notWatching.to, zone)}`;
-      const reason = `Jobwatch was not watching the server ${from}${to} (${zone})`;
-      message =
-        count === 1
-          ? `Could not check whether ${what} ran at ${when}: ${reason}. This is no fault of the server.`
-          : `Could not check ${count} scheduled runs of ${what} from ${when} to ${timeIn(lastDueAt, zone)}: ${reason}. This is no fault of the server.`;
     }
+    const message = scheduleCheckText({
+      outcome,
+      taskKind: task.kind,
+      name: task.name,
+      dueAt,
+      lastDueAt,
+      count,
+      timezone: zone,
+      toleranceMs,
+      notWatching,
+    });
     const check: ScheduleCheck = {
       outcome,
       server: this.options.server,

@@ -211,7 +211,7 @@ export class Monitor implements MonitorApi {
   private serverView(runtime: ServerRuntime): ServerView {
     return {
       ...serverViewOf(runtime, this.options.failures.list(), this.now(), this.options.translator?.()),
-      schedules: scheduleViewOf(runtime.schedules.status()),
+      schedules: scheduleViewOf(runtime.schedules.status(), this.options.translator?.()),
     };
   }
 

@@ -47,8 +47,18 @@ export interface DueJudgement {
   verdict: DueVerdict;
 }
 
-/** A bad expression or time zone: the task cannot be checked. */
-export class ScheduleError extends Error {}
+/** A bad expression or time zone: the task cannot be checked. Its parts let the message be worded in any language. */
+export class ScheduleError extends Error {
+  constructor(
+    message: string,
+    readonly pattern: string = '',
+    readonly zone: string = '',
+    /** What the cron library said (its own words). */
+    readonly detail: string = message,
+  ) {
+    super(message);
+  }
+}
 
 function domAndDow(schedule: CronSchedule, rule: DayRule): boolean {
   if (rule === 'vixie') return schedule.dom.startsWith('*') || schedule.dow.startsWith('*');
@@ -92,9 +102,8 @@ export function compileSchedule(schedule: CronSchedule, zone: string, rule: DayR
   try {
     return new Cron(pattern, { timezone: zone, domAndDow: domAndDow(schedule, rule), mode: '5-part' });
   } catch (err) {
-    throw new ScheduleError(
-      `The schedule "${pattern}" in time zone ${zone} could not be read: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new ScheduleError(`The schedule "${pattern}" in time zone ${zone} could not be read: ${detail}`, pattern, zone, detail);
   }
 }
 

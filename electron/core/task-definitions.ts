@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { JobwatchError, RpcError } from './errors';
 import { isMethodMissing } from './server-access';
+import { english, listIn, type Translator } from './i18n/i18n';
 import type { CronSchedule, DayRule } from './schedules';
 
 export const TASK_KINDS = ['snapshot', 'replication', 'cloudsync', 'cloud_backup', 'rsync', 'scrub'] as const;
@@ -50,10 +51,14 @@ export interface TaskDefinition {
   lastRunAt: number | null;
 }
 
+/** Why a kind could not be read: the account may not, the call failed otherwise, or the answer was no list. */
+export type TaskReadProblem = 'not-allowed' | 'unreadable' | 'not-a-list';
+
 export interface TaskReadNote {
   kind: TaskKind;
   method: string;
-  /** What happened, for the person. */
+  problem: TaskReadProblem;
+  /** What happened, for the person (English; taskReadText words one or several kinds in any language). */
   message: string;
 }
 
@@ -266,14 +271,27 @@ export const QUERY_METHODS: Readonly<Record<TaskKind, string>> = {
   scrub: 'pool.scrub.query',
 };
 
-const KIND_WORDS: Readonly<Record<TaskKind, string>> = {
-  snapshot: 'periodic snapshot tasks',
-  replication: 'replication tasks',
-  cloudsync: 'cloud sync tasks',
-  cloud_backup: 'cloud backup tasks',
-  rsync: 'rsync tasks',
-  scrub: 'scrub tasks',
-};
+/**
+ * Kinds that could not be read for the same reason, in one sentence in `t`'s language ("This account may not read the
+ * periodic snapshot, replication and rsync tasks (…)"); kinds in the order given, their query methods in brackets.
+ */
+export function taskReadText(problem: TaskReadProblem, kinds: readonly TaskKind[], t: Translator = english): string {
+  const values = {
+    count: kinds.length,
+    kinds: listIn(
+      kinds.map((kind) => t(`schedules.kindWords.${kind}`)),
+      t,
+    ),
+    methods: kinds.map((kind) => QUERY_METHODS[kind]).join(', '),
+  };
+  if (problem === 'not-allowed') return t('schedules.notAllowed', values);
+  if (problem === 'unreadable') return t('schedules.unreadable', values);
+  return t('schedules.notAList', values);
+}
+
+function readNote(kind: TaskKind, problem: TaskReadProblem): TaskReadNote {
+  return { kind, method: QUERY_METHODS[kind], problem, message: taskReadText(problem, [kind]) };
+}
 
 export type TaskCall = (method: string, params: unknown[], options?: { timeoutMs?: number }) => Promise<unknown>;
 
@@ -299,21 +317,11 @@ export async function readTaskDefinitions(call: TaskCall, kinds: readonly TaskKi
     } catch (err) {
       if (err instanceof JobwatchError && (err.code === 'CONNECTION_CLOSED' || err.code === 'TIMEOUT')) throw err;
       if (isMethodMissing(err)) continue; // not on this version (cloud backup before SCALE 24.04)
-      notes.push({
-        kind,
-        method,
-        message: isNotAllowed(err)
-          ? `This account may not read the ${KIND_WORDS[kind]} (${method}), so missed runs of them are not checked. Give it the matching read role, or READONLY_ADMIN, to have them checked.`
-          : `The ${KIND_WORDS[kind]} could not be read (${method}), so missed runs of them are not checked for now; Jobwatch tries again later.`,
-      });
+      notes.push(readNote(kind, isNotAllowed(err) ? 'not-allowed' : 'unreadable'));
       continue;
     }
     if (!Array.isArray(reply)) {
-      notes.push({
-        kind,
-        method,
-        message: `The server answered ${method} with something that is not a list; its ${KIND_WORDS[kind]} are not checked for now.`,
-      });
+      notes.push(readNote(kind, 'not-a-list'));
       continue;
     }
     let rejected = Math.max(0, reply.length - MAX_TASKS_PER_KIND);

@@ -112,7 +112,11 @@ for (const theme of ['light', 'dark'] as const) {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Notifications' }).click();
     const section = page.getByTestId('schedule-checks');
     await expect(section.getByRole('heading', { name: 'Scheduled runs not checked' })).toBeVisible();
-    await expect(section.getByTestId('schedule-note').filter({ hasText: 'may not read the rsync tasks (rsynctask.query)' })).toBeVisible();
+    await expect(
+      section
+        .getByTestId('schedule-note')
+        .filter({ hasText: 'may not read the periodic snapshot, replication, cloud backup, rsync and scrub tasks' }),
+    ).toBeVisible();
     await expect(section.getByTestId('schedule-note').filter({ hasText: 'cloud sync' })).toHaveCount(0);
     await section.scrollIntoViewIfNeeded();
     await screenshot(page, `${theme}-schedule-notes`);

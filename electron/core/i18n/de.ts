@@ -189,6 +189,56 @@ export const de: Catalogue = {
       'nicht mehr sehen, daher ist hier unbekannt, wie er endete. Prüfen Sie ihn in der TrueNAS-Weboberfläche oder verwenden Sie ein ' +
       'Konto mit FULL_ADMIN.',
   },
+  schedules: {
+    kindNames: {
+      snapshot: 'Periodische Snapshot-Aufgabe',
+      replication: 'Replikation',
+      cloudsync: 'Cloud-Synchronisierung',
+      cloud_backup: 'Cloud-Backup',
+      rsync: 'Rsync-Aufgabe',
+      scrub: 'Scrub',
+    },
+    kindWords: {
+      snapshot: 'periodische Snapshots',
+      replication: 'Replikation',
+      cloudsync: 'Cloud-Synchronisierung',
+      cloud_backup: 'Cloud-Backup',
+      rsync: 'Rsync',
+      scrub: 'Scrubs',
+    },
+    task: '{{kind}} „{{name}}“',
+    notAllowed_one:
+      'Dieses Konto darf die Aufgaben für {{kinds}} nicht lesen ({{methods}}), daher werden ihre verpassten Läufe nicht geprüft. Geben Sie ihm die passende Leserolle oder READONLY_ADMIN, damit sie geprüft werden.',
+    notAllowed_other:
+      'Dieses Konto darf die Aufgaben für {{kinds}} nicht lesen ({{methods}}), daher werden ihre verpassten Läufe nicht geprüft. Geben Sie ihm die passenden Leserollen oder READONLY_ADMIN, damit sie geprüft werden.',
+    unreadable_one:
+      'Die Aufgaben für {{kinds}} konnten nicht gelesen werden ({{methods}}), daher werden ihre verpassten Läufe vorerst nicht geprüft; Jobwatch versucht es später erneut.',
+    unreadable_other:
+      'Die Aufgaben für {{kinds}} konnten nicht gelesen werden ({{methods}}), daher werden ihre verpassten Läufe vorerst nicht geprüft; Jobwatch versucht es später erneut.',
+    notAList_one:
+      'Der Server hat auf {{methods}} mit etwas geantwortet, das keine Liste ist; die Aufgaben für {{kinds}} werden vorerst nicht geprüft.',
+    notAList_other:
+      'Der Server hat auf {{methods}} mit etwas geantwortet, das keine Liste ist; die Aufgaben für {{kinds}} werden vorerst nicht geprüft.',
+    noTimeZone:
+      'Dieses Konto darf die Zeitzone des Servers nicht lesen (system.general.config oder system.info), daher werden verpasste geplante Läufe nicht geprüft. Geben Sie ihm SYSTEM_GENERAL_READ oder READONLY_ADMIN, damit sie geprüft werden.',
+    readError: 'Die Aufgabendefinitionen konnten nicht gelesen werden ({{reason}}); Jobwatch versucht es später erneut.',
+    rejected_one: '{{count}} Aufgabendefinition hatte eine unerwartete Form und wird nicht geprüft.',
+    rejected_other: '{{count}} Aufgabendefinitionen hatten eine unerwartete Form und werden nicht geprüft.',
+    badSchedule: '{{task}}: Der Zeitplan „{{pattern}}“ in der Zeitzone {{zone}} ließ sich nicht lesen: {{detail}}',
+    missed_one:
+      '{{task}} war für {{time}} ({{zone}}) geplant und hat nicht innerhalb von {{tolerance}} begonnen. Prüfen Sie die Aufgabe und die Warnungen des Servers in der TrueNAS-Weboberfläche.',
+    missed_other:
+      '{{task}} hat {{count}} geplante Läufe vom {{from}} bis {{to}} ({{zone}}) verpasst. Prüfen Sie die Aufgabe und die Warnungen des Servers in der TrueNAS-Weboberfläche.',
+    couldNotCheck_one: 'Ob {{task}} am {{time}} gelaufen ist, ließ sich nicht prüfen: {{reason}}. Das ist kein Fehler des Servers.',
+    couldNotCheck_other:
+      '{{count}} geplante Läufe von {{task}} vom {{from}} bis {{to}} ließen sich nicht prüfen: {{reason}}. Das ist kein Fehler des Servers.',
+    notWatching: {
+      fromTo: 'Jobwatch hat den Server vom {{from}} bis {{to}} nicht beobachtet ({{zone}})',
+      from: 'Jobwatch hat den Server seit {{from}} nicht beobachtet ({{zone}})',
+      beforeStartTo: 'Jobwatch hat den Server bis {{to}} noch nicht beobachtet ({{zone}})',
+      beforeStart: 'Jobwatch hat den Server noch nicht beobachtet ({{zone}})',
+    },
+  },
   dialogs: {
     saveJobLog: 'Job-Protokoll speichern',
     couldNotStart: 'Jobwatch konnte nicht starten',

@@ -187,6 +187,54 @@ export const en = {
       'Lost sight of "{{name}}" (job {{id}}) before it finished ({{count}} jobs so far): this account can no longer see it, so how it ' +
       'ended is unknown here. Check it in the TrueNAS web interface, or use an account with FULL_ADMIN.',
   },
+  schedules: {
+    kindNames: {
+      snapshot: 'Periodic snapshot',
+      replication: 'Replication',
+      cloudsync: 'Cloud sync',
+      cloud_backup: 'Cloud backup',
+      rsync: 'Rsync task',
+      scrub: 'Scrub',
+    },
+    kindWords: {
+      snapshot: 'periodic snapshot',
+      replication: 'replication',
+      cloudsync: 'cloud sync',
+      cloud_backup: 'cloud backup',
+      rsync: 'rsync',
+      scrub: 'scrub',
+    },
+    task: '{{kind}} "{{name}}"',
+    notAllowed_one:
+      'This account may not read the {{kinds}} tasks ({{methods}}), so missed runs of them are not checked. Give it the matching read role, or READONLY_ADMIN, to have them checked.',
+    notAllowed_other:
+      'This account may not read the {{kinds}} tasks ({{methods}}), so missed runs of them are not checked. Give it the matching read roles, or READONLY_ADMIN, to have them checked.',
+    unreadable_one:
+      'The {{kinds}} tasks could not be read ({{methods}}), so missed runs of them are not checked for now; Jobwatch tries again later.',
+    unreadable_other:
+      'The {{kinds}} tasks could not be read ({{methods}}), so missed runs of them are not checked for now; Jobwatch tries again later.',
+    notAList_one: 'The server answered {{methods}} with something that is not a list; its {{kinds}} tasks are not checked for now.',
+    notAList_other: 'The server answered {{methods}} with something that is not a list; its {{kinds}} tasks are not checked for now.',
+    noTimeZone:
+      "This account may not read the server's time zone (system.general.config or system.info), so missed scheduled runs are not checked. Give it SYSTEM_GENERAL_READ or READONLY_ADMIN to have them checked.",
+    readError: 'The task definitions could not be read ({{reason}}); Jobwatch tries again later.',
+    rejected_one: '{{count}} task definition had an unexpected shape and is not checked.',
+    rejected_other: '{{count}} task definitions had an unexpected shape and are not checked.',
+    badSchedule: '{{task}}: The schedule "{{pattern}}" in time zone {{zone}} could not be read: {{detail}}',
+    missed_one:
+      "{{task}} was due at {{time}} ({{zone}}) and did not start within {{tolerance}}. Check the task and the server's alerts in the TrueNAS web interface.",
+    missed_other:
+      "{{task}} missed {{count}} scheduled runs from {{from}} to {{to}} ({{zone}}). Check the task and the server's alerts in the TrueNAS web interface.",
+    couldNotCheck_one: 'Could not check whether {{task}} ran at {{time}}: {{reason}}. This is no fault of the server.',
+    couldNotCheck_other:
+      'Could not check {{count}} scheduled runs of {{task}} from {{from}} to {{to}}: {{reason}}. This is no fault of the server.',
+    notWatching: {
+      fromTo: 'Jobwatch was not watching the server from {{from}} to {{to}} ({{zone}})',
+      from: 'Jobwatch was not watching the server from {{from}} ({{zone}})',
+      beforeStartTo: 'Jobwatch was not watching the server before it started to {{to}} ({{zone}})',
+      beforeStart: 'Jobwatch was not watching the server before it started ({{zone}})',
+    },
+  },
   dialogs: {
     saveJobLog: 'Save job log',
     couldNotStart: 'Jobwatch could not start',

@@ -470,12 +470,19 @@ describe('Monitor: restricted accounts', () => {
     const views: ServerView[] = [];
     monitor.onServerChange((view) => views.push(view));
     await monitor.start();
-    await settle();
+    // Login, then the schedule check's reads one after another (clock, then each kind of task).
+    for (let i = 0; i < 10; i++) await settle();
     expect(monitor.snapshot().servers[0]?.access?.summary).toBe(restrictedSummary(['READONLY_ADMIN']));
     t = translator('de');
     monitor.refreshServerViews();
     expect(views.at(-1)?.access?.summary).toMatch(/^Eingeschränktes Konto \(READONLY_ADMIN\): sieht die selbst gestarteten Jobs/);
     expect(monitor.snapshot().servers[0]?.access).toMatchObject({ fullAdmin: false, roles: ['READONLY_ADMIN'], lostJobs: 0 });
+    // The schedule check's notes go out in the same language: here every task query answered null (no list), one note.
+    expect(views.at(-1)?.schedules?.notes).toEqual([
+      'Der Server hat auf pool.snapshottask.query, replication.query, cloudsync.query, cloud_backup.query, rsynctask.query, ' +
+        'pool.scrub.query mit etwas geantwortet, das keine Liste ist; die Aufgaben für periodische Snapshots, Replikation, ' +
+        'Cloud-Synchronisierung, Cloud-Backup, Rsync und Scrubs werden vorerst nicht geprüft.',
+    ]);
     await monitor.stop();
   });
 

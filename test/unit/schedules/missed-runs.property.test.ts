@@ -11,6 +11,7 @@ import {
 import { addInterval, covered, dueTimes, type Interval } from '../../../electron/core/schedules';
 import { parseTaskEntry } from '../../../electron/core/task-definitions';
 import { ScheduleViewSchema } from '../../../electron/core/view';
+import { translator } from '../../../electron/core/i18n/i18n';
 
 const MIN = 60_000;
 const START = Date.UTC(2025, 5, 1, 0, 0, 0);
@@ -383,6 +384,14 @@ describe('what the window is shown', () => {
       checkedTasks: 1,
       timezone: 'UTC',
       notes: Array.from({ length: 60 }, () => 'n'.repeat(3000)),
+      noteItems: Array.from({ length: 60 }, () => ({
+        note: 'bad-schedule' as const,
+        taskKind: 'rsync' as const,
+        name: 'n'.repeat(3000),
+        pattern: '* * * * *',
+        zone: 'UTC',
+        detail: 'd',
+      })),
       judged: { ran: 0, missed: 0, 'could-not-check': 30, skipped: 0 },
       checkedThrough: null,
       couldNotCheck: Array.from({ length: 30 }, (_, i) => gap(i)),
@@ -395,5 +404,12 @@ describe('what the window is shown', () => {
     expect(Math.max(...view.notes.map((n) => n.length))).toBe(1000);
     // What the IPC contract checks on the way to the window.
     expect(ScheduleViewSchema.safeParse(view).success).toBe(true);
+    // Worded in German from the notes' data and the stretches' fields: bounded the same way.
+    const german = scheduleViewOf(status, translator('de'));
+    expect(german.notes).toHaveLength(40);
+    expect(german.notes[0]).toMatch(/^Rsync-Aufgabe „n+/);
+    expect(Math.max(...german.notes.map((n) => n.length))).toBe(1000);
+    expect(german.couldNotCheck[0]!.message).toMatch(/^Ob Cloud-Synchronisierung „x+/);
+    expect(ScheduleViewSchema.safeParse(german).success).toBe(true);
   });
 });
