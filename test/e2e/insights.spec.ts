@@ -121,6 +121,28 @@ for (const theme of ['light', 'dark'] as const) {
     await section.scrollIntoViewIfNeeded();
     await screenshot(page, `${theme}-schedule-notes`);
     await expectNoAxeViolations(page, 'notification history with schedule notes');
+
+    // In German (chosen in Settings, applied on Save): the core words the note and the account's access again.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+    await page.getByRole('button', { name: 'Meldungen', exact: true }).click();
+    const german = page.getByTestId('schedule-checks');
+    await expect(
+      german.getByTestId('schedule-note').filter({
+        hasText: 'Dieses Konto darf die Aufgaben für periodische Snapshots, Replikation, Cloud-Backup, Rsync und Scrubs nicht lesen',
+      }),
+    ).toBeVisible();
+    await expect(german.getByTestId('schedule-note').filter({ hasText: 'may not read' })).toHaveCount(0);
+    await german.scrollIntoViewIfNeeded();
+    await screenshot(page, `de-${theme}-schedule-notes`);
+    await expectNoAxeViolations(page, 'notification history with schedule notes (de)');
+    await page.getByRole('button', { name: 'Server', exact: true }).click();
+    await expect(page.getByTestId('server-access')).toHaveText(
+      /^Eingeschränktes Konto \(CLOUD_SYNC_READ, SYSTEM_GENERAL_READ\): sieht die selbst gestarteten Jobs sowie alle Jobs der Cloud-Synchronisierung; /,
+    );
+    await screenshot(page, `de-${theme}-servers-restricted`);
     await jobwatch.checkHealth();
   });
 }
