@@ -42,11 +42,16 @@ const TASK_ID_AT: Readonly<Record<string, (args: readonly unknown[]) => unknown>
   },
 };
 
-/** The task a job belongs to: `method [id]` for task methods whose id is a number or a name, else the method. */
-export function taskKeyOf(method: string, args: readonly unknown[]): string {
+/** What taskKeyOf reads of the arguments: the task's id (any value the server sent there), or undefined. */
+export function taskIdOf(method: string, args: readonly unknown[]): unknown {
   // The method comes from the server: "__proto__" or "valueOf" must not find Object.prototype's members.
   const pick = Object.hasOwn(TASK_ID_AT, method) ? TASK_ID_AT[method] : undefined;
-  const id = pick ? pick(args) : undefined;
+  return pick ? pick(args) : undefined;
+}
+
+/** The task a job belongs to: `method [id]` for task methods whose id is a number or a name, else the method. */
+export function taskKeyOf(method: string, args: readonly unknown[]): string {
+  const id = taskIdOf(method, args);
   if (typeof id === 'number' && Number.isSafeInteger(id)) return `${method} [${id}]`.slice(0, TASK_KEY_MAX);
   if (typeof id === 'string' && id.length > 0 && id.length <= 256) return `${method} [${JSON.stringify(id)}]`.slice(0, TASK_KEY_MAX);
   return method.slice(0, TASK_KEY_MAX);
@@ -194,6 +199,14 @@ export class RunHistory {
   private readonly logger: Logger;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
+  /**
+   * A stamp per task's runs, new (from one counter) whenever they change, so what is derived from them can be kept
+   * until then (insights.ts TaskBaselines). Kept beside the history, not in it: it is not persisted.
+   */
+  private readonly revisions = new WeakMap<TaskHistory, number>();
+  private lastRevision = 0;
+  /** Changes whenever any task's runs may have (`revision` of every task is the same while it does not). */
+  private changes = 0;
 
   constructor(private readonly options: RunHistoryOptions) {
     this.runsPerTask = Math.max(1, options.runsPerTask ?? RUNS_PER_TASK);
@@ -239,6 +252,20 @@ export class RunHistory {
     return this.servers.get(server)?.get(task)?.runs ?? [];
   }
 
+  /**
+   * Changes whenever the task's runs do (a run added, or dropped by the bound); 0 while no run of it is known. Two
+   * equal answers for the same task mean the same runs.
+   */
+  revision(server: ServerId, task: string): number {
+    const history = this.servers.get(server)?.get(task);
+    return history === undefined ? 0 : (this.revisions.get(history) ?? 0);
+  }
+
+  /** Changes whenever the runs of any task may have: while it stays the same, so does every `revision`. */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   label(server: ServerId, task: string): string | null {
     return this.servers.get(server)?.get(task)?.label ?? null;
   }
@@ -262,7 +289,10 @@ export class RunHistory {
   }
 
   forget(server: ServerId): void {
-    if (this.servers.delete(server)) this.schedule();
+    if (this.servers.delete(server)) {
+      this.changes += 1;
+      this.schedule();
+    }
   }
 
   toJSON(): RunHistoryData {
@@ -303,6 +333,8 @@ export class RunHistory {
     const start = record.startedAt ?? Number.POSITIVE_INFINITY;
     while (at > 0 && (runs[at - 1]!.startedAt ?? Number.POSITIVE_INFINITY) > start) at -= 1;
     runs.splice(at, 0, record);
+    this.revisions.set(history, ++this.lastRevision);
+    this.changes += 1;
     let added = true;
     while (runs.length > this.runsPerTask) {
       const dropped = runs.shift();

@@ -12,8 +12,8 @@
  * - missed-run: a scheduled run that produced no job (decided elsewhere, from the task schedules).
  */
 import type { ServerId, TerminalState } from './model';
-import type { RunRecord } from './history';
-import { median, percentile } from './history';
+import type { RunHistory, RunRecord } from './history';
+import { median, percentile, taskIdOf, taskKeyOf } from './history';
 import { cleanLine, humanDuration, jobLabel, truncate } from './notification-text';
 import { english, type Translator } from './i18n/i18n';
 
@@ -87,9 +87,100 @@ function successfulDurations(earlier: readonly RunRecord[]): number[] {
 
 /** The figures of a slower-than-usual insight when `elapsedMs` passes the threshold, else null. */
 export function decideSlower(elapsedMs: number, earlier: readonly RunRecord[], marginMs = SLOW_MARGIN_MS): InsightFigures | null {
-  const threshold = slowThreshold(successfulDurations(earlier), marginMs);
+  return slowerFigures(elapsedMs, slowThreshold(successfulDurations(earlier), marginMs));
+}
+
+/** decideSlower with the threshold already known (TaskBaselines). */
+export function slowerFigures(elapsedMs: number, threshold: SlowThreshold | null): InsightFigures | null {
   if (!threshold || !(elapsedMs > threshold.thresholdMs)) return null;
   return { elapsedMs, usualMs: threshold.usualMs, p90Ms: threshold.p90Ms, thresholdMs: threshold.thresholdMs, runs: threshold.runs };
+}
+
+/** What the earlier runs of a running job's task say about it; see TaskBaselines. */
+export interface TaskBaseline {
+  task: string;
+  /** The slower-than-usual threshold; null with too few runs. */
+  slow: SlowThreshold | null;
+  /** The usual duration for a time-left estimate (usualDuration); null with too few runs. */
+  usualMs: number | null;
+}
+
+interface KeptBaseline extends TaskBaseline {
+  server: ServerId;
+  method: string;
+  args: readonly unknown[];
+  /** What taskKeyOf read of `args`. */
+  taskId: unknown;
+  timeStarted: number | null;
+  /** The task's RunHistory.revision, and the history's changeCount when it was last compared. */
+  revision: number;
+  changeCount: number;
+}
+
+/**
+ * The task key, slow threshold and usual duration of each running job, kept until they can change: until the task's
+ * history changes (RunHistory.revision) or the job's start, method or task arguments do. Every progress event
+ * of a running job asks for them (the job view's time-left estimate, the slower-than-usual check), and working them
+ * out filters and sorts up to 50 runs; the answer only changes when one of those inputs does. Bounded like StallWatch.
+ */
+export class TaskBaselines {
+  private readonly jobs = new Map<string, KeptBaseline>();
+
+  constructor(
+    private readonly history: RunHistory,
+    private readonly marginMs = SLOW_MARGIN_MS,
+    private readonly maxJobs = 5_000,
+  ) {}
+
+  /** The baseline of the job `jobKey` as it is now: what history.before(...) gives for it, worked out when it changed. */
+  of(server: ServerId, jobKey: string, job: { method: string; arguments: readonly unknown[]; timeStarted: number | null }): TaskBaseline {
+    const kept = this.jobs.get(jobKey);
+    if (kept !== undefined && kept.server === server && kept.method === job.method && kept.timeStarted === job.timeStarted) {
+      // Each event may bring the arguments anew (a new array): only a different task id matters.
+      const sameTask = kept.args === job.arguments || Object.is(taskIdOf(job.method, job.arguments), kept.taskId);
+      if (sameTask) {
+        kept.args = job.arguments;
+        const changeCount = this.history.changeCount;
+        if (kept.changeCount === changeCount) return kept;
+        if (kept.revision === this.history.revision(server, kept.task)) {
+          kept.changeCount = changeCount;
+          return kept;
+        }
+      }
+    }
+    const task = taskKeyOf(job.method, job.arguments);
+    const durations = successfulDurations(this.history.before(server, task, jobKey, job.timeStarted));
+    const fresh: KeptBaseline = {
+      task,
+      slow: slowThreshold(durations, this.marginMs),
+      usualMs: durations.length < MIN_RUNS_FOR_ESTIMATE ? null : median(durations),
+      server,
+      method: job.method,
+      args: job.arguments,
+      taskId: taskIdOf(job.method, job.arguments),
+      timeStarted: job.timeStarted,
+      revision: this.history.revision(server, task),
+      changeCount: this.history.changeCount,
+    };
+    if (!this.jobs.has(jobKey) && this.jobs.size >= this.maxJobs) {
+      const oldest = this.jobs.keys().next();
+      if (!oldest.done) this.jobs.delete(oldest.value);
+    }
+    this.jobs.set(jobKey, fresh);
+    return fresh;
+  }
+
+  forget(jobKey: string): void {
+    this.jobs.delete(jobKey);
+  }
+
+  forgetServer(server: ServerId): void {
+    for (const [key, kept] of this.jobs) if (kept.server === server) this.jobs.delete(key);
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
 }
 
 /** The usual duration to estimate time left from, when the job gives no percent; null with too few runs. */
@@ -122,23 +213,31 @@ export function decideOutcome(
     : { kind: 'still-failing', failedRuns: failedRuns + 1, previousError };
 }
 
+/** Equal as progress: the same number (NaN as NaN) or both unknown. */
+const samePercent = (a: number | null, b: number | null): boolean =>
+  a === b || (a !== null && b !== null && Number.isNaN(a) && Number.isNaN(b));
+
 /**
  * Follows the progress of running jobs to tell when one has stalled. Time counts only while the job's server is
  * live: `tick` adds the time since the last tick to every job of a live server, and only moves the mark for the
  * others. A change of percent or description starts over.
  */
 export class StallWatch {
-  private readonly jobs = new Map<string, { server: ServerId; signature: string; quietMs: number; lastAt: number }>();
+  private readonly jobs = new Map<
+    string,
+    { server: ServerId; percent: number | null; description: string; quietMs: number; lastAt: number }
+  >();
 
   constructor(private readonly maxJobs = 5_000) {}
 
   /** A running job's progress now; a new job or a changed progress starts its quiet time at zero. */
   observe(key: string, server: ServerId, percent: number | null, description: string | null, now: number): void {
-    const signature = `${percent ?? ''}\u0000${description ?? ''}`;
     const known = this.jobs.get(key);
-    if (known && known.signature === signature) return;
+    // Compared field by field (once per progress event, so no signature string is built); no text counts as empty text.
+    const text = description ?? '';
+    if (known && samePercent(known.percent, percent) && known.description === text) return;
     if (!known && this.jobs.size >= this.maxJobs) return;
-    this.jobs.set(key, { server, signature, quietMs: 0, lastAt: now });
+    this.jobs.set(key, { server, percent, description: text, quietMs: 0, lastAt: now });
   }
 
   forget(key: string): void {

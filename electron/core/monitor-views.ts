@@ -8,7 +8,7 @@ import type { JobBook, JobEntry } from './jobs';
 import type { SessionStatus } from './session';
 import type { ServerTarget } from './monitor-ports';
 import { statsOf, taskKeyOf, type RunHistory } from './history';
-import { usualDuration } from './insights';
+import type { TaskBaselines } from './insights';
 import type { FailureView, JobDetail, JobView, ServerAccessView, ServerView } from './view';
 import { english, type Translator } from './i18n/i18n';
 import { problemText, statusText } from './i18n/status';
@@ -77,6 +77,22 @@ export function taskHistoryOf(history: RunHistory, server: string, task: string)
   };
 }
 
+/**
+ * The access as last worded, per access object (monitor.ts never changes one in place: a changed access is a new
+ * object) and language: the
+ * server view is rebuilt whenever a job starts or ends, and wording the summary is most of that rebuild.
+ */
+const wordedAccess = new WeakMap<object, { t: Translator; view: ServerAccessView }>();
+
+function accessViewOf(access: NonNullable<ViewedServer['access']>, t: Translator): ServerAccessView {
+  const worded = wordedAccess.get(access);
+  // A copy, as before: each view gets its own object.
+  if (worded !== undefined && worded.t === t) return { ...worded.view };
+  const view = accessViewIn(access, t);
+  wordedAccess.set(access, { t, view });
+  return view;
+}
+
 /** The server's view, its status in `t`'s language; also records which jobs it counted as running (`activeKeys`). */
 export function serverViewOf(server: ViewedServer, failures: readonly FailureView[], now: number, t: Translator = english): ServerView {
   const { status, target } = server;
@@ -99,11 +115,11 @@ export function serverViewOf(server: ViewedServer, failures: readonly FailureVie
     muted: target.muted && (target.mutedUntil === null || target.mutedUntil > now),
     mutedUntil: target.mutedUntil,
     badFrames: status.badFrames,
-    access: server.access && accessViewIn(server.access, t),
+    access: server.access && accessViewOf(server.access, t),
   };
 }
 
-export function jobViewOf(server: ViewedServer, entry: JobEntry, history: RunHistory): JobView {
+export function jobViewOf(server: ViewedServer, entry: JobEntry, baselines: TaskBaselines): JobView {
   const job = entry.job;
   return {
     key: entry.key,
@@ -123,15 +139,16 @@ export function jobViewOf(server: ViewedServer, entry: JobEntry, history: RunHis
     error: job.error,
     startedBy: job.credentials?.username ?? null,
     onServer: entry.onServer,
-    ...taskFields(server.target.id, entry, history),
+    ...taskFields(server.target.id, entry, baselines),
   };
 }
 
 /** The job's task and, while it runs, its usual duration (for a time-left estimate without a percent). */
-function taskFields(server: string, entry: JobEntry, history: RunHistory): { task?: string; usualDurationMs?: number | null } {
+function taskFields(server: string, entry: JobEntry, baselines: TaskBaselines): { task?: string; usualDurationMs?: number | null } {
   const job = entry.job;
   if (job.transient) return {};
-  const task = taskKeyOf(job.method, job.arguments);
-  if (isTerminal(job.state)) return { task };
-  return { task, usualDurationMs: usualDuration(history.before(server, task, entry.key, job.timeStarted)) };
+  if (isTerminal(job.state)) return { task: taskKeyOf(job.method, job.arguments) };
+  // Kept per job until its task's history changes: this runs on every progress event (insights.ts TaskBaselines).
+  const { task, usualMs } = baselines.of(server, entry.key, job);
+  return { task, usualDurationMs: usualMs };
 }

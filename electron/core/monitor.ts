@@ -27,8 +27,9 @@ import {
   InsightLog,
   SLOW_MARGIN_MS,
   StallWatch,
+  TaskBaselines,
   decideOutcome,
-  decideSlower,
+  slowerFigures,
   type Insight,
   type InsightFigures,
   type InsightKind,
@@ -77,6 +78,8 @@ export class Monitor implements MonitorApi {
   private readonly listeners: MonitorListeners;
   private readonly notifications: NotificationScheduler;
   private readonly history: RunHistory;
+  /** Each running job's task, slow threshold and usual duration, kept until its task's history changes. */
+  private readonly baselines: TaskBaselines;
   private readonly stalls = new StallWatch();
   private readonly insightLog = new InsightLog();
   private readonly safeWatch = new RebootSafetyWatch();
@@ -96,6 +99,7 @@ export class Monitor implements MonitorApi {
       options.notificationHistory ?? 200,
     );
     this.history = options.history ?? new RunHistory({ store: null });
+    this.baselines = new TaskBaselines(this.history, options.insights?.slowMarginMs ?? SLOW_MARGIN_MS);
     options.failures.onChange(() => {
       this.emitDelta({ upserts: [], removals: [], failures: this.options.failures.list() });
       for (const runtime of this.servers.values()) this.emitServer(runtime);
@@ -216,7 +220,7 @@ export class Monitor implements MonitorApi {
   }
 
   private jobView(runtime: ServerRuntime, entry: JobEntry): JobView {
-    return jobViewOf(runtime, entry, this.history);
+    return jobViewOf(runtime, entry, this.baselines);
   }
 
   // ---- servers ------------------------------------------------------------------------------------------------
@@ -348,6 +352,7 @@ export class Monitor implements MonitorApi {
     runtime.followup.stop();
     runtime.schedules.stop();
     this.stalls.forgetServer(id);
+    this.baselines.forgetServer(id);
     this.servers.delete(id);
     // The server it waited for may be the one removed.
     const remaining = this.servers.values().next();
@@ -649,12 +654,16 @@ export class Monitor implements MonitorApi {
    */
   private followRuns(runtime: ServerRuntime, upserts: readonly JobEntry[], removals: readonly string[]): void {
     const server = runtime.target.id;
-    for (const key of removals) this.stalls.forget(key);
+    for (const key of removals) {
+      this.stalls.forget(key);
+      this.baselines.forget(key);
+    }
     for (const entry of upserts) {
       const job = entry.job;
       if (job.transient) continue;
       if (isTerminal(job.state)) {
         this.stalls.forget(entry.key);
+        this.baselines.forget(entry.key);
         this.history.record(server, taskKeyOf(job.method, job.arguments), {
           jobKey: entry.key,
           jobId: job.id,
@@ -674,11 +683,10 @@ export class Monitor implements MonitorApi {
   private checkSlower(runtime: ServerRuntime, entry: JobEntry): void {
     const job = entry.job;
     if (job.state !== 'RUNNING' || job.transient || job.timeStarted === null) return;
-    const task = taskKeyOf(job.method, job.arguments);
+    // The threshold is kept per job until its task's history changes; the elapsed time is compared every time.
+    const { task, slow } = this.baselines.of(runtime.target.id, entry.key, job);
     const serverNow = this.now() - runtime.status.clockOffsetMs;
-    const elapsed = serverNow - job.timeStarted;
-    const margin = this.options.insights?.slowMarginMs ?? SLOW_MARGIN_MS;
-    const figures = decideSlower(elapsed, this.history.before(runtime.target.id, task, entry.key, job.timeStarted), margin);
+    const figures = slowerFigures(serverNow - job.timeStarted, slow);
     if (figures) this.raiseInsight(this.insightOf('slower-than-usual', runtime.target.id, entry.key, job, task, figures, false), true);
   }
 
