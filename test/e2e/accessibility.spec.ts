@@ -1,13 +1,5 @@
 /// <reference lib="dom" />
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, screenshot, test, useTheme, type JobwatchWindow } from './fixtures';
-
-async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary, `axe violations on ${view}`).toEqual([]);
-}
+import { expect, expectNoAxeViolations, screenshot, test, useTheme, type JobwatchWindow } from './fixtures';
 
 /** One server with something in every state the views show. */
 async function populate(jobwatch: JobwatchWindow): Promise<void> {

@@ -3,6 +3,7 @@
  * Fixtures for the window's end-to-end tests: the built renderer served on 127.0.0.1, a page whose
  * window.jobwatch is the test bridge to the real core, and simulators that are closed after each test.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -128,6 +129,13 @@ export { expect };
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The window passes axe's WCAG 2.1 A/AA and best-practice rules; the failure lists each rule and where it broke. */
+export async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `axe violations on ${view}`).toEqual([]);
 }
 
 /** Forces the theme the way the settings do (data-theme on <html>), and the OS preference to match. */

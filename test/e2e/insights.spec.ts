@@ -2,15 +2,7 @@
 /**
  * The task history chart in the job detail and the "why was I (not) notified?" view, in both themes, with axe.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, screenshot, test, useTheme } from './fixtures';
-
-async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary, `axe violations on ${view}`).toEqual([]);
-}
+import { expect, expectNoAxeViolations, screenshot, test, useTheme } from './fixtures';
 
 const replication = { method: 'replication.run', arguments: [2, {}], description: 'Replicate tank/data', logs: true };
 const MIN = 60_000;

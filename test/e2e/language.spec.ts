@@ -4,15 +4,8 @@
  * pass the same axe rules as in English (accessibility.spec.ts), and screenshots of both themes are saved for people
  * to look at (test-results/screenshots/de-*.png).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, screenshot, test, useTheme, type JobwatchWindow } from './fixtures';
-
-async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary, `axe violations on ${view}`).toEqual([]);
-}
+import { expect, expectNoAxeViolations, screenshot, test, useTheme, type JobwatchWindow } from './fixtures';
 
 /** One server with a running job (with progress), a waiting one, a finished one and a failure. */
 async function populate(jobwatch: JobwatchWindow): Promise<void> {

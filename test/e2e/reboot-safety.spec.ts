@@ -4,15 +4,7 @@
  * when it is safe" waiting also for a job started after the request, and the answer (and its one notification)
  * once nothing runs.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, screenshot, test, useTheme } from './fixtures';
-
-async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary, `axe violations on ${view}`).toEqual([]);
-}
+import { expect, expectNoAxeViolations, screenshot, test, useTheme } from './fixtures';
 
 for (const theme of ['light', 'dark'] as const) {
   test(`${theme} theme: safe to restart, with running jobs, while watching, and with nothing running`, async ({ jobwatch }) => {

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, screenshot, test, useTheme } from './fixtures';
+import { expect, expectNoAxeViolations, screenshot, test, useTheme } from './fixtures';
 
 function currentView(page: Page) {
   return page.getByRole('navigation', { name: 'Views' }).locator('[aria-current="page"]');
@@ -54,8 +53,7 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(dialog.locator('kbd')).toHaveText(['j', 'f', 'n', 's', ',', '?', 'Esc']);
     await expect(dialog.getByRole('button', { name: 'Close', exact: true })).toBeFocused();
     await screenshot(page, `${theme}-shortcuts-help`);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await expectNoAxeViolations(page, 'the help overlay');
 
     // Keys belong to the overlay while it is open.
     await page.keyboard.press('s');
