@@ -21,6 +21,22 @@ export type Theme = (typeof THEMES)[number];
 export const LANGUAGES = ['system', 'en', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** The languages with a catalogue (the core's and the window's); 'system' resolves to one of them. */
+export const UI_LANGUAGES = ['en', 'de'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
+/**
+ * The language to show for a setting: 'en' and 'de' as chosen; 'system' is German when the first of the OS's
+ * (or the browser's) preferred languages is German (de, de-AT, de_CH.UTF-8…), English otherwise (English is the
+ * fallback for every language without a catalogue, so a French system gets English rather than German). Here, not
+ * beside the catalogues, so the core, main and the window decide it with one function.
+ */
+export function resolveLanguage(setting: Language, osLocales: readonly string[]): UiLanguage {
+  if (setting !== 'system') return setting;
+  const first = osLocales.find((locale) => locale.trim().length > 0 && !/^(c|posix)(\.|$)/i.test(locale.trim()));
+  return first !== undefined && /^de([-_.@]|$)/i.test(first.trim()) ? 'de' : 'en';
+}
+
 /**
  * Self-induced or low-value jobs: log downloads, job waits, daily internal housekeeping, service control. Never
  * notified unless a method rule names them; their failures still reach the inbox.

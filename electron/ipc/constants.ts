@@ -14,11 +14,14 @@ export {
   METHOD_RULE_ACTIONS,
   METHOD_RULE_LIMITS,
   THEMES,
+  UI_LANGUAGES,
+  resolveLanguage,
   type DefaultSettings,
   type FailureUrgency,
   type Language,
   type MethodRuleAction,
   type Theme,
+  type UiLanguage,
 } from '../core/settings-defaults';
 
 export { ERROR_CODES, isErrorCode, type ErrorCode } from '../core/errors';

@@ -6,13 +6,11 @@
  * one as a parameter (English by default) and tests can call it without any global state.
  */
 import { createInstance, type i18n } from 'i18next';
-import type { Language } from '../settings-defaults';
+import { UI_LANGUAGES, type UiLanguage } from '../settings-defaults';
 import { de } from './de';
 import { en } from './en';
 
-/** The languages with a catalogue; 'system' (settings) resolves to one of them. */
-export const UI_LANGUAGES = ['en', 'de'] as const;
-export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export { UI_LANGUAGES, resolveLanguage, type UiLanguage } from '../settings-defaults';
 
 export const CATALOGUES = { en, de } as const;
 
@@ -73,17 +71,6 @@ export function translator(language: UiLanguage): Translator {
 
 /** English: the CLI's and the logs' language, and every text function's default. */
 export const english: Translator = translator('en');
-
-/**
- * The language to show for a setting: 'en' and 'de' as chosen; 'system' is German when the first of the OS's
- * preferred languages is German (de, de-AT, de_CH.UTF-8…), English otherwise (English is the fallback for every
- * language without a catalogue, so a French system gets English rather than German).
- */
-export function resolveLanguage(setting: Language, osLocales: readonly string[]): UiLanguage {
-  if (setting !== 'system') return setting;
-  const first = osLocales.find((locale) => locale.trim().length > 0 && !/^(c|posix)(\.|$)/i.test(locale.trim()));
-  return first !== undefined && /^de([-_.@]|$)/i.test(first.trim()) ? 'de' : 'en';
-}
 
 /**
  * The OS languages a command line sees, most preferred first: the POSIX variables in their order of precedence

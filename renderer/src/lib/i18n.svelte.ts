@@ -9,12 +9,11 @@
  * language changes.
  */
 import { createInstance } from 'i18next';
-import type { Language } from '../../../electron/ipc/constants';
+import { UI_LANGUAGES, resolveLanguage, type Language, type UiLanguage } from '../../../electron/ipc/constants';
 import { de } from '../locales/de';
 import { en, type Catalogue } from '../locales/en';
 
-export const WINDOW_LANGUAGES = ['en', 'de'] as const;
-export type WindowLanguage = (typeof WINDOW_LANGUAGES)[number];
+export { resolveLanguage };
 
 /** Every key of a catalogue, as the dot path t() takes; plural forms by their base name (count picks the form). */
 type Paths<T, Prefix extends string = ''> = {
@@ -30,19 +29,13 @@ void translator.init({
   resources: { en: { translation: en }, de: { translation: de } },
   lng: 'en',
   fallbackLng: 'en',
-  supportedLngs: [...WINDOW_LANGUAGES],
+  supportedLngs: [...UI_LANGUAGES],
   // The catalogues are in the bundle: ready before the first render, without a backend.
   initAsync: false,
   // Svelte escapes text when it renders it; i18next escaping as well would show "&amp;" for a server's "&".
   interpolation: { escapeValue: false },
   returnNull: false,
 });
-
-/** The window language for a setting: 'system' follows the first of the browser's languages. */
-export function resolveLanguage(setting: Language, preferred: readonly string[]): WindowLanguage {
-  if (setting !== 'system') return setting;
-  return primarySubtag(preferred[0] ?? '') === 'de' ? 'de' : 'en';
-}
 
 /**
  * The locale for Intl: undefined under 'system' (the OS's own regional format, as before languages existed);
@@ -73,7 +66,7 @@ class WindowLocale {
 const current = new WindowLocale();
 
 /** The language the window shows now. */
-export function windowLanguage(): WindowLanguage {
+export function windowLanguage(): UiLanguage {
   return current.language;
 }
 
