@@ -14,7 +14,7 @@ import { webUiUrl } from '../../../electron/core/monitor';
 import type { SecretStore } from '../../../electron/core/ports';
 import type { ServerDraft } from '../../../electron/core/monitor-api';
 import { FileStorage } from '../../../electron/core/storage/file-storage';
-import { ProfilesRepository, createProfilesStore } from '../../../electron/core/profiles';
+import { savedProfileViews } from '../../../electron/core/profile-directory';
 import type { MethodRule } from '../../../electron/core/settings';
 import {
   EVENTS,
@@ -157,18 +157,9 @@ export class TestBridge {
       .catch(() => undefined); // the page may be navigating or closing
   }
 
-  private async profileViews(): Promise<ProfileView[]> {
-    // A fresh repository reads what the monitor's own one saved (repositories cache what they loaded).
-    const all = await new ProfilesRepository(createProfilesStore(this.storage), this.secrets).list();
-    return all.map((p) => ({
-      id: p.id,
-      name: p.name,
-      url: p.url,
-      auth: p.auth,
-      fingerprint256: p.fingerprint256,
-      muted: p.muted,
-      mutedUntil: p.mutedUntil,
-    }));
+  /** What main lists (app.ts): the saved file read afresh, since the monitor's repository saved it. */
+  private profileViews(): Promise<ProfileView[]> {
+    return savedProfileViews(this.storage);
   }
 
   private readonly handlers: { [N in RequestName]: (payload: never) => unknown } = {
