@@ -5,15 +5,13 @@
  * the core's createMonitor over the shell's electron-store storage and safeStorage secrets.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
-import { startShell, type Shell } from '../../electron/main/app';
-import { createMonitor } from '../../electron/core/desktop-monitor';
+import type { Shell } from '../../electron/main/app';
 import type { MonitorDelta } from '../../electron/core/view';
 import { EVENTS } from '../../electron/ipc/contract';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
+import { startShellOnDisk } from './shell-on-disk';
 import { electronDouble, FakeBrowserWindow, FakeNotification, FakeTray, resetElectronDouble } from './electron-double';
 
 describe('the app end to end (electron double + simulator)', () => {
@@ -35,23 +33,9 @@ describe('the app end to end (electron double + simulator)', () => {
   });
 
   it('a job failing on the server gives exactly one notification, the failure tray icon and a delta to the window', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-'));
-    const openStore = (name: string) =>
-      new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-e2e', accessPropertiesByDotNotation: false });
-
-    electronDouble.app.becomeReady();
-    shell = await startShell({
-      electron: electronDouble,
-      platform: 'linux',
-      env: {},
-      argv: ['--hidden'],
-      appRoot: process.cwd(),
-      openStore,
-      createMonitor: (ports) => createMonitor(ports),
-      trayIntervalMs: 50,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-    });
-    if (!shell) throw new Error('startShell found another instance running');
+    const started = await startShellOnDisk({ prefix: 'jobwatch-e2e-' });
+    shell = started.shell;
+    const { dir } = started;
     // What "add server" in the window does: the key goes to safeStorage, the profile to electron-store.
     const added = await shell.monitor.addServer(
       { name: 'Sim NAS', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: null },
@@ -112,22 +96,7 @@ describe('the app end to end (electron double + simulator)', () => {
 
   it('speaks the OS language (German) in notifications, tray and server status, and switches when the setting changes', async () => {
     electronDouble.app.preferredSystemLanguages = ['de-DE', 'en-US'];
-    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-e2e-de-'));
-    const openStore = (name: string) =>
-      new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'jobwatch-e2e', accessPropertiesByDotNotation: false });
-    electronDouble.app.becomeReady();
-    shell = await startShell({
-      electron: electronDouble,
-      platform: 'linux',
-      env: {},
-      argv: ['--hidden'],
-      appRoot: process.cwd(),
-      openStore,
-      createMonitor: (ports) => createMonitor(ports),
-      trayIntervalMs: 50,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-    });
-    if (!shell) throw new Error('startShell found another instance running');
+    shell = (await startShellOnDisk({ prefix: 'jobwatch-e2e-de-' })).shell;
     await shell.monitor.addServer(
       { name: 'Sim NAS', url: sim.url, auth: { method: 'api-key', username: sim.credentials.username }, fingerprint256: null },
       sim.credentials.apiKey,

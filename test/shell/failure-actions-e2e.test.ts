@@ -5,17 +5,13 @@
  * plays once, and Acknowledge acknowledges that failure in the core and stops the repeat.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Conf from 'conf';
-import { startShell, type Shell } from '../../electron/main/app';
+import type { Shell } from '../../electron/main/app';
 import { EVENTS } from '../../electron/ipc/contract';
-import { createMonitor } from '../../electron/core/desktop-monitor';
 import type { SoundPlayer } from '../../electron/main/sound';
 import { startSimulator, type Simulator } from '../../electron/sim/index';
 import { dbusDaemonUnavailable, startPrivateBus, type PrivateBus } from '../integration/cli-dbus/private-bus';
 import { startActionServer, type ActionServer } from '../integration/action-server';
+import { startShellOnDisk } from './shell-on-disk';
 import { electronDouble, FakeBrowserWindow, FakeNotification, resetElectronDouble } from './electron-double';
 
 const WAIT = { timeout: 10_000, interval: 20 };
@@ -42,28 +38,7 @@ describe('failure notification actions and sound, end to end', () => {
   });
 
   async function start(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<Shell> {
-    const dir = mkdtempSync(join(tmpdir(), 'jobwatch-actions-'));
-    const openStore = (name: string) =>
-      new Conf<Record<string, unknown>>({
-        cwd: dir,
-        configName: name,
-        projectName: 'jobwatch-actions',
-        accessPropertiesByDotNotation: false,
-      });
-    electronDouble.app.becomeReady();
-    const started = await startShell({
-      electron: electronDouble,
-      platform,
-      env,
-      argv: ['--hidden'],
-      appRoot: process.cwd(),
-      openStore,
-      createMonitor: (ports) => createMonitor(ports),
-      trayIntervalMs: 50,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-      soundPlayer: player,
-    });
-    if (!started) throw new Error('startShell found another instance running');
+    const { shell: started } = await startShellOnDisk({ prefix: 'jobwatch-actions-', platform, env, soundPlayer: player });
     shell = started;
     const settings = started.monitor.settings.get();
     await started.updateSettings({
