@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { usableDateMs } from './bounds';
+import { compileGuard } from './schema-guard';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -75,6 +76,10 @@ export const collectionUpdateSchema = z.object({
   }),
 });
 
+/** collectionUpdateSchema's answer without zod's output copy of the envelope (schema-guard.ts): one per event. */
+const isCollectionUpdate = compileGuard(collectionUpdateSchema);
+type CollectionUpdate = z.infer<typeof collectionUpdateSchema>;
+
 export const notifyUnsubscribedSchema = z.object({
   jsonrpc: z.literal('2.0'),
   method: z.literal('notify_unsubscribed'),
@@ -108,9 +113,15 @@ export function parseJsonRpcFrame(text: string): ParsedFrame<JsonRpcFrame> {
   // Dispatch rule (§11): a frame with `method` is a notification, anything else a response matched by id.
   if ('method' in value) {
     if (value['method'] === 'collection_update') {
-      const parsed = collectionUpdateSchema.safeParse(value);
-      if (!parsed.success) return bad(`invalid collection_update: ${summarise(parsed.error)}`);
-      const { msg, collection, id, fields } = parsed.data.params;
+      let params: CollectionUpdate['params'];
+      if (isCollectionUpdate(value)) params = (value as CollectionUpdate).params;
+      else {
+        // Rejected: zod says why.
+        const parsed = collectionUpdateSchema.safeParse(value);
+        if (!parsed.success) return bad(`invalid collection_update: ${summarise(parsed.error)}`);
+        params = parsed.data.params;
+      }
+      const { msg, collection, id, fields } = params;
       return { ok: true, frame: { kind: 'event', msg, collection, id, fields } };
     }
     if (value['method'] === 'notify_unsubscribed') {
