@@ -46,6 +46,11 @@ export class MonitorListeners {
     return () => set.delete(listener);
   }
 
+  /** Whether anyone listens for this kind of news (so news nobody reads need not be built). */
+  has(kind: keyof MonitorNews): boolean {
+    return this.listeners[kind].size > 0;
+  }
+
   /** Calls every listener of this kind; one that throws is logged and skipped, the rest still run. */
   emit<K extends keyof MonitorNews>(kind: K, value: MonitorNews[K]): void {
     for (const listener of this.listeners[kind]) this.guarded(WHAT[kind], () => listener(value));

@@ -233,9 +233,10 @@ export class Monitor implements MonitorApi {
     const applyUpdate = (update: SessionBookUpdate) => {
       // Transitions first: a failure reaches the inbox and the planner even if building a view throws below.
       for (const transition of update.transitions) this.handleTransition(transition, runtime);
-      const upserts: JobView[] = [];
-      for (const e of update.upserts) this.guarded('a job view', () => upserts.push(this.jobView(runtime, e)));
-      if (upserts.length > 0 || update.removals.length > 0) {
+      // Job views are for the window; the CLI reads transitions only, so without a view listener none is built.
+      if (this.listeners.has('delta') && (update.upserts.length > 0 || update.removals.length > 0)) {
+        const upserts: JobView[] = [];
+        for (const e of update.upserts) this.guarded('a job view', () => upserts.push(this.jobView(runtime, e)));
         this.emitDelta({ upserts, removals: update.removals });
       }
       this.guarded('the run history', () => this.followRuns(runtime, update.upserts, update.removals));
@@ -246,7 +247,7 @@ export class Monitor implements MonitorApi {
         update.removals.length === 0 &&
         update.transitions.length === 0 &&
         update.upserts.every((e) => runtime.activeKeys.has(e.key) && countsAsRunning(e.job));
-      if ((upserts.length > 0 || update.removals.length > 0) && !onlyProgress) this.emitServer(runtime);
+      if ((update.upserts.length > 0 || update.removals.length > 0) && !onlyProgress) this.emitServer(runtime);
       if (update.transitions.length > 0 || update.removals.length > 0)
         this.guarded('the restart watch', () => this.settleSafeWatch(target.id));
     };

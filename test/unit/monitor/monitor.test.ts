@@ -14,6 +14,13 @@ import type { Transition } from '../../../electron/core/model';
 import type { FailureView, MonitorDelta, NotificationView, ServerView } from '../../../electron/core/view';
 import { english, translator, type Translator } from '../../../electron/core/i18n/i18n';
 import { restrictedSummary } from '../../../electron/core/server-access';
+import { jobViewOf } from '../../../electron/core/monitor-views';
+
+// Counts the job views built (calling through to the real function).
+vi.mock('../../../electron/core/monitor-views', async (importOriginal) => {
+  const views = await importOriginal<typeof import('../../../electron/core/monitor-views')>();
+  return { ...views, jobViewOf: vi.fn(views.jobViewOf) };
+});
 
 function wireJob(id: number, state: string, extra: Record<string, unknown> = {}) {
   return {
@@ -175,7 +182,7 @@ describe('Monitor', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  function setup(snapshot: unknown[]) {
+  function setup(snapshot: unknown[], options: { viewListener?: boolean } = {}) {
     const connection = new FakeConnection(snapshot);
     const secrets: Array<string | null> = [];
     const connector: ServerConnector = {
@@ -201,9 +208,28 @@ describe('Monitor', () => {
     const failures = new MemoryFailures();
     const monitor = new Monitor({ connector, directory, ledger: new TransitionLedger(), policy, failures });
     const deltas: MonitorDelta[] = [];
-    monitor.onDelta((d) => deltas.push(d));
+    if (options.viewListener !== false) monitor.onDelta((d) => deltas.push(d));
     return { monitor, connection, policy, failures, deltas, secrets, saved };
   }
+
+  it('builds job views only while something listens for them (the CLI does not), and reports the same transitions', async () => {
+    const built = vi.mocked(jobViewOf);
+    for (const viewListener of [false, true]) {
+      built.mockClear();
+      const { monitor, connection } = setup([wireJob(5, 'RUNNING')], { viewListener });
+      const transitions: Transition[] = [];
+      monitor.onTransition((t) => transitions.push(t));
+      await monitor.start();
+      await settle();
+      connection.push(wireJob(5, 'RUNNING', { progress: { percent: 50, description: 'half', extra: null } }));
+      connection.push(wireJob(5, 'FAILED'));
+      expect(transitions.map((t) => [t.jobId, t.to])).toEqual([[5, 'FAILED']]);
+      expect(monitor.snapshot().jobs.map((j) => [j.id, j.state])).toEqual([[5, 'FAILED']]);
+      // The snapshot above builds one view either way; the stream's two events only for a listener.
+      expect(built.mock.calls.length).toBe(viewListener ? 4 : 1);
+      await monitor.stop();
+    }
+  });
 
   it('a saved secret stays bound to its address, sign-in method and user: changing one needs the secret again and a passing test', async () => {
     const { monitor, saved, secrets } = setup([]);
