@@ -691,9 +691,9 @@ function mergeJob(job: Job, patch: JobPatch): Job | null {
 }
 
 /**
- * `{ ...job, ...patch }` with the identity (id, method, timeStarted) and the state given, written out field by field:
- * a patch holds only fields that were on the wire, never an undefined value (job-schema.ts toJobPatch). Once per
- * event, this is four times faster than the spread; the keys keep completeJob's order.
+ * The job with the patch's fields laid over it, keeping the identity (id, method, timeStarted) and the state given,
+ * written out field by field: a field the wire did not carry is undefined in the patch (job-schema.ts toJobPatch).
+ * Once per event, this is four times faster than a spread; the keys keep completeJob's order.
  */
 function withPatch(job: Job, patch: JobPatch, state: JobState): Job {
   return {

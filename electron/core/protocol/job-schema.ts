@@ -3,8 +3,8 @@
  * (docs/protocol.md §5.1 field history) and a normaliser that turns it into a *patch* of model.ts's Job.
  *
  * Why a patch: events carry full objects today, but clients must still shallow-merge (docs/protocol.md §4.2), and older
- * servers omit fields. Only the fields present on the wire appear in the patch; `completeJob` fills the rest for
- * a job seen for the first time.
+ * servers omit fields. Only the fields present on the wire have a value in the patch; `completeJob` fills the rest
+ * for a job seen for the first time.
  *
  * Hot path (a cloud sync sends an event per second per job; snapshots hold 1000 jobs): the schema uses only
  * built-in checks (no refinements, no transforms, no unions on per-field paths except dates), so zod 4's
@@ -92,7 +92,10 @@ export const TRANSIENT_METHODS_WITHOUT_FLAG: ReadonlySet<string> = new Set([
   'alert.oneshot_delete',
 ]);
 
-/** The fields of a Job present in one wire object, already normalised; `id` is always there. */
+/**
+ * The fields of a Job present in one wire object, already normalised; `id` is always there. A field the wire did not
+ * carry is `undefined` (never a value of its own: the Job has no undefined fields), so merging checks `!== undefined`.
+ */
 export type JobPatch = Partial<Job> & { id: number };
 
 export type ParsedJobFields = { ok: true; patch: JobPatch } | { ok: false; reason: string };
@@ -128,26 +131,32 @@ function toCredentials(value: NonNullable<WireJob['credentials']> | null): JobCr
   };
 }
 
-/** Renames and normalises a validated wire job into a patch holding only the fields that were present. */
+/**
+ * Renames and normalises a validated wire job into a patch. One object literal with every field (absent ones
+ * undefined), once per event: adding only the present fields one by one grew the object through a chain of shapes
+ * and backing stores, the pipeline's largest allocation after JSON.parse (`npm run bench`, cli-e2e).
+ */
 export function toJobPatch(wire: WireJob): JobPatch {
-  const patch: JobPatch = { id: wire.id };
-  if (wire.method !== undefined) patch.method = boundText(wire.method, LIMITS.method);
-  if (wire.arguments !== undefined) patch.arguments = boundArguments(wire.arguments);
-  if (wire.transient !== undefined) patch.transient = wire.transient;
-  else if (wire.method !== undefined && TRANSIENT_METHODS_WITHOUT_FLAG.has(wire.method)) patch.transient = true;
-  if (wire.description !== undefined) patch.description = boundOptionalText(wire.description, LIMITS.description);
-  if (wire.abortable !== undefined) patch.abortable = wire.abortable;
-  if (wire.logs_path !== undefined) patch.logsPath = boundOptionalText(wire.logs_path, LIMITS.logsPath);
-  if (wire.logs_excerpt !== undefined) patch.logsExcerpt = boundOptionalText(wire.logs_excerpt, LIMITS.logsExcerpt);
-  if (wire.progress !== undefined) patch.progress = toProgress(wire.progress);
-  if (wire.error !== undefined) patch.error = boundOptionalText(wire.error, LIMITS.error);
-  if (wire.exception !== undefined) patch.exception = boundOptionalText(wire.exception, LIMITS.exception);
-  if (wire.exc_info !== undefined) patch.excInfo = toExcInfo(wire.exc_info);
-  if (wire.state !== undefined) patch.state = wire.state;
-  if (wire.time_started !== undefined) patch.timeStarted = dateToMs(wire.time_started);
-  if (wire.time_finished !== undefined) patch.timeFinished = dateToMs(wire.time_finished);
-  if (wire.credentials !== undefined) patch.credentials = toCredentials(wire.credentials);
-  return patch;
+  const method = wire.method;
+  return {
+    id: wire.id,
+    method: method === undefined ? undefined : boundText(method, LIMITS.method),
+    arguments: wire.arguments === undefined ? undefined : boundArguments(wire.arguments),
+    transient:
+      wire.transient !== undefined ? wire.transient : method !== undefined && TRANSIENT_METHODS_WITHOUT_FLAG.has(method) ? true : undefined,
+    description: wire.description === undefined ? undefined : boundOptionalText(wire.description, LIMITS.description),
+    abortable: wire.abortable,
+    logsPath: wire.logs_path === undefined ? undefined : boundOptionalText(wire.logs_path, LIMITS.logsPath),
+    logsExcerpt: wire.logs_excerpt === undefined ? undefined : boundOptionalText(wire.logs_excerpt, LIMITS.logsExcerpt),
+    progress: wire.progress === undefined ? undefined : toProgress(wire.progress),
+    error: wire.error === undefined ? undefined : boundOptionalText(wire.error, LIMITS.error),
+    exception: wire.exception === undefined ? undefined : boundOptionalText(wire.exception, LIMITS.exception),
+    excInfo: wire.exc_info === undefined ? undefined : toExcInfo(wire.exc_info),
+    state: wire.state,
+    timeStarted: wire.time_started === undefined ? undefined : dateToMs(wire.time_started),
+    timeFinished: wire.time_finished === undefined ? undefined : dateToMs(wire.time_finished),
+    credentials: wire.credentials === undefined ? undefined : toCredentials(wire.credentials),
+  };
 }
 
 function describeIssue(error: z.ZodError): string {
@@ -172,21 +181,21 @@ export function parseJobFields(fields: unknown): ParsedJobFields {
 /** A whole Job from the patch of a job seen for the first time: absent fields get the oldest servers' defaults. */
 export function completeJob(patch: JobPatch): Job {
   return {
-    method: '',
-    arguments: [],
-    transient: false,
-    description: null,
-    abortable: false,
-    logsPath: null,
-    logsExcerpt: null,
-    progress: { percent: null, description: null },
-    error: null,
-    exception: null,
-    excInfo: null,
-    state: 'WAITING',
-    timeStarted: null,
-    timeFinished: null,
-    credentials: null,
-    ...patch,
+    method: patch.method !== undefined ? patch.method : '',
+    arguments: patch.arguments !== undefined ? patch.arguments : [],
+    transient: patch.transient !== undefined ? patch.transient : false,
+    description: patch.description !== undefined ? patch.description : null,
+    abortable: patch.abortable !== undefined ? patch.abortable : false,
+    logsPath: patch.logsPath !== undefined ? patch.logsPath : null,
+    logsExcerpt: patch.logsExcerpt !== undefined ? patch.logsExcerpt : null,
+    progress: patch.progress !== undefined ? patch.progress : { percent: null, description: null },
+    error: patch.error !== undefined ? patch.error : null,
+    exception: patch.exception !== undefined ? patch.exception : null,
+    excInfo: patch.excInfo !== undefined ? patch.excInfo : null,
+    state: patch.state !== undefined ? patch.state : 'WAITING',
+    timeStarted: patch.timeStarted !== undefined ? patch.timeStarted : null,
+    timeFinished: patch.timeFinished !== undefined ? patch.timeFinished : null,
+    credentials: patch.credentials !== undefined ? patch.credentials : null,
+    id: patch.id,
   };
 }

@@ -38,8 +38,8 @@ describe('parseJobFields', () => {
       timeStarted: 1_600_000_000_123,
       timeFinished: 1_600_000_100_456,
     });
-    expect('transient' in patch).toBe(false);
-    expect('credentials' in patch).toBe(false);
+    expect(patch.transient).toBeUndefined();
+    expect(patch.credentials).toBeUndefined();
 
     const job = completeJob(patch);
     expect(job.transient).toBe(false);
@@ -168,7 +168,7 @@ describe('transient jobs without a transient field (CORE 13)', () => {
     for (const method of ['alert.process_alerts', 'alert.send_alerts', 'alert.oneshot_create', 'alert.oneshot_delete']) {
       expect(completeJob(parsed(core13(method))).transient, method).toBe(true);
     }
-    expect('transient' in parsed(core13('pool.scrub'))).toBe(false);
+    expect(parsed(core13('pool.scrub')).transient).toBeUndefined();
     expect(completeJob(parsed(core13('alert.list'))).transient).toBe(false);
   });
 
