@@ -22,14 +22,29 @@ export interface ViewedServer {
   /** From auth.me after the last login; null while unknown. */
   access: (ServerAccessView & { basis?: AccessBasis }) | null;
   /**
-   * Keys of the jobs counted as running when the server view was last built. A progress event for one of them
-   * changes nothing in the server view, so it is not rebuilt (a rebuild walks every job of the server).
+   * Keys of the book's jobs that count as running, brought up to date by every book update (`trackRunning`): the
+   * server view reads its count without walking the jobs, and an update that leaves the set alone (a progress event)
+   * does not rebuild the view.
    */
-  activeKeys: Set<string>;
+  runningKeys: Set<string>;
 }
 
 /** A job the server view counts as running: not finished, and not a transient housekeeping job. */
 export const countsAsRunning = (job: Job): boolean => !job.transient && isActiveState(job.state);
+
+/** Brings `running` up to date with one book update (every change to a book comes as one); true when it changed. */
+export function trackRunning(running: Set<string>, update: { upserts: readonly JobEntry[]; removals: readonly string[] }): boolean {
+  let changed = false;
+  for (const entry of update.upserts) {
+    if (!countsAsRunning(entry.job)) changed = running.delete(entry.key) || changed;
+    else if (!running.has(entry.key)) {
+      running.add(entry.key);
+      changed = true;
+    }
+  }
+  for (const key of update.removals) changed = running.delete(key) || changed;
+  return changed;
+}
 
 const MAX_LOG_NAME = 120;
 
@@ -93,12 +108,10 @@ function accessViewOf(access: NonNullable<ViewedServer['access']>, t: Translator
   return view;
 }
 
-/** The server's view, its status in `t`'s language; also records which jobs it counted as running (`activeKeys`). */
+/** The server's view, its status in `t`'s language. */
 export function serverViewOf(server: ViewedServer, failures: readonly FailureView[], now: number, t: Translator = english): ServerView {
   const { status, target } = server;
-  server.activeKeys.clear();
-  for (const entry of server.book.jobs()) if (countsAsRunning(entry.job)) server.activeKeys.add(entry.key);
-  const running = server.activeKeys.size;
+  const running = server.runningKeys.size;
   const unacknowledged = failures.filter((f) => f.server === target.id).length;
   return {
     id: target.id,

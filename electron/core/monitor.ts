@@ -41,7 +41,16 @@ import { MonitorListeners } from './monitor-listeners';
 import { NotificationScheduler } from './notification-scheduler';
 import { ServerRegistry, secretBinding, targetFromDraft } from './server-registry';
 import { RebootSafetyWatch, blocksRestart, rebootSafety, type RebootSafety } from './reboot-safety';
-import { countsAsRunning, jobViewOf, logFileName, serverViewOf, taskHistoryOf, webUiUrl, type ViewedServer } from './monitor-views';
+import {
+  countsAsRunning,
+  jobViewOf,
+  logFileName,
+  serverViewOf,
+  taskHistoryOf,
+  trackRunning,
+  webUiUrl,
+  type ViewedServer,
+} from './monitor-views';
 import { english, type Translator } from './i18n/i18n';
 
 export { logFileName, webUiUrl } from './monitor-views';
@@ -231,6 +240,7 @@ export class Monitor implements MonitorApi {
     let runtime!: ServerRuntime;
     let sentSecret: string | null = null;
     const applyUpdate = (update: SessionBookUpdate) => {
+      const runningChanged = trackRunning(runtime.runningKeys, update);
       // Transitions first: a failure reaches the inbox and the planner even if building a view throws below.
       for (const transition of update.transitions) this.handleTransition(transition, runtime);
       // Job views are for the window; the CLI reads transitions only, so without a view listener none is built.
@@ -243,11 +253,8 @@ export class Monitor implements MonitorApi {
       this.guarded('the schedule check', () => {
         for (const e of update.upserts) runtime.schedules.observe(e.job);
       });
-      const onlyProgress =
-        update.removals.length === 0 &&
-        update.transitions.length === 0 &&
-        update.upserts.every((e) => runtime.activeKeys.has(e.key) && countsAsRunning(e.job));
-      if ((update.upserts.length > 0 || update.removals.length > 0) && !onlyProgress) this.emitServer(runtime);
+      // The server view changes with the running count and the failures (transitions); a progress event leaves both.
+      if (runningChanged || update.transitions.length > 0 || update.removals.length > 0) this.emitServer(runtime);
       if (update.transitions.length > 0 || update.removals.length > 0)
         this.guarded('the restart watch', () => this.settleSafeWatch(target.id));
     };
@@ -335,7 +342,7 @@ export class Monitor implements MonitorApi {
       status: session.current(),
       followup,
       access: null,
-      activeKeys: new Set(),
+      runningKeys: new Set(),
       schedules,
       scheduleShown: '',
     };

@@ -227,6 +227,9 @@ async function runPipeline(run: Run): Promise<void> {
     const snapshot = monitor.snapshot();
     expect(MonitorSnapshotSchema.safeParse(snapshot).success).toBe(true);
     expect(snapshot.jobs.length).toBeLessThanOrEqual(2 * 1000 + 200);
+    // The running count, kept up to date update by update, is the count of the jobs shown running.
+    const running = snapshot.jobs.filter((j) => !j.transient && (j.state === 'WAITING' || j.state === 'RUNNING')).length;
+    expect(snapshot.servers[0]?.running).toBe(running);
     expect(measure(snapshot).longest).toBeLessThanOrEqual(LONGEST_TEXT);
     structuredClone(snapshot);
     for (const job of snapshot.jobs) {

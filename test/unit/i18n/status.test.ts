@@ -71,7 +71,7 @@ describe('the server view', () => {
         ...status,
       },
       access: null,
-      activeKeys: new Set(),
+      runningKeys: new Set(),
     };
   }
 

@@ -14,7 +14,9 @@ import type { Transition } from '../../../electron/core/model';
 import type { FailureView, MonitorDelta, NotificationView, ServerView } from '../../../electron/core/view';
 import { english, translator, type Translator } from '../../../electron/core/i18n/i18n';
 import { restrictedSummary } from '../../../electron/core/server-access';
-import { jobViewOf } from '../../../electron/core/monitor-views';
+import { jobViewOf, trackRunning } from '../../../electron/core/monitor-views';
+import { completeJob } from '../../../electron/core/protocol/job-schema';
+import type { JobEntry } from '../../../electron/core/jobs';
 
 // Counts the job views built (calling through to the real function).
 vi.mock('../../../electron/core/monitor-views', async (importOriginal) => {
@@ -709,5 +711,26 @@ describe('Monitor: log download', () => {
     expect(logFileName('   ', 7)).toBe('server-7.log');
     expect(logFileName('x'.repeat(500), 123)).toHaveLength(120);
     expect(logFileName('é'.repeat(500), 1).endsWith('-1.log')).toBe(true);
+  });
+});
+
+describe('trackRunning', () => {
+  const entry = (key: string, state: string, transient = false) =>
+    ({ key, server: 'nas', onServer: true, job: { ...completeJob({ id: 1, state: state as never }), transient } }) as JobEntry;
+
+  it('keeps the running keys of a book update by update, and says when they changed', () => {
+    const running = new Set<string>();
+    expect(
+      trackRunning(running, { upserts: [entry('a', 'RUNNING'), entry('b', 'WAITING'), entry('t', 'RUNNING', true)], removals: [] }),
+    ).toBe(true);
+    expect([...running].sort()).toEqual(['a', 'b']);
+    // A progress event of a running job changes nothing.
+    expect(trackRunning(running, { upserts: [entry('a', 'RUNNING')], removals: [] })).toBe(false);
+    expect(trackRunning(running, { upserts: [entry('a', 'FAILED')], removals: [] })).toBe(true);
+    expect([...running]).toEqual(['b']);
+    // A running job that leaves the book (a middleware restart, an eviction) is no longer counted.
+    expect(trackRunning(running, { upserts: [], removals: ['b', 'gone'] })).toBe(true);
+    expect(running.size).toBe(0);
+    expect(trackRunning(running, { upserts: [entry('c', 'SUCCESS')], removals: ['gone'] })).toBe(false);
   });
 });
