@@ -28,6 +28,27 @@ const zodEnglishOnly = {
 };
 
 /**
+ * Node's built-ins that the CLI's own modules import (`import … from 'node:tls'`) become `require()` calls inside the
+ * lazily evaluated module that uses them, instead of ESM imports hoisted to the top of the bundle. An ESM import of a
+ * built-in makes Node build its ESM facade, which reads every export: for node:tls that materialises
+ * `tls.rootCertificates`, for node:crypto it loads WebCrypto through the `webcrypto` getter; and every built-in the
+ * simulator alone uses (node:https, the HTTP server) was loaded for `watch` too. 1 MiB less peak RSS measured
+ * (`npm run bench`, cli-e2e). Packages' own `require()` calls already go through `require`.
+ */
+const builtinsRequired = {
+  name: 'builtins-required',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin-required' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin-required' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * The CLI is one minified file with its packages (zod, ws, croner) inside: Node then compiles one script instead of
  * resolving and instantiating a hundred package modules, which measured 5–10 MiB less peak RSS (`npm run bench`,
  * cli-e2e) and a faster start. Only what a command loads on demand stays a package: dbus-next (--notify) and
@@ -40,8 +61,8 @@ export const CLI_BUILD = {
   format: 'esm',
   minify: true,
   external: ['dbus-next', 'selfsigned'],
-  plugins: [zodEnglishOnly],
-  // ws is CommonJS and requires Node's built-ins; an ESM bundle has no `require` of its own.
+  plugins: [zodEnglishOnly, builtinsRequired],
+  // ws is CommonJS and requires Node's built-ins (so does builtinsRequired); an ESM bundle has no `require` of its own.
   banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
 };
 
