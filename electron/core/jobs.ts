@@ -133,10 +133,10 @@ export interface JobEntry {
 }
 
 export interface BookUpdate {
-  upserts: JobEntry[];
+  upserts: readonly JobEntry[];
   /** Keys of entries that left the book. */
-  removals: string[];
-  transitions: Transition[];
+  removals: readonly string[];
+  transitions: readonly Transition[];
 }
 
 export interface JobBookOptions {
@@ -157,43 +157,61 @@ export interface JobBookStats {
   badJobs: number;
 }
 
+/** The empty list of an update that has none: shared, so it is frozen. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * Collects one call's changes; for each key the last operation wins (an entry upserted then removed in the same
- * call is reported as removed only). Most calls touch one entry, so that case skips the de-duplication.
+ * call is reported as removed only). Most calls touch one entry and report nothing, once per event: that case keeps
+ * its one operation in fields and allocates no lists but the result's own.
  */
 class UpdateBuilder {
-  private readonly operations: { key: string; entry: JobEntry | null }[] = [];
-  readonly transitions: Transition[] = [];
+  private firstKey: string | null = null;
+  private firstEntry: JobEntry | null = null;
+  private more: { key: string; entry: JobEntry | null }[] | null = null;
+  private reported: Transition[] | null = null;
+
+  report(transition: Transition): void {
+    (this.reported ??= []).push(transition);
+  }
 
   upsert(entry: JobEntry): void {
-    this.operations.push({ key: entry.key, entry });
+    this.add(entry.key, entry);
   }
 
   remove(key: string): void {
-    this.operations.push({ key, entry: null });
+    this.add(key, null);
+  }
+
+  private add(key: string, entry: JobEntry | null): void {
+    if (this.firstKey === null) {
+      this.firstKey = key;
+      this.firstEntry = entry;
+    } else (this.more ??= []).push({ key, entry });
   }
 
   build(): BookUpdate {
+    const transitions = this.reported ?? NONE;
+    if (this.firstKey === null) return { upserts: NONE, removals: NONE, transitions };
+    if (this.more === null) {
+      return this.firstEntry
+        ? { upserts: [this.firstEntry], removals: NONE, transitions }
+        : { upserts: NONE, removals: [this.firstKey], transitions };
+    }
+    const last = new Map<string, JobEntry | null>([[this.firstKey, this.firstEntry]]);
+    for (const { key, entry } of this.more) last.set(key, entry);
     const upserts: JobEntry[] = [];
     const removals: string[] = [];
-    if (this.operations.length === 1) {
-      const only = this.operations[0]!;
-      if (only.entry) upserts.push(only.entry);
-      else removals.push(only.key);
-    } else if (this.operations.length > 1) {
-      const last = new Map<string, JobEntry | null>();
-      for (const { key, entry } of this.operations) last.set(key, entry);
-      for (const [key, entry] of last) {
-        if (entry) upserts.push(entry);
-        else removals.push(key);
-      }
+    for (const [key, entry] of last) {
+      if (entry) upserts.push(entry);
+      else removals.push(key);
     }
-    return { upserts, removals, transitions: this.transitions };
+    return { upserts, removals, transitions };
   }
 }
 
 function emptyUpdate(): BookUpdate {
-  return { upserts: [], removals: [], transitions: [] };
+  return { upserts: NONE, removals: NONE, transitions: NONE };
 }
 
 export class JobBook {
@@ -422,7 +440,7 @@ export class JobBook {
 
   private report(key: string, job: Job, fromState: JobState | null, catchUp: boolean, update: UpdateBuilder): void {
     this.settle(key, job);
-    update.transitions.push({
+    update.report({
       server: this.server,
       key,
       jobId: job.id,

@@ -247,7 +247,7 @@ export class Monitor implements MonitorApi {
       if (this.listeners.has('delta') && (update.upserts.length > 0 || update.removals.length > 0)) {
         const upserts: JobView[] = [];
         for (const e of update.upserts) this.guarded('a job view', () => upserts.push(this.jobView(runtime, e)));
-        this.emitDelta({ upserts, removals: update.removals });
+        this.emitDelta({ upserts, removals: [...update.removals] });
       }
       this.guarded('the run history', () => this.followRuns(runtime, update.upserts, update.removals));
       this.guarded('the schedule check', () => {

@@ -30,9 +30,9 @@ export interface SessionBook {
   markDisconnected(): void;
 }
 export interface SessionBookUpdate {
-  upserts: JobEntry[];
-  removals: string[];
-  transitions: Transition[];
+  upserts: readonly JobEntry[];
+  removals: readonly string[];
+  transitions: readonly Transition[];
 }
 
 export interface SessionTimings {
