@@ -4,10 +4,11 @@
  *
  * - Text is cut to a limit and says so at its end: "… (cut: 4.0 MiB from the server)". The kept part is copied:
  *   a V8 slice of a long string keeps the whole original alive.
- * - Structured values (a job's arguments) are copied by one walk with a character budget and a depth limit: once
- *   the budget is spent the rest of each open container is replaced by one marker saying how much was left out;
- *   anything nested deeper than the limit becomes a marker (structured clone over IPC fails at ~10 000 levels).
- *   Work is linear in what is kept plus the entries of the containers visited; nothing is stringified.
+ * - Structured values (a job's arguments) are measured by one walk with a character budget and a depth limit, and
+ *   copied only when something must be cut: once the budget is spent the rest of each open container is replaced by
+ *   one marker saying how much was left out; anything nested deeper than the limit becomes a marker (structured clone
+ *   over IPC fails at ~10 000 levels). Work is linear in what is kept plus the entries of the containers visited;
+ *   nothing is stringified.
  * - Keys are copied as own data properties, `__proto__` included, so no object's prototype is ever changed.
  * - Dates a real server cannot send become unknown (see usableDateMs).
  */
@@ -174,15 +175,20 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   else target[key] = value;
 }
 
+/** What a measuring walk answers when the value would not be kept whole. */
+const WOULD_CUT = Symbol('would cut');
+
 /**
- * A copy of a JSON value within `bounds` (see the module comment). The budget may be exceeded by the markers
- * themselves: at most one per open container, so by (maxDepth + 1) × ~50 characters.
+ * A JSON value within `bounds` (see the module comment): the value itself when it fits whole, as nearly every job's
+ * arguments do (one walk that builds nothing: this runs on every event), else a copy with the cuts. The budget may be
+ * exceeded by the markers themselves: at most one per open container, so by (maxDepth + 1) × ~50 characters.
  */
 export function boundValue(value: unknown, bounds: ValueBounds): unknown {
   let budget = bounds.maxChars;
   const spent = (): boolean => budget <= 0;
 
-  const walk = (node: unknown, depth: number): unknown => {
+  /** With `copy` false, the node itself when nothing in it is cut, else WOULD_CUT; with `copy` true, the bounded copy. */
+  const walk = (node: unknown, depth: number, copy: boolean): unknown => {
     if (typeof node === 'string') {
       const room = Math.max(budget - 2, 64);
       const whole = fitJson(node, room);
@@ -190,6 +196,7 @@ export function boundValue(value: unknown, bounds: ValueBounds): unknown {
         budget -= whole.cost + 2;
         return node;
       }
+      if (!copy) return WOULD_CUT;
       budget -= room + 2;
       return cutAt(node, fitJson(node, room - MARKER_ROOM).fits);
     }
@@ -198,39 +205,49 @@ export function boundValue(value: unknown, bounds: ValueBounds): unknown {
       return node;
     }
     if (depth >= bounds.maxDepth) {
+      if (!copy) return WOULD_CUT;
       budget -= 1;
       return deeperMarker(bounds.maxDepth);
     }
     budget -= 2;
     if (Array.isArray(node)) {
-      const out: unknown[] = [];
+      const out: unknown[] | null = copy ? [] : null;
       for (let i = 0; i < node.length; i += 1) {
         if (spent()) {
+          if (!out) return WOULD_CUT;
           out.push(moreMarker(node.length - i, 'items'));
           break;
         }
-        out.push(walk(node[i], depth + 1));
+        const kept = walk(node[i], depth + 1, copy);
+        if (kept === WOULD_CUT) return WOULD_CUT;
+        out?.push(kept);
         budget -= 1;
       }
-      return out;
+      return out ?? node;
     }
     const record = node as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> | null = copy ? {} : null;
     const keys = Object.keys(record);
     for (let i = 0; i < keys.length; i += 1) {
       if (spent()) {
+        if (!out) return WOULD_CUT;
         setOwn(out, CUT_KEY, moreMarker(keys.length - i, 'keys'));
         break;
       }
       const key = keys[i]!;
+      if (key.length > KEY_MAX_CHARS && !out) return WOULD_CUT;
       const keptKey = key.length <= KEY_MAX_CHARS ? key : boundText(key, KEY_MAX_CHARS);
       budget -= fitJson(keptKey, Infinity).cost + 3;
-      setOwn(out, keptKey, walk(record[key], depth + 1));
+      const kept = walk(record[key], depth + 1, copy);
+      if (kept === WOULD_CUT) return WOULD_CUT;
+      if (out) setOwn(out, keptKey, kept);
     }
-    return out;
+    return out ?? node;
   };
 
-  return walk(value, 0);
+  if (walk(value, 0, false) !== WOULD_CUT) return value;
+  budget = bounds.maxChars;
+  return walk(value, 0, true);
 }
 
 /** A job's arguments as kept: the array itself counts as one level. */

@@ -62,9 +62,19 @@ describe('boundText', () => {
 });
 
 describe('boundValue / boundArguments', () => {
-  it('copies small values unchanged', () => {
+  it('keeps a value that fits as it is (no copy), and copies one that must be cut', () => {
     const args = [1, 'two', { three: [3, null, true], four: { five: 'x' } }, []];
-    expect(boundArguments(args)).toEqual(args);
+    expect(boundArguments(args)).toBe(args);
+    const proto = JSON.parse('[{"__proto__": {"x": 1}}]') as unknown[];
+    expect(boundArguments(proto)).toBe(proto);
+    // Cut anywhere (a string, the depth, the budget, a long key): a copy with the marker, the original untouched.
+    for (const cut of [['x'.repeat(20_000)], [nested(40)], Array.from({ length: 5000 }, () => 'abcd'), [{ ['k'.repeat(300)]: 1 }]]) {
+      const before = JSON.stringify(cut);
+      const bounded = boundArguments(cut);
+      expect(bounded).not.toBe(cut);
+      expect(JSON.stringify(bounded)).toContain('(cut');
+      expect(JSON.stringify(cut)).toBe(before);
+    }
   });
 
   it('replaces anything deeper than the limit by a marker (deep enough to break structured clone before)', () => {
