@@ -7,7 +7,8 @@ import { LINE_BREAK, stripUnsafe, truncate } from '../core/notification-text';
 import type { NotificationView } from '../core/view';
 import { parseJobKey } from '../core/model';
 import { insightText } from '../core/insights';
-import { NDJSON_VERSION, type NdjsonJobRef, type NdjsonLine } from './ndjson';
+import type { NdjsonJobRef, NdjsonLine } from './ndjson';
+import { NDJSON_VERSION } from './ndjson-version';
 import type { CliRecord } from './watch';
 
 type NdjsonNotificationLine = Extract<NdjsonLine, { type: 'notification' }>;

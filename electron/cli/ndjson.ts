@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { JOB_STATES, SESSION_STATES, TERMINAL_STATES } from '../core/model';
 import { SUPPRESSION_REASONS } from '../core/classification';
 import { INSIGHT_KINDS } from '../core/insights';
+import { NDJSON_VERSION } from './ndjson-version';
 
-export const NDJSON_VERSION = 1;
+export { NDJSON_VERSION };
 
 const Version = z.literal(NDJSON_VERSION).describe('Version of this line format; bumped only on removals, renames or changed meanings.');
 const Ts = z.iso.datetime().describe('When the line was printed (ISO 8601, UTC).');
