@@ -682,8 +682,8 @@ export class Monitor implements MonitorApi {
           timeFinished: job.timeFinished,
         });
       } else if (job.state === 'RUNNING') {
+        // Slower than usual is a matter of elapsed time, not of events: the periodic look (checkRunning) judges it.
         this.stalls.observe(entry.key, server, job.progress.percent, job.progress.description, this.now());
-        if (runtime.status.state === 'live') this.checkSlower(runtime, entry);
       }
     }
   }
