@@ -41,16 +41,7 @@ import { MonitorListeners } from './monitor-listeners';
 import { NotificationScheduler } from './notification-scheduler';
 import { ServerRegistry, secretBinding, targetFromDraft } from './server-registry';
 import { RebootSafetyWatch, blocksRestart, rebootSafety, type RebootSafety } from './reboot-safety';
-import {
-  countsAsRunning,
-  jobViewOf,
-  logFileName,
-  serverViewOf,
-  taskHistoryOf,
-  trackRunning,
-  webUiUrl,
-  type ViewedServer,
-} from './monitor-views';
+import { jobViewOf, logFileName, serverViewOf, taskHistoryOf, trackRunning, webUiUrl, type ViewedServer } from './monitor-views';
 import { english, type Translator } from './i18n/i18n';
 
 export { logFileName, webUiUrl } from './monitor-views';
@@ -748,11 +739,7 @@ export class Monitor implements MonitorApi {
   watchServer(serverId: string): void {
     const runtime = this.servers.get(serverId);
     if (!runtime) return;
-    const running = runtime.book
-      .jobs()
-      .filter((e) => countsAsRunning(e.job))
-      .map((e) => e.key);
-    this.options.policy.watchServer(serverId, running);
+    this.options.policy.watchServer(serverId, [...runtime.runningKeys]);
   }
 
   rebootSafety(): RebootSafety {

@@ -7,10 +7,11 @@
  * for a job seen for the first time.
  *
  * Hot path (a cloud sync sends an event per second per job; snapshots hold 1000 jobs): the schema uses only
- * built-in checks (no refinements, no transforms, no unions on per-field paths except dates), so zod 4's
- * compiled object parser does the validation, and the renaming to camelCase is a plain function afterwards.
+ * built-in checks (no refinements, no transforms, no unions on per-field paths except dates), so a guard compiled
+ * from it (schema-guard.ts) answers without zod's output copy, and the renaming to camelCase is a plain function
+ * afterwards.
  *
- * Bounds (./bounds): the renaming also cuts every string to its limit (saying so at its end), copies `arguments`
+ * Bounds (./bounds): the renaming also cuts every string to its limit (saying so at its end), keeps `arguments`
  * within 16 KiB and 32 levels, and turns dates no real server can send into null. `result`, `progress.extra` and
  * `exc_info.extra` are never kept at all (stripped by the schema without being walked), so their size costs only
  * the JSON parse. Wrong *types* still reject the job (the field names the problem); impossible *values* do not.
