@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFile, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from '../core/zod';
 import { normaliseFingerprint } from '../core/tls';
 import { UI_LANGUAGES } from '../core/i18n/i18n';
 import { SIM_VERSIONS } from '../sim/types';
@@ -119,95 +119,114 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
-const ToleranceFlag = z.string().transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)' });
-    return z.NEVER;
-  }
-  if (ms < TOLERANCE_MIN_MS || ms > TOLERANCE_MAX_MS) {
-    ctx.addIssue({ code: 'custom', message: 'must be from 1 min to 12 h (720 min)' });
-    return z.NEVER;
-  }
-  return ms;
-});
+/**
+ * Reports a problem from inside a transform, as zod classic's `ctx.addIssue` does there (a custom issue on the
+ * value being transformed): zod/mini's transform context has no addIssue of its own.
+ */
+function addIssue(ctx: z.core.ParsePayload, message: string): void {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+}
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const ToleranceFlag = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null) {
+      addIssue(ctx, 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)');
+      return z.NEVER;
+    }
+    if (ms < TOLERANCE_MIN_MS || ms > TOLERANCE_MAX_MS) {
+      addIssue(ctx, 'must be from 1 min to 12 h (720 min)');
+      return z.NEVER;
+    }
+    return ms;
+  }),
+);
+
+const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'));
 
 const WatchFlags = z
   .object({
-    url: z.array(z.string().trim().min(1, 'must not be empty').max(2048)).default(() => []),
-    profile: z.array(z.string().trim().min(1, 'must not be empty').max(64)).default(() => []),
-    username: z.string().trim().min(1).max(128).optional(),
-    'api-key-env': EnvName.optional(),
-    'api-key-file': z.string().min(1).optional(),
-    'password-env': EnvName.optional(),
-    'otp-env': EnvName.optional(),
-    'allow-insecure-password': z.boolean().default(false),
-    fingerprint: z
-      .string()
-      .transform((value, ctx) => {
-        const normalised = normaliseFingerprint(value);
-        if (!normalised) ctx.addIssue({ code: 'custom', message: 'must be a SHA-256 fingerprint (64 hex digits, colons optional)' });
-        return normalised ?? value;
-      })
-      .optional(),
-    compression: z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
-    json: z.boolean().default(false),
-    'state-dir': z.string().min(1).optional(),
-    rules: z.string().min(1).optional(),
-    notify: z.boolean().default(false),
-    'include-transient': z.boolean().default(false),
-    exec: z
-      .string()
-      .transform((value, ctx) => {
-        const parsed = parseExecCommand(value);
-        if (!parsed.ok) {
-          ctx.addIssue({ code: 'custom', message: parsed.message });
-          return z.NEVER;
-        }
-        return parsed.argv;
-      })
-      .optional(),
-    'exec-timeout': z.coerce
-      .number({ message: 'must be a number of seconds' })
-      .positive('must be more than 0 seconds')
-      .max(3600, 'must be at most 3600 seconds (an hour)')
-      .default(DEFAULT_EXEC_TIMEOUT_SEC),
-    'missed-run-tolerance': ToleranceFlag.optional(),
-    language: z.enum(UI_LANGUAGES, { message: 'must be en or de' }).optional(),
-    timeout: z.coerce
-      .number({ message: 'must be a number of seconds' })
-      .positive('must be more than 0 seconds')
-      .max(86_400, 'must be at most 86400 seconds (a day)')
-      .default(DEFAULT_LIST_TIMEOUT_SEC),
+    url: z._default(z.array(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(2048))), () => []),
+    profile: z._default(z.array(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(64))), () => []),
+    username: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+    'api-key-env': z.optional(EnvName),
+    'api-key-file': z.optional(z.string().check(z.minLength(1))),
+    'password-env': z.optional(EnvName),
+    'otp-env': z.optional(EnvName),
+    'allow-insecure-password': z._default(z.boolean(), false),
+    fingerprint: z.optional(
+      z.pipe(
+        z.string(),
+        z.transform((value: string, ctx) => {
+          const normalised = normaliseFingerprint(value);
+          if (!normalised) addIssue(ctx, 'must be a SHA-256 fingerprint (64 hex digits, colons optional)');
+          return normalised ?? value;
+        }),
+      ),
+    ),
+    compression: z.optional(z.enum(['on', 'off'], { message: 'must be on or off' })),
+    json: z._default(z.boolean(), false),
+    'state-dir': z.optional(z.string().check(z.minLength(1))),
+    rules: z.optional(z.string().check(z.minLength(1))),
+    notify: z._default(z.boolean(), false),
+    'include-transient': z._default(z.boolean(), false),
+    exec: z.optional(
+      z.pipe(
+        z.string(),
+        z.transform((value: string, ctx) => {
+          const parsed = parseExecCommand(value);
+          if (!parsed.ok) {
+            addIssue(ctx, parsed.message);
+            return z.NEVER;
+          }
+          return parsed.argv;
+        }),
+      ),
+    ),
+    'exec-timeout': z._default(
+      z.coerce
+        .number({ message: 'must be a number of seconds' })
+        .check(z.positive('must be more than 0 seconds'), z.lte(3600, 'must be at most 3600 seconds (an hour)')),
+      DEFAULT_EXEC_TIMEOUT_SEC,
+    ),
+    'missed-run-tolerance': z.optional(ToleranceFlag),
+    language: z.optional(z.enum(UI_LANGUAGES, { message: 'must be en or de' })),
+    timeout: z._default(
+      z.coerce
+        .number({ message: 'must be a number of seconds' })
+        .check(z.positive('must be more than 0 seconds'), z.lte(86_400, 'must be at most 86400 seconds (a day)')),
+      DEFAULT_LIST_TIMEOUT_SEC,
+    ),
   })
-  .superRefine((flags, ctx) => {
-    const sources = ['api-key-env', 'api-key-file', 'password-env'].filter((k) => flags[k as keyof typeof flags] !== undefined);
-    if (sources.length > 1) ctx.addIssue({ code: 'custom', message: `give only one of --${sources.join(', --')}` });
-    if (flags.url.length + flags.profile.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one --url or --profile' });
-    if (flags['password-env'] && !flags.username && flags.profile.length === 0) {
-      ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
-    }
-    if (flags['exec-timeout'] !== DEFAULT_EXEC_TIMEOUT_SEC && !flags.exec)
-      ctx.addIssue({ code: 'custom', message: '--exec-timeout needs --exec' });
-    if (flags['allow-insecure-password'] && (flags['api-key-env'] || flags['api-key-file'])) {
-      ctx.addIssue({
-        code: 'custom',
-        message: '--allow-insecure-password is for passwords only: TrueNAS revokes an API key sent over ws://',
-      });
-    }
-  });
+  .check(
+    z.superRefine((flags, ctx) => {
+      const sources = ['api-key-env', 'api-key-file', 'password-env'].filter((k) => flags[k as keyof typeof flags] !== undefined);
+      if (sources.length > 1) ctx.addIssue({ code: 'custom', message: `give only one of --${sources.join(', --')}` });
+      if (flags.url.length + flags.profile.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one --url or --profile' });
+      if (flags['password-env'] && !flags.username && flags.profile.length === 0) {
+        ctx.addIssue({ code: 'custom', message: '--password-env needs --username' });
+      }
+      if (flags['exec-timeout'] !== DEFAULT_EXEC_TIMEOUT_SEC && !flags.exec)
+        ctx.addIssue({ code: 'custom', message: '--exec-timeout needs --exec' });
+      if (flags['allow-insecure-password'] && (flags['api-key-env'] || flags['api-key-file'])) {
+        ctx.addIssue({
+          code: 'custom',
+          message: '--allow-insecure-password is for passwords only: TrueNAS revokes an API key sent over ws://',
+        });
+      }
+    }),
+  );
 
 const SimFlags = z.object({
-  port: z.coerce.number().int('must be a whole number').min(0).max(65535).default(6000),
-  host: z.string().min(1).default('127.0.0.1'),
-  tls: z.boolean().default(false),
-  scenario: z.string().min(1).optional(),
-  'truenas-version': z.enum(SIM_VERSIONS).optional(),
+  port: z._default(z.coerce.number().check(z.int('must be a whole number'), z.gte(0), z.lte(65535)), 6000),
+  host: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+  tls: z._default(z.boolean(), false),
+  scenario: z.optional(z.string().check(z.minLength(1))),
+  'truenas-version': z.optional(z.enum(SIM_VERSIONS)),
 });
 
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 

@@ -3,7 +3,7 @@
  * failures, the run history), the notification rules from --rules, and the desktop notifier for --notify.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type * as z from '../core/zod';
 import { TransitionLedger } from '../core/ledger';
 import { NotificationPlanner } from '../core/planner';
 import { FailureInbox, createFailureStore } from '../core/failures';
@@ -36,7 +36,7 @@ export interface CliState {
   close(): Promise<void>;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`)

@@ -10,7 +10,7 @@
  * that entry, newest error and job first, with `count` one higher. The tray then counts tasks that need a look, not
  * how often each retried; acknowledging the entry acknowledges every failure folded into it.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { ServerId, Transition } from './model';
 import type { Logger, StoragePort, Clock } from './ports';
 import { silentLogger } from './ports';
@@ -21,28 +21,28 @@ import { VersionedStore } from './store';
 const ERROR_MAX = 2000;
 
 export const FailureEntrySchema = z.object({
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   server: z.string(),
-  jobId: z.number().int(),
+  jobId: z.int(),
   method: z.string(),
-  description: z.string().nullable(),
-  error: z.string().max(ERROR_MAX).nullable(),
+  description: z.nullable(z.string()),
+  error: z.nullable(z.string().check(z.maxLength(ERROR_MAX))),
   /** Server time (ms). */
-  timeFinished: z.number().nullable(),
+  timeFinished: z.nullable(z.number()),
   /** Desktop time (ms) when the failure was reported. */
   reportedAt: z.number(),
   /** The task (history.ts taskKeyOf) whose later failures fold into this entry. */
-  task: z.string().max(400).optional(),
+  task: z.optional(z.string().check(z.maxLength(400))),
   /** Failures folded into this entry, this one included; absent means 1. */
-  count: z.number().int().positive().optional(),
+  count: z.optional(z.int().check(z.positive())),
 });
 export type FailureEntry = z.infer<typeof FailureEntrySchema>;
 
 export const FailureInboxDataSchema = z.object({
   /** Newest first. */
-  entries: z.array(FailureEntrySchema).default(() => []),
+  entries: z._default(z.array(FailureEntrySchema), () => []),
   /** Per server: unacknowledged failures dropped from `entries` by the bound. */
-  overflow: z.record(z.string(), z.number().int().nonnegative()).default(() => ({})),
+  overflow: z._default(z.record(z.string(), z.int().check(z.nonnegative())), () => ({})),
 });
 export type FailureInboxData = z.infer<typeof FailureInboxDataSchema>;
 

@@ -7,7 +7,7 @@
  * Bounded: `runsPerTask` (50) runs per task, the newest by start kept; `tasksPerServer` (500) tasks per server, the
  * task run least recently leaving first. Persisted through a VersionedStore, saved a moment after changes.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { ServerId, TerminalState } from './model';
 import { TERMINAL_STATES } from './model';
 import { LINE_BREAK, cleanLine } from './notification-text';
@@ -59,30 +59,30 @@ export function taskKeyOf(method: string, args: readonly unknown[]): string {
 
 export const RunRecordSchema = z.object({
   /** The job's identity (jobKey): one run is recorded once. */
-  jobKey: z.string().min(1).max(8192),
-  jobId: z.number().int(),
+  jobKey: z.string().check(z.minLength(1), z.maxLength(8192)),
+  jobId: z.int(),
   /** Server time (ms), or null when the server did not say. */
-  startedAt: z.number().nullable(),
-  durationMs: z.number().nonnegative().nullable(),
+  startedAt: z.nullable(z.number()),
+  durationMs: z.nullable(z.number().check(z.nonnegative())),
   outcome: z.enum(TERMINAL_STATES),
   /** The error's first line, bounded; null unless FAILED. */
-  error: z.string().max(ERROR_LINE_MAX).nullable(),
+  error: z.nullable(z.string().check(z.maxLength(ERROR_LINE_MAX))),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const TaskHistorySchema = z.object({
   server: z.string(),
-  task: z.string().min(1).max(TASK_KEY_MAX),
+  task: z.string().check(z.minLength(1), z.maxLength(TASK_KEY_MAX)),
   /** What people call it: the job's description, when it had one. */
-  label: z.string().max(200).nullable(),
+  label: z.nullable(z.string().check(z.maxLength(200))),
   /** Oldest first, by start. */
-  runs: z.array(RunRecordSchema).max(1000),
+  runs: z.array(RunRecordSchema).check(z.maxLength(1000)),
 });
 export type TaskHistory = z.infer<typeof TaskHistorySchema>;
 
 export const RunHistoryDataSchema = z.object({
   /** Least recently run first. */
-  tasks: z.array(TaskHistorySchema).default(() => []),
+  tasks: z._default(z.array(TaskHistorySchema), () => []),
 });
 export type RunHistoryData = z.infer<typeof RunHistoryDataSchema>;
 

@@ -32,7 +32,7 @@
  *
  * All times are the NAS's clock, never the desktop's.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { ServerId } from './model';
 import { heapPop, heapPush } from './min-heap';
 
@@ -65,17 +65,17 @@ interface ServerLedger {
 
 const ServerLedgerJsonSchema = z.object({
   seeded: z.boolean(),
-  floor: z.number().nullable(),
-  watermark: z.number().nullable(),
-  keys: z.array(z.tuple([z.string(), z.number().nullable()])),
+  floor: z.nullable(z.number()),
+  watermark: z.nullable(z.number()),
+  keys: z.array(z.tuple([z.string(), z.nullable(z.number())])),
   /** [key, fingerprint] for listed keys that have one; absent in files saved before fingerprints existed. */
-  fingerprints: z.array(z.tuple([z.string(), z.string().max(128)])).optional(),
+  fingerprints: z.optional(z.array(z.tuple([z.string(), z.string().check(z.maxLength(128))]))),
 });
 
 export const LedgerJsonSchema = z.object({
   version: z.literal(1),
   /** The bound the file was written with; kept for older versions of the app, which require it, and never read. */
-  maxKeysPerServer: z.number().int().positive(),
+  maxKeysPerServer: z.int().check(z.positive()),
   servers: z.record(z.string(), ServerLedgerJsonSchema),
 });
 export type TransitionLedgerJson = z.infer<typeof LedgerJsonSchema>;

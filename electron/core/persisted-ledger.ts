@@ -2,7 +2,7 @@
  * The transition ledger kept in a store: loaded once, saved shortly after each change and on stop, so an app
  * restart reports nothing twice and catches up the rest.
  */
-import type { z } from 'zod';
+import * as z from './zod';
 import { LedgerJsonSchema, LedgerFormatError, TransitionLedger, type TransitionLedgerOptions } from './ledger';
 import { VersionedStore, type StoreProblem } from './store';
 import { silentLogger, type Logger, type StoragePort } from './ports';
@@ -18,7 +18,7 @@ export function createLedgerStore(
   return new VersionedStore({
     storage,
     name: LEDGER_FILE,
-    schema: LedgerJsonSchema.nullable(),
+    schema: z.nullable(LedgerJsonSchema),
     version: LEDGER_VERSION,
     migrations: {},
     defaults: () => null,

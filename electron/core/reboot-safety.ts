@@ -9,7 +9,7 @@
  * is for and an unseen server may be mid-replication; while waiting, the answer says who it waits for
  * (`watching`, and the unknown servers in `summary`), so a server that stays away is visible, not silent.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { MonitorSnapshot } from './view';
 import { english, type Translator } from './i18n/i18n';
 
@@ -17,7 +17,7 @@ export const RebootSafetyJobSchema = z.object({
   key: z.string(),
   name: z.string(),
   /** 0–100, or null when the job reports no percentage. */
-  percent: z.number().nullable(),
+  percent: z.nullable(z.number()),
 });
 export type RebootSafetyJob = z.infer<typeof RebootSafetyJobSchema>;
 
@@ -27,7 +27,7 @@ export const RebootSafetyServerSchema = z.object({
   /** idle: live and nothing running; running: live with jobs; unknown: not live, so nothing can be said. */
   status: z.enum(['idle', 'running', 'unknown']),
   /** Why a server is unknown (its session's one-line detail); null otherwise. */
-  detail: z.string().nullable(),
+  detail: z.nullable(z.string()),
   jobs: z.array(RebootSafetyJobSchema),
 });
 export type RebootSafetyServer = z.infer<typeof RebootSafetyServerSchema>;
@@ -39,7 +39,7 @@ export const RebootSafetySchema = z.object({
   summary: z.string(),
   servers: z.array(RebootSafetyServerSchema),
   /** "Tell me when it is safe" is waiting (absent from older producers: false). */
-  watching: z.boolean().optional(),
+  watching: z.optional(z.boolean()),
 });
 export type RebootSafety = z.infer<typeof RebootSafetySchema>;
 

@@ -4,7 +4,7 @@
  * future-version file is kept aside under a new name, reported as a problem, and replaced by the last good copy
  * (`<name>.bak`) or, failing that, the defaults.
  */
-import type { z } from 'zod';
+import * as z from './zod';
 import type { Clock, Logger, StoragePort } from './ports';
 import { silentLogger, systemClock } from './ports';
 
@@ -15,7 +15,7 @@ export interface VersionedStoreOptions<T> {
   storage: StoragePort;
   /** Storage name, e.g. "settings.json". */
   name: string;
-  schema: z.ZodType<T>;
+  schema: z.core.$ZodType<T>;
   /** The version this build writes; versions start at 1. */
   version: number;
   /** `migrations[n]` upgrades version n to n+1; every step from 1 to version-1 that old files may need. */
@@ -72,7 +72,7 @@ export class VersionedStore<T> {
 
   /** Validates (rejects with a ZodError on an invalid value: a programming error), keeps the previous copy, writes. */
   save(value: T): Promise<void> {
-    const parsed = this.options.schema.safeParse(value);
+    const parsed = z.safeParse(this.options.schema, value);
     if (!parsed.success) return Promise.reject(parsed.error);
     const data = parsed.data;
     return this.enqueue(() => this.saveNow(data));
@@ -213,7 +213,7 @@ export class VersionedStore<T> {
         };
       }
     }
-    const result = this.options.schema.safeParse(data);
+    const result = z.safeParse(this.options.schema, data);
     if (!result.success) {
       const issues = result.error.issues
         .slice(0, 3)
