@@ -11,7 +11,7 @@
  *   lockout policies, and a revoked key stays revoked). The session decides whether to try again much later.
  * - No error, message or detail produced here contains the secret.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError, RpcError } from './errors';
 import { cleanStatusText } from './status-text';
@@ -40,12 +40,12 @@ export interface AuthResult {
 }
 
 const loginExResultSchema = z.discriminatedUnion('response_type', [
-  z.object({ response_type: z.literal('SUCCESS'), authenticator: z.string().nullish() }),
+  z.object({ response_type: z.literal('SUCCESS'), authenticator: z.nullish(z.string()) }),
   z.object({ response_type: z.literal('AUTH_ERR') }),
   z.object({ response_type: z.literal('EXPIRED') }),
   z.object({ response_type: z.literal('DENIED') }),
-  z.object({ response_type: z.literal('OTP_REQUIRED'), username: z.string().nullish() }),
-  z.object({ response_type: z.literal('REDIRECT'), urls: z.array(z.string()).default([]) }),
+  z.object({ response_type: z.literal('OTP_REQUIRED'), username: z.nullish(z.string()) }),
+  z.object({ response_type: z.literal('REDIRECT'), urls: z._default(z.array(z.string()), []) }),
 ]);
 
 const EOPNOTSUPP = 95;

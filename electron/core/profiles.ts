@@ -2,7 +2,7 @@
  * Saved servers. A profile holds everything needed to connect except the secret, which lives in the
  * SecretStore under the profile's id: profiles can be written as plain JSON, shown, exported and logged.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { Clock, Logger, SecretStore, StoragePort } from './ports';
 import type { ServerPrefs } from './classification';
 import { MethodRulesSchema, type MethodRule } from './settings';
@@ -32,48 +32,50 @@ function normaliseFingerprint(value: unknown): unknown {
 
 export const ProfileIdSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only');
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only'));
 
 export const ProfileSchema = z.object({
   id: ProfileIdSchema,
   /** Shown everywhere ("… on nas1"); unique, ignoring case. */
-  name: z.string().trim().min(1).max(64),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
   /** ws(s):// endpoint or http(s):// address of the server; never with credentials. */
-  url: z.string().trim().max(2048).refine(isServerUrl, 'a ws://, wss://, http:// or https:// address without credentials'),
+  url: z
+    .string()
+    .check(z.trim(), z.maxLength(2048), z.refine(isServerUrl, 'a ws://, wss://, http:// or https:// address without credentials')),
   auth: z.object({
     method: z.enum(['api-key', 'password']),
     /** Needed for passwords; optional for API keys (TrueNAS 25.04+ can log in with the key alone). */
-    username: z.string().trim().max(128).nullable().default(null),
+    username: z._default(z.nullable(z.string().check(z.trim(), z.maxLength(128))), null),
     /**
      * The person allowed this server's password over plain ws:// to a non-loopback host (anyone on the network can
      * read it). Files from before this setting load as false.
      */
-    allowInsecurePassword: z.boolean().default(false),
+    allowInsecurePassword: z._default(z.boolean(), false),
   }),
   /** The pinned leaf certificate's SHA-256 fingerprint the user confirmed, "AB:CD:…"; null to trust system CAs. */
-  fingerprint256: z
-    .preprocess(normaliseFingerprint, z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint'))
-    .nullable()
-    .default(null),
+  fingerprint256: z._default(
+    z.nullable(
+      z.pipe(z.transform(normaliseFingerprint), z.string().check(z.regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint'))),
+    ),
+    null,
+  ),
   /** Muted servers raise no notifications (failures still reach the inbox). */
-  muted: z.boolean().default(false),
+  muted: z._default(z.boolean(), false),
   /** With `muted`: when the mute ends (desktop ms), or null for "until unmuted". */
-  mutedUntil: z.number().nullable().default(null),
+  mutedUntil: z._default(z.nullable(z.number()), null),
   /** This server's rules, checked before the global ones; first match wins. */
-  methodRules: MethodRulesSchema.default(() => []),
+  methodRules: z._default(MethodRulesSchema, () => []),
   /**
    * Offer permessage-deflate to this server: for a slow link (VPN, mobile), where fewer bytes matter more than CPU.
    * Files from before this setting load as false, the default.
    */
-  compression: z.boolean().default(false),
+  compression: z._default(z.boolean(), false),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 /** What callers pass to `save`: defaults may be left out. */
 export type ProfileInput = z.input<typeof ProfileSchema>;
 
-export const ProfilesDataSchema = z.object({ profiles: z.array(ProfileSchema).default(() => []) });
+export const ProfilesDataSchema = z.object({ profiles: z._default(z.array(ProfileSchema), () => []) });
 export type ProfilesData = z.infer<typeof ProfilesDataSchema>;
 
 export const PROFILES_VERSION = 1;

@@ -13,7 +13,7 @@
  *   `logout`, commit a744267c26): a job it started becomes "internally ran" and disappears for such an account —
  *   no more events, not listed, not found by id. Its outcome cannot be learnt with this account.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import type { RpcConnection } from './protocol/connection';
 import { JobwatchError, RpcError } from './errors';
 import type { ServerAccessView } from './view';
@@ -37,10 +37,16 @@ const MAX_ROLE_LENGTH = 64;
 const CALL_TIMEOUT_MS = 10_000;
 
 /** `privilege.roles` is a Python set, sent as {"$set": [...]}; accept a plain list too. */
-const rolesSchema = z.union([z.object({ $set: z.array(z.unknown()) }).transform((s) => s.$set), z.array(z.unknown())]);
+const rolesSchema = z.union([
+  z.pipe(
+    z.object({ $set: z.array(z.unknown()) }),
+    z.transform((s) => s.$set),
+  ),
+  z.array(z.unknown()),
+]);
 const meSchema = z.object({
-  pw_name: z.string().max(256).optional(),
-  privilege: z.object({ roles: rolesSchema.optional() }).passthrough().nullish(),
+  pw_name: z.optional(z.string().check(z.maxLength(256))),
+  privilege: z.nullish(z.looseObject({ roles: z.optional(rolesSchema) })),
 });
 
 const READ_ROLE_JOBS: readonly { role: string; what: 'cloudSync' | 'replication' }[] = [

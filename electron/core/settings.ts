@@ -2,7 +2,7 @@
  * User settings: notification rules and the window preferences the app needs. Every field has a default, so a
  * missing or partial file (older version, hand edit) still yields complete settings.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import picomatch from 'picomatch';
 import type { StoragePort, Clock, Logger } from './ports';
 import { VersionedStore } from './store';
@@ -35,15 +35,17 @@ function isCompilableGlob(glob: string): boolean {
  * `pool.scrub*` and `*` all work on method names). Lists of rules are ordered: the first match wins.
  */
 export const MethodRuleSchema = z.object({
-  glob: z.string().trim().min(1).max(METHOD_RULE_LIMITS.globMaxLength).refine(isCompilableGlob, 'not a valid glob pattern'),
+  glob: z
+    .string()
+    .check(z.trim(), z.minLength(1), z.maxLength(METHOD_RULE_LIMITS.globMaxLength), z.refine(isCompilableGlob, 'not a valid glob pattern')),
   action: z.enum(METHOD_RULE_ACTIONS),
 });
 export type MethodRule = z.infer<typeof MethodRuleSchema>;
 
 /** An ordered list of rules (global, or one server's). */
-export const MethodRulesSchema = z.array(MethodRuleSchema).max(METHOD_RULE_LIMITS.maxRules);
+export const MethodRulesSchema = z.array(MethodRuleSchema).check(z.maxLength(METHOD_RULE_LIMITS.maxRules));
 
-export const TimeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)');
+export const TimeOfDaySchema = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)'));
 
 /**
  * Each setting's type and bounds, without defaults. The file schema below adds the defaults; the IPC contract's
@@ -60,47 +62,39 @@ const quietHoursFields = {
 const soundFields = {
   enabled: z.boolean(),
   /** 0–100 % of the system volume. */
-  volume: z.number().int().min(0).max(100),
+  volume: z.int().check(z.gte(0), z.lte(100)),
   /** Repeat while any failure that sounded is unacknowledged (Nagstamon's "repeat until acknowledged"). */
   repeatUntilAcknowledged: z.boolean(),
-  repeatIntervalSec: z.number().int().min(30).max(3600),
+  repeatIntervalSec: z.int().check(z.gte(30), z.lte(3600)),
 };
 const notificationFields = {
   /** Failures always notify (unless a rule, mute, pause or quiet hours say otherwise) with this urgency. */
   failureUrgency: z.enum(FAILURE_URGENCIES),
   /** SUCCESS/ABORTED notify only when the job ran at least this long (or was watched, or a rule says 'always'). */
-  successThresholdSec: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 24 * 3600),
+  successThresholdSec: z.int().check(z.gte(0), z.lte(7 * 24 * 3600)),
   /** Transitions of one server within this window fold into one notification. */
-  burstWindowMs: z.number().int().min(0).max(60_000),
+  burstWindowMs: z.int().check(z.gte(0), z.lte(60_000)),
   methodRules: MethodRulesSchema,
   /** Global pause until this desktop time (ms); null when not paused. */
-  pausedUntil: z.number().nullable(),
+  pausedUntil: z.nullable(z.number()),
   /** A running job whose progress has not moved for this long while its server was live is "stalled". */
-  stalledAfterMin: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 60),
+  stalledAfterMin: z.int().check(z.gte(1), z.lte(7 * 24 * 60)),
   /**
    * A scheduled run that has not started this long after its due time is a missed run (core/missed-runs.ts); a
    * schedule firing more often gets half its period. Up to 12 h: beyond that a daily task's miss comes too late.
    */
-  missedRunToleranceMin: z.number().int().min(1).max(720),
+  missedRunToleranceMin: z.int().check(z.gte(1), z.lte(720)),
 };
 const windowBoundsFields = {
-  width: z.number().int().min(200).max(10_000),
-  height: z.number().int().min(200).max(10_000),
+  width: z.int().check(z.gte(200), z.lte(10_000)),
+  height: z.int().check(z.gte(200), z.lte(10_000)),
 };
 const uiFields = {
   theme: z.enum(THEMES),
   alwaysOnTop: z.boolean(),
   startAtLogin: z.boolean(),
   /** An Electron accelerator; empty string means no shortcut. */
-  globalShortcut: z.string().max(100),
+  globalShortcut: z.string().check(z.maxLength(100)),
   showTransient: z.boolean(),
   /** macOS: the number of unacknowledged failures as text beside the menu-bar icon (Tray.setTitle). */
   trayTitleCount: z.boolean(),
@@ -108,56 +102,57 @@ const uiFields = {
 };
 
 export const QuietHoursSchema = z.object({
-  enabled: quietHoursFields.enabled.default(N.quietHours.enabled),
-  start: quietHoursFields.start.default(N.quietHours.start),
-  end: quietHoursFields.end.default(N.quietHours.end),
-  failuresBreakThrough: quietHoursFields.failuresBreakThrough.default(N.quietHours.failuresBreakThrough),
+  enabled: z._default(quietHoursFields.enabled, N.quietHours.enabled),
+  start: z._default(quietHoursFields.start, N.quietHours.start),
+  end: z._default(quietHoursFields.end, N.quietHours.end),
+  failuresBreakThrough: z._default(quietHoursFields.failuresBreakThrough, N.quietHours.failuresBreakThrough),
 });
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
 const S = N.sound;
 export const SoundSettingsSchema = z.object({
-  enabled: soundFields.enabled.default(S.enabled),
-  volume: soundFields.volume.default(S.volume),
-  repeatUntilAcknowledged: soundFields.repeatUntilAcknowledged.default(S.repeatUntilAcknowledged),
-  repeatIntervalSec: soundFields.repeatIntervalSec.default(S.repeatIntervalSec),
+  enabled: z._default(soundFields.enabled, S.enabled),
+  volume: z._default(soundFields.volume, S.volume),
+  repeatUntilAcknowledged: z._default(soundFields.repeatUntilAcknowledged, S.repeatUntilAcknowledged),
+  repeatIntervalSec: z._default(soundFields.repeatIntervalSec, S.repeatIntervalSec),
 });
 export type SoundSettings = z.infer<typeof SoundSettingsSchema>;
 
 export const NotificationSettingsSchema = z.object({
-  failureUrgency: notificationFields.failureUrgency.default(N.failureUrgency),
-  successThresholdSec: notificationFields.successThresholdSec.default(N.successThresholdSec),
-  burstWindowMs: notificationFields.burstWindowMs.default(N.burstWindowMs),
-  methodRules: notificationFields.methodRules.default(() => structuredClone(N.methodRules)),
-  quietHours: QuietHoursSchema.prefault({}),
-  pausedUntil: notificationFields.pausedUntil.default(N.pausedUntil),
-  stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
-  missedRunToleranceMin: notificationFields.missedRunToleranceMin.default(N.missedRunToleranceMin),
-  sound: SoundSettingsSchema.prefault({}),
+  failureUrgency: z._default(notificationFields.failureUrgency, N.failureUrgency),
+  successThresholdSec: z._default(notificationFields.successThresholdSec, N.successThresholdSec),
+  burstWindowMs: z._default(notificationFields.burstWindowMs, N.burstWindowMs),
+  methodRules: z._default(notificationFields.methodRules, () => structuredClone(N.methodRules)),
+  quietHours: z.prefault(QuietHoursSchema, {}),
+  pausedUntil: z._default(notificationFields.pausedUntil, N.pausedUntil),
+  stalledAfterMin: z._default(notificationFields.stalledAfterMin, N.stalledAfterMin),
+  missedRunToleranceMin: z._default(notificationFields.missedRunToleranceMin, N.missedRunToleranceMin),
+  sound: z.prefault(SoundSettingsSchema, {}),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 
 export const UiSettingsSchema = z.object({
-  theme: uiFields.theme.default(UI.theme),
-  alwaysOnTop: uiFields.alwaysOnTop.default(UI.alwaysOnTop),
-  startAtLogin: uiFields.startAtLogin.default(UI.startAtLogin),
-  globalShortcut: uiFields.globalShortcut.default(UI.globalShortcut),
-  windowBounds: z
-    .object({
-      width: windowBoundsFields.width.default(UI.windowBounds.width),
-      height: windowBoundsFields.height.default(UI.windowBounds.height),
-    })
-    .prefault({}),
-  showTransient: uiFields.showTransient.default(UI.showTransient),
-  trayTitleCount: uiFields.trayTitleCount.default(UI.trayTitleCount),
-  language: uiFields.language.default(UI.language),
+  theme: z._default(uiFields.theme, UI.theme),
+  alwaysOnTop: z._default(uiFields.alwaysOnTop, UI.alwaysOnTop),
+  startAtLogin: z._default(uiFields.startAtLogin, UI.startAtLogin),
+  globalShortcut: z._default(uiFields.globalShortcut, UI.globalShortcut),
+  windowBounds: z.prefault(
+    z.object({
+      width: z._default(windowBoundsFields.width, UI.windowBounds.width),
+      height: z._default(windowBoundsFields.height, UI.windowBounds.height),
+    }),
+    {},
+  ),
+  showTransient: z._default(uiFields.showTransient, UI.showTransient),
+  trayTitleCount: z._default(uiFields.trayTitleCount, UI.trayTitleCount),
+  language: z._default(uiFields.language, UI.language),
 });
 export type UiSettings = z.infer<typeof UiSettingsSchema>;
 
 /** Settings as a file holds them: anything missing takes its default (older version, hand edit). */
 export const SettingsSchema = z.object({
-  notifications: NotificationSettingsSchema.prefault({}),
-  ui: UiSettingsSchema.prefault({}),
+  notifications: z.prefault(NotificationSettingsSchema, {}),
+  ui: z.prefault(UiSettingsSchema, {}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -169,15 +164,15 @@ export const CompleteSettingsSchema = z.object({
   notifications: z.object({
     ...notificationFields,
     quietHours: z.object(quietHoursFields),
-    stalledAfterMin: notificationFields.stalledAfterMin.default(N.stalledAfterMin),
-    missedRunToleranceMin: notificationFields.missedRunToleranceMin.default(N.missedRunToleranceMin),
-    sound: z.object(soundFields).default(() => structuredClone(S)),
+    stalledAfterMin: z._default(notificationFields.stalledAfterMin, N.stalledAfterMin),
+    missedRunToleranceMin: z._default(notificationFields.missedRunToleranceMin, N.missedRunToleranceMin),
+    sound: z._default(z.object(soundFields), () => structuredClone(S)),
   }),
   ui: z.object({
     ...uiFields,
     windowBounds: z.object(windowBoundsFields),
-    trayTitleCount: uiFields.trayTitleCount.default(UI.trayTitleCount),
-    language: uiFields.language.default(UI.language),
+    trayTitleCount: z._default(uiFields.trayTitleCount, UI.trayTitleCount),
+    language: z._default(uiFields.language, UI.language),
   }),
 });
 

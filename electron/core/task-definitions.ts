@@ -18,7 +18,7 @@
  * - Roles (`role_prefix`): SNAPSHOT_TASK_READ for snapshot *and* rsync tasks (`plugins/rsync.py`), REPLICATION_TASK,
  *   CLOUD_SYNC, CLOUD_BACKUP, POOL_SCRUB; a refused query answers EACCES "Not authorized".
  */
-import { z } from 'zod';
+import * as z from './zod';
 import { JobwatchError, RpcError } from './errors';
 import { isMethodMissing } from './server-access';
 import { english, listIn, type Translator } from './i18n/i18n';
@@ -77,38 +77,42 @@ const MAX_FIELD = 100; // the schedule columns are String(100) in the database m
 const MAX_NAME = 200;
 const CALL_TIMEOUT_MS = 15_000;
 
-const cronField = z.string().min(1).max(MAX_FIELD);
-const timeOfDay = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/);
+const cronField = z.string().check(z.minLength(1), z.maxLength(MAX_FIELD));
+const timeOfDay = z.string().check(z.regex(/^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/));
 /** `api/v25_10_0/common.py` CronModel / TimeCronModel: every field defaults to "*", the window to 00:00–23:59. */
 const scheduleSchema = z.object({
-  minute: cronField.default('*'),
-  hour: cronField.default('*'),
-  dom: cronField.default('*'),
-  month: cronField.default('*'),
-  dow: cronField.default('*'),
-  begin: timeOfDay.nullish(),
-  end: timeOfDay.nullish(),
+  minute: z._default(cronField, '*'),
+  hour: z._default(cronField, '*'),
+  dom: z._default(cronField, '*'),
+  month: z._default(cronField, '*'),
+  dow: z._default(cronField, '*'),
+  begin: z.nullish(timeOfDay),
+  end: z.nullish(timeOfDay),
 });
 
 const dateSchema = z.union([
-  z.object({ $date: z.number().finite() }).transform((d) => d.$date),
-  z.number().finite(),
-  z
-    .string()
-    .max(64)
-    .transform((s, ctx) => {
+  z.pipe(
+    z.object({ $date: z.number() }),
+    z.transform((d) => d.$date),
+  ),
+  z.number(),
+  z.pipe(
+    z.string().check(z.maxLength(64)),
+    z.transform((s: string, ctx) => {
       const ms = Date.parse(s);
-      if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'not a date' });
+      // zod/mini's transform context has no addIssue: this is the issue classic's addIssue added.
+      if (Number.isNaN(ms)) ctx.issues.push({ code: 'custom', message: 'not a date', input: s });
       return ms;
     }),
+  ),
 ]);
 /** The `job` field of a task entry: its last job, or null. Only its start time is used. */
-const lastJobSchema = z.object({ time_started: dateSchema.nullish() }).nullish().catch(null);
-const text = z
-  .string()
-  .max(4096)
-  .transform((s) => s.slice(0, MAX_NAME));
-const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const lastJobSchema = z.catch(z.nullish(z.object({ time_started: z.nullish(dateSchema) })), null);
+const text = z.pipe(
+  z.string().check(z.maxLength(4096)),
+  z.transform((s: string) => s.slice(0, MAX_NAME)),
+);
+const id = z.int().check(z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
 
 const snapshotSchema = z.object({
   id,
@@ -116,43 +120,40 @@ const snapshotSchema = z.object({
   enabled: z.boolean(),
   schedule: scheduleSchema,
   // `plugins/snapshot.py` extend: zettarepl's task state {state, datetime, …}, or an error string for all of them.
-  state: z
-    .object({ state: z.string().max(32).optional(), datetime: dateSchema.nullish() })
-    .nullish()
-    .catch(null),
+  state: z.catch(z.nullish(z.object({ state: z.optional(z.string().check(z.maxLength(32))), datetime: z.nullish(dateSchema) })), null),
 });
 const replicationSchema = z.object({
   id,
   name: text,
   enabled: z.boolean(),
   auto: z.boolean(),
-  schedule: scheduleSchema.nullish(),
-  periodic_snapshot_tasks: z.array(z.unknown()).max(10_000).default([]),
+  schedule: z.nullish(scheduleSchema),
+  periodic_snapshot_tasks: z._default(z.array(z.unknown()).check(z.maxLength(10_000)), []),
   job: lastJobSchema,
 });
 const cloudSchema = z.object({
   id,
-  description: text.default(''),
-  path: text.default(''),
+  description: z._default(text, ''),
+  path: z._default(text, ''),
   enabled: z.boolean(),
-  locked: z.boolean().default(false),
+  locked: z._default(z.boolean(), false),
   schedule: scheduleSchema,
   job: lastJobSchema,
 });
 const rsyncSchema = z.object({
   id,
-  desc: text.default(''),
-  path: text.default(''),
+  desc: z._default(text, ''),
+  path: z._default(text, ''),
   enabled: z.boolean(),
-  locked: z.boolean().default(false),
+  locked: z._default(z.boolean(), false),
   schedule: scheduleSchema,
   job: lastJobSchema,
 });
 const scrubSchema = z.object({
   id,
-  pool_name: z.string().min(1).max(256),
-  description: text.default(''),
-  threshold: z.number().int().min(0).max(100_000),
+  pool_name: z.string().check(z.minLength(1), z.maxLength(256)),
+  description: z._default(text, ''),
+  threshold: z.int().check(z.gte(0), z.lte(100_000)),
   enabled: z.boolean(),
   schedule: scheduleSchema,
 });
@@ -337,20 +338,11 @@ export async function readTaskDefinitions(call: TaskCall, kinds: readonly TaskKi
 }
 
 const tzSchema = z.object({
-  timezone: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9_+\-/]+$/),
+  timezone: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_+\-/]+$/)),
 });
 const infoSchema = z.object({
-  timezone: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9_+\-/]+$/)
-    .optional(),
-  datetime: dateSchema.optional(),
+  timezone: z.optional(z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_+\-/]+$/))),
+  datetime: z.optional(dateSchema),
 });
 
 export interface ServerClockRead {

@@ -134,18 +134,18 @@ export type OpenView = z.infer<typeof OpenViewSchema>;
 
 interface RequestDefinition {
   readonly channel: string;
-  readonly request: z.ZodType;
-  readonly reply: z.ZodType;
+  readonly request: z.core.$ZodType;
+  readonly reply: z.core.$ZodType;
 }
 interface EventDefinition {
   readonly channel: string;
-  readonly payload: z.ZodType;
+  readonly payload: z.core.$ZodType;
 }
 
-function request<Req extends z.ZodType, Res extends z.ZodType>(channel: string, req: Req, reply: Res) {
+function request<Req extends z.core.$ZodType, Res extends z.core.$ZodType>(channel: string, req: Req, reply: Res) {
   return { channel: `jobwatch:${channel}`, request: req, reply } as const;
 }
-function event<P extends z.ZodType>(channel: string, payload: P) {
+function event<P extends z.core.$ZodType>(channel: string, payload: P) {
   return { channel: `jobwatch:event:${channel}`, payload } as const;
 }
 
@@ -299,14 +299,14 @@ export function createJobwatchApi(invoke: Invoke, subscribe: Subscribe, options:
   for (const name of Object.keys(REQUESTS) as RequestName[]) {
     const definition: RequestDefinition = REQUESTS[name];
     api[name] = async (payload?: unknown) => {
-      const checked = definition.request.safeParse(payload);
+      const checked = z.safeParse(definition.request, payload);
       if (!checked.success)
         throw new JobwatchRequestError('INVALID_REQUEST', `Invalid request for ${name}: ${z.prettifyError(checked.error)}`);
       const raw = await invoke(definition.channel, checked.data);
       const envelope = ReplyEnvelopeSchema.safeParse(raw);
       if (!envelope.success) throw new JobwatchRequestError('INVALID_REPLY', `Unexpected reply to ${name}.`);
       if (!envelope.data.ok) throw new JobwatchRequestError(envelope.data.error.code, envelope.data.error.message);
-      const reply = definition.reply.safeParse(envelope.data.value);
+      const reply = z.safeParse(definition.reply, envelope.data.value);
       if (!reply.success) throw new JobwatchRequestError('INVALID_REPLY', `Unexpected reply to ${name}.`);
       return reply.data;
     };
@@ -315,7 +315,7 @@ export function createJobwatchApi(invoke: Invoke, subscribe: Subscribe, options:
     const definition: EventDefinition = EVENTS[name];
     api[`on${capitalise(name)}`] = (listener: (payload: unknown) => void) =>
       subscribe(definition.channel, (payload) => {
-        const checked = definition.payload.safeParse(payload);
+        const checked = z.safeParse(definition.payload, payload);
         if (checked.success) listener(checked.data);
         else options.onInvalidEvent?.(name, z.prettifyError(checked.error));
       });

@@ -4,7 +4,7 @@
  * with the reply schema before it leaves (so a bug cannot leak a field the contract does not allow, such as a
  * secret). Events go out through a DeltaBatcher: at most ten messages a second, and a full snapshot on subscribe.
  */
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { JobwatchError, isErrorCode, type ErrorCode } from '../core/errors';
 import type { MonitorApi } from '../core/monitor-api';
 import type { MonitorDelta, MonitorSnapshot } from '../core/view';
@@ -94,7 +94,12 @@ export class IpcHandlers {
   ) {}
 
   /** Registers one request channel. `handler` receives only a payload that passed `request`. */
-  handle<Req, Res>(channel: string, request: ZodType<Req>, reply: ZodType<Res>, handler: (payload: Req) => Res | Promise<Res>): void {
+  handle<Req, Res>(
+    channel: string,
+    request: z.core.$ZodType<Req>,
+    reply: z.core.$ZodType<Res>,
+    handler: (payload: Req) => Res | Promise<Res>,
+  ): void {
     this.electron.ipcMain.handle(channel, async (event: IpcInvokeEvent, ...args: unknown[]) => {
       const sender = event.senderFrame;
       const window = this.window();
@@ -102,7 +107,7 @@ export class IpcHandlers {
         this.log(`IPC ${channel}: refused a call from a foreign frame (${sender?.url ?? 'unknown'})`);
         return this.encoding.fail('FORBIDDEN_SENDER', 'This request did not come from the Jobwatch window.');
       }
-      const parsed = request.safeParse(args.length <= 1 ? args[0] : args);
+      const parsed = z.safeParse(request, args.length <= 1 ? args[0] : args);
       if (!parsed.success) {
         this.log(`IPC ${channel}: invalid payload refused`);
         return this.encoding.fail('INVALID_REQUEST', `Invalid request for ${channel}.`);
@@ -114,7 +119,7 @@ export class IpcHandlers {
         const { code, message } = describeError(err);
         return this.encoding.fail(code, SHELL_WORDED.has(code) ? message : problemText({ code, message }, this.translate()));
       }
-      const checked = reply.safeParse(result);
+      const checked = z.safeParse(reply, result);
       if (!checked.success) {
         // Never send what the contract does not allow; the details go to the log, not to the renderer.
         this.log(`IPC ${channel}: reply did not match the contract: ${checked.error.message}`);

@@ -124,24 +124,24 @@ describe('the request schemas', () => {
 });
 
 /** Walks a zod schema and collects every object key it can produce. */
-function keysOf(schema: z.ZodType, seen = new Set<z.ZodType>()): string[] {
+function keysOf(schema: z.core.$ZodType, seen = new Set<z.core.$ZodType>()): string[] {
   if (seen.has(schema)) return [];
   seen.add(schema);
   const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
-  const children: z.ZodType[] = [];
+  const children: z.core.$ZodType[] = [];
   const keys: string[] = [];
   if (def.type === 'object') {
-    const shape = def.shape as Record<string, z.ZodType>;
+    const shape = def.shape as Record<string, z.core.$ZodType>;
     keys.push(...Object.keys(shape));
     children.push(...Object.values(shape));
   }
   for (const field of ['innerType', 'element', 'in', 'out', 'valueType', 'keyType', 'schema']) {
     const child = def[field];
-    if (child && typeof child === 'object' && '_zod' in child) children.push(child as z.ZodType);
+    if (child && typeof child === 'object' && '_zod' in child) children.push(child as z.core.$ZodType);
   }
   for (const field of ['options', 'items']) {
     const list = def[field];
-    if (Array.isArray(list)) children.push(...(list as z.ZodType[]));
+    if (Array.isArray(list)) children.push(...(list as z.core.$ZodType[]));
   }
   return [...keys, ...children.flatMap((child) => keysOf(child, seen))];
 }
