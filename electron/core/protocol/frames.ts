@@ -6,7 +6,7 @@
  * is not JSON or does not match a schema comes back as `{ ok: false, reason }` so the connection can count and
  * drop it and carry on.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { usableDateMs } from './bounds';
 import { compileGuard } from './schema-guard';
 
@@ -18,12 +18,12 @@ import { compileGuard } from './schema-guard';
  * CORE 13 omits `errname`, `trace` changed shape across releases and clients must not depend on it.
  */
 export const truenasErrorDataSchema = z.object({
-  error: z.number().nullish(),
-  errname: z.string().nullish(),
-  type: z.string().nullish(),
-  reason: z.string().nullish(),
-  trace: z.unknown().optional(),
-  extra: z.unknown().optional(),
+  error: z.nullish(z.number()),
+  errname: z.nullish(z.string()),
+  type: z.nullish(z.string()),
+  reason: z.nullish(z.string()),
+  trace: z.optional(z.unknown()),
+  extra: z.optional(z.unknown()),
 });
 export type TruenasErrorData = z.infer<typeof truenasErrorDataSchema>;
 
@@ -43,9 +43,9 @@ const fieldsSchema = z.custom<Record<string, unknown>>((value) => typeof value =
 const rpcIdSchema = z.union([z.string(), z.number(), z.null()]);
 
 export const jsonRpcErrorObjectSchema = z.object({
-  code: z.number().int(),
+  code: z.int(),
   message: z.string(),
-  data: truenasErrorDataSchema.nullish(),
+  data: z.nullish(truenasErrorDataSchema),
 });
 export type JsonRpcErrorObject = z.infer<typeof jsonRpcErrorObjectSchema>;
 
@@ -62,7 +62,7 @@ export const jsonRpcResultResponseSchema = z
     result: z.unknown(),
   })
   // zod accepts a missing key for z.unknown(); a response must carry `result` (which may be null).
-  .refine((frame) => Object.hasOwn(frame, 'result'), { message: 'response has neither result nor error' });
+  .check(z.refine((frame) => Object.hasOwn(frame, 'result'), { message: 'response has neither result nor error' }));
 
 export const collectionUpdateSchema = z.object({
   jsonrpc: z.literal('2.0'),
@@ -70,9 +70,9 @@ export const collectionUpdateSchema = z.object({
   params: z.object({
     msg: collectionEventMsgSchema,
     collection: z.string(),
-    id: z.unknown().optional(),
-    fields: fieldsSchema.optional(),
-    extra: z.unknown().optional(),
+    id: z.optional(z.unknown()),
+    fields: z.optional(fieldsSchema),
+    extra: z.optional(z.unknown()),
   }),
 });
 
@@ -85,7 +85,7 @@ export const notifyUnsubscribedSchema = z.object({
   method: z.literal('notify_unsubscribed'),
   params: z.object({
     collection: z.string(),
-    error: truenasErrorDataSchema.nullish(),
+    error: z.nullish(truenasErrorDataSchema),
   }),
 });
 
@@ -149,30 +149,30 @@ export function parseJsonRpcFrame(text: string): ParsedFrame<JsonRpcFrame> {
 
 const legacyIdSchema = z.union([z.string(), z.number()]);
 
-export const legacyConnectedSchema = z.object({ msg: z.literal('connected'), session: z.string().optional() });
-export const legacyFailedSchema = z.object({ msg: z.literal('failed'), version: z.unknown().optional() });
+export const legacyConnectedSchema = z.object({ msg: z.literal('connected'), session: z.optional(z.string()) });
+export const legacyFailedSchema = z.object({ msg: z.literal('failed'), version: z.optional(z.unknown()) });
 export const legacyResultSchema = z.object({
   msg: z.literal('result'),
   id: legacyIdSchema,
-  result: z.unknown().optional(),
-  error: truenasErrorDataSchema.nullish(),
+  result: z.optional(z.unknown()),
+  error: z.nullish(truenasErrorDataSchema),
 });
 export const legacyReadySchema = z.object({ msg: z.literal('ready'), subs: z.array(legacyIdSchema) });
 export const legacyNosubSchema = z.object({
   msg: z.literal('nosub'),
-  id: legacyIdSchema.optional(),
-  collection: z.string().optional(),
-  error: truenasErrorDataSchema.nullish(),
+  id: z.optional(legacyIdSchema),
+  collection: z.optional(z.string()),
+  error: z.nullish(truenasErrorDataSchema),
 });
 export const legacyCollectionEventSchema = z.object({
   msg: collectionEventMsgSchema,
   collection: z.string(),
-  id: z.unknown().optional(),
-  fields: fieldsSchema.optional(),
+  id: z.optional(z.unknown()),
+  fields: z.optional(fieldsSchema),
   // CORE 13 may add `cleared` on changed events of other collections: accepted and ignored.
-  cleared: z.unknown().optional(),
+  cleared: z.optional(z.unknown()),
 });
-export const legacyPongSchema = z.object({ msg: z.literal('pong'), id: legacyIdSchema.optional() });
+export const legacyPongSchema = z.object({ msg: z.literal('pong'), id: z.optional(legacyIdSchema) });
 
 export const legacyFrameSchema = z.discriminatedUnion('msg', [
   legacyConnectedSchema,
@@ -180,9 +180,9 @@ export const legacyFrameSchema = z.discriminatedUnion('msg', [
   legacyResultSchema,
   legacyReadySchema,
   legacyNosubSchema,
-  legacyCollectionEventSchema.extend({ msg: z.literal('added') }),
-  legacyCollectionEventSchema.extend({ msg: z.literal('changed') }),
-  legacyCollectionEventSchema.extend({ msg: z.literal('removed') }),
+  z.extend(legacyCollectionEventSchema, { msg: z.literal('added') }),
+  z.extend(legacyCollectionEventSchema, { msg: z.literal('changed') }),
+  z.extend(legacyCollectionEventSchema, { msg: z.literal('removed') }),
   legacyPongSchema,
 ]);
 export type LegacyFrame = z.infer<typeof legacyFrameSchema>;
@@ -252,7 +252,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A short description of what failed validation (paths and messages, never the frame's values). */
-function summarise(error: z.ZodError): string {
+function summarise(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)

@@ -16,7 +16,7 @@
  * `exc_info.extra` are never kept at all (stripped by the schema without being walked), so their size costs only
  * the JSON parse. Wrong *types* still reject the job (the field names the problem); impossible *values* do not.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { JOB_STATES } from '../model';
 import type { Job, JobCredentials, JobExcInfo, JobProgress } from '../model';
 import { JOB_TEXT_LIMITS as LIMITS, boundArguments, boundOptionalText, boundText, usableDateMs } from './bounds';
@@ -29,32 +29,32 @@ import { compileGuard } from './schema-guard';
 const DateNumberSchema = z.union([z.number(), z.literal([Infinity, -Infinity])]);
 
 /** `{"$date": ms}` as sent by every version; a bare number is tolerated in case a decoder already unwrapped it. */
-const EjsonDateSchema = z.union([z.object({ $date: DateNumberSchema }), DateNumberSchema]).nullable();
+const EjsonDateSchema = z.nullable(z.union([z.object({ $date: DateNumberSchema }), DateNumberSchema]));
 
-const ProgressSchema = z
-  .object({
+const ProgressSchema = z.nullable(
+  z.object({
     // CORE 13 and SCALE ≤23.10 send floats; CORE 13 sends all-null progress.
-    percent: z.number().nullable().optional(),
-    description: z.string().nullable().optional(),
-  })
-  .nullable();
+    percent: z.optional(z.nullable(z.number())),
+    description: z.optional(z.nullable(z.string())),
+  }),
+);
 
-const ExcInfoSchema = z
-  .object({
+const ExcInfoSchema = z.nullable(
+  z.object({
     // `repr` since SCALE 22.12, `errno` since 24.10; CORE 13 has only type and extra.
-    type: z.string().nullable().optional(),
-    repr: z.string().nullable().optional(),
-    errno: z.number().nullable().optional(),
-  })
-  .nullable();
+    type: z.optional(z.nullable(z.string())),
+    repr: z.optional(z.nullable(z.string())),
+    errno: z.optional(z.nullable(z.number())),
+  }),
+);
 
-const CredentialsSchema = z
-  .object({
+const CredentialsSchema = z.nullable(
+  z.object({
     type: z.string(),
     // Only the username is kept; login ids, API key names and token parents are not needed by a monitor.
-    data: z.object({ username: z.string().nullable().optional() }).nullable().optional(),
-  })
-  .nullable();
+    data: z.optional(z.nullable(z.object({ username: z.optional(z.nullable(z.string())) }))),
+  }),
+);
 
 /**
  * The wire job object. Every field but `id` is optional (older servers and partial events omit them); unknown
@@ -62,22 +62,22 @@ const CredentialsSchema = z
  * gets past this point.
  */
 export const WireJobSchema = z.object({
-  id: z.number().int(),
-  method: z.string().optional(),
-  arguments: z.array(z.unknown()).optional(),
-  transient: z.boolean().optional(),
-  description: z.string().nullable().optional(),
-  abortable: z.boolean().optional(),
-  logs_path: z.string().nullable().optional(),
-  logs_excerpt: z.string().nullable().optional(),
-  progress: ProgressSchema.optional(),
-  error: z.string().nullable().optional(),
-  exception: z.string().nullable().optional(),
-  exc_info: ExcInfoSchema.optional(),
-  state: z.enum(JOB_STATES).optional(),
-  time_started: EjsonDateSchema.optional(),
-  time_finished: EjsonDateSchema.optional(),
-  credentials: CredentialsSchema.optional(),
+  id: z.int(),
+  method: z.optional(z.string()),
+  arguments: z.optional(z.array(z.unknown())),
+  transient: z.optional(z.boolean()),
+  description: z.optional(z.nullable(z.string())),
+  abortable: z.optional(z.boolean()),
+  logs_path: z.optional(z.nullable(z.string())),
+  logs_excerpt: z.optional(z.nullable(z.string())),
+  progress: z.optional(ProgressSchema),
+  error: z.optional(z.nullable(z.string())),
+  exception: z.optional(z.nullable(z.string())),
+  exc_info: z.optional(ExcInfoSchema),
+  state: z.optional(z.enum(JOB_STATES)),
+  time_started: z.optional(EjsonDateSchema),
+  time_finished: z.optional(EjsonDateSchema),
+  credentials: z.optional(CredentialsSchema),
 });
 export type WireJob = z.infer<typeof WireJobSchema>;
 
@@ -160,7 +160,7 @@ export function toJobPatch(wire: WireJob): JobPatch {
   };
 }
 
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid job object';
   const path = issue.path.length > 0 ? issue.path.join('.') : '(job)';

@@ -12,25 +12,28 @@
  * anything else (a refinement, a transform, a default, a length check, a strict object…) throws at compile time
  * instead of being checked loosely. test/unit/protocol/schema-guard.test.ts holds the guards to zod's answers.
  */
-import type { z } from 'zod';
+import type * as z from '../zod';
 
 export type Guard = (value: unknown) => boolean;
 
 interface ZodDef {
   type: string;
+  /** Set when the schema is itself a check: zod/mini's `z.int()`, any `z.custom`, a string format (`z.email()`). */
+  check?: string;
+  format?: string;
   checks?: { _zod: { def: { check: string; format?: string } } }[];
-  innerType?: z.ZodType;
-  options?: readonly z.ZodType[];
-  element?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
+  innerType?: z.core.$ZodType;
+  options?: readonly z.core.$ZodType[];
+  element?: z.core.$ZodType;
+  shape?: Record<string, z.core.$ZodType>;
+  catchall?: z.core.$ZodType;
   entries?: Record<string, unknown>;
   values?: readonly unknown[];
   fn?: (value: unknown) => unknown;
   inclusive?: boolean;
 }
 
-function defOf(schema: z.ZodType): ZodDef {
+function defOf(schema: z.core.$ZodType): ZodDef {
   return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
 }
 
@@ -43,12 +46,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function compileGuard(schema: z.ZodType): Guard {
+/** z.int(): the safe-integer number format, whichever build made it. */
+function isSafeInt(check: { check?: string; format?: string }): boolean {
+  return check.check === 'number_format' && check.format === 'safeint';
+}
+
+export function compileGuard(schema: z.core.$ZodType): Guard {
   const def = defOf(schema);
   const checks = def.checks ?? [];
   const only = (allowed: (check: { check: string; format?: string }) => boolean) => {
     for (const check of checks) if (!allowed(check._zod.def)) unsupported(def, `the check ${check._zod.def.check}`);
   };
+  // A schema that is itself a check runs that check before `def.checks` (zod/v4/core/schemas.js $ZodType): only the
+  // kinds below that read it (the int format, a custom function) may have one; any other (a string format…) is refused.
+  if (def.check !== undefined && !(def.type === 'number' && isSafeInt(def)) && def.type !== 'custom') {
+    unsupported(def, `the check ${def.check}`);
+  }
   switch (def.type) {
     case 'string':
       only(() => false);
@@ -57,9 +70,11 @@ export function compileGuard(schema: z.ZodType): Guard {
       only(() => false);
       return (value) => typeof value === 'boolean';
     case 'number': {
-      // z.number() refuses NaN and ±Infinity; .int() adds the safe-integer format check.
-      only((check) => check.check === 'number_format' && check.format === 'safeint');
-      if (checks.length > 0) return (value) => typeof value === 'number' && Number.isSafeInteger(value);
+      // z.number() refuses NaN and ±Infinity. The safe-integer format is either the schema's own check (z.int(), the
+      // form zod/mini builds) or an entry of its checks (zod classic's z.number().int(), zod/mini's
+      // z.number().check(z.int())).
+      only(isSafeInt);
+      if (isSafeInt(def) || checks.length > 0) return (value) => typeof value === 'number' && Number.isSafeInteger(value);
       return (value) => typeof value === 'number' && Number.isFinite(value);
     }
     case 'unknown':

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../../electron/core/zod';
 import { compileGuard } from '../../../electron/core/protocol/schema-guard';
 import { WireJobSchema } from '../../../electron/core/protocol/job-schema';
 import { collectionUpdateSchema } from '../../../electron/core/protocol/frames';
@@ -14,8 +14,8 @@ import { anyState, hostileJob, junkJob } from '../fuzz/hostile-frames';
 const isWireJob = compileGuard(WireJobSchema);
 const isCollectionUpdate = compileGuard(collectionUpdateSchema);
 
-function agreesWithZod(schema: z.ZodType, guard: (value: unknown) => boolean, value: unknown): void {
-  expect({ value, accepted: guard(value) }).toEqual({ value, accepted: schema.safeParse(value).success });
+function agreesWithZod(schema: z.core.$ZodType, guard: (value: unknown) => boolean, value: unknown): void {
+  expect({ value, accepted: guard(value) }).toEqual({ value, accepted: z.safeParse(schema, value).success });
 }
 
 /** Any JSON value, plus what JSON.parse can also give: ±Infinity (1e400) and -0. */
@@ -128,22 +128,25 @@ describe('compileGuard(collectionUpdateSchema)', () => {
 });
 
 describe('compileGuard, kind by kind', () => {
-  const cases: [string, z.ZodType, unknown[]][] = [
+  const cases: [string, z.core.$ZodType, unknown[]][] = [
     ['string', z.string(), ['', 'a', 1, null, undefined, {}]],
     ['number', z.number(), [0, -0, 1.5, Infinity, -Infinity, Number.NaN, '1', null]],
-    ['int', z.number().int(), [0, 3, 1.5, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, Infinity, '3']],
+    // z.int() is its own safe-integer check; z.number().check(z.int()) lists it in def.checks, as zod classic's .int().
+    ['int', z.int(), [0, 3, 1.5, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, Infinity, '3']],
+    ['int as a check', z.number().check(z.int()), [0, 3, 1.5, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, Infinity, '3']],
     ['boolean', z.boolean(), [true, false, 0, 'true']],
     ['null', z.null(), [null, undefined, 0]],
     ['literal', z.literal(['a', 1, Infinity]), ['a', 1, Infinity, 'b', 2]],
     ['enum', z.enum(['A', 'B']), ['A', 'B', 'C', 0]],
-    ['optional', z.string().optional(), [undefined, 'a', null]],
-    ['nullable', z.string().nullable(), [null, 'a', undefined]],
+    ['optional', z.optional(z.string()), [undefined, 'a', null]],
+    ['nullable', z.nullable(z.string()), [null, 'a', undefined]],
+    ['nullish', z.nullish(z.string()), [null, 'a', undefined, 1]],
     ['union', z.union([z.string(), z.number()]), ['a', 1, true, null]],
     ['array of unknown', z.array(z.unknown()), [[], [1, 'a'], {}, 'a']],
     ['array of numbers', z.array(z.number()), [[], [1, 2], [1, 'a'], [Infinity]]],
     [
       'object',
-      z.object({ a: z.string(), b: z.number().optional() }),
+      z.object({ a: z.string(), b: z.optional(z.number()) }),
       [{ a: 'x' }, { a: 'x', b: 1 }, { a: 'x', b: 'y' }, { b: 1 }, [], null],
     ],
     ['loose object', z.looseObject({ a: z.string() }), [{ a: 'x', c: 1 }, { c: 1 }]],
@@ -156,13 +159,17 @@ describe('compileGuard, kind by kind', () => {
   });
 
   it('refuses a schema it cannot answer exactly, when compiled', () => {
-    expect(() => compileGuard(z.string().max(3))).toThrow(/not supported/);
-    expect(() => compileGuard(z.number().min(0))).toThrow(/not supported/);
-    expect(() => compileGuard(z.object({ a: z.string() }).refine(() => false))).toThrow(/not supported/);
+    expect(() => compileGuard(z.string().check(z.maxLength(3)))).toThrow(/not supported/);
+    expect(() => compileGuard(z.number().check(z.gte(0)))).toThrow(/not supported/);
+    expect(() => compileGuard(z.int().check(z.gte(0)))).toThrow(/not supported/);
+    expect(() => compileGuard(z.int32())).toThrow(/not supported/);
+    expect(() => compileGuard(z.email())).toThrow(/not supported/);
+    expect(() => compileGuard(z.object({ a: z.string() }).check(z.refine(() => false)))).toThrow(/not supported/);
     expect(() => compileGuard(z.strictObject({ a: z.string() }))).toThrow(/not supported/);
-    expect(() => compileGuard(z.string().transform((value) => value.length))).toThrow(/not supported/);
-    expect(() => compileGuard(z.string().default('a').optional())).toThrow(/not supported/);
-    expect(() => compileGuard(z.array(z.string()).min(1))).toThrow(/not supported/);
+    const length = z.transform((value: string) => value.length);
+    expect(() => compileGuard(z.pipe(z.string(), length))).toThrow(/not supported/);
+    expect(() => compileGuard(z.optional(z._default(z.string(), 'a')))).toThrow(/not supported/);
+    expect(() => compileGuard(z.array(z.string()).check(z.minLength(1)))).toThrow(/not supported/);
     expect(() => compileGuard(z.date())).toThrow(/not supported/);
   });
 });
