@@ -33,7 +33,12 @@ module.exports = {
       severity: 'error',
       comment: 'The simulator is the test oracle: it shares no code with the client it checks.',
       from: { path: '^electron/sim/' },
-      to: { path: ['^electron/(core|main|preload|cli|ipc|freedesktop)/', '^electron/cli\\.ts$', '^renderer/'] },
+      to: {
+        path: ['^electron/(core|main|preload|cli|ipc|freedesktop)/', '^electron/cli\\.ts$', '^renderer/'],
+        // core/zod.ts is zod's own functional build with its English messages, not the core's logic: importing it
+        // the simulator still shares none of the code it is a witness against.
+        pathNot: '^electron/core/zod\\.ts$',
+      },
     },
     {
       name: 'ipc-contract-below-the-shell',

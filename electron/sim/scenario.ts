@@ -3,7 +3,7 @@
  * zod (loadable from a file), a few named scripted scenarios, and programmatic ones such as the endless demo.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from '../core/zod';
 import { demoScenario } from './demo';
 import { insightsScenario } from './insights-scenario';
 import type { Simulator } from './server';
@@ -12,41 +12,41 @@ import { unlessAborted, type ProgramScenario } from './program-scenario';
 
 export { unlessAborted, type ProgramScenario, type ScenarioContext } from './program-scenario';
 
-const ProgressStepSchema = z
-  .object({
-    percent: z.number().min(0).max(100).nullable().optional(),
-    description: z.string().optional(),
-    atMs: z.number().nonnegative().optional(),
-    log: z.string().optional(),
-  })
-  .strict();
+const ProgressStepSchema = z.strictObject({
+  percent: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(100)))),
+  description: z.optional(z.string()),
+  atMs: z.optional(z.number().check(z.nonnegative())),
+  log: z.optional(z.string()),
+});
 
-export const JobSpecSchema = z
-  .object({
-    method: z.string().min(1),
-    arguments: z.array(z.unknown()).optional(),
-    description: z.string().nullable().optional(),
-    transient: z.boolean().optional(),
-    abortable: z.boolean().optional(),
-    logs: z.boolean().optional(),
-    waitMs: z.number().nonnegative().optional(),
-    durationMs: z.number().nonnegative().optional(),
-    progress: z.array(ProgressStepSchema).optional(),
-    finalPercent: z.number().min(0).max(100).optional(),
-    outcome: z.enum(['SUCCESS', 'FAILED', 'ABORTED']).optional(),
-    error: z.string().optional(),
-    excType: z.string().optional(),
-    result: z.unknown().optional(),
-    startedBy: z
-      .object({ username: z.string().min(1), type: z.string().optional(), detach: z.enum(['queued', 'never']).optional() })
-      .strict()
-      .nullable()
-      .optional(),
-    manual: z.boolean().optional(),
-    ignoresAbort: z.boolean().optional(),
-    messageIds: z.array(z.union([z.string(), z.number()])).optional(),
-  })
-  .strict();
+export const JobSpecSchema = z.strictObject({
+  method: z.string().check(z.minLength(1)),
+  arguments: z.optional(z.array(z.unknown())),
+  description: z.optional(z.nullable(z.string())),
+  transient: z.optional(z.boolean()),
+  abortable: z.optional(z.boolean()),
+  logs: z.optional(z.boolean()),
+  waitMs: z.optional(z.number().check(z.nonnegative())),
+  durationMs: z.optional(z.number().check(z.nonnegative())),
+  progress: z.optional(z.array(ProgressStepSchema)),
+  finalPercent: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  outcome: z.optional(z.enum(['SUCCESS', 'FAILED', 'ABORTED'])),
+  error: z.optional(z.string()),
+  excType: z.optional(z.string()),
+  result: z.optional(z.unknown()),
+  startedBy: z.optional(
+    z.nullable(
+      z.strictObject({
+        username: z.string().check(z.minLength(1)),
+        type: z.optional(z.string()),
+        detach: z.optional(z.enum(['queued', 'never'])),
+      }),
+    ),
+  ),
+  manual: z.optional(z.boolean()),
+  ignoresAbort: z.optional(z.boolean()),
+  messageIds: z.optional(z.array(z.union([z.string(), z.number()]))),
+});
 
 export const FAULTS = ['restart', 'drop', 'stall', 'unstall', 'expireSessions', 'malformed', 'oversized', 'revokeApiKey'] as const;
 export type Fault = (typeof FAULTS)[number];
@@ -57,39 +57,37 @@ export type ScenarioStep =
   | { type: 'fault'; fault: Fault; user?: string; downtimeMs?: number; code?: number }
   | { type: 'repeat'; times: number; steps: ScenarioStep[] };
 
-export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z.lazy(() =>
+export const ScenarioStepSchema: z.ZodMiniType<ScenarioStep> = z.lazy(() =>
   z.discriminatedUnion('type', [
-    z.object({ type: z.literal('wait'), ms: z.number().nonnegative() }).strict(),
-    z
-      .object({
-        type: z.literal('job'),
-        job: JobSpecSchema,
-        await: z.boolean().optional(),
-        count: z.number().int().min(1).max(10_000).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('fault'),
-        fault: z.enum(FAULTS),
-        user: z.string().optional(),
-        downtimeMs: z.number().nonnegative().optional(),
-        code: z.number().int().min(1000).max(4999).optional(),
-      })
-      .strict(),
-    z.object({ type: z.literal('repeat'), times: z.number().int().min(1), steps: z.array(ScenarioStepSchema).min(1) }).strict(),
+    z.strictObject({ type: z.literal('wait'), ms: z.number().check(z.nonnegative()) }),
+    z.strictObject({
+      type: z.literal('job'),
+      job: JobSpecSchema,
+      await: z.optional(z.boolean()),
+      count: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
+    }),
+    z.strictObject({
+      type: z.literal('fault'),
+      fault: z.enum(FAULTS),
+      user: z.optional(z.string()),
+      downtimeMs: z.optional(z.number().check(z.nonnegative())),
+      code: z.optional(z.int().check(z.gte(1000), z.lte(4999))),
+    }),
+    z.strictObject({
+      type: z.literal('repeat'),
+      times: z.int().check(z.gte(1)),
+      steps: z.array(ScenarioStepSchema).check(z.minLength(1)),
+    }),
   ]),
 );
 
-export const ScriptScenarioSchema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    /** Start over when the last step is done, until aborted. */
-    loop: z.boolean().optional(),
-    steps: z.array(ScenarioStepSchema),
-  })
-  .strict();
+export const ScriptScenarioSchema = z.strictObject({
+  name: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
+  /** Start over when the last step is done, until aborted. */
+  loop: z.optional(z.boolean()),
+  steps: z.array(ScenarioStepSchema),
+});
 
 export type ScriptScenario = z.infer<typeof ScriptScenarioSchema>;
 
