@@ -87,7 +87,7 @@ describe('the systemd user unit', () => {
     expect(one('StateDirectory')).toBe('jobwatch');
     expect(one('KillSignal')).toBe('SIGTERM');
     expect(one('EnvironmentFile')).toMatch(/^%h\//);
-    expect(one('Environment')).toBe('MALLOC_ARENA_MAX=2');
+    expect(one('Environment')).toBe('MALLOC_ARENA_MAX=1');
     expect(one('Type')).toBe('exec');
     expect(unit.get('Install')?.get('WantedBy')).toEqual(['default.target']);
     const exec = one('ExecStart');
