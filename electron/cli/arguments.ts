@@ -119,24 +119,16 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
-/**
- * Reports a problem from inside a transform, as zod classic's `ctx.addIssue` does there (a custom issue on the
- * value being transformed): zod/mini's transform context has no addIssue of its own.
- */
-function addIssue(ctx: z.core.ParsePayload, message: string): void {
-  ctx.issues.push({ code: 'custom', message, input: ctx.value });
-}
-
 const ToleranceFlag = z.pipe(
   z.string(),
   z.transform((value: string, ctx) => {
     const ms = parseDuration(value);
     if (ms === null) {
-      addIssue(ctx, 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)');
+      z.addIssue(ctx, 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)');
       return z.NEVER;
     }
     if (ms < TOLERANCE_MIN_MS || ms > TOLERANCE_MAX_MS) {
-      addIssue(ctx, 'must be from 1 min to 12 h (720 min)');
+      z.addIssue(ctx, 'must be from 1 min to 12 h (720 min)');
       return z.NEVER;
     }
     return ms;
@@ -160,7 +152,7 @@ const WatchFlags = z
         z.string(),
         z.transform((value: string, ctx) => {
           const normalised = normaliseFingerprint(value);
-          if (!normalised) addIssue(ctx, 'must be a SHA-256 fingerprint (64 hex digits, colons optional)');
+          if (!normalised) z.addIssue(ctx, 'must be a SHA-256 fingerprint (64 hex digits, colons optional)');
           return normalised ?? value;
         }),
       ),
@@ -177,7 +169,7 @@ const WatchFlags = z
         z.transform((value: string, ctx) => {
           const parsed = parseExecCommand(value);
           if (!parsed.ok) {
-            addIssue(ctx, parsed.message);
+            z.addIssue(ctx, parsed.message);
             return z.NEVER;
           }
           return parsed.argv;

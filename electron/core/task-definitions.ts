@@ -100,8 +100,7 @@ const dateSchema = z.union([
     z.string().check(z.maxLength(64)),
     z.transform((s: string, ctx) => {
       const ms = Date.parse(s);
-      // zod/mini's transform context has no addIssue: this is the issue classic's addIssue added.
-      if (Number.isNaN(ms)) ctx.issues.push({ code: 'custom', message: 'not a date', input: s });
+      if (Number.isNaN(ms)) z.addIssue(ctx, 'not a date');
       return ms;
     }),
   ),

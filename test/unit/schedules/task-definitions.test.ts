@@ -32,6 +32,23 @@ describe('task entries', () => {
     expect(t?.schedule).toEqual({ ...cron, begin: '09:00', end: '18:00' });
   });
 
+  it('reads a last job started at a date string, and takes an unreadable one for no last run (the task stays)', () => {
+    const cloud = (time_started: unknown) =>
+      parseTaskEntry('cloudsync', {
+        id: 3,
+        description: 'Photos to B2',
+        path: '/mnt/tank/photos',
+        enabled: true,
+        locked: false,
+        schedule: cron,
+        job: { id: 9, time_started },
+      });
+    expect(cloud('2026-01-02T03:04:05Z')?.lastRunAt).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
+    const unreadable = cloud('not a time');
+    expect(unreadable).toMatchObject({ key: 'cloudsync:3', name: 'Photos to B2' });
+    expect(unreadable?.lastRunAt ?? null).toBeNull();
+  });
+
   it('tells a scheduled replication from one run by its snapshot tasks or by hand', () => {
     const base = { id: 2, name: 'tank/data → backup', enabled: true, periodic_snapshot_tasks: [{ id: 4 }], job: null };
     expect(parseTaskEntry('replication', { ...base, auto: true, schedule: { ...cron, begin: '00:00', end: '23:59' } })?.trigger).toBe(
