@@ -119,21 +119,23 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
-const ToleranceFlag = z.pipe(
-  z.string(),
-  z.transform((value: string, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === null) {
-      z.addIssue(ctx, 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)');
-      return z.NEVER;
-    }
-    if (ms < TOLERANCE_MIN_MS || ms > TOLERANCE_MAX_MS) {
-      z.addIssue(ctx, 'must be from 1 min to 12 h (720 min)');
-      return z.NEVER;
-    }
-    return ms;
-  }),
-);
+/** A string flag read into its value by `read`, which reports what is wrong with z.addIssue. */
+function stringFlag<T>(read: (value: string, ctx: z.core.ParsePayload) => T) {
+  return z.pipe(z.string(), z.transform(read));
+}
+
+const ToleranceFlag = stringFlag((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    z.addIssue(ctx, 'must be a duration such as 15m, 90s or 2h (plain numbers are minutes)');
+    return z.NEVER;
+  }
+  if (ms < TOLERANCE_MIN_MS || ms > TOLERANCE_MAX_MS) {
+    z.addIssue(ctx, 'must be from 1 min to 12 h (720 min)');
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'));
 
@@ -148,14 +150,11 @@ const WatchFlags = z
     'otp-env': z.optional(EnvName),
     'allow-insecure-password': z._default(z.boolean(), false),
     fingerprint: z.optional(
-      z.pipe(
-        z.string(),
-        z.transform((value: string, ctx) => {
-          const normalised = normaliseFingerprint(value);
-          if (!normalised) z.addIssue(ctx, 'must be a SHA-256 fingerprint (64 hex digits, colons optional)');
-          return normalised ?? value;
-        }),
-      ),
+      stringFlag((value, ctx) => {
+        const normalised = normaliseFingerprint(value);
+        if (!normalised) z.addIssue(ctx, 'must be a SHA-256 fingerprint (64 hex digits, colons optional)');
+        return normalised ?? value;
+      }),
     ),
     compression: z.optional(z.enum(['on', 'off'], { message: 'must be on or off' })),
     json: z._default(z.boolean(), false),
@@ -164,17 +163,14 @@ const WatchFlags = z
     notify: z._default(z.boolean(), false),
     'include-transient': z._default(z.boolean(), false),
     exec: z.optional(
-      z.pipe(
-        z.string(),
-        z.transform((value: string, ctx) => {
-          const parsed = parseExecCommand(value);
-          if (!parsed.ok) {
-            z.addIssue(ctx, parsed.message);
-            return z.NEVER;
-          }
-          return parsed.argv;
-        }),
-      ),
+      stringFlag((value, ctx) => {
+        const parsed = parseExecCommand(value);
+        if (!parsed.ok) {
+          z.addIssue(ctx, parsed.message);
+          return z.NEVER;
+        }
+        return parsed.argv;
+      }),
     ),
     'exec-timeout': z._default(
       z.coerce

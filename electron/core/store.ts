@@ -70,7 +70,7 @@ export class VersionedStore<T> {
     return this.enqueue(() => this.loadNow());
   }
 
-  /** Validates (rejects with a ZodError on an invalid value: a programming error), keeps the previous copy, writes. */
+  /** Validates (rejects with zod's error on an invalid value: a programming error), keeps the previous copy, writes. */
   save(value: T): Promise<void> {
     const parsed = z.safeParse(this.options.schema, value);
     if (!parsed.success) return Promise.reject(parsed.error);
